@@ -1,0 +1,36 @@
+"""`workbench db upgrade|status`: the schema, handled only when asked."""
+
+from __future__ import annotations
+
+import argparse
+
+from workbench.commands import add_db_option
+from workbench.config import redact, resolve_url
+from workbench.models.session import head_revision, make_engine, schema_state, upgrade_plant
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("db", help="show or upgrade the database schema")
+    actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
+    up = actions.add_parser("upgrade", help="create or upgrade the schema to this version")
+    add_db_option(up)
+    up.set_defaults(handler=_upgrade)
+    status = actions.add_parser("status", help="say whether the schema is current")
+    add_db_option(status)
+    status.set_defaults(handler=_status)
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    print(upgrade_plant(resolve_url(args.db)))
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    url = resolve_url(args.db)
+    engine = make_engine(url)
+    try:
+        state = schema_state(engine)
+    finally:
+        engine.dispose()
+    print(f"{redact(url)}: schema {state} (this program: {head_revision()})")
+    return 0 if state == "current" else 1

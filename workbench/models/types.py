@@ -1,0 +1,67 @@
+"""Column types shared by the plant tables."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, DateTime
+from sqlalchemy.types import TypeDecorator
+
+#: Quantities are stored as whole millionths of a unit, so sums are exact on both
+#: databases (SQLite has no true decimal type, and floats drift in a mass balance).
+QUANTITY_SCALE = 1_000_000
+
+
+def tidy(d: Decimal) -> Decimal:
+    """Drop trailing zeros without turning 100 into 1E+2."""
+    if d == d.to_integral_value():
+        return d.quantize(Decimal(1))
+    return d.normalize()
+
+
+def to_quantity(value) -> Decimal:
+    """A quantity as an exact Decimal with at most six decimals."""
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    return tidy(d.quantize(Decimal("0.000001")))
+
+
+class Quantity(TypeDecorator):
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        d = value if isinstance(value, Decimal) else Decimal(str(value))
+        return int((d * QUANTITY_SCALE).to_integral_value())
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return tidy(Decimal(int(value)) / QUANTITY_SCALE)
+
+    @property
+    def python_type(self):
+        return Decimal
+
+
+class UTCDateTime(TypeDecorator):
+    """Naive UTC date-times in the database; aware inputs are converted to UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if isinstance(value, str):  # SQLite aggregates (min/max) hand back text
+            value = datetime.fromisoformat(value)
+        return value
+
+    @property
+    def python_type(self):
+        return datetime
