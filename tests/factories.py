@@ -47,6 +47,7 @@ class PlantBuilder:
             it = Item(code=code, name=name or code.title(), kind=kind, unit=unit, gtin=gtin,
                       shelf_life_days=shelf_life_days)
             self.s.add(it)
+            self.s.flush()
             self.items[code] = it
         return self.items[code]
 
@@ -56,6 +57,7 @@ class PlantBuilder:
                        email=f"quality@{code.lower()}.example", phone="+1 555 0100",
                        address=f"1 {code} Road\nSpringfield")
             self.s.add(v)
+            self.s.flush()
             self.vendors[code] = v
         return self.vendors[code]
 
@@ -65,6 +67,7 @@ class PlantBuilder:
                          email=f"buyer@{code.lower()}.example", phone="+1 555 0200",
                          address=f"9 {code} Street\nRivertown")
             self.s.add(c)
+            self.s.flush()
             self.customers[code] = c
         return self.customers[code]
 

@@ -1,0 +1,399 @@
+"""The genealogy engine: forward and backward traces as set-wise database queries.
+
+One recursive CTE walks the indexed ``lot_edges`` table from the start lots (UNION, so a
+cycle — a lot reworked into itself — ends instead of looping); a handful of grouped
+queries then fetch the lots, orders, operations, receipts, vendors, shipments, customers
+and returns around the lots found. The number of round trips does not grow with the
+number of lots (ids go in IN lists of at most ``CHUNK``).
+
+Edges point the way material flows::
+
+    vendor -> receipt -> lot -> order -> lot -> shipment -> customer
+    machine -> operation, operator -> operation, operation -> order
+    customer -> return -> lot
+
+With a depth limit N, lots up to N lot-to-lot hops away are shown; lots at the limit are
+the frontier: shown, but not what lies beyond them (expand them with another trace).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, literal, select
+from sqlalchemy.orm import Session
+
+from workbench.errors import WorkbenchError
+from workbench.jsonutil import jsonable
+from workbench.lookup import LotRef, lot_refs
+from workbench.models import (
+    Consumption,
+    Customer,
+    Item,
+    Lot,
+    LotEdge,
+    Operation,
+    Output,
+    ProductionOrder,
+    Receipt,
+    Return,
+    Shipment,
+    Vendor,
+)
+
+DIRECTIONS = ("forward", "backward", "both")
+NODE_KINDS = ("lot", "vendor", "receipt", "order", "operation", "machine", "operator",
+              "shipment", "customer", "return")
+CHUNK = 10000
+
+
+@dataclass
+class Node:
+    """A box in the genealogy. ``id`` is ``KIND:CODE`` (``lot:ITEM/LOT`` for lots)."""
+
+    id: str
+    kind: str
+    code: str
+    name: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        if self.kind == "lot":
+            return jsonable({"id": self.id, "kind": "lot", **self.data})
+        return jsonable({"id": self.id, "kind": self.kind, "code": self.code, "name": self.name, **self.data})
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A flow between two nodes, with its quantity and unit where one applies."""
+
+    source: str
+    target: str
+    kind: str
+    quantity: Decimal | None = None
+    unit: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return jsonable({"source": self.source, "target": self.target, "kind": self.kind,
+                         "quantity": self.quantity, "unit": self.unit})
+
+
+@dataclass
+class Genealogy:
+    """The result of a trace: plain data, safe to hand to any thread."""
+
+    roots: list[LotRef]
+    direction: str
+    depth: int | None
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+
+    def lots(self) -> list[Node]:
+        return [n for n in self.nodes.values() if n.kind == "lot"]
+
+    def lot_ids(self) -> set[int]:
+        return {n.data["lot_id"] for n in self.lots()}
+
+    def of_kind(self, kind: str) -> list[Node]:
+        return [n for n in self.nodes.values() if n.kind == kind]
+
+    def successors(self, node_id: str) -> list[str]:
+        return [e.target for e in self.edges if e.source == node_id]
+
+    def predecessors(self, node_id: str) -> list[str]:
+        return [e.source for e in self.edges if e.target == node_id]
+
+    def to_json(self) -> dict[str, Any]:
+        root = self.roots[0] if len(self.roots) == 1 else None
+        return {
+            "root": {"item": root.item, "lot": root.lot} if root else None,
+            "roots": [{"item": r.item, "lot": r.lot} for r in self.roots],
+            "direction": self.direction,
+            "depth": self.depth,
+            "nodes": [n.to_json() for n in self.nodes.values()],
+            "edges": [e.to_json() for e in self.edges],
+        }
+
+
+def lot_node_id(item: str, lot: str) -> str:
+    return f"lot:{item}/{lot}"
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+# --- the walk ----------------------------------------------------------------------------
+
+
+def walk(session: Session, root_ids: Sequence[int], downstream: bool,
+         depth: int | None = None) -> tuple[dict[int, int], list[tuple[int, int, int, Decimal]]]:
+    """Lots reachable from ``root_ids`` and the lot edges walked, in one recursive query.
+
+    Returns ``(depth_of_lot, edges)``: the fewest lot-to-lot hops to each reachable lot
+    (roots at 0) and each edge as (parent, child, order id, quantity).
+    """
+    e = LotEdge.__table__
+    src, dst = (e.c.parent_lot_id, e.c.child_lot_id) if downstream else (e.c.child_lot_id, e.c.parent_lot_id)
+    cols = [src.label("src"), dst.label("dst"), e.c.order_id.label("order_id"), e.c.quantity.label("quantity")]
+    roots = list(dict.fromkeys(root_ids))
+    if depth is None:
+        cte = select(*cols).where(src.in_(roots)).cte("walk", recursive=True)
+        step = select(*cols).select_from(e).join(cte, src == cte.c.dst)
+    else:
+        seed = select(*cols, literal(1).label("hops")).where(src.in_(roots))
+        cte = seed.cte("walk", recursive=True)
+        step = (select(*cols, (cte.c.hops + 1).label("hops")).select_from(e)
+                .join(cte, src == cte.c.dst).where(cte.c.hops < depth))
+    cte = cte.union(step)
+    rows = session.execute(select(cte.c.src, cte.c.dst, cte.c.order_id, cte.c.quantity)).all()
+    if depth == 0:
+        rows = []
+    # Fewest hops, breadth first over the edges the database found.
+    adjacent: dict[int, list[int]] = defaultdict(list)
+    for s, d, _, _ in rows:
+        adjacent[s].append(d)
+    hops = {r: 0 for r in roots}
+    queue = deque(roots)
+    while queue:
+        lot = queue.popleft()
+        for nxt in adjacent.get(lot, ()):
+            if nxt not in hops:
+                hops[nxt] = hops[lot] + 1
+                queue.append(nxt)
+    edges = [(s, d, o, q) if downstream else (d, s, o, q) for s, d, o, q in set(rows)
+             if depth is None or hops[s] < depth]
+    return hops, edges
+
+
+def reachable_lots(session: Session, root_ids: Sequence[int], direction: str = "forward",
+                   depth: int | None = None) -> set[int]:
+    """Ids of every lot reachable from the roots (roots included)."""
+    found: set[int] = set(root_ids)
+    if direction in ("forward", "both"):
+        found |= walk(session, root_ids, True, depth)[0].keys()
+    if direction in ("backward", "both"):
+        found |= walk(session, root_ids, False, depth)[0].keys()
+    return found
+
+
+# --- the trace ---------------------------------------------------------------------------
+
+
+class _Builder:
+    """Collects nodes and edges, merging repeated flows between the same two nodes."""
+
+    def __init__(self, g: Genealogy):
+        self.g = g
+        self.flows: dict[tuple[str, str, str], list] = {}
+
+    def node(self, node: Node) -> str:
+        self.g.nodes.setdefault(node.id, node)
+        return node.id
+
+    def flow(self, source: str, target: str, kind: str, quantity: Decimal | None = None,
+             unit: str | None = None) -> None:
+        key = (source, target, kind)
+        if key in self.flows:
+            entry = self.flows[key]
+            if quantity is not None and entry[0] is not None:
+                entry[0] += quantity
+            if entry[1] != unit:
+                entry[1] = None
+        else:
+            self.flows[key] = [quantity, unit]
+
+    def finish(self) -> None:
+        self.g.edges = [Edge(s, t, k, q, u) for (s, t, k), (q, u) in self.flows.items()]
+
+
+def _party(kind: str, code: str, row) -> Node:
+    return Node(f"{kind}:{code}", kind, code, row.name,
+                {"contact": row.contact, "email": row.email, "phone": row.phone, "address": row.address})
+
+
+def _add_lots(session: Session, b: _Builder, depths: dict[int, int]) -> dict[int, str]:
+    ids: dict[int, str] = {}
+    for chunk in _chunks(depths):
+        rows = session.execute(
+            select(Lot.id, Lot.code, Lot.quantity, Lot.created_at, Lot.expires_at, Lot.origin,
+                   Lot.vendor_lot, Item.code.label("item"), Item.name.label("item_name"),
+                   Item.kind, Item.unit)
+            .join(Item, Item.id == Lot.item_id).where(Lot.id.in_(chunk))
+        )
+        for r in rows:
+            nid = lot_node_id(r.item, r.code)
+            ids[r.id] = nid
+            b.node(Node(nid, "lot", r.code, r.item_name, {
+                "lot_id": r.id, "item": r.item, "lot": r.code, "item_name": r.item_name,
+                "item_kind": r.kind, "quantity": r.quantity, "unit": r.unit,
+                "created_at": r.created_at, "expires_at": r.expires_at, "origin": r.origin,
+                "vendor_lot": r.vendor_lot, "depth": depths[r.id],
+            }))
+    return ids
+
+
+def _add_orders(session: Session, b: _Builder, order_ids: set[int], with_operations: bool) -> dict[int, str]:
+    ids: dict[int, str] = {}
+    for chunk in _chunks(order_ids):
+        rows = session.execute(
+            select(ProductionOrder.id, ProductionOrder.code, ProductionOrder.started_at,
+                   ProductionOrder.finished_at, Item.code.label("item"), Item.name.label("item_name"))
+            .join(Item, Item.id == ProductionOrder.item_id).where(ProductionOrder.id.in_(chunk))
+        )
+        for r in rows:
+            ids[r.id] = b.node(Node(f"order:{r.code}", "order", r.code, r.item_name, {
+                "item": r.item, "started_at": r.started_at, "finished_at": r.finished_at}))
+        if not with_operations:
+            continue
+        ops = session.execute(
+            select(Operation.order_id, Operation.step, Operation.machine, Operation.operator,
+                   Operation.started_at, Operation.finished_at)
+            .where(Operation.order_id.in_(chunk)).order_by(Operation.order_id, Operation.started_at, Operation.step)
+        )
+        for op in ops:
+            order_node = ids[op.order_id]
+            order_code = order_node.split(":", 1)[1]
+            op_id = b.node(Node(f"operation:{order_code}/{op.step}", "operation", f"{order_code}/{op.step}",
+                                op.step, {"order": order_code, "step": op.step, "machine": op.machine,
+                                          "operator": op.operator, "started_at": op.started_at,
+                                          "finished_at": op.finished_at}))
+            b.flow(op_id, order_node, "performed")
+            if op.machine:
+                b.flow(b.node(Node(f"machine:{op.machine}", "machine", op.machine)), op_id, "ran")
+            if op.operator:
+                b.flow(b.node(Node(f"operator:{op.operator}", "operator", op.operator)), op_id, "operated")
+    return ids
+
+
+def _downstream(session: Session, b: _Builder, lots: dict[int, str], inner: set[int], unit_of) -> None:
+    """Orders that consumed, shipments and returns of the ``inner`` lots (not the frontier)."""
+    consumed: list[tuple[int, int, Decimal]] = []
+    for chunk in _chunks(inner):
+        consumed += session.execute(
+            select(Consumption.lot_id, Consumption.order_id, func.sum(Consumption.quantity))
+            .where(Consumption.lot_id.in_(chunk)).group_by(Consumption.lot_id, Consumption.order_id)
+        ).all()
+    orders = _add_orders(session, b, {o for _, o, _ in consumed}, with_operations=False)
+    for lot_id, order_id, qty in consumed:
+        b.flow(lots[lot_id], orders[order_id], "consumed", qty, unit_of(lot_id))
+    for chunk in _chunks(orders):
+        for order_id, lot_id, qty in session.execute(
+            select(Output.order_id, Output.lot_id, Output.quantity).where(Output.order_id.in_(chunk))
+        ):
+            if lot_id in lots:
+                b.flow(orders[order_id], lots[lot_id], "produced", qty, unit_of(lot_id))
+    for chunk in _chunks(inner):
+        for r in session.execute(
+            select(Shipment.code, Shipment.shipped_at, Shipment.order_ref, Shipment.lot_id, Shipment.quantity,
+                   Customer.code.label("ccode"), Customer.name, Customer.contact, Customer.email,
+                   Customer.phone, Customer.address)
+            .join(Customer, Customer.id == Shipment.customer_id).where(Shipment.lot_id.in_(chunk))
+        ):
+            sid = b.node(Node(f"shipment:{r.code}", "shipment", r.code, None, {
+                "shipped_at": r.shipped_at, "order_ref": r.order_ref, "customer": r.ccode}))
+            cid = b.node(_party("customer", r.ccode, r))
+            b.flow(lots[r.lot_id], sid, "shipped", r.quantity, unit_of(r.lot_id))
+            b.flow(sid, cid, "delivered", r.quantity, unit_of(r.lot_id))
+        _returns(session, b, lots, chunk, unit_of)
+
+
+def _returns(session: Session, b: _Builder, lots: dict[int, str], chunk: list[int], unit_of) -> None:
+    for r in session.execute(
+        select(Return.rma, Return.received_at, Return.reason, Return.lot_id, Return.quantity,
+               Customer.code.label("ccode"), Customer.name, Customer.contact, Customer.email,
+               Customer.phone, Customer.address)
+        .join(Customer, Customer.id == Return.customer_id).where(Return.lot_id.in_(chunk))
+    ):
+        rid = b.node(Node(f"return:{r.rma}", "return", r.rma, None, {
+            "received_at": r.received_at, "reason": r.reason, "customer": r.ccode}))
+        cid = b.node(_party("customer", r.ccode, r))
+        b.flow(cid, rid, "returned", r.quantity, unit_of(r.lot_id))
+        b.flow(rid, lots[r.lot_id], "returned", r.quantity, unit_of(r.lot_id))
+
+
+def _upstream(session: Session, b: _Builder, lots: dict[int, str], inner: set[int], unit_of) -> None:
+    """Orders that made, receipts and vendors of the ``inner`` lots (not the frontier)."""
+    made: list[tuple[int, int, Decimal]] = []
+    for chunk in _chunks(inner):
+        made += session.execute(
+            select(Output.order_id, Output.lot_id, Output.quantity).where(Output.lot_id.in_(chunk))
+        ).all()
+    orders = _add_orders(session, b, {o for o, _, _ in made}, with_operations=True)
+    for order_id, lot_id, qty in made:
+        b.flow(orders[order_id], lots[lot_id], "produced", qty, unit_of(lot_id))
+    for chunk in _chunks(orders):
+        for lot_id, order_id, qty in session.execute(
+            select(Consumption.lot_id, Consumption.order_id, func.sum(Consumption.quantity))
+            .where(Consumption.order_id.in_(chunk)).group_by(Consumption.lot_id, Consumption.order_id)
+        ):
+            if lot_id in lots:
+                b.flow(lots[lot_id], orders[order_id], "consumed", qty, unit_of(lot_id))
+    for chunk in _chunks(inner):
+        for r in session.execute(
+            select(Receipt.code.label("rcode"), Receipt.received_at, Receipt.po, Receipt.vendor_lot,
+                   Receipt.lot_id, Receipt.quantity, Vendor.code, Vendor.name, Vendor.contact,
+                   Vendor.email, Vendor.phone, Vendor.address)
+            .join(Vendor, Vendor.id == Receipt.vendor_id).where(Receipt.lot_id.in_(chunk))
+        ):
+            vid = b.node(_party("vendor", r.code, r))
+            rid = b.node(Node(f"receipt:{r.rcode}", "receipt", r.rcode, None, {
+                "received_at": r.received_at, "po": r.po, "vendor": r.code, "vendor_lot": r.vendor_lot}))
+            b.flow(vid, rid, "supplied", r.quantity, unit_of(r.lot_id))
+            b.flow(rid, lots[r.lot_id], "received", r.quantity, unit_of(r.lot_id))
+
+
+def trace(session: Session, roots: LotRef | int | Sequence[LotRef | int], direction: str = "forward",
+          depth: int | None = None) -> Genealogy:
+    """The genealogy of one or more lots, forward (downstream), backward or both."""
+    if direction not in DIRECTIONS:
+        raise WorkbenchError(f"Direction '{direction}' is not one of {', '.join(DIRECTIONS)}.")
+    if depth is not None and depth < 0:
+        raise WorkbenchError("A trace depth must be zero or more.")
+    items = [roots] if isinstance(roots, (LotRef, int)) else list(roots)
+    root_ids = [r.id if isinstance(r, LotRef) else int(r) for r in items]
+    refs = lot_refs(session, root_ids)
+    missing = [i for i in root_ids if i not in refs]
+    if missing:
+        raise WorkbenchError(f"No lot has the id {missing[0]}.")
+    g = Genealogy(roots=[refs[i] for i in dict.fromkeys(root_ids)], direction=direction, depth=depth)
+    b = _Builder(g)
+
+    down: dict[int, int] = {}
+    up: dict[int, int] = {}
+    if direction in ("forward", "both"):
+        down = walk(session, root_ids, True, depth)[0]
+    if direction in ("backward", "both"):
+        up = walk(session, root_ids, False, depth)[0]
+    signed = {lot: -d for lot, d in up.items()}
+    signed.update(down)  # a lot both up- and downstream (a cycle) counts as downstream
+    lots = _add_lots(session, b, signed)
+    units = {n.data["lot_id"]: n.data["unit"] for n in g.nodes.values() if n.kind == "lot"}
+    unit_of = units.get
+
+    def inner(hops: dict[int, int]) -> set[int]:
+        return {lot for lot, d in hops.items() if depth is None or d < depth}
+
+    if down:
+        _downstream(session, b, lots, inner(down), unit_of)
+    if up:
+        _upstream(session, b, lots, inner(up), unit_of)
+    # Lot-to-lot flows are drawn from consumptions and outputs (so an order still in
+    # progress shows); an input of an order that lies outside the traced direction (a
+    # sibling input of a forward trace) is not drawn.
+    b.finish()
+    return g
+
+
+def trace_forward(session: Session, lot: LotRef | int, depth: int | None = None) -> Genealogy:
+    return trace(session, lot, "forward", depth)
+
+
+def trace_backward(session: Session, lot: LotRef | int, depth: int | None = None) -> Genealogy:
+    return trace(session, lot, "backward", depth)

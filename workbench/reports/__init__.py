@@ -1,0 +1,1 @@
+"""Reports: PDFs (reportlab), spreadsheets (openpyxl) and figures (Graphviz). No Qt."""
