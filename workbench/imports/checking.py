@@ -1,0 +1,611 @@
+"""Checks a read bundle against itself and against the plant, and plans the inserts.
+
+Nothing here writes. Every reference is resolved against the rows of the bundle and
+against what the database already holds (preloaded set-wise, in chunks of codes);
+every row whose key already exists is compared with it. The result is a ``Plan`` of
+new rows only, or faults in the ``FaultLog``.
+
+Keys (see docs/import-format.md): items, vendors, customers and orders by code; lots
+by (item, lot), created by exactly one lots.csv line, receipt line or output;
+receipt lines by (receipt, item, lot); operations by (order, step); consumptions by
+(order, item, lot, consumed_at); outputs by (order, lot); shipment lines by
+(shipment, item, lot); return lines by (rma, item, lot).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workbench.imports.faults import FaultLog
+from workbench.imports.reading import BundleFile
+from workbench.models import (
+    Consumption,
+    Customer,
+    Item,
+    Lot,
+    Operation,
+    Output,
+    ProductionOrder,
+    Receipt,
+    Return,
+    Shipment,
+    Vendor,
+)
+
+#: IN lists are chunked so that no statement carries more than this many values.
+CHUNK = 10_000
+
+ORIGIN_FILE = {"opening": "lots.csv", "receipt": "receipts.csv", "production": "outputs.csv"}
+
+
+@dataclass(slots=True)
+class NewLot:
+    item: str
+    code: str
+    vendor_lot: str | None
+    quantity: Decimal
+    created_at: datetime | None
+    expires_at: datetime | None
+    origin: str
+
+
+@dataclass
+class Plan:
+    """The rows to insert (codes, not ids yet), the plant's ids of what exists, and counts."""
+
+    items: list = field(default_factory=list)
+    vendors: list = field(default_factory=list)
+    customers: list = field(default_factory=list)
+    orders: list = field(default_factory=list)
+    lots: list[NewLot] = field(default_factory=list)
+    receipts: list = field(default_factory=list)
+    operations: list = field(default_factory=list)
+    consumptions: list = field(default_factory=list)
+    outputs: list = field(default_factory=list)
+    shipments: list = field(default_factory=list)
+    returns: list = field(default_factory=list)
+    #: ids already in the plant, by code (lots by (item, lot)).
+    item_ids: dict[str, int] = field(default_factory=dict)
+    vendor_ids: dict[str, int] = field(default_factory=dict)
+    customer_ids: dict[str, int] = field(default_factory=dict)
+    order_ids: dict[str, int] = field(default_factory=dict)
+    lot_ids: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: file name -> [rows read, rows new, rows already present]
+    counts: dict[str, list[int]] = field(default_factory=dict)
+    #: every lot the bundle names: the mass-balance warnings are about these.
+    named_lots: set[tuple[str, str]] = field(default_factory=set)
+
+
+def fetch_in(session: Session, stmt, column, values):
+    """Rows of ``stmt`` where ``column`` is in ``values``, IN lists chunked."""
+    values = sorted(set(values))
+    for start in range(0, len(values), CHUNK):
+        yield from session.execute(stmt.where(column.in_(values[start : start + CHUNK])))
+
+
+def _show(value) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _same(a, b) -> bool:
+    return a == b  # Decimal('1.50') == Decimal('1.5'); None only equals None
+
+
+def lot_name(item: str, lot: str) -> str:
+    return f"lot {lot} of item {item}"
+
+
+class Checker:
+    """Runs the checks in file order; see the module docstring."""
+
+    def __init__(self, session: Session, files: dict[str, BundleFile], log: FaultLog):
+        self.s = session
+        self.files = files
+        self.log = log
+        self.plan = Plan()
+        self.broken = {name for name, f in files.items() if f.broken}
+        for name, f in files.items():
+            self.plan.counts[name] = [len(f.rows), 0, 0]
+
+    # -- helpers --------------------------------------------------------------
+
+    def fault(self, name: str, line: int, message: str) -> None:
+        self.log.add(self.files[name].display, line, message)
+
+    def compare(self, name: str, row, what: str, pairs: list[tuple[str, object, object]]) -> bool:
+        """Fault if a row differs from the plant's row with the same key, in any field
+        given by a column present in the file. ``pairs``: (column, here, plant)."""
+        columns = self.files[name].columns
+        differing = [
+            f"{column} (plant: {_show(plant)}, here: {_show(here)})"
+            for column, here, plant in pairs
+            if column in columns and not _same(here, plant)
+        ]
+        if differing:
+            self.fault(name, row.line, f"{what} is already in the plant and differs in " + ", ".join(differing))
+            return False
+        return True
+
+    def seen(self, name: str, keys: dict, key, row, what: str) -> bool:
+        """Record a key; fault when the same key was already on an earlier line."""
+        first = keys.get(key)
+        if first is not None:
+            self.fault(name, row.line, f"{what} is already given on line {first}; give each once")
+            return True
+        keys[key] = row.line
+        return False
+
+    def counted(self, name: str, new: bool) -> None:
+        self.plan.counts[name][1 if new else 2] += 1
+
+    def need(self, name: str, row, kind: str, code, known, source: str) -> bool:
+        if code in known:
+            return True
+        if source not in self.broken:
+            self.fault(name, row.line, f"{kind} {code} is in neither {source} nor the plant")
+        return False
+
+    # -- the checks, in file order -------------------------------------------
+
+    def run(self) -> Plan:
+        self.load_plant()
+        self.check_items()
+        self.check_parties("vendors.csv", self.bundle_vendors, self.db_vendors, self.plan.vendors, "vendor")
+        self.check_parties("customers.csv", self.bundle_customers, self.db_customers, self.plan.customers, "customer")
+        self.check_orders()
+        self.check_lots()
+        self.check_operations()
+        self.check_consumptions()
+        self.check_shipments()
+        self.check_returns()
+        return self.plan
+
+    def rows(self, name: str):
+        return self.files[name].rows
+
+    def load_plant(self) -> None:
+        """Index the bundle's codes and preload the plant's rows with those codes."""
+        rows = self.rows
+        self.bundle_items = {r.item: r for r in rows("items.csv") if r.item}
+        self.bundle_vendors = {r.vendor: r for r in rows("vendors.csv") if r.vendor}
+        self.bundle_customers = {r.customer: r for r in rows("customers.csv") if r.customer}
+        self.bundle_orders = {r.order: r for r in rows("orders.csv") if r.order}
+
+        item_codes = set(self.bundle_items)
+        for name in ("lots.csv", "receipts.csv", "orders.csv", "consumptions.csv", "shipments.csv", "returns.csv"):
+            item_codes.update(r.item for r in rows(name) if r.item)
+        self.db_items = {
+            r.code: r
+            for r in fetch_in(
+                self.s, select(Item.code, Item.id, Item.name, Item.kind, Item.unit, Item.gtin, Item.shelf_life_days),
+                Item.code, item_codes,
+            )
+        }
+        self.plan.item_ids = {code: r.id for code, r in self.db_items.items()}
+
+        party_columns = ("id", "code", "name", "contact", "email", "phone", "address")
+        vendor_codes = set(self.bundle_vendors) | {r.vendor for r in rows("receipts.csv") if r.vendor}
+        self.db_vendors = {
+            r.code: r
+            for r in fetch_in(self.s, select(*(getattr(Vendor, c) for c in party_columns)), Vendor.code, vendor_codes)
+        }
+        customer_codes = set(self.bundle_customers)
+        for name in ("shipments.csv", "returns.csv"):
+            customer_codes.update(r.customer for r in rows(name) if r.customer)
+        self.db_customers = {
+            r.code: r
+            for r in fetch_in(
+                self.s, select(*(getattr(Customer, c) for c in party_columns)), Customer.code, customer_codes
+            )
+        }
+        self.plan.vendor_ids = {code: r.id for code, r in self.db_vendors.items()}
+        self.plan.customer_ids = {code: r.id for code, r in self.db_customers.items()}
+
+        order_codes = set(self.bundle_orders)
+        for name in ("operations.csv", "consumptions.csv", "outputs.csv"):
+            order_codes.update(r.order for r in rows(name) if r.order)
+        self.db_orders = {
+            r.code: r
+            for r in fetch_in(
+                self.s,
+                select(
+                    ProductionOrder.code, ProductionOrder.id, Item.code.label("item"),
+                    ProductionOrder.started_at, ProductionOrder.finished_at,
+                ).join(Item, Item.id == ProductionOrder.item_id),
+                ProductionOrder.code, order_codes,
+            )
+        }
+        self.plan.order_ids = {code: r.id for code, r in self.db_orders.items()}
+
+        lot_codes: set[str] = set()
+        for name in ("lots.csv", "receipts.csv", "outputs.csv", "consumptions.csv", "shipments.csv", "returns.csv"):
+            lot_codes.update(r.lot for r in rows(name) if r.lot)
+        self.db_lots = {
+            (r.item, r.code): r
+            for r in fetch_in(
+                self.s,
+                select(
+                    Lot.id, Item.code.label("item"), Lot.code, Lot.quantity, Lot.created_at, Lot.expires_at,
+                    Lot.vendor_lot, Lot.origin,
+                ).join(Item, Item.id == Lot.item_id),
+                Lot.code, lot_codes,
+            )
+        }
+        self.plan.lot_ids = {key: r.id for key, r in self.db_lots.items()}
+        lot_ids = [r.id for r in self.db_lots.values()]
+        self.db_receipts: dict[int, list] = defaultdict(list)
+        for r in fetch_in(
+            self.s,
+            select(
+                Receipt.lot_id, Receipt.code, Receipt.received_at, Vendor.code.label("vendor"), Receipt.po,
+                Receipt.vendor_lot, Receipt.quantity,
+            ).join(Vendor, Vendor.id == Receipt.vendor_id),
+            Receipt.lot_id, lot_ids,
+        ):
+            self.db_receipts[r.lot_id].append(r)
+        self.db_outputs = {
+            r.lot_id: r
+            for r in fetch_in(
+                self.s,
+                select(Output.lot_id, ProductionOrder.code.label("order"), Output.quantity).join(
+                    ProductionOrder, ProductionOrder.id == Output.order_id
+                ),
+                Output.lot_id, lot_ids,
+            )
+        }
+
+    def check_items(self) -> None:
+        name, keys = "items.csv", {}
+        for row in self.rows(name):
+            if row.item is None or self.seen(name, keys, row.item, row, f"item {row.item}"):
+                continue
+            db = self.db_items.get(row.item)
+            if db is None:
+                self.plan.items.append(row)
+                self.counted(name, True)
+            elif row.ok and self.compare(
+                name, row, f"item {row.item}",
+                [("name", row.name, db.name), ("kind", row.kind, db.kind), ("unit", row.unit, db.unit),
+                 ("gtin", row.gtin, db.gtin), ("shelf_life_days", row.shelf_life_days, db.shelf_life_days)],
+            ):
+                self.counted(name, False)
+        self.known_items = set(self.bundle_items) | set(self.db_items)
+
+    def shelf_life(self, item: str) -> int | None:
+        row = self.bundle_items.get(item)
+        if row is not None:
+            return row.shelf_life_days
+        db = self.db_items.get(item)
+        return db.shelf_life_days if db is not None else None
+
+    def check_parties(self, name: str, bundle: dict, plant: dict, new: list, kind: str) -> None:
+        keys: dict = {}
+        for row in self.rows(name):
+            code = getattr(row, kind)
+            if code is None or self.seen(name, keys, code, row, f"{kind} {code}"):
+                continue
+            db = plant.get(code)
+            if db is None:
+                new.append(row)
+                self.counted(name, True)
+            elif row.ok and self.compare(
+                name, row, f"{kind} {code}",
+                [(c, getattr(row, c), getattr(db, c)) for c in ("name", "contact", "email", "phone", "address")],
+            ):
+                self.counted(name, False)
+
+    def check_orders(self) -> None:
+        name, keys = "orders.csv", {}
+        for row in self.rows(name):
+            if row.order is None or self.seen(name, keys, row.order, row, f"order {row.order}"):
+                continue
+            if row.item is not None:
+                self.need(name, row, "item", row.item, self.known_items, "items.csv")
+            db = self.db_orders.get(row.order)
+            if db is None:
+                self.plan.orders.append(row)
+                self.counted(name, True)
+            elif row.ok and self.compare(
+                name, row, f"order {row.order}",
+                [("item", row.item, db.item), ("started_at", row.started_at, db.started_at),
+                 ("finished_at", row.finished_at, db.finished_at)],
+            ):
+                self.counted(name, False)
+        self.known_orders = set(self.bundle_orders) | set(self.db_orders)
+
+    def order_item(self, order: str) -> str | None:
+        row = self.bundle_orders.get(order)
+        if row is not None:
+            return row.item
+        db = self.db_orders.get(order)
+        return db.item if db is not None else None
+
+    def order_end(self, order: str) -> datetime | None:
+        row = self.bundle_orders.get(order) or self.db_orders.get(order)
+        if row is None:
+            return None
+        return row.finished_at or row.started_at
+
+    def expiry(self, item: str, created: datetime | None, given: datetime | None) -> datetime | None:
+        if given is not None or created is None:
+            return given
+        days = self.shelf_life(item)
+        return created + timedelta(days=days) if days is not None else None
+
+    def check_lots(self) -> None:
+        """lots.csv, receipts.csv and outputs.csv each create lots; a lot is created once."""
+        created: dict[tuple[str, str], str] = {}  # key -> "FILE:LINE" of the line creating it
+        #: lot codes of outputs whose order is unknown: their item, hence their key, is
+        #: unknown, so references to such a code are not reported a second time.
+        self.uncertain_lots: set[str] = set()
+        plan = self.plan
+
+        def create(name: str, row, item: str) -> bool:
+            key = (item, row.lot)
+            first = created.get(key)
+            if first is not None:
+                self.fault(name, row.line, f"{lot_name(item, row.lot)} is already created at {first}; a lot is created once")
+                return False
+            created[key] = f"{self.files[name].display}:{row.line}"
+            return True
+
+        def created_elsewhere(name: str, row, item: str, db) -> None:
+            if db.id in self.db_outputs:
+                by = f"by order {self.db_outputs[db.id].order}"
+            elif db.id in self.db_receipts:
+                by = f"by receipt {self.db_receipts[db.id][0].code}"
+            else:
+                by = f"as {db.origin} stock" if db.origin == "opening" else f"with origin {db.origin}"
+            self.fault(name, row.line, f"{lot_name(item, row.lot)} was already created in the plant {by}; a lot is created once")
+
+        name = "lots.csv"
+        for row in self.rows(name):
+            if row.item is None or row.lot is None or not create(name, row, row.item):
+                continue
+            if not self.need(name, row, "item", row.item, self.known_items, "items.csv"):
+                continue
+            expires = self.expiry(row.item, row.created_at, row.expires_at)
+            db = self.db_lots.get((row.item, row.lot))
+            if db is None:
+                plan.lots.append(NewLot(row.item, row.lot, row.vendor_lot, row.quantity, row.created_at, expires, "opening"))
+                self.counted(name, True)
+            elif db.id in self.db_receipts or db.id in self.db_outputs or db.origin != "opening":
+                created_elsewhere(name, row, row.item, db)
+            elif row.ok and self.compare(
+                name, row, lot_name(row.item, row.lot),
+                [("quantity", row.quantity, db.quantity), ("created_at", row.created_at, db.created_at),
+                 ("expires_at", expires, db.expires_at), ("vendor_lot", row.vendor_lot, db.vendor_lot)],
+            ):
+                self.counted(name, False)
+
+        name = "receipts.csv"
+        known_vendors = set(self.bundle_vendors) | set(self.db_vendors)
+        for row in self.rows(name):
+            if row.item is None or row.lot is None or not create(name, row, row.item):
+                continue
+            if row.vendor is not None:
+                self.need(name, row, "vendor", row.vendor, known_vendors, "vendors.csv")
+            if not self.need(name, row, "item", row.item, self.known_items, "items.csv"):
+                continue
+            expires = self.expiry(row.item, row.received_at, row.expires_at)
+            db = self.db_lots.get((row.item, row.lot))
+            if db is None:
+                plan.lots.append(
+                    NewLot(row.item, row.lot, row.vendor_lot, row.quantity, row.received_at, expires, "receipt")
+                )
+                plan.receipts.append(row)
+                self.counted(name, True)
+                continue
+            same = [r for r in self.db_receipts.get(db.id, ()) if r.code == row.receipt]
+            if not same:
+                created_elsewhere(name, row, row.item, db)
+            elif row.ok and self.compare(
+                name, row, f"receipt {row.receipt} line {lot_name(row.item, row.lot)}",
+                [("received_at", row.received_at, same[0].received_at), ("vendor", row.vendor, same[0].vendor),
+                 ("po", row.po, same[0].po), ("vendor_lot", row.vendor_lot, same[0].vendor_lot),
+                 ("quantity", row.quantity, same[0].quantity), ("expires_at", expires, db.expires_at)],
+            ):
+                self.counted(name, False)
+
+        name = "outputs.csv"
+        keys: dict = {}
+        for row in self.rows(name):
+            if row.order is None or row.lot is None:
+                continue
+            if not self.need(name, row, "order", row.order, self.known_orders, "orders.csv"):
+                self.uncertain_lots.add(row.lot)
+                continue
+            item = self.order_item(row.order)
+            if item is None:  # the order's own line lacks its item: faulted there
+                self.uncertain_lots.add(row.lot)
+                continue
+            if self.seen(name, keys, (row.order, row.lot), row, f"output {row.lot} of order {row.order}"):
+                continue
+            if not create(name, row, item):
+                continue
+            made = row.created_at or self.order_end(row.order)
+            expires = self.expiry(item, made, row.expires_at)
+            db = self.db_lots.get((item, row.lot))
+            if db is None:
+                plan.lots.append(NewLot(item, row.lot, None, row.quantity, made, expires, "production"))
+                plan.outputs.append((row.order, item, row.lot, row.quantity))
+                self.counted(name, True)
+                continue
+            output = self.db_outputs.get(db.id)
+            if output is None or output.order != row.order:
+                created_elsewhere(name, row, item, db)
+            elif row.ok and self.compare(
+                name, row, f"output {lot_name(item, row.lot)} of order {row.order}",
+                [("quantity", row.quantity, output.quantity), ("expires_at", expires, db.expires_at),
+                 ("created_at", made, db.created_at)],
+            ):
+                self.counted(name, False)
+
+        self.known_lots = set(created) | set(self.db_lots)
+        self.plan.named_lots.update(created)
+
+    def need_lot(self, name: str, row, item: str, lot: str) -> bool:
+        if not self.need(name, row, "item", item, self.known_items, "items.csv"):
+            return False
+        if (item, lot) in self.known_lots:
+            self.plan.named_lots.add((item, lot))
+            return True
+        sources = {"lots.csv", "receipts.csv", "outputs.csv", "orders.csv"}
+        if not (sources & self.broken) and lot not in self.uncertain_lots:
+            self.fault(
+                name, row.line,
+                f"{lot_name(item, lot)} is created by no line of lots.csv, receipts.csv or outputs.csv and is not in the plant",
+            )
+        return False
+
+    def check_operations(self) -> None:
+        name, keys = "operations.csv", {}
+        order_ids = [self.db_orders[r.order].id for r in self.rows(name) if r.order in self.db_orders]
+        plant = {
+            (r.order, r.step): r
+            for r in fetch_in(
+                self.s,
+                select(
+                    ProductionOrder.code.label("order"), Operation.step, Operation.machine, Operation.operator,
+                    Operation.started_at, Operation.finished_at,
+                ).join(ProductionOrder, ProductionOrder.id == Operation.order_id),
+                Operation.order_id, order_ids,
+            )
+        }
+        for row in self.rows(name):
+            if row.order is None or row.step is None:
+                continue
+            what = f"operation {row.step} of order {row.order}"
+            if self.seen(name, keys, (row.order, row.step), row, what):
+                continue
+            if not self.need(name, row, "order", row.order, self.known_orders, "orders.csv"):
+                continue
+            db = plant.get((row.order, row.step))
+            if db is None:
+                self.plan.operations.append(row)
+                self.counted(name, True)
+            elif row.ok and self.compare(
+                name, row, what,
+                [("machine", row.machine, db.machine), ("operator", row.operator, db.operator),
+                 ("started_at", row.started_at, db.started_at), ("finished_at", row.finished_at, db.finished_at)],
+            ):
+                self.counted(name, False)
+
+    def check_consumptions(self) -> None:
+        name, keys = "consumptions.csv", {}
+        order_ids = [self.db_orders[r.order].id for r in self.rows(name) if r.order in self.db_orders]
+        plant: dict[tuple, Decimal] = defaultdict(Decimal)
+        for r in fetch_in(
+            self.s,
+            select(
+                ProductionOrder.code.label("order"), Item.code.label("item"), Lot.code.label("lot"),
+                Consumption.consumed_at, Consumption.quantity,
+            )
+            .join(ProductionOrder, ProductionOrder.id == Consumption.order_id)
+            .join(Lot, Lot.id == Consumption.lot_id)
+            .join(Item, Item.id == Lot.item_id),
+            Consumption.order_id, order_ids,
+        ):
+            plant[(r.order, r.item, r.lot, r.consumed_at)] += r.quantity
+        for row in self.rows(name):
+            if row.order is None or row.item is None or row.lot is None:
+                continue
+            key = (row.order, row.item, row.lot, row.consumed_at)
+            when = f" at {row.consumed_at.isoformat()}" if row.consumed_at else ""
+            what = f"consumption of {lot_name(row.item, row.lot)} by order {row.order}{when}"
+            if self.seen(name, keys, key, row, what):
+                continue
+            known = self.need(name, row, "order", row.order, self.known_orders, "orders.csv")
+            if not self.need_lot(name, row, row.item, row.lot) or not known:
+                continue
+            if key not in plant:
+                self.plan.consumptions.append(row)
+                self.counted(name, True)
+            elif row.ok and self.compare(name, row, what, [("quantity", row.quantity, plant[key])]):
+                self.counted(name, False)
+
+    def check_shipments(self) -> None:
+        name, keys = "shipments.csv", {}
+        known_customers = set(self.bundle_customers) | set(self.db_customers)
+        plant = {
+            (r.code, r.item, r.lot): r
+            for r in fetch_in(
+                self.s,
+                select(
+                    Shipment.code, Item.code.label("item"), Lot.code.label("lot"), Shipment.shipped_at,
+                    Customer.code.label("customer"), Shipment.order_ref, Shipment.quantity,
+                )
+                .join(Customer, Customer.id == Shipment.customer_id)
+                .join(Lot, Lot.id == Shipment.lot_id)
+                .join(Item, Item.id == Lot.item_id),
+                Shipment.code, {r.shipment for r in self.rows(name) if r.shipment},
+            )
+        }
+        for row in self.rows(name):
+            if row.shipment is None or row.item is None or row.lot is None:
+                continue
+            what = f"shipment {row.shipment} line {lot_name(row.item, row.lot)}"
+            if self.seen(name, keys, (row.shipment, row.item, row.lot), row, what):
+                continue
+            known = row.customer is None or self.need(name, row, "customer", row.customer, known_customers, "customers.csv")
+            if not self.need_lot(name, row, row.item, row.lot) or not known:
+                continue
+            db = plant.get((row.shipment, row.item, row.lot))
+            if db is None:
+                self.plan.shipments.append(row)
+                self.counted(name, True)
+            elif row.ok and self.compare(
+                name, row, what,
+                [("shipped_at", row.shipped_at, db.shipped_at), ("customer", row.customer, db.customer),
+                 ("order_ref", row.order_ref, db.order_ref), ("quantity", row.quantity, db.quantity)],
+            ):
+                self.counted(name, False)
+
+    def check_returns(self) -> None:
+        name, keys = "returns.csv", {}
+        known_customers = set(self.bundle_customers) | set(self.db_customers)
+        plant = {
+            (r.rma, r.item, r.lot): r
+            for r in fetch_in(
+                self.s,
+                select(
+                    Return.rma, Item.code.label("item"), Lot.code.label("lot"), Return.received_at,
+                    Customer.code.label("customer"), Return.quantity, Return.reason,
+                )
+                .join(Customer, Customer.id == Return.customer_id)
+                .join(Lot, Lot.id == Return.lot_id)
+                .join(Item, Item.id == Lot.item_id),
+                Return.rma, {r.rma for r in self.rows(name) if r.rma},
+            )
+        }
+        for row in self.rows(name):
+            if row.rma is None or row.item is None or row.lot is None:
+                continue
+            what = f"return {row.rma} line {lot_name(row.item, row.lot)}"
+            if self.seen(name, keys, (row.rma, row.item, row.lot), row, what):
+                continue
+            known = row.customer is None or self.need(name, row, "customer", row.customer, known_customers, "customers.csv")
+            if not self.need_lot(name, row, row.item, row.lot) or not known:
+                continue
+            db = plant.get((row.rma, row.item, row.lot))
+            if db is None:
+                self.plan.returns.append(row)
+                self.counted(name, True)
+            elif row.ok and self.compare(
+                name, row, what,
+                [("received_at", row.received_at, db.received_at), ("customer", row.customer, db.customer),
+                 ("quantity", row.quantity, db.quantity), ("reason", row.reason, db.reason)],
+            ):
+                self.counted(name, False)

@@ -1,0 +1,222 @@
+"""Reads the CSV files of a bundle into typed rows, noting every malformed value.
+
+Each row becomes a named tuple with the line it starts on, ``ok`` (False when one of
+its values was malformed: the row still names its keys, so that one bad quantity
+does not also make every reference to its lot "unknown"), and one field per column
+of the format, already converted: text (None when empty), ``Decimal`` quantities,
+naive-UTC ``datetime`` values, ``int`` shelf lives.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import namedtuple
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from workbench.imports.faults import FaultLog
+from workbench.imports.format import FILES, QUANTITY_DECIMALS, FileSpec
+from workbench.models import ITEM_KINDS
+
+_STEP = Decimal(1).scaleb(-QUANTITY_DECIMALS)
+
+#: One row type per file: ``line``, ``ok`` and the format's columns.
+ROW_TYPES = {spec.name: namedtuple(spec.name[:-4].title() + "Row", ("line", "ok", *spec.columns)) for spec in FILES}
+
+
+@dataclass
+class BundleFile:
+    """One file of the bundle as read: ``present`` is False when the file is absent,
+    ``broken`` when it could not be read at all (its rows are then unknown)."""
+
+    spec: FileSpec
+    display: str
+    present: bool = False
+    broken: bool = False
+    columns: frozenset[str] = frozenset()
+    rows: list = field(default_factory=list)
+
+
+class ValueFault(ValueError):
+    """A value that does not parse; the message is the fault's text."""
+
+
+def parse_quantity(column: str, text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueFault(f"{column} '{text}' is not a number") from None
+    if not value.is_finite():
+        raise ValueFault(f"{column} '{text}' is not a number")
+    if value < 0:
+        raise ValueFault(f"{column} {text} is negative")
+    if value.as_tuple().exponent < -QUANTITY_DECIMALS and value != value.quantize(_STEP):
+        raise ValueFault(f"{column} {text} has more than {QUANTITY_DECIMALS} decimals")
+    return value
+
+
+def parse_when(column: str, text: str) -> datetime:
+    """An ISO 8601 date or date-time; one with an offset is converted to naive UTC."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueFault(
+            f"{column} '{text}' is not an ISO 8601 date or date-time (such as 2026-03-02 or 2026-03-02T06:30:00)"
+        ) from None
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def parse_days(column: str, text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueFault(f"{column} '{text}' is not a whole number of days") from None
+    if value < 0:
+        raise ValueFault(f"{column} {text} is negative")
+    return value
+
+
+def parse_kind(column: str, text: str) -> str:
+    if text not in ITEM_KINDS:
+        raise ValueFault(f"{column} '{text}' is not one of {', '.join(ITEM_KINDS)}")
+    return text
+
+
+def _parser(column: str):
+    if column == "quantity":
+        return parse_quantity
+    if column.endswith("_at"):
+        return parse_when
+    if column == "shelf_life_days":
+        return parse_days
+    if column == "kind":
+        return parse_kind
+    return None
+
+
+def _decode(path: Path, display: str, log: FaultLog) -> str | None:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        log.add(display, None, f"cannot be read ({exc.strerror or exc})")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        log.add(
+            display, line,
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02X} at column {column}); save the file as UTF-8",
+        )
+        return None
+
+
+def read_file(spec: FileSpec, path: Path, display: str, log: FaultLog) -> BundleFile:
+    """Read one file; faults go to ``log``. A file that cannot be read is ``broken``."""
+    bundle_file = BundleFile(spec, display, present=True)
+    text = _decode(path, display, log)
+    if text is None:
+        bundle_file.broken = True
+        return bundle_file
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        log.add(display, 1, f"the header row is not valid CSV ({exc})")
+        bundle_file.broken = True
+        return bundle_file
+    names = [name.strip().lower() for name in header or ()]
+    if not any(names):
+        log.add(display, 1, "is empty; its first line must be the header row (" + ", ".join(spec.columns) + ")")
+        bundle_file.broken = True
+        return bundle_file
+    positions: dict[str, int] = {}
+    for position, name in enumerate(names):
+        if name in spec.columns:
+            if name in positions:
+                log.add(display, 1, f"the column {name} appears twice in the header")
+                bundle_file.broken = True
+            positions[name] = position
+    missing = [c for c in spec.columns if c in spec.required and c not in positions]
+    if missing:
+        log.add(
+            display, 1,
+            f"the header lacks the required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+        )
+        bundle_file.broken = True
+    if bundle_file.broken:
+        return bundle_file
+    bundle_file.columns = frozenset(positions)
+    bundle_file.rows = _read_rows(spec, reader, positions, len(names), display, log)
+    return bundle_file
+
+
+def _read_rows(spec: FileSpec, reader, positions: dict[str, int], width: int, display: str, log: FaultLog) -> list:
+    make = ROW_TYPES[spec.name]._make
+    plan = [
+        (column, positions.get(column), _parser(column), column in spec.required) for column in spec.columns
+    ]
+    rows = []
+    end = reader.line_num
+    while True:
+        start = end + 1
+        try:
+            fields = next(reader, None)
+        except csv.Error as exc:
+            log.add(display, start, f"is not valid CSV ({exc})")
+            end = reader.line_num
+            continue
+        if fields is None:
+            return rows
+        end = reader.line_num
+        if not fields or not any(fields):
+            continue  # a blank line
+        n = len(fields)
+        if n > width and any(f.strip() for f in fields[width:]):
+            log.add(display, start, f"has {n} values but the header names {width} columns")
+            continue
+        ok = True
+        values = [start, True]
+        for column, position, parse, required in plan:
+            text = fields[position].strip() if position is not None and position < n else ""
+            if not text:
+                if required:
+                    log.add(display, start, f"{column} is empty")
+                    ok = False
+                values.append(None)
+            elif parse is None:
+                values.append(text)
+            else:
+                try:
+                    values.append(parse(column, text))
+                except ValueFault as exc:
+                    log.add(display, start, str(exc))
+                    ok = False
+                    values.append(None)
+        values[1] = ok
+        rows.append(make(values))
+
+
+def read_bundle(directory: Path, display_dir: str, log: FaultLog) -> tuple[dict[str, BundleFile], list[str]]:
+    """Every file of the format (absent ones empty) and the names of files ignored."""
+    files: dict[str, BundleFile] = {}
+    for spec in FILES:
+        path = directory / spec.name
+        display = str(Path(display_dir) / spec.name)
+        if path.is_file():
+            files[spec.name] = read_file(spec, path, display, log)
+        else:
+            files[spec.name] = BundleFile(spec, display)
+            if spec.name == "items.csv":
+                log.add(display, None, "is missing; every bundle needs an items.csv (a header row is enough)")
+                files[spec.name].broken = True
+    ignored = sorted(
+        p.name for p in directory.iterdir() if p.name not in files and not p.name.startswith(".")
+    )
+    return files, ignored
