@@ -1,0 +1,41 @@
+"""`workbench trace`: forward and backward traces as a tree or JSON."""
+
+from __future__ import annotations
+
+import argparse
+
+from workbench.commands import add_db_option, open_for_reading
+from workbench.genealogy import DIRECTIONS, trace
+from workbench.jsonutil import dumps
+from workbench.lookup import find_lot
+from workbench.reports.tree import render_tree
+
+
+def register(sub) -> None:
+    parser = sub.add_parser(
+        "trace", help="trace a lot forward (where it went) or backward (where it came from)",
+        description="Trace a lot. LOT is a lot code or a scanned GS1 barcode "
+        "((01)GTIN(10)LOT, the raw element string, or a GS1 Digital Link URI).",
+    )
+    add_db_option(parser)
+    parser.add_argument("lot", metavar="LOT", help="lot code or GS1 barcode")
+    parser.add_argument("--item", help="item code, where the lot code exists on several items")
+    parser.add_argument("--direction", choices=DIRECTIONS, default="forward")
+    parser.add_argument("--depth", type=int, metavar="N", help="at most N lot-to-lot steps (default: all)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    plant = open_for_reading(args)
+    try:
+        with plant.Session() as session:
+            lot = find_lot(session, args.lot, args.item)
+            g = trace(session, lot, args.direction, args.depth)
+    finally:
+        plant.dispose()
+    if args.json:
+        print(dumps(g.to_json(), indent=2))
+    else:
+        print(render_tree(g))
+    return 0
