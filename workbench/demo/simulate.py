@@ -1,0 +1,612 @@
+"""One year of Northfield Foods, day by day and shift by shift.
+
+Each working day (Monday to Saturday; Saturday without the night shift):
+
+1. *Plan*: products whose finished stock is below three days of demand get batches,
+   spread over the day's shifts; each shift's intermediates are planned backwards
+   level by level (granola clusters need nut mix, which needs chopped almonds, ...)
+   from on-hand totals, and the day's material needs are summed.
+2. *Receive* (04:00-06:00): materials that would fall below two days of cover are
+   delivered, each delivery split into vendor lots of at most the vendor's lot size.
+3. *Produce* each shift (06-14, 14-22, 22-06): intermediates level by level, then
+   products, each order picking its inputs FEFO lot by lot and making one lot
+   (intermediates) or one to three lots (products: pallets with their own date code).
+4. *Ship* (14:00-21:00, after shift A): customers' order lines are picked FEFO from
+   released stock, so a lot goes to several customers and a line may take two lots.
+5. *Returns*: now and then a customer sends cases back (RMA); damaged-packaging
+   returns are repacked by a rework order into a new lot. Returned cases are never
+   shipped again as they are, so every lot balances.
+
+Everything happens in time order, so the recorded consumptions obey FEFO at the time
+they were made. All quantities are integers in milli-units (see ``catalog``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from workbench.demo.catalog import (
+    DEMAND, ITEMS, PURCHASING, RECIPES, REWORK_CASES, REWORK_STEP, U, Step,
+)
+from workbench.demo.incident import INCIDENT, IncidentReach
+from workbench.demo.parties import make_crews, make_customers, make_machines, make_vendors
+from workbench.demo.sink import Sink
+from workbench.demo.stock import NO_EXPIRY, Stock
+from workbench.progress import report
+
+#: First day of history (a Monday) and the number of days simulated (52 weeks).
+EPOCH = datetime(2025, 11, 3)
+DAYS = 364
+DAY = 86_400
+HOUR = 3_600
+SHIFTS = ("A", "B", "C")
+SHIFT_START = {"A": 6, "B": 14, "C": 22}
+#: Finished stock kept, in days of mean demand; materials reordered below this cover.
+FG_TARGET_DAYS = 3
+REORDER_DAYS = 2
+#: Minutes each production level may take to start its orders.
+START_WINDOW = 30
+#: Returns per working day at scale 1 (unrelated to the incident).
+RETURN_RATE = 0.12
+COMPLAINTS = 6
+
+RETURN_REASONS = (
+    ("Damaged packaging: cases crushed in transit", 3),
+    ("Short shelf life on delivery", 2),
+    ("Wrong item picked", 2),
+    ("Product broken in pack", 2),
+    ("Foreign material: plastic fragment found by consumer", 1),
+    ("Seal failure: pack not closed", 1),
+)
+ILLNESS_REASONS = (
+    "Illness complaint: consumer reported vomiting and fever after eating the product",
+    "Illness complaint: several consumers at a school reported stomach illness",
+    "Illness complaint: consumer hospitalised, suspected salmonellosis",
+    "Illness complaint: consumer reported diarrhoea and cramps the day after eating",
+)
+
+
+def dt(seconds: int) -> datetime:
+    return EPOCH + timedelta(seconds=seconds)
+
+
+def qty(milli: int) -> Decimal:
+    return Decimal(milli).scaleb(-3)
+
+
+@dataclass
+class Planned:
+    """An order decided by the planner, run later in its shift."""
+
+    item: int
+    rework: tuple[int, int, int] | None = None  # returned lot id, quantity, case item
+    planted: bool = False
+
+
+@dataclass
+class Line:
+    """A shipped quantity of one lot to one customer, kept for later returns."""
+
+    lot: int
+    customer: int
+    returnable: int
+    day: int
+    item: int
+
+
+class Simulation:
+    def __init__(self, sink: Sink, seed: int, scale: float, progress=None):
+        if scale <= 0:
+            raise ValueError("scale must be positive")
+        self.sink = sink
+        self.rng = random.Random(seed)
+        self.scale = scale
+        self.progress = progress
+        self.ids: dict[str, int] = defaultdict(int)
+        self.items = {i + 1: spec for i, spec in enumerate(ITEMS)}
+        self.code_id = {spec.code: i for i, spec in self.items.items()}
+        self.recipes: dict[int, tuple[int, list[tuple[int, int]], tuple[Step, ...]]] = {
+            self.code_id[c]: (r.batch, [(self.code_id[i], q) for i, q in r.inputs], r.steps)
+            for c, r in RECIPES.items()
+        }
+        self.stock = {i: Stock() for i in self.items}
+        self.products = [i for i, s in self.items.items() if s.kind == "product"]
+        self.materials = [i for i, s in self.items.items() if s.kind == "material"]
+        self._levels()
+        self._usage()
+        self.vendors, self.sources = make_vendors(scale)
+        self.vendor_id = {v.code: n + 1 for n, v in enumerate(self.vendors)}
+        self.vendor_seq = {v.code: 1000 + self.rng.randrange(4000) for v in self.vendors}
+        self.customers = make_customers(scale)
+        self.customer_weights = list(itertools.accumulate(c.weight for c in self.customers))
+        self.machines = make_machines(scale)
+        self.machine_turn: dict[str, int] = defaultdict(int)
+        self.crews = make_crews(scale)
+        # Counters that run through the year.
+        self.po_seq = 20000
+        self.so_seq = 0
+        self.rma_seq = 0
+        self.edges = 0
+        # The incident's reach, and the planted over-consumption.
+        self.incident_day = (INCIDENT.received_at.date() - EPOCH.date()).days
+        self.tainted: dict[int, tuple[str, str]] = {}
+        self.tainted_lines: list[Line] = []
+        self.tainted_shipped: dict[str, int] = defaultdict(int)
+        self.incident_lot = 0
+        self.planted_lot = 0
+        self.planted_taken = 0
+        self.salt = self.code_id["RM-SALT"]
+        self.salt_lots: dict[int, str] = {}
+        self.salt_uses: dict[int, int] = defaultdict(int)
+        # Returns.
+        self.recent: deque[tuple[int, list[Line]]] = deque()
+        self.reworks: list[tuple[int, Planned]] = []
+        self.complainers: list[int] = []
+        self.complaint_rmas: list[str] = []
+        self.reworked_rmas: list[str] = []
+
+    # -- set-up ---------------------------------------------------------------------
+
+    def _levels(self) -> None:
+        """Materials are level 0, an intermediate one above its highest input;
+        products all run in the last phase of a shift."""
+        level: dict[int, int] = {i: 0 for i in self.materials}
+
+        def of(i: int) -> int:
+            if i not in level:
+                level[i] = 1 + max(of(j) for j, _ in self.recipes[i][1])
+            return level[i]
+
+        for i, spec in self.items.items():
+            if spec.kind == "intermediate":
+                of(i)
+        self.top = max(level.values()) + 1
+        for p in self.products:
+            level[p] = self.top
+        self.level = level
+        self.by_level = defaultdict(list)
+        for i, spec in self.items.items():
+            if spec.kind == "intermediate":
+                self.by_level[level[i]].append(i)
+        # Minutes from shift start at which each level starts; each level waits until
+        # the previous one has finished, so an order only uses lots already made.
+        self.window: dict[int, int] = {}
+        start = 0
+        for lvl in range(1, self.top + 1):
+            items = self.by_level[lvl] if lvl < self.top else self.products
+            longest = max(sum(s.minutes for s in self.recipes[i][2]) for i in items)
+            if lvl == self.top:
+                longest = max(longest, REWORK_STEP.minutes)
+            self.window[lvl] = start
+            start += START_WINDOW + longest
+        if start > 8 * 60:
+            raise ValueError("the demo recipes do not fit in an eight-hour shift")
+
+    def _usage(self) -> None:
+        """Expected use per working day of each item, exploded from mean demand."""
+        use: dict[int, float] = defaultdict(float)
+        for p in self.products:
+            use[p] = DEMAND[self.items[p].code] * U * self.scale
+        for i in sorted(self.recipes, key=lambda i: -self.level[i]):
+            batch, inputs, _ = self.recipes[i]
+            runs = use[i] / batch
+            for j, q in inputs:
+                use[j] += runs * q
+        self.usage = use
+        self.fg_target = {p: round(use[p] * FG_TARGET_DAYS) for p in self.products}
+
+    def nid(self, table: str) -> int:
+        self.ids[table] += 1
+        return self.ids[table]
+
+    # -- the year ---------------------------------------------------------------------
+
+    def run(self) -> None:
+        self._master_data()
+        self._opening_stock()
+        for d in range(DAYS):
+            if d % 7 == 0:
+                day = EPOCH.date() + timedelta(days=d)
+                report(self.progress, 0.9 * d / DAYS, f"Simulating {day:%B %Y}")
+            if d % 7 != 6:  # Sundays are off
+                self._day(d)
+        self.sink.finish()
+
+    def _master_data(self) -> None:
+        add = self.sink.add
+        for i, s in self.items.items():
+            add("items", {"id": i, "code": s.code, "name": s.name, "kind": s.kind,
+                          "unit": s.unit, "gtin": s.gtin, "shelf_life_days": s.shelf_life_days})
+        for n, v in enumerate(self.vendors, 1):
+            add("vendors", {"id": n, "code": v.code, "name": v.name, "contact": v.contact,
+                            "email": v.email, "phone": v.phone, "address": v.address})
+        for n, c in enumerate(self.customers, 1):
+            add("customers", {"id": n, "code": c.code, "name": c.name, "contact": c.contact,
+                              "email": c.email, "phone": c.phone, "address": c.address})
+
+    def _lot(self, item: int, code: str, amount: int, origin: str, at: int,
+             expiry_day: int | None, vendor_lot: str | None = None, stock: int | None = None) -> int:
+        """Write a lot and put it in stock (``stock`` may differ from what is recorded)."""
+        lot_id = self.nid("lots")
+        self.sink.add("lots", {
+            "id": lot_id, "item_id": item, "code": code, "vendor_lot": vendor_lot,
+            "quantity": qty(amount), "created_at": dt(at),
+            "expires_at": None if expiry_day is None else EPOCH + timedelta(days=expiry_day),
+            "origin": origin,
+        })
+        self.stock[item].put(NO_EXPIRY if expiry_day is None else expiry_day, lot_id,
+                             amount if stock is None else stock)
+        if item == self.salt:
+            self.salt_lots[lot_id] = code
+        return lot_id
+
+    def _expiry(self, item: int, day: int, freshness: float = 1.0) -> int | None:
+        shelf = self.items[item].shelf_life_days
+        return None if shelf is None else day + round(shelf * freshness)
+
+    def _vendor_lot(self, vendor: str, day: int) -> str:
+        """A vendor's own lot number: its prefix, year and week of packing, a sequence."""
+        self.vendor_seq[vendor] += self.rng.randint(1, 7)
+        packed = EPOCH.date() + timedelta(days=day - self.rng.randint(5, 40))
+        prefix = self.vendors[self.vendor_id[vendor] - 1].lot_prefix
+        return f"{prefix}{packed:%y}{packed.isocalendar()[1]:02d}-{self.vendor_seq[vendor]:04d}"
+
+    def _opening_stock(self) -> None:
+        """What was on hand when the system went live, the day before the history."""
+        at = -18 * HOUR  # Sunday noon
+        n = 0
+        for m in self.materials:
+            pur = PURCHASING[self.items[m].code]
+            amount = _round_up(max(self.usage[m] * 10, pur.pack), pur.pack)
+            while amount > 0:
+                n += 1
+                part = min(amount, pur.lot_size)
+                self._lot(m, f"OPEN-{n:04d}", part, "opening", at, self._expiry(m, -1, 0.5),
+                          vendor_lot=self._vendor_lot(self.sources[self.items[m].code][0], -1))
+                amount -= part
+        for p in self.products:
+            for share in (0.6, 0.4):
+                n += 1
+                amount = round(self.fg_target[p] * share / U) * U or U
+                self._lot(p, f"OPEN-{n:04d}", amount, "opening", at, self._expiry(p, -1, 0.8))
+
+    def _day(self, d: int) -> None:
+        self.today = EPOCH.date() + timedelta(days=d)
+        self.tag = f"{self.today:%y}{self.today.timetuple().tm_yday:03d}"
+        self.counters: dict[object, int] = defaultdict(int)
+        shifts = SHIFTS[:2] if d % 7 == 5 else SHIFTS
+        day_start = d * DAY
+        if d == self.incident_day:
+            self._incident_receipt(day_start)
+        plan, materials = self._plan(d, shifts)
+        self._receive(d, day_start, materials)
+        for shift in shifts:
+            self._produce(d, shift, plan[shift])
+            if shift == "A":
+                self._returns(d)
+                self._ship(d)
+
+    # -- planning ---------------------------------------------------------------------
+
+    def _plan(self, d: int, shifts) -> tuple[dict, dict[int, int]]:
+        rng = self.rng
+        plan = {s: defaultdict(list) for s in shifts}
+        batches = []
+        for p in self.products:
+            short = self.fg_target[p] - self.stock[p].total
+            if short > 0:
+                batches += [p] * -(-short // self.recipes[p][0])
+        rng.shuffle(batches)
+        turn = rng.randrange(len(shifts))
+        for k, p in enumerate(batches):
+            plan[shifts[(k + turn) % len(shifts)]][self.top].append(Planned(p))
+        while self.reworks and self.reworks[0][0] <= d:
+            plan[shifts[0]][self.top].append(self.reworks.pop(0)[1])
+        if d == self.incident_day:
+            plan["A"][1].insert(0, Planned(self.code_id[INCIDENT.overconsumed_lot[0]],
+                                           planted=True))
+        projected = {i: self.stock[i].total for i in self.items}
+        materials: dict[int, int] = defaultdict(int)
+        for shift in shifts:
+            levels = plan[shift]
+            need: dict[int, int] = defaultdict(int)
+            for lvl in range(self.top, 0, -1):
+                orders = levels[lvl]
+                if lvl < self.top:
+                    for i in self.by_level[lvl]:
+                        batch = self.recipes[i][0]
+                        projected[i] += batch * sum(1 for o in orders if o.item == i)
+                        want = need.pop(i, 0)
+                        if projected[i] < want:
+                            n = -(-(want - projected[i]) // batch)
+                            orders.extend(Planned(i) for _ in range(n))
+                            projected[i] += n * batch
+                        projected[i] -= want
+                for o in orders:
+                    for j, q in self._inputs(o):
+                        need[j] += q
+            for m, q in need.items():
+                materials[m] += q
+        return plan, materials
+
+    def _inputs(self, order: Planned) -> list[tuple[int, int]]:
+        if order.rework is not None:
+            _lot, amount, case = order.rework
+            return [(case, amount)]
+        return self.recipes[order.item][1]
+
+    # -- receiving --------------------------------------------------------------------
+
+    def _receive(self, d: int, day_start: int, need: dict[int, int]) -> None:
+        deliveries = []
+        for m in self.materials:
+            have, want = self.stock[m].total, need.get(m, 0)
+            cover = self.usage[m] * REORDER_DAYS
+            if have - want >= cover:
+                continue
+            pur = PURCHASING[self.items[m].code]
+            amount = max(pur.cover_days * self.usage[m], pur.min_delivery, want + cover - have)
+            deliveries.append((m, _round_up(amount, pur.pack)))
+        if not deliveries:
+            return
+        gap = min(300, 6000 // len(deliveries))
+        for k, (m, amount) in enumerate(deliveries):
+            sources = self.sources[self.items[m].code]
+            vendor = sources[0] if len(sources) == 1 else self.rng.choices(
+                sources, weights=[3] + [1] * (len(sources) - 1))[0]
+            self.po_seq += 1
+            if f"PO-45000{self.po_seq}" == INCIDENT.po:
+                self.po_seq += 1
+            self._receipt(m, amount, vendor, f"PO-45000{self.po_seq}",
+                          day_start + 4 * HOUR + 300 + k * gap, d)
+
+    def _receipt(self, m: int, amount: int, vendor: str, po: str, at: int, d: int,
+                 vendor_lot: str | None = None, expiry_day: int | None = None) -> list[int]:
+        self.counters["GRN"] += 1
+        grn = f"GRN{self.tag}-{self.counters['GRN']:02d}"
+        lot_size = PURCHASING[self.items[m].code].lot_size
+        lots = []
+        while amount > 0:
+            part = min(amount, lot_size)
+            amount -= part
+            self.counters["R"] += 1
+            vlot = vendor_lot or self._vendor_lot(vendor, d)
+            expiry = expiry_day if expiry_day is not None else self._expiry(
+                m, d, self.rng.uniform(0.75, 1.0))
+            lot_id = self._lot(m, f"R{self.tag}-{self.counters['R']:02d}", part, "receipt", at,
+                               expiry, vendor_lot=vlot)
+            self.sink.add("receipts", {
+                "id": self.nid("receipts"), "code": grn, "received_at": dt(at),
+                "vendor_id": self.vendor_id[vendor], "po": po, "lot_id": lot_id,
+                "vendor_lot": vlot, "quantity": qty(part),
+            })
+            lots.append(lot_id)
+        return lots
+
+    def _incident_receipt(self, day_start: int) -> None:
+        """The almonds that carry Salmonella: older stock, so they expire (and go) first."""
+        m = self.code_id[INCIDENT.item]
+        [lot_id] = self._receipt(
+            m, int(INCIDENT.quantity) * U, INCIDENT.vendor, INCIDENT.po,
+            day_start + INCIDENT.received_at.hour * HOUR, self.incident_day,
+            vendor_lot=INCIDENT.vendor_lot, expiry_day=self.incident_day + 75)
+        assert (self.tag, self.counters["R"], self.counters["GRN"]) == ("26132", 1, 1)
+        self.incident_lot = lot_id
+        self.tainted[lot_id] = (INCIDENT.item, INCIDENT.lot)
+
+    # -- production -------------------------------------------------------------------
+
+    def _produce(self, d: int, shift: str, levels: dict[int, list[Planned]]) -> None:
+        shift_start = d * DAY + SHIFT_START[shift] * HOUR
+        crew = self.crews[SHIFTS.index(shift)]
+        for lvl in range(1, self.top + 1):
+            orders = levels.get(lvl, ())
+            if not orders:
+                continue
+            gap = max(1, START_WINDOW * 60 // (len(orders) + 1))
+            for k, order in enumerate(orders):
+                start = shift_start + self.window[lvl] * 60 + (k + 1) * gap
+                self._order(d, shift, start, order, crew)
+
+    def _order(self, d: int, shift: str, start: int, order: Planned, crew: list[str]) -> None:
+        add, rng, item = self.sink.add, self.rng, order.item
+        order_id = self.nid("production_orders")
+        rework = order.rework is not None
+        # Inputs, picked lot by lot.
+        picks: list[tuple[int, int]] = []
+        if rework:
+            lot, amount, case = order.rework
+            picks.append((lot, amount))
+            picks += self.stock[case].take(amount)
+        else:
+            for j, q in self.recipes[item][1]:
+                got = self.stock[j].take(q)
+                if j == self.salt:
+                    for lot, _ in got:
+                        self.salt_uses[lot] += 1
+                picks += got
+        # Operations, one after the other, each on the next machine of its kind.
+        steps = (REWORK_STEP,) if rework else self.recipes[item][2]
+        operations = []
+        t = start
+        for step in steps:
+            minutes = step.minutes * rng.uniform(0.9, 1.0)
+            end = t + round(minutes * 60)
+            machines = self.machines[step.machine_type]
+            turn = self.machine_turn[step.machine_type]
+            self.machine_turn[step.machine_type] = turn + 1
+            operations.append({"id": self.nid("operations"), "order_id": order_id,
+                               "step": step.name, "machine": machines[turn % len(machines)],
+                               "operator": rng.choice(crew), "started_at": dt(t),
+                               "finished_at": dt(end)})
+            t = end
+        # Outputs: intermediates make one lot; products one to three pallets of cases.
+        spec = self.items[item]
+        if rework:
+            parts = [order.rework[1]]
+            self.counters["RW"] += 1
+            code = f"RW{self.tag}-{self.counters['RW']:02d}"
+        else:
+            self.counters["MO"] += 1
+            code = f"MO{self.tag}-{self.counters['MO']:03d}"
+            batch = self.recipes[item][0]
+            if spec.kind == "product":
+                cases = round(batch / U * rng.uniform(0.96, 1.0))
+                k = rng.choices((1, 2, 3), weights=(45, 40, 15))[0]
+                parts = [cases // k * U] * k
+                parts[-1] += (cases - cases // k * k) * U
+            else:
+                parts = [batch]
+        # The order first, then what refers to it (a batch may be flushed at any row).
+        add("production_orders", {"id": order_id, "code": code, "item_id": item,
+                                  "started_at": dt(start), "finished_at": dt(t)})
+        for row in operations:
+            add("operations", row)
+        tainted = False
+        for lot, q in picks:
+            add("consumptions", {"id": self.nid("consumptions"), "order_id": order_id,
+                                 "lot_id": lot, "quantity": qty(q), "consumed_at": dt(start)})
+            if lot in self.tainted:
+                tainted = True
+            if lot == self.planted_lot:
+                self.planted_taken += q
+        expiry = self._expiry(item, t // DAY)
+        distinct_inputs = len({lot for lot, _ in picks})
+        for part in parts:
+            self.counters[(item, shift)] += 1
+            lot_code = f"{self.tag}{shift}{self.counters[(item, shift)]}"
+            extra = int(INCIDENT.overconsumed_by) * U if order.planted else 0
+            lot_id = self._lot(item, lot_code, part, "production", t, expiry, stock=part + extra)
+            add("outputs", {"id": self.nid("outputs"), "order_id": order_id, "lot_id": lot_id,
+                            "quantity": qty(part)})
+            self.edges += distinct_inputs
+            if tainted:
+                self.tainted[lot_id] = (spec.code, lot_code)
+            if order.planted:
+                assert (spec.code, lot_code) == INCIDENT.overconsumed_lot
+                self.planted_lot = lot_id
+
+    # -- customers --------------------------------------------------------------------
+
+    def _ship(self, d: int) -> None:
+        rng = self.rng
+        wanted: dict[int, dict[int, int]] = {}
+        n_customers = len(self.customers)
+        indices = range(n_customers)
+        for p in self.products:
+            want = round(DEMAND[self.items[p].code] * self.scale * rng.uniform(0.6, 1.4))
+            while want > 0:
+                c = rng.choices(indices, cum_weights=self.customer_weights)[0]
+                lo, hi = self.customers[c].line_cases
+                size = min(want, rng.randint(lo, hi))
+                lines = wanted.setdefault(c, {})
+                lines[p] = lines.get(p, 0) + size
+                want -= size
+        gap = max(1, 7 * HOUR // (len(wanted) + 1))
+        shipped: list[Line] = []
+        for k, (c, lines) in enumerate(wanted.items()):
+            at = d * DAY + 14 * HOUR + (k + 1) * gap
+            code = None
+            customer = self.customers[c]
+            for p, cases in lines.items():
+                for lot, q in self.stock[p].take_upto(cases * U):
+                    if code is None:
+                        self.counters["SH"] += 1
+                        self.so_seq += 1
+                        code = f"SH{self.tag}-{self.counters['SH']:03d}"
+                        order_ref = f"SO-{self.today:%y}{self.so_seq:06d}"
+                    self.sink.add("shipments", {
+                        "id": self.nid("shipments"), "code": code, "shipped_at": dt(at),
+                        "customer_id": c + 1, "order_ref": order_ref, "lot_id": lot,
+                        "quantity": qty(q)})
+                    line = Line(lot, c, q, d, p)
+                    shipped.append(line)
+                    if lot in self.tainted:
+                        self.tainted_lines.append(line)
+                        self.tainted_shipped[customer.code] += q
+        self.recent.append((d, shipped))
+        while self.recent and self.recent[0][0] < d - 30:
+            self.recent.popleft()
+
+    def _returns(self, d: int) -> None:
+        rng = self.rng
+        rate = RETURN_RATE * self.scale
+        count = int(rate) + (rng.random() < rate - int(rate))
+        eligible = [lines for day, lines in self.recent if day <= d - 3 and lines]
+        at = d * DAY + 9 * HOUR
+        for _ in range(count if eligible else 0):
+            for _attempt in range(10):
+                line = rng.choice(rng.choice(eligible))
+                if line.lot not in self.tainted and line.returnable >= U:
+                    break
+            else:
+                continue
+            if not self.reworked_rmas:
+                reason = RETURN_REASONS[0][0]
+            else:
+                reason = rng.choices([r for r, _ in RETURN_REASONS],
+                                     weights=[w for _, w in RETURN_REASONS])[0]
+            cases = rng.randint(1, max(1, line.returnable // U // 4))
+            at += 600
+            rma = self._return(line, cases * U, reason, at)
+            if reason == RETURN_REASONS[0][0]:
+                code = self.items[line.item].code
+                case = self.code_id[REWORK_CASES[code.rsplit("-", 1)[0]]]
+                self.reworks.append((d + rng.randint(2, 5), Planned(
+                    line.item, rework=(line.lot, cases * U, case))))
+                self.reworked_rmas.append(rma)
+        self._complaints(d, at)
+
+    def _complaints(self, d: int, at: int) -> None:
+        """Consumers of the contaminated products fall ill; customers send cases back."""
+        if not self.incident_day + 10 <= d <= self.incident_day + 70:
+            return
+        if len(self.complaint_rmas) >= COMPLAINTS or self.rng.random() > 0.3:
+            return
+        candidates = [line for line in self.tainted_lines
+                      if line.day <= d - 4 and line.returnable >= U
+                      and line.customer not in self.complainers]
+        if not candidates:
+            return
+        line = self.rng.choice(candidates)
+        cases = self.rng.randint(1, min(6, line.returnable // U))
+        rma = self._return(line, cases * U, self.rng.choice(ILLNESS_REASONS), at + 3600)
+        self.complainers.append(line.customer)
+        self.complaint_rmas.append(rma)
+
+    def _return(self, line: Line, amount: int, reason: str, at: int) -> str:
+        self.rma_seq += 1
+        rma = f"RMA-{self.today:%y}{self.rma_seq:05d}"
+        line.returnable -= amount
+        self.sink.add("returns", {"id": self.nid("returns"), "rma": rma, "received_at": dt(at),
+                                  "customer_id": line.customer + 1, "lot_id": line.lot,
+                                  "quantity": qty(amount), "reason": reason})
+        return rma
+
+    # -- results ----------------------------------------------------------------------
+
+    def reach(self) -> IncidentReach:
+        lots = frozenset(v for k, v in self.tainted.items() if k != self.incident_lot)
+        shipped = {c: qty(q) for c, q in sorted(self.tainted_shipped.items())}
+        return IncidentReach(lots=lots, customers=frozenset(shipped), shipped=shipped)
+
+    def overconsumed(self) -> Decimal:
+        over = self.planted_taken - (self.recipes[self.code_id[INCIDENT.overconsumed_lot[0]]][0])
+        return qty(max(0, over))
+
+    def everywhere(self) -> tuple[tuple[str, str], int]:
+        lot = min(self.salt_uses, key=lambda k: (-self.salt_uses[k], k))
+        return ("RM-SALT", self.salt_lots[lot]), self.salt_uses[lot]
+
+
+def _round_up(amount: float, pack: int) -> int:
+    """At least one pack, in whole packs."""
+    return max(1, math.ceil(amount / pack)) * pack
+
+

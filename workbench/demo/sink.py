@@ -1,0 +1,90 @@
+"""Where the generator's rows go: batched Core inserts, or nowhere (a dry run).
+
+Ids are assigned by the generator, so rows can be written in plain ``executemany``
+batches with no round trip per row. Every flush writes all tables in foreign-key
+order, so a row never reaches the database before the rows it refers to.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import Session
+
+from workbench.models import (
+    Consumption,
+    Customer,
+    Item,
+    Lot,
+    Operation,
+    Output,
+    ProductionOrder,
+    Receipt,
+    Return,
+    Shipment,
+    Vendor,
+)
+
+#: Tables the generator fills, parents before children.
+TABLES = {
+    "items": Item.__table__,
+    "vendors": Vendor.__table__,
+    "customers": Customer.__table__,
+    "lots": Lot.__table__,
+    "receipts": Receipt.__table__,
+    "production_orders": ProductionOrder.__table__,
+    "operations": Operation.__table__,
+    "consumptions": Consumption.__table__,
+    "outputs": Output.__table__,
+    "shipments": Shipment.__table__,
+    "returns": Return.__table__,
+}
+
+BATCH = 10_000
+
+
+class Sink:
+    """Collects rows per table and writes them in batches of about ``BATCH`` rows.
+
+    With ``session=None`` rows are only counted: the generator runs as a dry run that
+    yields the same ``DemoSummary`` without a database.
+    """
+
+    def __init__(self, session: Session | None, batch: int = BATCH):
+        self.session = session
+        self.batch = batch
+        self.rows: dict[str, list[dict]] = {name: [] for name in TABLES}
+        self.counts: dict[str, int] = dict.fromkeys(TABLES, 0)
+        self._pending = 0
+
+    def add(self, table: str, row: dict) -> None:
+        self.counts[table] += 1
+        if self.session is None:
+            return
+        self.rows[table].append(row)
+        self._pending += 1
+        if self._pending >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.session is None:
+            return
+        for name, table in TABLES.items():
+            rows = self.rows[name]
+            if rows:
+                self.session.execute(insert(table), rows)
+                self.rows[name] = []
+        self._pending = 0
+
+    def finish(self) -> None:
+        """Write what is left and move PostgreSQL's id sequences past the ids used."""
+        self.flush()
+        if self.session is None:
+            return
+        if self.session.get_bind().dialect.name == "postgresql":
+            for name, table in TABLES.items():
+                top = self.session.execute(select(func.max(table.c.id))).scalar()
+                if top is not None:
+                    self.session.execute(
+                        text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :v)"),
+                        {"t": name, "v": top},
+                    )
