@@ -1,0 +1,233 @@
+"""`workbench history | commonality | scar | vendor`: root cause and supplier action."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from workbench.commands import add_db_option, open_for_reading
+from workbench.errors import WorkbenchError
+from workbench.jsonutil import dumps
+from workbench.lookup import LotRef, find_lot
+
+
+def register(sub) -> None:
+    h = sub.add_parser("history", help="backward history of a lot: upstream lots, receipts, operations, siblings",
+                       description="Everything upstream of a lot in time order, and its siblings: lots "
+                       "that share a material lot or ran on the same machines around the same time.")
+    add_db_option(h)
+    h.add_argument("lot", metavar="LOT", help="lot code or GS1 barcode")
+    h.add_argument("--item", help="item code, where the lot code exists on several items")
+    h.add_argument("--window-hours", type=float, default=8, metavar="H",
+                   help="machine window around the lot's operations, in hours (default 8)")
+    h.add_argument("--json", action="store_true", help="print one JSON object")
+    h.set_defaults(handler=run_history)
+
+    c = sub.add_parser("commonality", help="rank what defective lots share (lots, vendors, machines, ...)",
+                       description="Rank every upstream factor of the defective lots by how much more "
+                       "often they share it than the other lots of the same items made in the same period.")
+    add_db_option(c)
+    c.add_argument("lots", nargs="*", metavar="ITEM/LOT", help="defective lots (ITEM/LOT, or a lot code)")
+    c.add_argument("--returns-reason", metavar="TEXT",
+                   help="take as defective every lot returned with a reason containing TEXT")
+    c.add_argument("--since", metavar="YYYY-MM-DD", help="baseline period start (default: defective lots - 7 days)")
+    c.add_argument("--until", metavar="YYYY-MM-DD", help="baseline period end (default: defective lots + 7 days)")
+    c.add_argument("--top", type=int, default=20, metavar="N", help="factors to print (default 20; JSON has all)")
+    c.add_argument("--json", action="store_true", help="print one JSON object")
+    c.set_defaults(handler=run_commonality)
+
+    s = sub.add_parser("scar", help="issue a supplier corrective-action request (8D PDF) for a purchased lot",
+                       description="Record a SCAR to the vendor of a purchased lot and write it as an 8D PDF.")
+    add_db_option(s)
+    s.add_argument("lot", metavar="LOT", help="our lot code (or GS1 barcode) of the purchased lot")
+    s.add_argument("--item", help="item code, where the lot code exists on several items")
+    s.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    s.add_argument("--problem", metavar="TEXT", help="the defect found (default: the return reasons traced to it)")
+    s.add_argument("--due", metavar="YYYY-MM-DD", help="vendor's response due date (default: 14 days)")
+    s.set_defaults(handler=run_scar)
+
+    v = sub.add_parser("vendor", help="a vendor's receipts, implicated lots, quality history and open SCARs")
+    add_db_option(v)
+    v.add_argument("code", metavar="CODE", help="vendor code")
+    v.add_argument("--json", action="store_true", help="print one JSON object")
+    v.set_defaults(handler=run_vendor)
+
+
+def _day(text: str | None, what: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise WorkbenchError(f"The {what} '{text}' is not a date as YYYY-MM-DD.") from None
+
+
+def _when(at: datetime | None) -> str:
+    return f"{at:%Y-%m-%d %H:%M}" if at else "(no time)"
+
+
+def parse_lot(session, text: str) -> LotRef:
+    """``ITEM/LOT``, a lot code alone, or a GS1 barcode."""
+    text = text.strip()
+    if "/" in text and not text.startswith(("(", "]", "http://", "https://")):
+        item, lot = text.split("/", 1)
+        return find_lot(session, lot, item=item)
+    return find_lot(session, text)
+
+
+# --- history -----------------------------------------------------------------------------
+
+
+def run_history(args: argparse.Namespace) -> int:
+    from workbench.rootcause import lot_history, siblings
+
+    if args.window_hours < 0:
+        raise WorkbenchError("--window-hours must be zero or more.")
+    plant = open_for_reading(args)
+    try:
+        with plant.Session() as session:
+            lot = find_lot(session, args.lot, args.item)
+            h = lot_history(session, lot)
+            sib = siblings(session, lot, timedelta(hours=args.window_hours), history=h)
+    finally:
+        plant.dispose()
+    if args.json:
+        print(dumps({**h.to_json(), "siblings": sib.to_json()}, indent=2))
+        return 0
+    print(f"History of {h.lot.label}" + (f" ({h.item_name})" if h.item_name else "")
+          + f", made {_when(h.created_at)}")
+    print(f"\nUpstream lots ({len(h.upstream)}):")
+    for u in h.upstream:
+        source = (f"from {u.vendor} vendor lot {u.vendor_lot or '-'}, {u.receipt}, PO {u.po or '-'}"
+                  if u.vendor else u.origin)
+        print(f"  {'  ' * (-u.depth - 1)}{u.lot.label:<28} {u.item_kind:<12} {source}")
+    print(f"\nEvents ({len(h.events)}):")
+    for e in h.events:
+        until = f" - {e.until:%H:%M}" if e.until else ""
+        print(f"  {_when(e.at)}{until:<8}  {e.text}")
+    print(f"\nSiblings by shared material ({len(sib.by_material)}):")
+    for s in sib.by_material:
+        print(f"  {s.lot.label:<28} {s.reason}")
+    print(f"\nSiblings by machine within ±{args.window_hours:g} h ({len(sib.by_machine)}):")
+    for s in sib.by_machine:
+        print(f"  {s.lot.label:<28} {s.reason}")
+    return 0
+
+
+# --- commonality -------------------------------------------------------------------------
+
+
+def run_commonality(args: argparse.Namespace) -> int:
+    from workbench.rootcause import commonality, defective_from_returns
+
+    if not args.lots and not args.returns_reason:
+        raise WorkbenchError("Name the defective lots as ITEM/LOT, or give --returns-reason TEXT.")
+    since, until = _day(args.since, "--since date"), _day(args.until, "--until date")
+    plant = open_for_reading(args)
+    try:
+        with plant.Session() as session:
+            lots = [parse_lot(session, text) for text in args.lots]
+            if args.returns_reason:
+                found = defective_from_returns(session, args.returns_reason)
+                if not found:
+                    raise WorkbenchError(f"No return has a reason containing '{args.returns_reason}'.")
+                lots += found
+            period = None
+            if since or until:
+                if not (since and until):
+                    raise WorkbenchError("Give both --since and --until, or neither.")
+                period = (datetime.combine(since, datetime.min.time()),
+                          datetime.combine(until, datetime.max.time()))
+            result = commonality(session, lots, period)
+    finally:
+        plant.dispose()
+    if args.json:
+        print(dumps(result.to_json(), indent=2))
+        return 0
+    p = result.period
+    print(f"{len(result.defective)} defective lots of {', '.join(result.items)} against "
+          f"{len(result.baseline)} baseline lots"
+          + (f" made {p[0]:%Y-%m-%d} to {p[1]:%Y-%m-%d}" if p else ""))
+    print(f"\n{'#':>3}  {'factor':<44} {'defective':>10} {'baseline':>10} {'lift':>7} {'p-value':>10}")
+    for i, f in enumerate(result.factors[: args.top], 1):
+        lift = "new" if math.isinf(f.lift) else f"{f.lift:.1f}"
+        print(f"{i:>3}  {f.label[:44]:<44} {f.defective_exposed:>4}/{f.defective_total:<5}"
+              f"{f.baseline_exposed:>4}/{f.baseline_total:<5} {lift:>7} {f.p_value:>10.2g}")
+    if len(result.factors) > args.top:
+        print(f"\n{len(result.factors) - args.top} more factors (--top N, or --json for all).")
+    print("\n'new': never seen in the baseline lots. p-value: one-sided Fisher exact test.")
+    return 0
+
+
+# --- SCAR --------------------------------------------------------------------------------
+
+
+def run_scar(args: argparse.Namespace) -> int:
+    from workbench.reports.scar import write_scar
+    from workbench.settings import load_letterhead
+    from workbench.supplier import issue_scar, response_due, scar_facts, vendor_quality
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise WorkbenchError(f"{out}: the SCAR is written as a PDF; name a .pdf file.")
+    if not out.parent.is_dir():
+        raise WorkbenchError(f"{out.parent}: no such folder.")
+    due = _day(args.due, "--due date")
+    letterhead = load_letterhead()
+    plant = open_for_reading(args)
+    try:
+        with plant.Session.begin() as session:
+            lot = find_lot(session, args.lot, args.item)
+            facts = scar_facts(session, lot)
+            problem = args.problem or default_problem(facts)
+            code = issue_scar(session, lot, problem, due)
+            record = next(s for s in scar_facts(session, lot).scars if s.code == code)
+            quality = vendor_quality(session, facts.vendor.code)
+            write_scar(facts, quality, out, code, problem, record.issued_at,
+                       record.due_at or response_due(record.issued_at, None), letterhead)
+    finally:
+        plant.dispose()
+    print(f"{code} issued to {facts.vendor.display} for {facts.lot.label} "
+          f"(vendor lot {facts.vendor_lot or '-'}), response due {record.due_at:%Y-%m-%d}: {out}")
+    return 0
+
+
+def default_problem(facts) -> str:
+    """Without --problem: the customer return reasons traced to the lot, or an error."""
+    reasons = list(dict.fromkeys(r["reason"] for r in facts.returns if r["reason"]))
+    if not reasons:
+        raise WorkbenchError("Describe the defect with --problem TEXT (no customer return is traced to this lot).")
+    return "Customer returns traced to this lot: " + "; ".join(reasons[:3]) + "."
+
+
+# --- vendor ------------------------------------------------------------------------------
+
+
+def run_vendor(args: argparse.Namespace) -> int:
+    from workbench.supplier import vendor_quality
+
+    plant = open_for_reading(args)
+    try:
+        with plant.Session() as session:
+            q = vendor_quality(session, args.code)
+    finally:
+        plant.dispose()
+    if args.json:
+        print(dumps(q.to_json(), indent=2))
+        return 0
+    print(f"{q.vendor.display}: {len(q.receipts)} receipt lines, {q.lots} lots, "
+          f"{len(q.implicated_lots)} implicated, {len(q.returns)} returns traced, "
+          f"{len(q.open_scars)} open SCARs")
+    for r in q.receipts:
+        flag = f"  returns {r.returns}" if r.returns else ""
+        flag += f"  SCARs {r.scars}" if r.scars else ""
+        print(f"  {r.received_at:%Y-%m-%d} {r.code:<16} {r.lot.label:<28} vendor lot {r.vendor_lot or '-':<14}"
+              f"{r.quantity:>10} {r.unit}{flag}")
+    if q.scars:
+        print("SCARs:")
+        for s in q.scars:
+            due = f"due {s.due_at:%Y-%m-%d}" if s.due_at else ""
+            print(f"  {s.code} {s.status:<7} {s.lot.label:<28} {due}{' OVERDUE' if s.overdue else ''}")
+    return 0
