@@ -329,8 +329,7 @@ def demo_or_skip(request):
 def test_demo_incident_ranks_first(backend, request):
     demo_plant, incident = demo_or_skip(request)
     with demo_plant.Session() as s:
-        reason = _incident_reason(s)
-        defective = defective_from_returns(s, reason)
+        defective = defective_from_returns(s, incident.complaint)
         assert defective
         import time
 
@@ -342,21 +341,3 @@ def test_demo_incident_ranks_first(backend, request):
         or (top.kind == "vendor_lot" and top.vendor_lot == incident.vendor_lot) \
         or (top.kind == "vendor" and top.code == incident.vendor), top
     assert elapsed < 5, f"commonality on the demo plant took {elapsed:.1f} s"
-
-
-def _incident_reason(session) -> str:
-    """The complaint reason the demo's incident returns carry (the most frequent one
-    naming the incident's downstream lots)."""
-    from workbench.demo import INCIDENT
-    from workbench.genealogy import reachable_lots
-    from workbench.lookup import find_lot
-    from workbench.models import Return
-
-    lot = find_lot(session, INCIDENT.lot, item=INCIDENT.item)
-    reach = reachable_lots(session, [lot.id], "forward")
-    reasons: dict[str, int] = {}
-    for reason, lot_id in session.execute(select(Return.reason, Return.lot_id)):
-        if lot_id in reach and reason:
-            reasons[reason] = reasons.get(reason, 0) + 1
-    assert reasons, "the demo incident has no returns"
-    return max(reasons, key=reasons.get)
