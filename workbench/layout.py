@@ -97,7 +97,7 @@ def _quote(text: str) -> str:
 
 
 def _dot_source(nodes: Sequence[LayoutNode], edges: Iterable[tuple[str, str, str | None]],
-                names: dict[str, str]) -> str:
+                names: dict[str, str], loose: set[tuple[str, str]]) -> str:
     edges = list(edges)
     longest = max((len(label) for _, _, label in edges if label), default=0)
     ranksep = max(RANK_GAP, longest * LABEL_CHAR_WIDTH + 30.0) / POINTS_PER_INCH
@@ -122,7 +122,8 @@ def _dot_source(nodes: Sequence[LayoutNode], edges: Iterable[tuple[str, str, str
         if source == target or (source, target) in seen:
             continue
         seen.add((source, target))
-        lines.append(f"{names[source]} -> {names[target]};")
+        extra = " [constraint=false]" if (source, target) in loose else ""
+        lines.append(f"{names[source]} -> {names[target]}{extra};")
     lines.append("}")
     return "\n".join(lines)
 
@@ -162,11 +163,14 @@ def pinning_offset(positions: dict[str, Point], pinned: dict[str, Point]) -> Poi
 
 
 def layout(nodes: Sequence[LayoutNode], edges: Iterable[tuple[str, str, str | None]],
-           pinned: dict[str, Point] | None = None) -> Layout:
+           pinned: dict[str, Point] | None = None,
+           back_edges: Iterable[tuple[str, str]] = ()) -> Layout:
     """Lay the graph out left to right; see the module docstring for the conventions.
 
     ``edges`` are ``(source, target, label)``; the label only widens the column gap.
     ``pinned``: node id -> position the user saw; the result is translated to keep them.
+    ``back_edges``: edges drawn but not used to choose columns (a return flowing back
+    into the lot it was shipped from would otherwise drag the picture into a loop).
     Edges to unknown nodes and self-loops are ignored. Raises ``WorkbenchError`` when
     ``dot`` is missing or fails.
     """
@@ -178,7 +182,7 @@ def layout(nodes: Sequence[LayoutNode], edges: Iterable[tuple[str, str, str | No
     names = {n.id: f"n{i}" for i, n in enumerate(nodes)}
     ids = {name: node_id for node_id, name in names.items()}
     usable = [(s, t, label) for s, t, label in edges if s in known and t in known]
-    source = _dot_source(nodes, usable, names)
+    source = _dot_source(nodes, usable, names, set(back_edges))
     try:
         run = subprocess.run([dot_executable(), "-Tplain"], input=source, capture_output=True, text=True,
                              timeout=DOT_TIMEOUT_S, check=False)
