@@ -100,17 +100,27 @@ def _keep(value: str | None, text: str, exact: bool) -> bool:
     return folded == wanted if exact else (folded.startswith(wanted) and folded != wanted)
 
 
+#: Sources that list an item's lots newest first (the others list by lot code).
+_BY_ITEM = {"item", "item name", "barcode"}
+
+
 class _Found:
-    """Lot ids found so far with the best (exactness, source) each was found by."""
+    """Lot ids found so far with the best (exactness, source, sequence) each was found by."""
 
     def __init__(self) -> None:
-        self.best: dict[int, tuple[int, int, str]] = {}
+        self.best: dict[int, tuple[int, int, str, int]] = {}
+        self.sequence = 0
 
     def add(self, lot_ids: Iterable[int], source: str, exact: bool) -> None:
-        key = (0 if exact else 1, _PRIORITY[source], source)
         for lot_id in lot_ids:
-            if lot_id not in self.best or key < self.best[lot_id]:
+            self.sequence += 1
+            key = (0 if exact else 1, _PRIORITY[source], source, self.sequence)
+            if lot_id not in self.best or key[:2] < self.best[lot_id][:2]:
                 self.best[lot_id] = key
+
+    def sort_key(self, lot_id: int, item: str, code: str):
+        exactness, priority, source, sequence = self.best[lot_id]
+        return (exactness, priority, item, sequence if source in _BY_ITEM else code)
 
 
 def _by_column(session: Session, found: _Found, text: str, limit: int) -> None:
@@ -145,10 +155,16 @@ def _by_production_order(session: Session, found: _Found, text: str, limit: int)
 
 def _lots_of_items(session: Session, found: _Found, item_ids: list[int], source: str, exact: bool,
                    limit: int) -> None:
-    """The newest-coded lots of each item (the ``(item_id, code)`` unique index serves it)."""
-    for item_id in item_ids[:MAX_ITEMS]:
+    """The newest lots of each item (by creation time, then id).
+
+    When many items match, each gets a share of the limit so every one of them shows.
+    """
+    item_ids = item_ids[:MAX_ITEMS]
+    per_item = max(limit // max(len(item_ids), 1), 1)
+    for item_id in item_ids:
         ids = session.execute(
-            select(Lot.id).where(Lot.item_id == item_id).order_by(Lot.code.desc()).limit(limit)
+            select(Lot.id).where(Lot.item_id == item_id)
+            .order_by(Lot.created_at.desc().nulls_last(), Lot.id.desc()).limit(per_item)
         ).scalars()
         found.add(ids, source, exact)
 
@@ -225,11 +241,11 @@ def search(session: Session, text: str, limit: int = 200, now: datetime | None =
             .join(Item, Item.id == Lot.item_id).where(Lot.id.in_(ids[start:start + 10000]))
         ):
             rows[r.id] = r
-    ranked = sorted(rows, key=lambda i: (found.best[i][:2], rows[i].item, rows[i].code))[:limit]
+    ranked = sorted(rows, key=lambda i: found.sort_key(i, rows[i].item, rows[i].code))[:limit]
     balances = lot_balances(session, ranked)
     hits = []
     for lot_id in ranked:
-        r, (exactness, _, source) = rows[lot_id], found.best[lot_id]
+        r, (exactness, _, source, _) = rows[lot_id], found.best[lot_id]
         bal = balances[lot_id]
         hits.append(SearchHit(
             lot_id=lot_id, item=r.item, item_name=r.name, lot=r.code, kind=r.kind, quantity=r.quantity,

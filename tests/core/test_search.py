@@ -81,10 +81,10 @@ def test_shipment_code_and_customer_order(session, plant_lots):
 def test_item_code_and_name(session, plant_lots):
     assert labels(search(session, "SUGAR")) == [("SUGAR", "L2411", "item")]
     # a word of the name, any case
-    # the item code matched exactly outranks the same lots found by a word of the name
-    assert labels(search(session, "flour")) == [("FLOUR", "L2411", "item"), ("FLOUR", "L2412", "item")]
-    assert sorted(labels(search(session, "wheat"))) == [("FLOUR", "L2411", "item name"),
-                                                         ("FLOUR", "L2412", "item name")]
+    # the item code matched exactly outranks the same lots found by a word of the name;
+    # an item's lots are listed newest first
+    assert labels(search(session, "flour")) == [("FLOUR", "L2412", "item"), ("FLOUR", "L2411", "item")]
+    assert labels(search(session, "wheat")) == [("FLOUR", "L2412", "item name"), ("FLOUR", "L2411", "item name")]
     assert labels(search(session, "cane sugar")) == [("SUGAR", "L2411", "item name")]
     assert search(session, "heat") == []  # not a word start
 
@@ -124,6 +124,20 @@ def test_status_words(session, plant_lots):
 def test_limit_and_blank(session, plant_lots):
     assert search(session, "   ") == []
     assert len(search(session, "L", limit=2)) == 2
+
+
+def test_many_matching_items_each_get_a_share(session):
+    b = PlantBuilder(session)
+    for n in range(3):
+        b.item(f"NUT-{n}", name=f"Almond grade {n}")
+        for k in range(30):
+            b.opening(f"NUT-{n}", f"A{k:03d}", 1)
+    b.done()
+    hits = search(session, "almond", limit=30)
+    assert len(hits) == 30
+    assert {h.item for h in hits} == {"NUT-0", "NUT-1", "NUT-2"}
+    assert [h.lot for h in hits if h.item == "NUT-0"] == ["A029", "A028", "A027", "A026", "A025",
+                                                          "A024", "A023", "A022", "A021", "A020"]
 
 
 def test_completions_are_prefixed_codes(session, plant_lots):
