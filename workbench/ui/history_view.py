@@ -1,0 +1,493 @@
+"""The "History" view of a lot: where it came from, when, on which machines, and its siblings.
+
+Left, the genealogy graph opened fully upstream; right, a Gantt-style timeline (one row
+per machine, a bar per operation: the suspect lot's own operations in blue, its
+siblings' operations on the same machines in orange, the ± window shaded) over three
+tables: the time-ordered events, the upstream lots with their receipts, and the
+siblings with the reason each one is a sibling. The data is ``workbench.rootcause``'s
+``lot_history`` and ``siblings``, loaded in the background.
+
+``RowsModel`` (a small read-only, sortable table model of plain rows) lives here and is
+shared by the other root-cause views.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.genealogy import lot_node_id
+from workbench.lookup import LotRef
+from workbench.rootcause import DEFAULT_WINDOW, LotHistory, OperationRecord, Siblings, lot_history, siblings
+from workbench.ui.ops import plant_op, run_op
+from workbench.ui.style import BORDER, MUTED, fmt_quantity, fmt_time
+
+OURS = "#2b6cb0"
+OWN_ORDER = "#1a4a80"
+SIBLING = "#dd6b20"
+WINDOW_FILL = "#ebf4ff"
+
+
+def epoch(at: datetime) -> float:
+    """Seconds since 1970 of a naive UTC time (the date axes show UTC)."""
+    return at.replace(tzinfo=UTC).timestamp()
+
+
+# --- a small table model, shared by the root-cause views ---------------------------------
+
+
+class RowsModel(QAbstractTableModel):
+    """Plain rows for a QTableView: display text, sort keys, right-aligned columns, and a
+    payload per row (what a click on the row means)."""
+
+    def __init__(self, headers: Sequence[str], right: Sequence[int] = (), parent=None):
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.right = set(right)
+        self.rows: list[tuple[list[str], list[Any], Any, str | None]] = []
+
+    def set_rows(self, rows: Sequence[tuple[Sequence[Any], Any]], tips: Sequence[str | None] | None = None) -> None:
+        """``rows``: (values, payload). Values are shown as text and sorted as themselves."""
+        self.beginResetModel()
+        self.rows = [([_cell(v) for v in values], [_key(v) for v in values], payload,
+                      tips[i] if tips else None) for i, (values, payload) in enumerate(rows)]
+        self.endResetModel()
+
+    def payload(self, row: int) -> Any:
+        return self.rows[row][2]
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's virtual
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's virtual
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        text, _keys, _payload, tip = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tip or text[index.column()]
+        return None
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in self.right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self.rows.sort(key=lambda r: r[1][column], reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
+    def write_csv(self, path: str | Path) -> Path:
+        path = Path(path)
+        with path.open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(self.headers)
+            for text, *_ in self.rows:
+                w.writerow(text)
+        return path
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return fmt_time(value)
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
+
+
+def _key(value: Any) -> tuple:
+    """Sort key: numbers and dates by value, text without case; blanks last."""
+    if value is None or value == "":
+        return (2, "")
+    if isinstance(value, (int, float)):
+        return (0, float(value))
+    if isinstance(value, datetime):
+        return (0, epoch(value))
+    return (1, str(value).lower())
+
+
+def table_view(model: RowsModel, on_activate: Callable[[Any], None] | None = None, parent=None) -> QTableView:
+    """A read-only sortable table with sensible column sizes; double-click calls ``on_activate``."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSortingEnabled(True)
+    view.setAlternatingRowColors(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(22)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setSortIndicatorShown(True)
+    if on_activate is not None:
+        view.doubleClicked.connect(lambda index: on_activate(model.payload(index.row())))
+    return view
+
+
+def style_plot(plot: pg.PlotWidget, font) -> None:
+    """The workbench's look for a pyqtgraph plot: light axes, small ticks, no menu."""
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    item = plot.getPlotItem()
+    small = QFont(font)
+    small.setPointSizeF(8.5)
+    for name in ("left", "bottom"):
+        ax = item.getAxis(name)
+        ax.setPen(pg.mkPen(BORDER))
+        ax.setTextPen(pg.mkPen(MUTED))
+        ax.setStyle(tickFont=small)
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("panelTitle")
+    return label
+
+
+def hint(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("panelSubtitle")
+    label.setWordWrap(True)
+    return label
+
+
+# --- the Gantt chart ---------------------------------------------------------------------
+
+
+class MachineGantt(QWidget):
+    """Operations per machine on a time axis: the suspect lot's, its siblings', the window."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        axis = pg.DateAxisItem(orientation="bottom", utcOffset=0)
+        self.plot = pg.PlotWidget(axisItems={"bottom": axis}, background="w")
+        style_plot(self.plot, self.font())
+        self.plot.setMouseEnabled(x=True, y=False)
+        self.plot.showGrid(x=True, y=False, alpha=0.15)
+        self.plot.getPlotItem().getAxis("left").setWidth(90)
+        self.legend = self.plot.addLegend(offset=(10, 4), labelTextSize="8pt", colCount=3,
+                                          brush=pg.mkBrush(255, 255, 255, 230))
+        self.bars: list[tuple[float, float, int, OperationRecord, str]] = []
+        self.machines: list[str] = []
+        self.plot.scene().sigMouseMoved.connect(self._hover)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+
+    def show(self, history: LotHistory, sib: Siblings | None) -> None:  # noqa: A003 - draws, then shows
+        self.plot.clear()
+        self.legend.clear()
+        self.bars = []
+        ours = [op for op in history.operations if op.machine and (op.started_at or op.finished_at)]
+        theirs: list[OperationRecord] = []
+        if sib is not None:
+            seen = set()
+            for s in sib.by_machine:
+                for op in s.operations:
+                    if (op.order, op.step) not in seen:
+                        seen.add((op.order, op.step))
+                        theirs.append(op)
+        self.machines = sorted({op.machine for op in ours} | {op.machine for op in theirs})
+        row = {m: i for i, m in enumerate(self.machines)}
+        self.plot.getPlotItem().getAxis("left").setTicks([[(i, m) for m, i in row.items()]])
+        own_order = {op.order for op in ours if history.lot.label in op.made}
+        window = sib.window if sib is not None else DEFAULT_WINDOW
+
+        def span(op: OperationRecord) -> tuple[float, float]:
+            start = op.started_at or op.finished_at
+            end = op.finished_at or start
+            return epoch(start), max(epoch(end), epoch(start) + 60)
+
+        if ours and window > timedelta(0):
+            w = window.total_seconds()
+            spans = [span(op) for op in ours]
+            band = pg.BarGraphItem(x0=[s - w for s, _ in spans], x1=[e + w for _, e in spans],
+                                   y=[row[op.machine] for op in ours], height=0.84,
+                                   brush=pg.mkBrush(WINDOW_FILL), pen=pg.mkPen(None))
+            band.setZValue(-2)
+            self.plot.addItem(band)
+            self.legend.addItem(band, f"± {window.total_seconds() / 3600:g} h window")
+        for ops, colour, height, name in ((theirs, SIBLING, 0.34, "Sibling lots' operations"),
+                                          (ours, OURS, 0.56, f"Operations behind {history.lot.label}")):
+            if not ops:
+                continue
+            spans = [span(op) for op in ops]
+            pens = [pg.mkPen(OWN_ORDER, width=2) if op.order in own_order and colour == OURS else pg.mkPen(None)
+                    for op in ops]
+            item = pg.BarGraphItem(x0=[s for s, _ in spans], x1=[e for _, e in spans],
+                                   y=[row[op.machine] for op in ops], height=height,
+                                   brush=pg.mkBrush(colour), pens=pens)
+            self.plot.addItem(item)
+            self.legend.addItem(item, name)
+            kind = "ours" if colour == OURS else "sibling"
+            self.bars += [(s, e, row[op.machine], op, kind) for (s, e), op in zip(spans, ops)]
+        if self.bars:
+            lo = min(b[0] for b in self.bars)
+            hi = max(b[1] for b in self.bars)
+            pad = max((hi - lo) * 0.04, 3600)
+            self.plot.setXRange(lo - pad, hi + pad, padding=0)
+        # One empty row on top keeps the legend clear of the bars.
+        self.plot.setYRange(-0.7, max(len(self.machines), 1) + 0.5, padding=0)
+
+    def bar_at(self, x: float, y: float, tolerance: float):
+        for s, e, r, op, kind in reversed(self.bars):
+            if abs(y - r) <= 0.3 and s - tolerance <= x <= e + tolerance:
+                return op, kind
+        return None
+
+    def _hover(self, pos: QPointF) -> None:
+        vb = self.plot.getPlotItem().getViewBox()
+        if not self.bars or not vb.sceneBoundingRect().contains(pos):
+            return
+        p = vb.mapSceneToView(pos)
+        hit = self.bar_at(p.x(), p.y(), 4 * vb.viewPixelSize()[0])
+        if hit is None:
+            QToolTip.hideText()
+            return
+        op, kind = hit
+        who = "sibling" if kind == "sibling" else "suspect lot's history"
+        text = (f"<b>{op.order} · {op.step}</b> ({who})<br>{op.machine} · {op.operator or 'no operator'}<br>"
+                f"<span style='color:{MUTED}'>{fmt_time(op.started_at)} – {fmt_time(op.finished_at)} UTC</span>")
+        QToolTip.showText(self.plot.mapToGlobal(self.plot.mapFromScene(pos)), text, self.plot)
+
+    def export_image(self, path: str | Path) -> Path:
+        from pyqtgraph.exporters import ImageExporter
+
+        path = Path(path)
+        exporter = ImageExporter(self.plot.getPlotItem())
+        exporter.parameters()["width"] = max(1200, self.plot.width() * 2)
+        exporter.export(str(path))
+        return path
+
+
+# --- the view ----------------------------------------------------------------------------
+
+
+class HistoryView(QWidget):
+    """Backward history of one lot with its genealogy, machine timeline and siblings."""
+
+    lotActivated = Signal(object)  # LotRef: open this lot (e.g. a sibling)
+    loaded = Signal()
+
+    def __init__(self, plant, lot: LotRef, parent=None):
+        super().__init__(parent)
+        self.plant = plant
+        self.lot = lot
+        self.history: LotHistory | None = None
+        self.siblings: Siblings | None = None
+        self._op = None
+        self.error: str | None = None
+
+        self.title = heading(f"History of {lot.label}")
+        self.summary = hint("Loading…")
+        self.window_box = QDoubleSpinBox()
+        self.window_box.setRange(0, 24 * 14)
+        self.window_box.setDecimals(1)
+        self.window_box.setSingleStep(1)
+        self.window_box.setSuffix(" h")
+        self.window_box.setValue(DEFAULT_WINDOW.total_seconds() / 3600)
+        self.window_box.setToolTip("Machine window: lots made on the same machines within this many hours "
+                                   "of the suspect lot's operations are siblings")
+        self.window_box.editingFinished.connect(self.refresh_siblings)
+        export_chart = QPushButton("Export timeline…")
+        export_chart.clicked.connect(self._export_timeline_clicked)
+        export_tables = QPushButton("Export tables…")
+        export_tables.clicked.connect(self._export_tables_clicked)
+        bar = QHBoxLayout()
+        bar.addWidget(self.title)
+        bar.addStretch(1)
+        bar.addWidget(QLabel("Machine window ±"))
+        bar.addWidget(self.window_box)
+        bar.addWidget(export_chart)
+        bar.addWidget(export_tables)
+
+        self.gantt = MachineGantt()
+        self.events = RowsModel(("When", "Until", "Machine", "Operator", "What"))
+        self.upstream = RowsModel(("Lot", "Item", "Kind", "Depth", "Quantity", "Vendor", "Vendor lot",
+                                   "Receipt", "PO", "Received"), right=(3, 4))
+        self.sibling_rows = RowsModel(("Lot", "Why", "Made", "Because"))
+        tabs = QTabWidget()
+        self.tables = [table_view(self.events, self._node_activated),
+                       table_view(self.upstream, self._lot_activated),
+                       table_view(self.sibling_rows, self._lot_activated)]
+        for table, name in zip(self.tables, ("Events", "Upstream lots", "Siblings")):
+            tabs.addTab(table, name)
+        self.tabs = tabs
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        gantt_box = QWidget()
+        gl = QVBoxLayout(gantt_box)
+        gl.setContentsMargins(0, 0, 0, 0)
+        gl.addWidget(hint("Operations by machine: blue the suspect lot's (dark outline: its own order), "
+                          "orange its siblings'; shaded the machine window. Hover a bar for details."))
+        gl.addWidget(self.gantt, 1)
+        right.addWidget(gantt_box)
+        right.addWidget(tabs)
+        right.setSizes([320, 360])
+
+        self.graph = self._make_graph()
+        split = QSplitter(Qt.Orientation.Horizontal)
+        if self.graph is not None:
+            split.addWidget(self.graph)
+        split.addWidget(right)
+        split.setSizes([520, 720])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(bar)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+        self.load()
+
+    def _make_graph(self):
+        """The shared genealogy view, opened fully upstream of the lot (if the app has it)."""
+        try:
+            from workbench.ui.graph.view import GenealogyView
+        except ImportError:  # pragma: no cover - the graph ships with the app
+            return None
+        graph = GenealogyView(self.plant, self)
+        graph.show_lot(self.lot)
+        graph.expand(lot_node_id(self.lot.item, self.lot.lot), "upstream", None)
+        graph.lotActivated.connect(self.lotActivated)
+        self._fitted = False
+
+        def settled(busy: bool) -> None:
+            # Fit once the full upstream is laid out (the first fit saw only the neighbours).
+            if not busy and not self._fitted and graph.is_idle():
+                self._fitted = True
+                graph.fit_to_window()
+
+        graph.busyChanged.connect(settled)
+        return graph
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(hours=self.window_box.value())
+
+    # --- loading -------------------------------------------------------------------------
+
+    def load(self) -> None:
+        window = self.window
+        lot = self.lot
+
+        def work(session, progress):
+            progress(0.1, "Tracing upstream")
+            h = lot_history(session, lot)
+            progress(0.6, "Finding siblings")
+            return h, siblings(session, lot, window, history=h)
+
+        self._op = run_op(self, plant_op(self.plant, work), self._loaded, self._failed,
+                          label=f"History of {lot.label}…")
+
+    def refresh_siblings(self) -> None:
+        """Recompute the siblings for a new machine window (the history stays)."""
+        if self.history is None or (self.siblings is not None and self.siblings.window == self.window):
+            return
+        h, window, lot = self.history, self.window, self.lot
+        self._op = run_op(self, plant_op(self.plant, lambda s, p: (h, siblings(s, lot, window, history=h))),
+                          self._loaded, self._failed, label="Finding siblings…")
+
+    def _failed(self, message: str, cancelled: bool) -> None:
+        self._op = None
+        self.error = message
+        self.summary.setText("Cancelled." if cancelled else f"Could not load the history: {message}")
+        self.loaded.emit()
+
+    def _loaded(self, result) -> None:
+        self._op = None
+        self.history, self.siblings = result
+        h, sib = self.history, self.siblings
+        made = f", made {fmt_time(h.created_at)}" if h.created_at else ""
+        self.title.setText(f"History of {h.lot.label}")
+        self.summary.setText(
+            f"{h.item_name or h.lot.item}{made} · {len(h.upstream)} upstream lots from "
+            f"{len(h.vendors)} vendor{'s' if len(h.vendors) != 1 else ''} · {len(h.operations)} operations on "
+            f"{len(h.machines)} machine{'s' if len(h.machines) != 1 else ''} · siblings: "
+            f"{len(sib.by_material)} by shared material, {len(sib.by_machine)} by machine within "
+            f"±{sib.window.total_seconds() / 3600:g} h")
+        self.gantt.show(h, sib)
+        self.events.set_rows([((e.at, e.until, e.machine, e.operator, e.text), e.node) for e in h.events])
+        self.upstream.set_rows([
+            ((u.lot.lot, u.lot.item, u.item_kind, u.depth, fmt_quantity(u.quantity, u.unit), u.vendor, u.vendor_lot,
+              u.receipt, u.po, u.received_at), u.lot) for u in h.upstream])
+        rows = [((s.lot.label, "shared material", s.created_at, s.reason), s.lot) for s in sib.by_material]
+        rows += [((s.lot.label, "same machine", s.created_at, s.reason), s.lot) for s in sib.by_machine]
+        self.sibling_rows.set_rows(rows)
+        self.tabs.setTabText(2, f"Siblings ({len(sib.lots())})")
+        for table in self.tables:
+            table.resizeColumnsToContents()
+            for col in range(table.model().columnCount() - 1):
+                table.setColumnWidth(col, min(table.columnWidth(col), 190))
+        self.loaded.emit()
+
+    def is_idle(self) -> bool:
+        return self._op is None and (self.graph is None or self.graph.is_idle())
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _node_activated(self, node_id: str) -> None:
+        if self.graph is not None and node_id:
+            self.graph.highlight([node_id])
+
+    def _lot_activated(self, lot: LotRef) -> None:
+        if self.graph is not None and self.history is not None and lot in {u.lot for u in self.history.upstream}:
+            self.graph.highlight([lot_node_id(lot.item, lot.lot)])
+        else:
+            self.lotActivated.emit(lot)
+
+    def export_timeline(self, path: str | Path) -> Path:
+        return self.gantt.export_image(path)
+
+    def export_tables(self, folder: str | Path) -> list[Path]:
+        """Events, upstream lots and siblings as CSV files in ``folder``."""
+        folder = Path(folder)
+        stem = f"history-{self.lot.item}-{self.lot.lot}".replace("/", "-")
+        return [self.events.write_csv(folder / f"{stem}-events.csv"),
+                self.upstream.write_csv(folder / f"{stem}-upstream.csv"),
+                self.sibling_rows.write_csv(folder / f"{stem}-siblings.csv")]
+
+    def _export_timeline_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export timeline", f"history-{self.lot.lot}.png",
+                                              "PNG image (*.png)")
+        if path:
+            self.export_timeline(path)
+
+    def _export_tables_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export the history tables (CSV) to")
+        if folder:
+            self.export_tables(folder)
+
+
+__all__ = ["HistoryView", "MachineGantt", "RowsModel", "epoch", "table_view"]
