@@ -22,9 +22,10 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
@@ -132,6 +133,28 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
 # --- the walk ----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=None)
+def _walk_statement(downstream: bool, limited: bool):
+    """The recursive walk over ``lot_edges``, built once per direction.
+
+    UNION (not UNION ALL) drops rows already found, so a cycle ends the recursion.
+    """
+    e = LotEdge.__table__
+    src, dst = (e.c.parent_lot_id, e.c.child_lot_id) if downstream else (e.c.child_lot_id, e.c.parent_lot_id)
+    cols = [src.label("src"), dst.label("dst"), e.c.order_id.label("order_id"), e.c.quantity.label("quantity")]
+    roots = bindparam("roots", expanding=True)
+    if not limited:
+        cte = select(*cols).where(src.in_(roots)).cte("walk", recursive=True)
+        step = select(*cols).select_from(e).join(cte, src == cte.c.dst)
+    else:
+        seed = select(*cols, literal(1).label("hops")).where(src.in_(roots))
+        cte = seed.cte("walk", recursive=True)
+        step = (select(*cols, (cte.c.hops + 1).label("hops")).select_from(e)
+                .join(cte, src == cte.c.dst).where(cte.c.hops < bindparam("depth")))
+    cte = cte.union(step)
+    return select(cte.c.src, cte.c.dst, cte.c.order_id, cte.c.quantity)
+
+
 def walk(session: Session, root_ids: Sequence[int], downstream: bool,
          depth: int | None = None) -> tuple[dict[int, int], list[tuple[int, int, int, Decimal]]]:
     """Lots reachable from ``root_ids`` and the lot edges walked, in one recursive query.
@@ -139,22 +162,11 @@ def walk(session: Session, root_ids: Sequence[int], downstream: bool,
     Returns ``(depth_of_lot, edges)``: the fewest lot-to-lot hops to each reachable lot
     (roots at 0) and each edge as (parent, child, order id, quantity).
     """
-    e = LotEdge.__table__
-    src, dst = (e.c.parent_lot_id, e.c.child_lot_id) if downstream else (e.c.child_lot_id, e.c.parent_lot_id)
-    cols = [src.label("src"), dst.label("dst"), e.c.order_id.label("order_id"), e.c.quantity.label("quantity")]
     roots = list(dict.fromkeys(root_ids))
-    if depth is None:
-        cte = select(*cols).where(src.in_(roots)).cte("walk", recursive=True)
-        step = select(*cols).select_from(e).join(cte, src == cte.c.dst)
-    else:
-        seed = select(*cols, literal(1).label("hops")).where(src.in_(roots))
-        cte = seed.cte("walk", recursive=True)
-        step = (select(*cols, (cte.c.hops + 1).label("hops")).select_from(e)
-                .join(cte, src == cte.c.dst).where(cte.c.hops < depth))
-    cte = cte.union(step)
-    rows = session.execute(select(cte.c.src, cte.c.dst, cte.c.order_id, cte.c.quantity)).all()
-    if depth == 0:
-        rows = []
+    rows: list = []
+    if depth != 0 and roots:
+        params = {"roots": roots} if depth is None else {"roots": roots, "depth": depth}
+        rows = session.connection().execute(_walk_statement(downstream, depth is not None), params).all()
     # Fewest hops, breadth first over the edges the database found.
     adjacent: dict[int, list[int]] = defaultdict(list)
     for s, d, _, _ in rows:
@@ -218,99 +230,106 @@ def _party(kind: str, code: str, row) -> Node:
                 {"contact": row.contact, "email": row.email, "phone": row.phone, "address": row.address})
 
 
+@lru_cache(maxsize=None)
+def _statement(name: str):
+    """The follow-up queries, built once with an expanding ``ids`` parameter so the
+    compiled form is cached and each trace pays only for execution."""
+    ids = bindparam("ids", expanding=True)
+    lot, item, c, o = Lot.__table__, Item.__table__, Consumption.__table__, Output.__table__
+    po, op, sh, rt = ProductionOrder.__table__, Operation.__table__, Shipment.__table__, Return.__table__
+    rc, cu, ve = Receipt.__table__, Customer.__table__, Vendor.__table__
+    party = lambda t: (t.c.name, t.c.contact, t.c.email, t.c.phone, t.c.address)  # noqa: E731
+    statements = {
+        "lots": select(lot.c.id, lot.c.code, lot.c.quantity, lot.c.created_at, lot.c.expires_at, lot.c.origin,
+                       lot.c.vendor_lot, item.c.code.label("item"), item.c.name.label("item_name"),
+                       item.c.kind, item.c.unit)
+        .join(item, item.c.id == lot.c.item_id).where(lot.c.id.in_(ids)),
+        "orders": select(po.c.id, po.c.code, po.c.started_at, po.c.finished_at, item.c.code.label("item"),
+                         item.c.name.label("item_name"))
+        .join(item, item.c.id == po.c.item_id).where(po.c.id.in_(ids)),
+        "operations": select(op.c.order_id, op.c.step, op.c.machine, op.c.operator, op.c.started_at,
+                             op.c.finished_at)
+        .where(op.c.order_id.in_(ids)).order_by(op.c.order_id, op.c.started_at, op.c.step),
+        "consumed_lots": select(c.c.lot_id, c.c.order_id, func.sum(c.c.quantity))
+        .where(c.c.lot_id.in_(ids)).group_by(c.c.lot_id, c.c.order_id),
+        "consumed_by_orders": select(c.c.lot_id, c.c.order_id, func.sum(c.c.quantity))
+        .where(c.c.order_id.in_(ids)).group_by(c.c.lot_id, c.c.order_id),
+        "outputs_of_orders": select(o.c.order_id, o.c.lot_id, o.c.quantity).where(o.c.order_id.in_(ids)),
+        "outputs_of_lots": select(o.c.order_id, o.c.lot_id, o.c.quantity).where(o.c.lot_id.in_(ids)),
+        "shipments": select(sh.c.code, sh.c.shipped_at, sh.c.order_ref, sh.c.lot_id, sh.c.quantity,
+                            cu.c.code.label("ccode"), *party(cu))
+        .join(cu, cu.c.id == sh.c.customer_id).where(sh.c.lot_id.in_(ids)),
+        "returns": select(rt.c.rma, rt.c.received_at, rt.c.reason, rt.c.lot_id, rt.c.quantity,
+                          cu.c.code.label("ccode"), *party(cu))
+        .join(cu, cu.c.id == rt.c.customer_id).where(rt.c.lot_id.in_(ids)),
+        "receipts": select(rc.c.code.label("rcode"), rc.c.received_at, rc.c.po, rc.c.vendor_lot, rc.c.lot_id,
+                           rc.c.quantity, ve.c.code, *party(ve))
+        .join(ve, ve.c.id == rc.c.vendor_id).where(rc.c.lot_id.in_(ids)),
+    }
+    return statements[name]
+
+
+def _rows(session: Session, name: str, ids: Iterable[int]) -> list:
+    """Run one follow-up query for all ``ids`` (in chunks), through Core for speed."""
+    conn = session.connection()
+    out: list = []
+    for chunk in _chunks(ids):
+        out += conn.execute(_statement(name), {"ids": chunk}).all()
+    return out
+
+
 def _add_lots(session: Session, b: _Builder, depths: dict[int, int]) -> dict[int, str]:
     ids: dict[int, str] = {}
-    for chunk in _chunks(depths):
-        rows = session.execute(
-            select(Lot.id, Lot.code, Lot.quantity, Lot.created_at, Lot.expires_at, Lot.origin,
-                   Lot.vendor_lot, Item.code.label("item"), Item.name.label("item_name"),
-                   Item.kind, Item.unit)
-            .join(Item, Item.id == Lot.item_id).where(Lot.id.in_(chunk))
-        )
-        for r in rows:
-            nid = lot_node_id(r.item, r.code)
-            ids[r.id] = nid
-            b.node(Node(nid, "lot", r.code, r.item_name, {
-                "lot_id": r.id, "item": r.item, "lot": r.code, "item_name": r.item_name,
-                "item_kind": r.kind, "quantity": r.quantity, "unit": r.unit,
-                "created_at": r.created_at, "expires_at": r.expires_at, "origin": r.origin,
-                "vendor_lot": r.vendor_lot, "depth": depths[r.id],
-            }))
+    for r in _rows(session, "lots", depths):
+        nid = lot_node_id(r.item, r.code)
+        ids[r.id] = nid
+        b.node(Node(nid, "lot", r.code, r.item_name, {
+            "lot_id": r.id, "item": r.item, "lot": r.code, "item_name": r.item_name,
+            "item_kind": r.kind, "quantity": r.quantity, "unit": r.unit,
+            "created_at": r.created_at, "expires_at": r.expires_at, "origin": r.origin,
+            "vendor_lot": r.vendor_lot, "depth": depths[r.id],
+        }))
     return ids
 
 
 def _add_orders(session: Session, b: _Builder, order_ids: set[int], with_operations: bool) -> dict[int, str]:
     ids: dict[int, str] = {}
-    for chunk in _chunks(order_ids):
-        rows = session.execute(
-            select(ProductionOrder.id, ProductionOrder.code, ProductionOrder.started_at,
-                   ProductionOrder.finished_at, Item.code.label("item"), Item.name.label("item_name"))
-            .join(Item, Item.id == ProductionOrder.item_id).where(ProductionOrder.id.in_(chunk))
-        )
-        for r in rows:
-            ids[r.id] = b.node(Node(f"order:{r.code}", "order", r.code, r.item_name, {
-                "item": r.item, "started_at": r.started_at, "finished_at": r.finished_at}))
-        if not with_operations:
-            continue
-        ops = session.execute(
-            select(Operation.order_id, Operation.step, Operation.machine, Operation.operator,
-                   Operation.started_at, Operation.finished_at)
-            .where(Operation.order_id.in_(chunk)).order_by(Operation.order_id, Operation.started_at, Operation.step)
-        )
-        for op in ops:
-            order_node = ids[op.order_id]
-            order_code = order_node.split(":", 1)[1]
-            op_id = b.node(Node(f"operation:{order_code}/{op.step}", "operation", f"{order_code}/{op.step}",
-                                op.step, {"order": order_code, "step": op.step, "machine": op.machine,
-                                          "operator": op.operator, "started_at": op.started_at,
-                                          "finished_at": op.finished_at}))
-            b.flow(op_id, order_node, "performed")
-            if op.machine:
-                b.flow(b.node(Node(f"machine:{op.machine}", "machine", op.machine)), op_id, "ran")
-            if op.operator:
-                b.flow(b.node(Node(f"operator:{op.operator}", "operator", op.operator)), op_id, "operated")
+    for r in _rows(session, "orders", order_ids):
+        ids[r.id] = b.node(Node(f"order:{r.code}", "order", r.code, r.item_name, {
+            "item": r.item, "started_at": r.started_at, "finished_at": r.finished_at}))
+    if not with_operations:
+        return ids
+    for op in _rows(session, "operations", order_ids):
+        order_node = ids[op.order_id]
+        order_code = order_node.split(":", 1)[1]
+        op_id = b.node(Node(f"operation:{order_code}/{op.step}", "operation", f"{order_code}/{op.step}",
+                            op.step, {"order": order_code, "step": op.step, "machine": op.machine,
+                                      "operator": op.operator, "started_at": op.started_at,
+                                      "finished_at": op.finished_at}))
+        b.flow(op_id, order_node, "performed")
+        if op.machine:
+            b.flow(b.node(Node(f"machine:{op.machine}", "machine", op.machine)), op_id, "ran")
+        if op.operator:
+            b.flow(b.node(Node(f"operator:{op.operator}", "operator", op.operator)), op_id, "operated")
     return ids
 
 
 def _downstream(session: Session, b: _Builder, lots: dict[int, str], inner: set[int], unit_of) -> None:
     """Orders that consumed, shipments and returns of the ``inner`` lots (not the frontier)."""
-    consumed: list[tuple[int, int, Decimal]] = []
-    for chunk in _chunks(inner):
-        consumed += session.execute(
-            select(Consumption.lot_id, Consumption.order_id, func.sum(Consumption.quantity))
-            .where(Consumption.lot_id.in_(chunk)).group_by(Consumption.lot_id, Consumption.order_id)
-        ).all()
+    consumed = _rows(session, "consumed_lots", inner)
     orders = _add_orders(session, b, {o for _, o, _ in consumed}, with_operations=False)
     for lot_id, order_id, qty in consumed:
         b.flow(lots[lot_id], orders[order_id], "consumed", qty, unit_of(lot_id))
-    for chunk in _chunks(orders):
-        for order_id, lot_id, qty in session.execute(
-            select(Output.order_id, Output.lot_id, Output.quantity).where(Output.order_id.in_(chunk))
-        ):
-            if lot_id in lots:
-                b.flow(orders[order_id], lots[lot_id], "produced", qty, unit_of(lot_id))
-    for chunk in _chunks(inner):
-        for r in session.execute(
-            select(Shipment.code, Shipment.shipped_at, Shipment.order_ref, Shipment.lot_id, Shipment.quantity,
-                   Customer.code.label("ccode"), Customer.name, Customer.contact, Customer.email,
-                   Customer.phone, Customer.address)
-            .join(Customer, Customer.id == Shipment.customer_id).where(Shipment.lot_id.in_(chunk))
-        ):
-            sid = b.node(Node(f"shipment:{r.code}", "shipment", r.code, None, {
-                "shipped_at": r.shipped_at, "order_ref": r.order_ref, "customer": r.ccode}))
-            cid = b.node(_party("customer", r.ccode, r))
-            b.flow(lots[r.lot_id], sid, "shipped", r.quantity, unit_of(r.lot_id))
-            b.flow(sid, cid, "delivered", r.quantity, unit_of(r.lot_id))
-        _returns(session, b, lots, chunk, unit_of)
-
-
-def _returns(session: Session, b: _Builder, lots: dict[int, str], chunk: list[int], unit_of) -> None:
-    for r in session.execute(
-        select(Return.rma, Return.received_at, Return.reason, Return.lot_id, Return.quantity,
-               Customer.code.label("ccode"), Customer.name, Customer.contact, Customer.email,
-               Customer.phone, Customer.address)
-        .join(Customer, Customer.id == Return.customer_id).where(Return.lot_id.in_(chunk))
-    ):
+    for order_id, lot_id, qty in _rows(session, "outputs_of_orders", orders):
+        if lot_id in lots:
+            b.flow(orders[order_id], lots[lot_id], "produced", qty, unit_of(lot_id))
+    for r in _rows(session, "shipments", inner):
+        sid = b.node(Node(f"shipment:{r.code}", "shipment", r.code, None, {
+            "shipped_at": r.shipped_at, "order_ref": r.order_ref, "customer": r.ccode}))
+        cid = b.node(_party("customer", r.ccode, r))
+        b.flow(lots[r.lot_id], sid, "shipped", r.quantity, unit_of(r.lot_id))
+        b.flow(sid, cid, "delivered", r.quantity, unit_of(r.lot_id))
+    for r in _rows(session, "returns", inner):
         rid = b.node(Node(f"return:{r.rma}", "return", r.rma, None, {
             "received_at": r.received_at, "reason": r.reason, "customer": r.ccode}))
         cid = b.node(_party("customer", r.ccode, r))
@@ -320,33 +339,19 @@ def _returns(session: Session, b: _Builder, lots: dict[int, str], chunk: list[in
 
 def _upstream(session: Session, b: _Builder, lots: dict[int, str], inner: set[int], unit_of) -> None:
     """Orders that made, receipts and vendors of the ``inner`` lots (not the frontier)."""
-    made: list[tuple[int, int, Decimal]] = []
-    for chunk in _chunks(inner):
-        made += session.execute(
-            select(Output.order_id, Output.lot_id, Output.quantity).where(Output.lot_id.in_(chunk))
-        ).all()
+    made = _rows(session, "outputs_of_lots", inner)
     orders = _add_orders(session, b, {o for o, _, _ in made}, with_operations=True)
     for order_id, lot_id, qty in made:
         b.flow(orders[order_id], lots[lot_id], "produced", qty, unit_of(lot_id))
-    for chunk in _chunks(orders):
-        for lot_id, order_id, qty in session.execute(
-            select(Consumption.lot_id, Consumption.order_id, func.sum(Consumption.quantity))
-            .where(Consumption.order_id.in_(chunk)).group_by(Consumption.lot_id, Consumption.order_id)
-        ):
-            if lot_id in lots:
-                b.flow(lots[lot_id], orders[order_id], "consumed", qty, unit_of(lot_id))
-    for chunk in _chunks(inner):
-        for r in session.execute(
-            select(Receipt.code.label("rcode"), Receipt.received_at, Receipt.po, Receipt.vendor_lot,
-                   Receipt.lot_id, Receipt.quantity, Vendor.code, Vendor.name, Vendor.contact,
-                   Vendor.email, Vendor.phone, Vendor.address)
-            .join(Vendor, Vendor.id == Receipt.vendor_id).where(Receipt.lot_id.in_(chunk))
-        ):
-            vid = b.node(_party("vendor", r.code, r))
-            rid = b.node(Node(f"receipt:{r.rcode}", "receipt", r.rcode, None, {
-                "received_at": r.received_at, "po": r.po, "vendor": r.code, "vendor_lot": r.vendor_lot}))
-            b.flow(vid, rid, "supplied", r.quantity, unit_of(r.lot_id))
-            b.flow(rid, lots[r.lot_id], "received", r.quantity, unit_of(r.lot_id))
+    for lot_id, order_id, qty in _rows(session, "consumed_by_orders", orders):
+        if lot_id in lots:
+            b.flow(lots[lot_id], orders[order_id], "consumed", qty, unit_of(lot_id))
+    for r in _rows(session, "receipts", inner):
+        vid = b.node(_party("vendor", r.code, r))
+        rid = b.node(Node(f"receipt:{r.rcode}", "receipt", r.rcode, None, {
+            "received_at": r.received_at, "po": r.po, "vendor": r.code, "vendor_lot": r.vendor_lot}))
+        b.flow(vid, rid, "supplied", r.quantity, unit_of(r.lot_id))
+        b.flow(rid, lots[r.lot_id], "received", r.quantity, unit_of(r.lot_id))
 
 
 def trace(session: Session, roots: LotRef | int | Sequence[LotRef | int], direction: str = "forward",
