@@ -152,6 +152,13 @@ class ScarFacts:
                 counts[(d.lot.item, d.item_name)] += 1
         return [(item, name, n) for (item, name), n in sorted(counts.items())]
 
+    def default_problem(self) -> str | None:
+        """A problem statement from the customer return reasons traced to the lot, if any."""
+        reasons = list(dict.fromkeys(r["reason"] for r in self.returns if r["reason"]))
+        if not reasons:
+            return None
+        return "Customer returns traced to this lot: " + "; ".join(reasons[:3]) + "."
+
     def downstream_on_hand(self) -> dict[str, Decimal]:
         """Quantity still on hand in downstream lots, per unit (to hold)."""
         out: dict[str, Decimal] = defaultdict(Decimal)

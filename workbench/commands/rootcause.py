@@ -165,9 +165,8 @@ def run_commonality(args: argparse.Namespace) -> int:
 
 
 def run_scar(args: argparse.Namespace) -> int:
-    from workbench.reports.scar import write_scar
+    from workbench.reports.scar import issue_scar_pdf
     from workbench.settings import load_letterhead
-    from workbench.supplier import issue_scar, response_due, scar_facts, vendor_quality
 
     out = Path(args.out)
     if out.suffix.lower() != ".pdf":
@@ -180,26 +179,19 @@ def run_scar(args: argparse.Namespace) -> int:
     try:
         with plant.Session.begin() as session:
             lot = find_lot(session, args.lot, args.item)
-            facts = scar_facts(session, lot)
-            problem = args.problem or default_problem(facts)
-            code = issue_scar(session, lot, problem, due)
-            record = next(s for s in scar_facts(session, lot).scars if s.code == code)
-            quality = vendor_quality(session, facts.vendor.code)
-            write_scar(facts, quality, out, code, problem, record.issued_at,
-                       record.due_at or response_due(record.issued_at, None), letterhead)
+            try:
+                done = issue_scar_pdf(session, lot, args.problem, due, out, letterhead)
+            except WorkbenchError as exc:
+                if "Describe the defect" in str(exc):
+                    raise WorkbenchError("Describe the defect with --problem TEXT "
+                                         "(no customer return is traced to this lot).") from None
+                raise
     finally:
         plant.dispose()
-    print(f"{code} issued to {facts.vendor.display} for {facts.lot.label} "
-          f"(vendor lot {facts.vendor_lot or '-'}), response due {record.due_at:%Y-%m-%d}: {out}")
+    f = done.facts
+    print(f"{done.code} issued to {f.vendor.display} for {f.lot.label} (vendor lot {f.vendor_lot or '-'}), "
+          f"response due {done.due_at:%Y-%m-%d}: {done.path}")
     return 0
-
-
-def default_problem(facts) -> str:
-    """Without --problem: the customer return reasons traced to the lot, or an error."""
-    reasons = list(dict.fromkeys(r["reason"] for r in facts.returns if r["reason"]))
-    if not reasons:
-        raise WorkbenchError("Describe the defect with --problem TEXT (no customer return is traced to this lot).")
-    return "Customer returns traced to this lot: " + "; ".join(reasons[:3]) + "."
 
 
 # --- vendor ------------------------------------------------------------------------------

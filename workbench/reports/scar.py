@@ -10,6 +10,7 @@ chart (drawn with reportlab's own graphics, so reports never need Qt).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from workbench.genealogy import Edge, Genealogy
 from workbench.reports import pdfstyle as ps
 from workbench.reports.figures import genealogy_figure
 from workbench.settings import Letterhead, load_letterhead
-from workbench.supplier import ScarFacts, VendorQuality
+from workbench.supplier import ScarFacts, VendorQuality, issue_scar, response_due, scar_facts, vendor_quality
 
 WIDTH = 170 * mm
 MAX_DOWNSTREAM_ROWS = 12
@@ -314,3 +315,33 @@ def write_scar(facts: ScarFacts, quality: VendorQuality, path: str | Path, code:
     except OSError as exc:
         raise WorkbenchError(f"{path}: cannot write the SCAR ({exc.strerror}).") from exc
     return path
+
+
+@dataclass(frozen=True)
+class IssuedScar:
+    code: str
+    issued_at: datetime
+    due_at: datetime
+    problem: str
+    path: Path
+    facts: ScarFacts
+
+
+def issue_scar_pdf(session, lot, problem: str | None, due, path: str | Path,
+                   letterhead: Letterhead | None = None) -> IssuedScar:
+    """Record a SCAR for ``lot`` and write its PDF, in the caller's transaction.
+
+    Without ``problem`` the customer return reasons traced to the lot are used. If the
+    PDF cannot be written the error propagates and the caller's rollback drops the SCAR.
+    """
+    letterhead = letterhead or load_letterhead()
+    facts = scar_facts(session, lot)
+    problem = (problem or "").strip() or facts.default_problem()
+    if not problem:
+        raise WorkbenchError("Describe the defect found (no customer return is traced to this lot).")
+    code = issue_scar(session, lot, problem, due)
+    record = next(s for s in scar_facts(session, lot).scars if s.code == code)
+    quality = vendor_quality(session, facts.vendor.code)
+    due_at = record.due_at or response_due(record.issued_at, None)
+    written = write_scar(facts, quality, path, code, problem, record.issued_at, due_at, letterhead)
+    return IssuedScar(code, record.issued_at, due_at, problem, written, facts)
