@@ -18,6 +18,8 @@ from workbench.demo.build import (
     demo_summary,
     ensure_demo,
     everywhere_material,
+    holds_data,
+    sqlite_path,
 )
 from workbench.demo.catalog import COMPANY, gtin_check_digit
 from workbench.demo.incident import INCIDENT, DemoSummary, Incident, IncidentReach, incident_reach
@@ -36,5 +38,7 @@ __all__ = [
     "ensure_demo",
     "everywhere_material",
     "gtin_check_digit",
+    "holds_data",
     "incident_reach",
+    "sqlite_path",
 ]

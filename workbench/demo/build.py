@@ -30,28 +30,36 @@ Progress = Callable[[float, str], None]
 
 
 def build_demo(session: Session, seed: int = 7, scale: float = 1,
-               progress: Progress | None = None) -> DemoSummary:
+               progress: Progress | None = None, *, core_inserts: bool = False) -> DemoSummary:
     """Write the Northfield Foods demo plant into an empty plant database.
 
     Deterministic: the same ``seed`` and ``scale`` write the same rows. Lots grow
     linearly with ``scale`` (about ``LOTS_PER_SCALE`` per unit). Rows go in with
     batched Core inserts and ids chosen here; ``lot_edges`` is rebuilt once at the end.
     Does not commit: the caller owns the transaction, so a failed or cancelled build
-    leaves nothing behind.
+    leaves nothing behind. ``core_inserts`` writes through plain Core inserts instead of
+    the driver's bulk path (same rows, slower; see ``sink``).
     """
-    for table in ("items", "vendors", "customers", "lots"):
-        if session.execute(select(func.count()).select_from(TABLES[table])).scalar():
-            raise WorkbenchError(
-                "The plant database already holds data; the demo plant is only built "
-                "into an empty one."
-            )
+    if holds_data(session):
+        raise WorkbenchError(
+            "The plant database already holds data; the demo plant is only built into an "
+            "empty one."
+        )
     started = time.perf_counter()
-    sim = Simulation(Sink(session), seed, scale, progress)
+    sim = Simulation(Sink(session, core=core_inserts), seed, scale, progress)
     sim.run()
     report(progress, 0.92, "Linking the lot genealogy")
     rebuild_edges(session)
     report(progress, 1.0, "Demo plant built")
     return _summary(sim, seed, scale, time.perf_counter() - started)
+
+
+def holds_data(session: Session) -> bool:
+    """Whether the plant database has any items, parties or lots."""
+    return any(
+        session.execute(select(TABLES[t].c.id).limit(1)).first() is not None
+        for t in ("items", "vendors", "customers", "lots")
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -93,7 +101,9 @@ def everywhere_material(session: Session) -> tuple[str, str]:
         .limit(1)
     ).first()
     if row is None:
-        raise WorkbenchError(f"This plant has no consumed {EVERYWHERE_ITEM} lot; is it the demo plant?")
+        raise WorkbenchError(
+            f"This plant has no consumed {EVERYWHERE_ITEM} lot; is it the demo plant?"
+        )
     return EVERYWHERE_ITEM, row[0]
 
 

@@ -38,6 +38,7 @@ from workbench.demo.incident import INCIDENT, IncidentReach
 from workbench.demo.parties import make_crews, make_customers, make_machines, make_vendors
 from workbench.demo.sink import Sink
 from workbench.demo.stock import NO_EXPIRY, Stock
+from workbench.models.types import tidy
 from workbench.progress import report
 
 #: First day of history (a Monday) and the number of days simulated (52 weeks).
@@ -593,12 +594,12 @@ class Simulation:
 
     def reach(self) -> IncidentReach:
         lots = frozenset(v for k, v in self.tainted.items() if k != self.incident_lot)
-        shipped = {c: qty(q) for c, q in sorted(self.tainted_shipped.items())}
+        shipped = {c: tidy(qty(q)) for c, q in sorted(self.tainted_shipped.items())}
         return IncidentReach(lots=lots, customers=frozenset(shipped), shipped=shipped)
 
     def overconsumed(self) -> Decimal:
         over = self.planted_taken - (self.recipes[self.code_id[INCIDENT.overconsumed_lot[0]]][0])
-        return qty(max(0, over))
+        return tidy(qty(max(0, over)))
 
     def everywhere(self) -> tuple[tuple[str, str], int]:
         lot = min(self.salt_uses, key=lambda k: (-self.salt_uses[k], k))

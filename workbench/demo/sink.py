@@ -1,8 +1,15 @@
-"""Where the generator's rows go: batched Core inserts, or nowhere (a dry run).
+"""Where the generator's rows go: batched inserts, or nowhere (a dry run).
 
-Ids are assigned by the generator, so rows can be written in plain ``executemany``
-batches with no round trip per row. Every flush writes all tables in foreign-key
-order, so a row never reaches the database before the rows it refers to.
+Ids are assigned by the generator, so rows can be written in plain batches with no
+round trip per row. Every flush writes all tables in foreign-key order, so a row never
+reaches the database before the rows it refers to.
+
+Rows are converted by the columns' own bind processors (the ``Quantity`` and date-time
+types, exactly as a Core insert would), then handed to the driver in bulk: SQLite's
+``executemany``, PostgreSQL's ``COPY``. Measured at a million lots this is about twice
+as fast as ``session.execute(insert(table), rows)`` on SQLite and several times on
+PostgreSQL, where plain ``executemany`` is bound by per-row server work. ``core=True``
+uses the plain Core insert (the tests check that both write the same rows).
 """
 
 from __future__ import annotations
@@ -49,12 +56,15 @@ class Sink:
     yields the same ``DemoSummary`` without a database.
     """
 
-    def __init__(self, session: Session | None, batch: int = BATCH):
+    def __init__(self, session: Session | None, batch: int = BATCH, core: bool = False):
         self.session = session
         self.batch = batch
         self.rows: dict[str, list[dict]] = {name: [] for name in TABLES}
         self.counts: dict[str, int] = dict.fromkeys(TABLES, 0)
         self._pending = 0
+        self.dialect = session.get_bind().dialect if session is not None else None
+        self.core = core or self.dialect is None or self.dialect.name not in ("sqlite", "postgresql")
+        self._processors: dict[str, list] = {}
 
     def add(self, table: str, row: dict) -> None:
         self.counts[table] += 1
@@ -71,9 +81,31 @@ class Sink:
         for name, table in TABLES.items():
             rows = self.rows[name]
             if rows:
-                self.session.execute(insert(table), rows)
+                if self.core:
+                    self.session.execute(insert(table), rows)
+                else:
+                    self._bulk(name, table, rows)
                 self.rows[name] = []
         self._pending = 0
+
+    def _bulk(self, name: str, table, rows: list[dict]) -> None:
+        columns = list(rows[0])
+        if name not in self._processors:
+            self._processors[name] = [table.c[c].type.bind_processor(self.dialect)
+                                      for c in columns]
+        pairs = list(zip(columns, self._processors[name]))
+        values = [tuple(p(r[c]) if p else r[c] for c, p in pairs) for r in rows]
+        names = ", ".join(columns)
+        connection = self.session.connection()
+        if self.dialect.name == "postgresql":
+            driver = connection.connection.driver_connection
+            with driver.cursor() as cursor:
+                with cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+                    for row in values:
+                        copy.write_row(row)
+        else:
+            marks = ", ".join("?" * len(columns))
+            connection.exec_driver_sql(f"INSERT INTO {name} ({names}) VALUES ({marks})", values)
 
     def finish(self) -> None:
         """Write what is left and move PostgreSQL's id sequences past the ids used."""
