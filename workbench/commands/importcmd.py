@@ -37,7 +37,7 @@ def register(sub) -> None:
     exp.set_defaults(handler=run_export)
 
 
-def _progress(message: str) -> None:
+def _progress(_fraction: float, message: str) -> None:
     if sys.stderr.isatty():
         print(f"  {message}…", file=sys.stderr)
 

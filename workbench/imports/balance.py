@@ -7,62 +7,73 @@ are and named in the import summary, never dropped.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, func, literal, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
+from workbench.imports.checking import CHUNK
 from workbench.models import Consumption, Item, Lot, Return, Shipment
+from workbench.models.types import QUANTITY_SCALE, tidy
+
+_VERB = {"receipt": "received", "production": "made", "opening": "counted as opening stock"}
 
 
-def _sums(model):
-    return (
-        select(model.lot_id, func.sum(model.quantity).label("quantity"))
-        .group_by(model.lot_id)
+def _millionths(column):
+    return type_coerce(column, BigInteger)
+
+
+def _qty(millionths: int) -> str:
+    return format(tidy(Decimal(int(millionths)) / QUANTITY_SCALE), "f")
+
+
+def overdrawn_lots(session: Session, lot_ids: Collection[int]) -> list[str]:
+    """One sentence per lot of ``lot_ids`` whose consumptions plus shipments exceed its
+    own quantity plus returns, in item and lot order.
+
+    One pass: the four movements of a lot are stacked (UNION ALL) and summed per lot
+    in a single GROUP BY, so only the overdrawn lots come back. When the lots are few
+    the pass is limited to them; otherwise it runs over the plant and is filtered here.
+    """
+    if not lot_ids:
+        return []
+    zero = literal(0, BigInteger)
+    parts = [
+        (Consumption.lot_id, (_millionths(Consumption.quantity), zero, zero, zero)),
+        (Shipment.lot_id, (zero, _millionths(Shipment.quantity), zero, zero)),
+        (Return.lot_id, (zero, zero, _millionths(Return.quantity), zero)),
+        (Lot.id, (zero, zero, zero, _millionths(Lot.quantity))),
+    ]
+    few = len(lot_ids) <= CHUNK
+    names = ("consumed", "shipped", "returned", "held")
+    selects = []
+    for lot, values in parts:
+        part = select(lot.label("lot_id"), *(v.label(n) for v, n in zip(values, names)))
+        selects.append(part.where(lot.in_(sorted(lot_ids))) if few else part)
+    stacked = union_all(*selects).subquery()
+    sums = [func.sum(stacked.c[n]).label(n) for n in names]
+    per_lot = (
+        select(stacked.c.lot_id, *sums)
+        .group_by(stacked.c.lot_id)
+        .having(sums[0] + sums[1] > sums[2] + sums[3])
         .subquery()
     )
-
-
-def _qty(d: Decimal) -> str:
-    return format(d, "f")
-
-
-def overdrawn_lots(session: Session, lots: set[tuple[str, str]]) -> list[str]:
-    """One sentence per lot of ``lots`` (item code, lot code) whose consumptions plus
-    shipments exceed its own quantity plus returns, in item and lot order.
-
-    One set-wise query over the plant (only overdrawn lots come back), then filtered
-    to the lots of interest in Python, rather than thousands of IN lists.
-    """
-    if not lots:
-        return []
-    used, shipped, returned = _sums(Consumption), _sums(Shipment), _sums(Return)
-    zero = Decimal(0)
-    out_q = func.coalesce(used.c.quantity, zero) + func.coalesce(shipped.c.quantity, zero)
-    in_q = Lot.quantity + func.coalesce(returned.c.quantity, zero)
     stmt = (
-        select(
-            Item.code, Lot.code, Item.unit, Lot.quantity, Lot.origin,
-            func.coalesce(used.c.quantity, zero), func.coalesce(shipped.c.quantity, zero),
-            func.coalesce(returned.c.quantity, zero),
-        )
+        select(Lot.id, Item.code, Lot.code, Item.unit, Lot.origin, *(per_lot.c[n] for n in names))
+        .join(per_lot, per_lot.c.lot_id == Lot.id)
         .join(Item, Item.id == Lot.item_id)
-        .outerjoin(used, used.c.lot_id == Lot.id)
-        .outerjoin(shipped, shipped.c.lot_id == Lot.id)
-        .outerjoin(returned, returned.c.lot_id == Lot.id)
-        .where(out_q > in_q)
         .order_by(Item.code, Lot.code)
     )
-    verb = {"receipt": "received", "production": "made", "opening": "counted as opening stock"}
+    wanted = lot_ids if isinstance(lot_ids, (set, frozenset)) else set(lot_ids)
     warnings = []
-    for item, lot, unit, held, origin, consumed, shipped_q, returned_q in session.execute(stmt):
-        if (item, lot) not in lots:
+    for lot_id, item, lot, unit, origin, consumed, shipped, returned, held in session.execute(stmt):
+        if lot_id not in wanted:
             continue
-        excess = consumed + shipped_q - held - returned_q
-        back = f" plus {_qty(returned_q)} {unit} returned" if returned_q else ""
+        back = f" and {_qty(returned)} {unit} came back" if returned else ""
         warnings.append(
-            f"Lot {lot} of item {item} was consumed {_qty(consumed)} {unit} and shipped {_qty(shipped_q)} {unit}, "
-            f"but only {_qty(held)} {unit} were {verb.get(origin, origin)}{back}: "
-            f"{_qty(excess)} {unit} more than it held."
+            f"Lot {lot} of item {item} was consumed {_qty(consumed)} {unit} and shipped {_qty(shipped)} {unit}, "
+            f"but only {_qty(held)} {unit} were {_VERB.get(origin, origin)}{back}: "
+            f"{_qty(consumed + shipped - held - returned)} {unit} more than it held."
         )
     return warnings

@@ -14,12 +14,14 @@ receipt lines by (receipt, item, lot); operations by (order, step); consumptions
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import ARRAY, any_, bindparam, func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from workbench.imports.faults import FaultLog
@@ -83,10 +85,42 @@ class Plan:
 
 
 def fetch_in(session: Session, stmt, column, values):
-    """Rows of ``stmt`` where ``column`` is in ``values``, IN lists chunked."""
+    """Rows of ``stmt`` where ``column`` is in ``values``, in chunks of ``CHUNK`` values.
+
+    Each chunk travels as ONE parameter: an array on PostgreSQL (``= ANY(:values)``),
+    a JSON array unpacked by ``json_each`` on SQLite. Ten thousand separate IN
+    parameters cost more to compile and bind than the indexed lookup itself.
+    """
     values = sorted(set(values))
+    if not values:
+        return
+    dialect = session.get_bind().dialect.name
     for start in range(0, len(values), CHUNK):
-        yield from session.execute(stmt.where(column.in_(values[start : start + CHUNK])))
+        chunk = values[start : start + CHUNK]
+        if dialect == "postgresql":
+            condition = column == any_(bindparam("values", chunk, type_=ARRAY(column.type)))
+        elif dialect == "sqlite" and _has_json_each(session):
+            listed = func.json_each(bindparam("values", json.dumps(chunk))).table_valued("value")
+            condition = column.in_(select(listed.c.value))
+        else:
+            condition = column.in_(chunk)
+        yield from session.execute(stmt.where(condition))
+
+
+_JSON_EACH: dict[int, bool] = {}
+
+
+def _has_json_each(session: Session) -> bool:
+    """SQLite has had json_each built in since 3.38; older builds may lack it."""
+    engine = session.get_bind()
+    if id(engine) not in _JSON_EACH:
+        try:
+            with session.begin_nested():
+                session.execute(text("SELECT value FROM json_each('[1]')"))
+            _JSON_EACH[id(engine)] = True
+        except OperationalError:
+            _JSON_EACH[id(engine)] = False
+    return _JSON_EACH[id(engine)]
 
 
 def _show(value) -> str:
@@ -339,92 +373,126 @@ class Checker:
         return row.finished_at or row.started_at
 
     def expiry(self, item: str, created: datetime | None, given: datetime | None) -> datetime | None:
+        """``given``, else ``created`` plus the item's shelf life (when it has one)."""
         if given is not None or created is None:
             return given
-        days = self.shelf_life(item)
-        return created + timedelta(days=days) if days is not None else None
+        life = self.shelf_lives.get(item)
+        return created + life if life is not None else None
+
+    def unknown_lot(self, name: str, row, item: str, lot: str) -> None:
+        """Fault a reference to a lot that neither the bundle nor the plant has
+        (unless its item is unknown, or the files that create lots are unreadable)."""
+        if not self.need(name, row, "item", item, self.known_items, "items.csv"):
+            return
+        if self.lot_sources_broken or lot in self.uncertain_lots:
+            return
+        self.fault(
+            name, row.line,
+            f"{lot_name(item, lot)} is created by no line of lots.csv, receipts.csv or outputs.csv "
+            "and is not in the plant",
+        )
 
     def check_lots(self) -> None:
         """lots.csv, receipts.csv and outputs.csv each create lots; a lot is created once."""
-        created: dict[tuple[str, str], str] = {}  # key -> "FILE:LINE" of the line creating it
+        self.shelf_lives = {
+            code: timedelta(days=days)
+            for code in self.known_items
+            if (days := self.shelf_life(code)) is not None
+        }
+        created: dict[tuple[str, str], tuple[str, int]] = {}  # key -> (file, line) creating it
         #: lot codes of outputs whose order is unknown: their item, hence their key, is
         #: unknown, so references to such a code are not reported a second time.
         self.uncertain_lots: set[str] = set()
-        plan = self.plan
+        self.lot_sources_broken = bool({"lots.csv", "receipts.csv", "outputs.csv", "orders.csv"} & self.broken)
+        plan, db_lots, known_items = self.plan, self.db_lots, self.known_items
+        expiry = self.expiry
 
-        def create(name: str, row, item: str) -> bool:
-            key = (item, row.lot)
-            first = created.get(key)
-            if first is not None:
-                self.fault(name, row.line, f"{lot_name(item, row.lot)} is already created at {first}; a lot is created once")
-                return False
-            created[key] = f"{self.files[name].display}:{row.line}"
-            return True
+        def created_twice(name: str, row, key: tuple[str, str]) -> None:
+            file, line = created[key]
+            self.fault(
+                name, row.line,
+                f"{lot_name(*key)} is already created at {self.files[file].display}:{line}; a lot is created once",
+            )
 
-        def created_elsewhere(name: str, row, item: str, db) -> None:
+        def created_elsewhere(name: str, row, key: tuple[str, str], db) -> None:
             if db.id in self.db_outputs:
                 by = f"by order {self.db_outputs[db.id].order}"
             elif db.id in self.db_receipts:
                 by = f"by receipt {self.db_receipts[db.id][0].code}"
             else:
-                by = f"as {db.origin} stock" if db.origin == "opening" else f"with origin {db.origin}"
-            self.fault(name, row.line, f"{lot_name(item, row.lot)} was already created in the plant {by}; a lot is created once")
+                by = "as opening stock" if db.origin == "opening" else f"with origin {db.origin}"
+            self.fault(name, row.line, f"{lot_name(*key)} was already created in the plant {by}; a lot is created once")
 
-        name = "lots.csv"
+        name, new, present = "lots.csv", 0, 0
         for row in self.rows(name):
-            if row.item is None or row.lot is None or not create(name, row, row.item):
+            key = (row.item, row.lot)
+            if None in key:
                 continue
-            if not self.need(name, row, "item", row.item, self.known_items, "items.csv"):
+            if key in created:
+                created_twice(name, row, key)
                 continue
-            expires = self.expiry(row.item, row.created_at, row.expires_at)
-            db = self.db_lots.get((row.item, row.lot))
+            created[key] = (name, row.line)
+            if row.item not in known_items:
+                self.need(name, row, "item", row.item, known_items, "items.csv")
+                continue
+            expires = expiry(row.item, row.created_at, row.expires_at)
+            db = db_lots.get(key)
             if db is None:
                 plan.lots.append(NewLot(row.item, row.lot, row.vendor_lot, row.quantity, row.created_at, expires, "opening"))
-                self.counted(name, True)
+                new += 1
             elif db.id in self.db_receipts or db.id in self.db_outputs or db.origin != "opening":
-                created_elsewhere(name, row, row.item, db)
+                created_elsewhere(name, row, key, db)
             elif row.ok and self.compare(
-                name, row, lot_name(row.item, row.lot),
+                name, row, lot_name(*key),
                 [("quantity", row.quantity, db.quantity), ("created_at", row.created_at, db.created_at),
                  ("expires_at", expires, db.expires_at), ("vendor_lot", row.vendor_lot, db.vendor_lot)],
             ):
-                self.counted(name, False)
+                present += 1
+        self.plan.counts[name][1:] = [new, present]
 
-        name = "receipts.csv"
+        name, new, present = "receipts.csv", 0, 0
         known_vendors = set(self.bundle_vendors) | set(self.db_vendors)
         for row in self.rows(name):
-            if row.item is None or row.lot is None or not create(name, row, row.item):
+            key = (row.item, row.lot)
+            if None in key:
                 continue
-            if row.vendor is not None:
+            if key in created:
+                created_twice(name, row, key)
+                continue
+            created[key] = (name, row.line)
+            if row.vendor is not None and row.vendor not in known_vendors:
                 self.need(name, row, "vendor", row.vendor, known_vendors, "vendors.csv")
-            if not self.need(name, row, "item", row.item, self.known_items, "items.csv"):
+            if row.item not in known_items:
+                self.need(name, row, "item", row.item, known_items, "items.csv")
                 continue
-            expires = self.expiry(row.item, row.received_at, row.expires_at)
-            db = self.db_lots.get((row.item, row.lot))
+            expires = expiry(row.item, row.received_at, row.expires_at)
+            db = db_lots.get(key)
             if db is None:
                 plan.lots.append(
                     NewLot(row.item, row.lot, row.vendor_lot, row.quantity, row.received_at, expires, "receipt")
                 )
                 plan.receipts.append(row)
-                self.counted(name, True)
+                new += 1
                 continue
             same = [r for r in self.db_receipts.get(db.id, ()) if r.code == row.receipt]
             if not same:
-                created_elsewhere(name, row, row.item, db)
+                created_elsewhere(name, row, key, db)
             elif row.ok and self.compare(
-                name, row, f"receipt {row.receipt} line {lot_name(row.item, row.lot)}",
+                name, row, f"receipt {row.receipt} line {lot_name(*key)}",
                 [("received_at", row.received_at, same[0].received_at), ("vendor", row.vendor, same[0].vendor),
                  ("po", row.po, same[0].po), ("vendor_lot", row.vendor_lot, same[0].vendor_lot),
                  ("quantity", row.quantity, same[0].quantity), ("expires_at", expires, db.expires_at)],
             ):
-                self.counted(name, False)
+                present += 1
+        self.plan.counts[name][1:] = [new, present]
 
-        name = "outputs.csv"
+        name, new, present = "outputs.csv", 0, 0
         keys: dict = {}
         for row in self.rows(name):
             if row.order is None or row.lot is None:
                 continue
-            if not self.need(name, row, "order", row.order, self.known_orders, "orders.csv"):
+            if row.order not in self.known_orders:
+                self.need(name, row, "order", row.order, self.known_orders, "orders.csv")
                 self.uncertain_lots.add(row.lot)
                 continue
             item = self.order_item(row.order)
@@ -433,45 +501,35 @@ class Checker:
                 continue
             if self.seen(name, keys, (row.order, row.lot), row, f"output {row.lot} of order {row.order}"):
                 continue
-            if not create(name, row, item):
+            key = (item, row.lot)
+            if key in created:
+                created_twice(name, row, key)
                 continue
+            created[key] = (name, row.line)
             made = row.created_at or self.order_end(row.order)
-            expires = self.expiry(item, made, row.expires_at)
-            db = self.db_lots.get((item, row.lot))
+            expires = expiry(item, made, row.expires_at)
+            db = db_lots.get(key)
             if db is None:
                 plan.lots.append(NewLot(item, row.lot, None, row.quantity, made, expires, "production"))
                 plan.outputs.append((row.order, item, row.lot, row.quantity))
-                self.counted(name, True)
+                new += 1
                 continue
             output = self.db_outputs.get(db.id)
             if output is None or output.order != row.order:
-                created_elsewhere(name, row, item, db)
+                created_elsewhere(name, row, key, db)
             elif row.ok and self.compare(
-                name, row, f"output {lot_name(item, row.lot)} of order {row.order}",
+                name, row, f"output {lot_name(*key)} of order {row.order}",
                 [("quantity", row.quantity, output.quantity), ("expires_at", expires, db.expires_at),
                  ("created_at", made, db.created_at)],
             ):
-                self.counted(name, False)
+                present += 1
+        self.plan.counts[name][1:] = [new, present]
 
-        self.known_lots = set(created) | set(self.db_lots)
+        self.known_lots = set(created) | set(db_lots)
         self.plan.named_lots.update(created)
 
-    def need_lot(self, name: str, row, item: str, lot: str) -> bool:
-        if not self.need(name, row, "item", item, self.known_items, "items.csv"):
-            return False
-        if (item, lot) in self.known_lots:
-            self.plan.named_lots.add((item, lot))
-            return True
-        sources = {"lots.csv", "receipts.csv", "outputs.csv", "orders.csv"}
-        if not (sources & self.broken) and lot not in self.uncertain_lots:
-            self.fault(
-                name, row.line,
-                f"{lot_name(item, lot)} is created by no line of lots.csv, receipts.csv or outputs.csv and is not in the plant",
-            )
-        return False
-
     def check_operations(self) -> None:
-        name, keys = "operations.csv", {}
+        name, keys, new, present = "operations.csv", {}, 0, 0
         order_ids = [self.db_orders[r.order].id for r in self.rows(name) if r.order in self.db_orders]
         plant = {
             (r.order, r.step): r
@@ -484,28 +542,34 @@ class Checker:
                 Operation.order_id, order_ids,
             )
         }
+        known_orders = self.known_orders
         for row in self.rows(name):
-            if row.order is None or row.step is None:
+            key = (row.order, row.step)
+            if None in key:
                 continue
-            what = f"operation {row.step} of order {row.order}"
-            if self.seen(name, keys, (row.order, row.step), row, what):
+            if key in keys:
+                self.seen(name, keys, key, row, f"operation {row.step} of order {row.order}")
                 continue
-            if not self.need(name, row, "order", row.order, self.known_orders, "orders.csv"):
+            keys[key] = row.line
+            if row.order not in known_orders:
+                self.need(name, row, "order", row.order, known_orders, "orders.csv")
                 continue
-            db = plant.get((row.order, row.step))
+            db = plant.get(key)
             if db is None:
                 self.plan.operations.append(row)
-                self.counted(name, True)
+                new += 1
             elif row.ok and self.compare(
-                name, row, what,
+                name, row, f"operation {row.step} of order {row.order}",
                 [("machine", row.machine, db.machine), ("operator", row.operator, db.operator),
                  ("started_at", row.started_at, db.started_at), ("finished_at", row.finished_at, db.finished_at)],
             ):
-                self.counted(name, False)
+                present += 1
+        self.plan.counts[name][1:] = [new, present]
 
     def check_consumptions(self) -> None:
-        name, keys = "consumptions.csv", {}
-        order_ids = [self.db_orders[r.order].id for r in self.rows(name) if r.order in self.db_orders]
+        name, keys, new, present = "consumptions.csv", {}, 0, 0
+        rows = self.rows(name)
+        order_ids = [self.db_orders[r.order].id for r in rows if r.order in self.db_orders]
         plant: dict[tuple, Decimal] = defaultdict(Decimal)
         for r in fetch_in(
             self.s,
@@ -519,93 +583,94 @@ class Checker:
             Consumption.order_id, order_ids,
         ):
             plant[(r.order, r.item, r.lot, r.consumed_at)] += r.quantity
-        for row in self.rows(name):
-            if row.order is None or row.item is None or row.lot is None:
+
+        def what(key) -> str:
+            order, item, lot, at = key
+            return f"consumption of {lot_name(item, lot)} by order {order}" + (f" at {at.isoformat()}" if at else "")
+
+        known_orders, known_lots, planned = self.known_orders, self.known_lots, self.plan.consumptions
+        for row in rows:
+            _line, ok, order, item, lot, quantity, at = row
+            if order is None or item is None or lot is None:
                 continue
-            key = (row.order, row.item, row.lot, row.consumed_at)
-            when = f" at {row.consumed_at.isoformat()}" if row.consumed_at else ""
-            what = f"consumption of {lot_name(row.item, row.lot)} by order {row.order}{when}"
-            if self.seen(name, keys, key, row, what):
+            key = (order, item, lot, at)
+            if key in keys:
+                self.seen(name, keys, key, row, what(key))
                 continue
-            known = self.need(name, row, "order", row.order, self.known_orders, "orders.csv")
-            if not self.need_lot(name, row, row.item, row.lot) or not known:
+            keys[key] = row.line
+            order_known = order in known_orders or self.need(name, row, "order", order, known_orders, "orders.csv")
+            if (item, lot) not in known_lots:
+                self.unknown_lot(name, row, item, lot)
+                continue
+            if not order_known:
                 continue
             if key not in plant:
-                self.plan.consumptions.append(row)
-                self.counted(name, True)
-            elif row.ok and self.compare(name, row, what, [("quantity", row.quantity, plant[key])]):
-                self.counted(name, False)
+                planned.append(row)
+                new += 1
+            elif ok and self.compare(name, row, what(key), [("quantity", quantity, plant[key])]):
+                present += 1
+        self.plan.counts[name][1:] = [new, present]
+        self.plan.named_lots.update((r.item, r.lot) for r in rows)
+
+    def check_lines(self, name: str, model, code_column: str, compared: tuple[str, ...], planned: list) -> None:
+        """shipments.csv and returns.csv: lines keyed by (document, item, lot), naming a customer."""
+        new, present, keys = 0, 0, {}
+        rows = self.rows(name)
+        document = getattr(model, "code" if code_column == "shipment" else "rma")
+        plant = {
+            (r.document, r.item, r.lot): r
+            for r in fetch_in(
+                self.s,
+                select(
+                    document.label("document"), Item.code.label("item"), Lot.code.label("lot"),
+                    Customer.code.label("customer"),
+                    *(getattr(model, c) for c in compared if c != "customer"),
+                )
+                .join(Customer, Customer.id == model.customer_id)
+                .join(Lot, Lot.id == model.lot_id)
+                .join(Item, Item.id == Lot.item_id),
+                document, {getattr(r, code_column) for r in rows} - {None},
+            )
+        }
+        kind = "shipment" if code_column == "shipment" else "return"
+        known_customers = set(self.bundle_customers) | set(self.db_customers)
+        known_lots = self.known_lots
+        for row in rows:
+            code, item, lot, customer = getattr(row, code_column), row.item, row.lot, row.customer
+            if code is None or item is None or lot is None:
+                continue
+            key = (code, item, lot)
+            if key in keys:
+                self.seen(name, keys, key, row, f"{kind} {code} line {lot_name(item, lot)}")
+                continue
+            keys[key] = row.line
+            customer_known = customer is None or customer in known_customers or self.need(
+                name, row, "customer", customer, known_customers, "customers.csv"
+            )
+            if (item, lot) not in known_lots:
+                self.unknown_lot(name, row, item, lot)
+                continue
+            if not customer_known:
+                continue
+            db = plant.get(key)
+            if db is None:
+                planned.append(row)
+                new += 1
+            elif row.ok and self.compare(
+                name, row, f"{kind} {code} line {lot_name(item, lot)}",
+                [(c, getattr(row, c), getattr(db, c)) for c in compared],
+            ):
+                present += 1
+        self.plan.counts[name][1:] = [new, present]
+        self.plan.named_lots.update((r.item, r.lot) for r in rows)
 
     def check_shipments(self) -> None:
-        name, keys = "shipments.csv", {}
-        known_customers = set(self.bundle_customers) | set(self.db_customers)
-        plant = {
-            (r.code, r.item, r.lot): r
-            for r in fetch_in(
-                self.s,
-                select(
-                    Shipment.code, Item.code.label("item"), Lot.code.label("lot"), Shipment.shipped_at,
-                    Customer.code.label("customer"), Shipment.order_ref, Shipment.quantity,
-                )
-                .join(Customer, Customer.id == Shipment.customer_id)
-                .join(Lot, Lot.id == Shipment.lot_id)
-                .join(Item, Item.id == Lot.item_id),
-                Shipment.code, {r.shipment for r in self.rows(name) if r.shipment},
-            )
-        }
-        for row in self.rows(name):
-            if row.shipment is None or row.item is None or row.lot is None:
-                continue
-            what = f"shipment {row.shipment} line {lot_name(row.item, row.lot)}"
-            if self.seen(name, keys, (row.shipment, row.item, row.lot), row, what):
-                continue
-            known = row.customer is None or self.need(name, row, "customer", row.customer, known_customers, "customers.csv")
-            if not self.need_lot(name, row, row.item, row.lot) or not known:
-                continue
-            db = plant.get((row.shipment, row.item, row.lot))
-            if db is None:
-                self.plan.shipments.append(row)
-                self.counted(name, True)
-            elif row.ok and self.compare(
-                name, row, what,
-                [("shipped_at", row.shipped_at, db.shipped_at), ("customer", row.customer, db.customer),
-                 ("order_ref", row.order_ref, db.order_ref), ("quantity", row.quantity, db.quantity)],
-            ):
-                self.counted(name, False)
+        self.check_lines(
+            "shipments.csv", Shipment, "shipment", ("shipped_at", "customer", "order_ref", "quantity"),
+            self.plan.shipments,
+        )
 
     def check_returns(self) -> None:
-        name, keys = "returns.csv", {}
-        known_customers = set(self.bundle_customers) | set(self.db_customers)
-        plant = {
-            (r.rma, r.item, r.lot): r
-            for r in fetch_in(
-                self.s,
-                select(
-                    Return.rma, Item.code.label("item"), Lot.code.label("lot"), Return.received_at,
-                    Customer.code.label("customer"), Return.quantity, Return.reason,
-                )
-                .join(Customer, Customer.id == Return.customer_id)
-                .join(Lot, Lot.id == Return.lot_id)
-                .join(Item, Item.id == Lot.item_id),
-                Return.rma, {r.rma for r in self.rows(name) if r.rma},
-            )
-        }
-        for row in self.rows(name):
-            if row.rma is None or row.item is None or row.lot is None:
-                continue
-            what = f"return {row.rma} line {lot_name(row.item, row.lot)}"
-            if self.seen(name, keys, (row.rma, row.item, row.lot), row, what):
-                continue
-            known = row.customer is None or self.need(name, row, "customer", row.customer, known_customers, "customers.csv")
-            if not self.need_lot(name, row, row.item, row.lot) or not known:
-                continue
-            db = plant.get((row.rma, row.item, row.lot))
-            if db is None:
-                self.plan.returns.append(row)
-                self.counted(name, True)
-            elif row.ok and self.compare(
-                name, row, what,
-                [("received_at", row.received_at, db.received_at), ("customer", row.customer, db.customer),
-                 ("quantity", row.quantity, db.quantity), ("reason", row.reason, db.reason)],
-            ):
-                self.counted(name, False)
+        self.check_lines(
+            "returns.csv", Return, "rma", ("received_at", "customer", "quantity", "reason"), self.plan.returns
+        )

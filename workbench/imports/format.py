@@ -67,3 +67,7 @@ REQUIRED_FILE = "items.csv"
 
 #: Quantities carry at most this many decimals (the database stores millionths).
 QUANTITY_DECIMALS = 6
+
+#: The largest quantity accepted: far beyond any real lot, well inside the 64-bit
+#: integer of millionths the database stores.
+MAX_QUANTITY = 10**12

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from workbench.imports.faults import FaultLog
-from workbench.imports.format import FILES, QUANTITY_DECIMALS, FileSpec
+from workbench.imports.format import FILES, MAX_QUANTITY, QUANTITY_DECIMALS, FileSpec
 from workbench.models import ITEM_KINDS
 
 _STEP = Decimal(1).scaleb(-QUANTITY_DECIMALS)
@@ -53,6 +53,8 @@ def parse_quantity(column: str, text: str) -> Decimal:
         raise ValueFault(f"{column} '{text}' is not a number")
     if value < 0:
         raise ValueFault(f"{column} {text} is negative")
+    if value > MAX_QUANTITY:
+        raise ValueFault(f"{column} {text} is larger than {MAX_QUANTITY:,}, the largest quantity the plant stores")
     if value.as_tuple().exponent < -QUANTITY_DECIMALS and value != value.quantize(_STEP):
         raise ValueFault(f"{column} {text} has more than {QUANTITY_DECIMALS} decimals")
     return value
@@ -85,6 +87,12 @@ def parse_kind(column: str, text: str) -> str:
     if text not in ITEM_KINDS:
         raise ValueFault(f"{column} '{text}' is not one of {', '.join(ITEM_KINDS)}")
     return text
+
+
+def _maybe_too_fine(text: str) -> bool:
+    """Whether a number's text may carry more decimals than allowed (cheap, conservative)."""
+    point = text.find(".")
+    return (point >= 0 and len(text) - point - 1 > QUANTITY_DECIMALS) or "e" in text or "E" in text
 
 
 def _parser(column: str):
@@ -158,49 +166,92 @@ def read_file(spec: FileSpec, path: Path, display: str, log: FaultLog) -> Bundle
 
 
 def _read_rows(spec: FileSpec, reader, positions: dict[str, int], width: int, display: str, log: FaultLog) -> list:
-    make = ROW_TYPES[spec.name]._make
-    plan = [
-        (column, positions.get(column), _parser(column), column in spec.required) for column in spec.columns
-    ]
-    rows = []
+    """The file's rows, converted column by column.
+
+    Converting a whole column at once (one comprehension of C-level parses) is several
+    times faster than value by value; a column where the fast path meets a bad value
+    is converted again value by value, so that each bad value gets its own fault.
+    """
+    lines: list[int] = []
+    records: list[list[str]] = []
     end = reader.line_num
     while True:
-        start = end + 1
         try:
-            fields = next(reader, None)
-        except csv.Error as exc:
-            log.add(display, start, f"is not valid CSV ({exc})")
+            for fields in reader:
+                start, end = end + 1, reader.line_num
+                n = len(fields)
+                if fields.count("") == n:
+                    continue  # a blank line
+                if n < width:
+                    fields.extend([""] * (width - n))
+                elif n > width and any(f.strip() for f in fields[width:]):
+                    log.add(display, start, f"has {n} values but the header names {width} columns")
+                    continue
+                lines.append(start)
+                records.append(fields)
+            break
+        except csv.Error as exc:  # the reader carries on with the next line
+            log.add(display, end + 1, f"is not valid CSV ({exc})")
             end = reader.line_num
+
+    bad: set[int] = set()  # indexes of rows with a malformed value
+    columns = []
+    for column in spec.columns:
+        position = positions.get(column)
+        if position is None:
+            columns.append([None] * len(records))
             continue
-        if fields is None:
-            return rows
-        end = reader.line_num
-        if not fields or not any(fields):
-            continue  # a blank line
-        n = len(fields)
-        if n > width and any(f.strip() for f in fields[width:]):
-            log.add(display, start, f"has {n} values but the header names {width} columns")
+        texts = [f[position].strip() for f in records]
+        columns.append(_convert(column, column in spec.required, texts, lines, bad, display, log))
+    oks = [i not in bad for i in range(len(records))] if bad else [True] * len(records)
+    make = ROW_TYPES[spec.name]._make
+    return [make(values) for values in zip(lines, oks, *columns)]
+
+
+def _convert(column: str, required: bool, texts: list[str], lines: list[int], bad: set[int],
+             display: str, log: FaultLog) -> list:
+    parse = _parser(column)
+    if parse is None:
+        values = [t or None for t in texts]
+        if required and None in values:
+            for i, t in enumerate(texts):
+                if not t:
+                    log.add(display, lines[i], f"{column} is empty")
+                    bad.add(i)
+        return values
+    try:
+        if parse is parse_quantity:
+            values = list(map(Decimal, texts))  # '' or junk raise: take the slow path
+            # min/max raise on NaN; a mantissa or exponent finer than allowed takes
+            # the slow path, which tells "1.5000000" (fine) from "1.0000001" (fault).
+            if values and min(values) >= 0 and max(values) <= MAX_QUANTITY and not any(
+                _maybe_too_fine(t) for t in texts
+            ):
+                return values
+        elif parse is parse_when:
+            values = [datetime.fromisoformat(t) if t else None for t in texts]
+            if not (required and None in values):
+                if any(v is not None and v.tzinfo is not None for v in values):
+                    values = [v if v is None or v.tzinfo is None
+                              else v.astimezone(timezone.utc).replace(tzinfo=None) for v in values]
+                return values
+    except (ValueError, ArithmeticError, TypeError):  # InvalidOperation; Infinity's exponent 'F'
+        pass
+    values = []
+    for i, t in enumerate(texts):
+        if not t:
+            if required:
+                log.add(display, lines[i], f"{column} is empty")
+                bad.add(i)
+            values.append(None)
             continue
-        ok = True
-        values = [start, True]
-        for column, position, parse, required in plan:
-            text = fields[position].strip() if position is not None and position < n else ""
-            if not text:
-                if required:
-                    log.add(display, start, f"{column} is empty")
-                    ok = False
-                values.append(None)
-            elif parse is None:
-                values.append(text)
-            else:
-                try:
-                    values.append(parse(column, text))
-                except ValueFault as exc:
-                    log.add(display, start, str(exc))
-                    ok = False
-                    values.append(None)
-        values[1] = ok
-        rows.append(make(values))
+        try:
+            values.append(parse(column, t))
+        except ValueFault as exc:
+            log.add(display, lines[i], str(exc))
+            bad.add(i)
+            values.append(None)
+    return values
 
 
 def read_bundle(directory: Path, display_dir: str, log: FaultLog) -> tuple[dict[str, BundleFile], list[str]]:
