@@ -1,0 +1,502 @@
+"""The boxes and arrows of the genealogy graph (QGraphicsItems, after Qt's elasticnodes).
+
+``NodeItem`` draws one node (lot, vendor, order…, or a group box) in its kind's shape
+and colours (``KIND_STYLE``, shared with the report figures), with a "+" handle on the
+side where more lies: drag it outward, or double-click that side, to open the next level.
+``EdgeItem`` draws a flow with its arrowhead and quantity label.
+
+Speed with thousands of items: nodes are cached per device (``DeviceCoordinateCache``),
+painting drops text and handles when zoomed far out (level of detail from the painter's
+transform), edges are plain cosmetic paths whose shapes are computed once per move.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem
+
+from workbench.reports.figures import KIND_STYLE
+from workbench.ui.graph.model import DOWNSTREAM, UPSTREAM, VisibleNode, format_quantity, node_size
+
+ROOT_COLOUR = QColor("#e53e3e")
+SELECT_COLOUR = QColor("#2563eb")
+HIGHLIGHT_COLOUR = QColor("#f6ad55")
+PATH_COLOUR = QColor("#2563eb")
+EDGE_COLOUR = QColor("#94a3b8")
+TEXT_COLOUR = QColor("#1a202c")
+MUTED_COLOUR = QColor("#4a5568")
+HANDLE_RADIUS = 8.0
+#: Below this zoom (device pixels per scene pixel) boxes are drawn without text.
+DETAIL_LOD = 0.38
+#: Below this zoom edge labels are left out.
+LABEL_LOD = 0.6
+#: How far (pixels) a handle must be dragged outward to open the next level.
+DRAG_DISTANCE = 24.0
+
+KIND_TITLE = {"lot": "Lot", "vendor": "Vendor", "receipt": "Receipt", "order": "Order", "operation": "Operation",
+              "machine": "Machine", "operator": "Operator", "shipment": "Shipment", "customer": "Customer",
+              "return": "Return", "group": "Group"}
+
+
+def style_of(kind: str) -> tuple[QColor, QColor]:
+    """Fill and line colours of a kind."""
+    _, fill, line = KIND_STYLE.get(kind, ("box", "#ffffff", "#4a5568"))
+    return QColor(fill), QColor(line)
+
+
+def kind_path(kind: str, r: QRectF) -> QPainterPath:
+    """The outline of a kind, after its Graphviz shape in the report figures."""
+    p = QPainterPath()
+    left, top, right, bottom = r.left(), r.top(), r.right(), r.bottom()
+    cy, cx = r.center().y(), r.center().x()
+    tip = min(12.0, r.width() * 0.12)
+
+    def poly(*pts: tuple[float, float]) -> QPainterPath:
+        p.addPolygon(QPolygonF([QPointF(x, y) for x, y in pts]))
+        p.closeSubpath()
+        return p
+
+    if kind in ("lot", "group"):
+        p.addRoundedRect(r, 6, 6)
+    elif kind == "vendor":  # house
+        return poly((left, bottom), (left, top + tip), (cx, top - 2), (right, top + tip), (right, bottom))
+    elif kind == "receipt":  # note, folded corner
+        return poly((left, top), (right - tip, top), (right, top + tip), (right, bottom), (left, bottom))
+    elif kind == "order":  # cds
+        return poly((left, top), (right - tip, top), (right, cy), (right - tip, bottom), (left, bottom))
+    elif kind == "shipment":  # arrow
+        return poly((left, top), (right - tip, top), (right, cy), (right - tip, bottom), (left, bottom),
+                    (left + tip * 0.8, cy))
+    elif kind == "customer":  # inverted house
+        return poly((left, top), (right, top), (right, bottom - tip), (cx, bottom + 2), (left, bottom - tip))
+    elif kind == "return":  # octagon
+        c = tip
+        return poly((left + c, top), (right - c, top), (right, top + c), (right, bottom - c), (right - c, bottom),
+                    (left + c, bottom), (left, bottom - c), (left, top + c))
+    elif kind == "operator":
+        p.addRoundedRect(r, r.height() / 2, r.height() / 2)
+    elif kind == "machine":  # component
+        p.addRect(r)
+        for y in (top + r.height() * 0.25, top + r.height() * 0.6):
+            p.addRect(QRectF(left - 5, y, 10, r.height() * 0.15))
+    else:
+        p.addRoundedRect(r, 3, 3)
+    return p
+
+
+def _font(size: float, bold: bool = False) -> QFont:
+    f = QFont()
+    f.setPointSizeF(size)
+    f.setBold(bold)
+    return f
+
+
+class Fonts:
+    """Fonts and metrics made once (QFont needs a running QGuiApplication)."""
+
+    _made = False
+
+    @classmethod
+    def ensure(cls) -> None:
+        if cls._made:
+            return
+        cls.caption = _font(6.5, True)
+        cls.title = _font(8.5, True)
+        cls.body = _font(8.0)
+        cls.small = _font(7.0)
+        cls.caption_m = QFontMetricsF(cls.caption)
+        cls.title_m = QFontMetricsF(cls.title)
+        cls.body_m = QFontMetricsF(cls.body)
+        cls.small_m = QFontMetricsF(cls.small)
+        cls._made = True
+
+
+def node_lines(v: VisibleNode) -> list[tuple[str, str]]:
+    """The text of a box, line by line, as (style, text); style is title/body/small/caption."""
+    if v.group is not None:
+        g = v.group
+        lines = [("caption", f"{KIND_TITLE.get(g.kind, g.kind).upper()}S"), ("title", g.title)]
+        extra = f"{g.quantity} · " if g.quantity else ""
+        more = f"+{g.absorbed:,} beyond · " if g.absorbed else ""
+        lines.append(("small", f"{extra}{more}double-click to open"))
+        return lines
+    n = v.node
+    if n.kind == "lot":
+        d = n.data
+        amount = format_quantity(d.get("quantity"), d.get("unit"))
+        name = d.get("item_name") or ""
+        return [("title", d["item"]), ("body", f"Lot {d['lot']}"),
+                ("small", f"{amount} · {name}" if amount and name else (amount or name or " "))]
+    lines = [("caption", KIND_TITLE.get(n.kind, n.kind).upper()), ("title", n.code)]
+    detail = n.name if n.name and n.name != n.code else _detail(n)
+    if detail:
+        lines.append(("small", detail))
+    return lines
+
+
+def _detail(n) -> str:
+    d = n.data
+    if n.kind == "shipment":
+        return f"to {d.get('customer')}" if d.get("customer") else ""
+    if n.kind == "receipt":
+        return f"PO {d['po']}" if d.get("po") else ""
+    if n.kind == "return":
+        return d.get("reason") or ""
+    if n.kind == "operation":
+        return d.get("machine") or ""
+    return ""
+
+
+def tooltip(v: VisibleNode) -> str:
+    if v.group is not None:
+        return (f"{v.group.title} ({v.group.absorbed:,} more beyond them).\n"
+                "Double-click to show them, a page at a time.")
+    n = v.node
+    rows = [f"{KIND_TITLE.get(n.kind, n.kind)} {n.code}"]
+    if n.name and n.name != n.code:
+        rows.append(n.name)
+    for key, value in n.data.items():
+        if value not in (None, "") and key not in ("lot_id", "depth"):
+            rows.append(f"{key.replace('_', ' ')}: {value}")
+    hints = []
+    if v.more_upstream:
+        hints.append("drag the left + to open upstream")
+    if v.more_downstream:
+        hints.append("drag the right + to open downstream")
+    if hints:
+        rows.append("\n" + "; ".join(hints).capitalize() + ", or double-click that side.")
+    return "\n".join(rows)
+
+
+class NodeItem(QGraphicsItem):
+    """One box: a lot, another genealogy node, or a group of many."""
+
+    Type = QGraphicsItem.UserType + 1
+
+    def __init__(self, visible: VisibleNode):
+        super().__init__()
+        Fonts.ensure()
+        self.node_id = visible.id
+        self.kind = visible.kind
+        self.width, self.height = node_size(visible.kind)
+        self.edges: list[EdgeItem] = []
+        self.highlighted = False
+        self.on_path = False
+        self.painted = 0  # how often paint ran (tests check the override fires)
+        self._drag_from: str | None = None
+        self._drag_start = QPointF()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setAcceptHoverEvents(False)
+        self.setZValue(1)
+        self.update_visible(visible)
+
+    # --- data -----------------------------------------------------------------------
+
+    def update_visible(self, visible: VisibleNode) -> None:
+        self.visible = visible
+        self.lines = node_lines(visible)
+        self.setToolTip(tooltip(visible))
+        self.update()
+
+    @property
+    def node(self):
+        return self.visible.node
+
+    def type(self) -> int:  # noqa: A003 - Qt's virtual
+        return NodeItem.Type
+
+    # --- geometry -------------------------------------------------------------------
+
+    def body_rect(self) -> QRectF:
+        return QRectF(-self.width / 2, -self.height / 2, self.width, self.height)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's virtual
+        pad = HANDLE_RADIUS + 6
+        return self.body_rect().adjusted(-pad, -pad, pad, pad)
+
+    def handle_centre(self, direction: str) -> QPointF:
+        r = self.body_rect()
+        return QPointF(r.left() if direction == UPSTREAM else r.right(), 0)
+
+    def shape(self) -> QPainterPath:
+        path = kind_path(self.kind, self.body_rect())
+        for direction in self.handles():
+            path.addEllipse(self.handle_centre(direction), HANDLE_RADIUS + 2, HANDLE_RADIUS + 2)
+        return path
+
+    def handles(self) -> list[str]:
+        out = []
+        if self.visible.more_upstream:
+            out.append(UPSTREAM)
+        if self.visible.more_downstream:
+            out.append(DOWNSTREAM)
+        return out
+
+    def port(self, direction: str) -> QPointF:
+        """Where edges meet this box, in scene coordinates (east out, west in)."""
+        r = self.body_rect()
+        x = r.right() if direction == DOWNSTREAM else r.left()
+        return self.mapToScene(QPointF(x, 0))
+
+    def handle_at(self, pos: QPointF) -> str | None:
+        for direction in self.handles():
+            if QLineF(pos, self.handle_centre(direction)).length() <= HANDLE_RADIUS + 3:
+                return direction
+        return None
+
+    def itemChange(self, change, value):  # noqa: N802 - Qt's virtual
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for edge in self.edges:
+                edge.node_moved()
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged and self.scene() is not None:
+            self.scene().node_selection_changed(self)
+        return super().itemChange(change, value)
+
+    # --- painting -------------------------------------------------------------------
+
+    def set_highlighted(self, on: bool) -> None:
+        if on != self.highlighted:
+            self.highlighted = on
+            self.update()
+
+    def set_on_path(self, on: bool) -> None:
+        if on != self.on_path:
+            self.on_path = on
+            self.update()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        self.painted += 1
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        fill, line = style_of(self.visible.group.kind if self.visible.group else self.kind)
+        r = self.body_rect()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if lod < DETAIL_LOD:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(ROOT_COLOUR if self.visible.root else (SELECT_COLOUR if selected else line))
+            painter.drawRect(r)
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        path = kind_path(self.kind, r)
+        if self.highlighted or selected:
+            halo = QPen(HIGHLIGHT_COLOUR if self.highlighted else QColor(SELECT_COLOUR.red(), SELECT_COLOUR.green(),
+                                                                          SELECT_COLOUR.blue(), 90), 8)
+            halo.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            painter.strokePath(path, halo)
+        if self.visible.group is not None:
+            painter.setPen(QPen(line, 1))
+            painter.setBrush(fill.darker(104))
+            for offset in (6, 3):
+                painter.drawRoundedRect(r.translated(offset, offset), 6, 6)
+        pen = QPen(line, 1.3)
+        if self.visible.root:
+            pen = QPen(ROOT_COLOUR, 3)
+        elif selected:
+            pen = QPen(SELECT_COLOUR, 2.4)
+        elif self.on_path:
+            pen = QPen(PATH_COLOUR, 2)
+        painter.setPen(pen)
+        painter.setBrush(fill)
+        painter.drawPath(path)
+        self._paint_text(painter, r)
+        for direction in self.handles():
+            self._paint_handle(painter, self.handle_centre(direction), line)
+
+    def _paint_text(self, painter: QPainter, r: QRectF) -> None:
+        fonts = {"title": (Fonts.title, Fonts.title_m, TEXT_COLOUR), "body": (Fonts.body, Fonts.body_m, TEXT_COLOUR),
+                 "small": (Fonts.small, Fonts.small_m, MUTED_COLOUR), "caption": (Fonts.caption, Fonts.caption_m,
+                                                                                   MUTED_COLOUR)}
+        inset = 14.0 if self.kind in ("shipment", "order", "receipt", "return") else 10.0
+        text_rect = r.adjusted(inset, 0, -inset, 0)
+        heights = [fonts[s][1].height() for s, _ in self.lines]
+        y = r.center().y() - sum(heights) / 2 + (3 if self.kind == "vendor" else 0) - (3 if self.kind == "customer" else 0)
+        for (style, text), h in zip(self.lines, heights):
+            font, metrics, colour = fonts[style]
+            painter.setFont(font)
+            painter.setPen(colour)
+            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
+            painter.drawText(QRectF(text_rect.left(), y, text_rect.width(), h),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
+            y += h
+
+    @staticmethod
+    def _paint_handle(painter: QPainter, c: QPointF, colour: QColor) -> None:
+        painter.setPen(QPen(colour, 1.4))
+        painter.setBrush(QColor("#ffffff"))
+        painter.drawEllipse(c, HANDLE_RADIUS, HANDLE_RADIUS)
+        painter.setPen(QPen(colour, 1.8))
+        a = HANDLE_RADIUS * 0.5
+        painter.drawLine(QPointF(c.x() - a, c.y()), QPointF(c.x() + a, c.y()))
+        painter.drawLine(QPointF(c.x(), c.y() - a), QPointF(c.x(), c.y() + a))
+
+    # --- interaction ----------------------------------------------------------------
+
+    def side_at(self, pos: QPointF) -> str | None:
+        """The direction a double-click at ``pos`` opens: left third upstream, right
+        third downstream, the middle both (None)."""
+        third = self.width / 3
+        if pos.x() < -self.width / 2 + third:
+            return UPSTREAM
+        if pos.x() > self.width / 2 - third:
+            return DOWNSTREAM
+        return None
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+        handle = self.handle_at(event.pos()) if event.button() == Qt.MouseButton.LeftButton else None
+        if handle is not None:
+            self._drag_from = handle
+            self._drag_start = self.mapToScene(self.handle_centre(handle))
+            self.scene().drag_started(self, handle)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+        if self._drag_from is not None:
+            self.scene().drag_moved(self._drag_start, event.scenePos(), self._outward(event.scenePos()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+        if self._drag_from is not None:
+            direction, self._drag_from = self._drag_from, None
+            far_enough = self._outward(event.scenePos(), direction) >= DRAG_DISTANCE
+            self.scene().drag_finished(self, direction if far_enough else None)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def _outward(self, scene_pos: QPointF, direction: str | None = None) -> float:
+        direction = direction or self._drag_from
+        dx = scene_pos.x() - self._drag_start.x()
+        return dx if direction == DOWNSTREAM else -dx
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+        if event.button() == Qt.MouseButton.LeftButton and self.scene() is not None:
+            self.scene().node_double_clicked(self, self.side_at(event.pos()))
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+
+class EdgeItem(QGraphicsItem):
+    """A flow from one box to the next, with an arrowhead and its quantity."""
+
+    Type = QGraphicsItem.UserType + 2
+    ARROW = 7.0
+
+    def __init__(self, source: NodeItem, target: NodeItem, kind: str, label: str):
+        super().__init__()
+        Fonts.ensure()
+        self._source = source
+        self._target = target
+        self.kind = kind
+        self.label = label
+        self.route: list[tuple[float, float]] | None = None
+        self.on_path = False
+        self.setZValue(0)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        source.edges.append(self)
+        target.edges.append(self)
+        self._label_size = (Fonts.small_m.horizontalAdvance(label) + 8, Fonts.small_m.height() + 2) if label else (0, 0)
+        self.adjust()
+
+    def type(self) -> int:  # noqa: A003 - Qt's virtual
+        return EdgeItem.Type
+
+    @property
+    def source(self) -> NodeItem | None:
+        return self._source
+
+    @property
+    def target(self) -> NodeItem | None:
+        return self._target
+
+    def set_route(self, points: list[tuple[float, float]] | None) -> None:
+        """Use dot's routed path (at rest); None draws a plain S-curve (while moving)."""
+        self.route = points
+        self.adjust()
+
+    def adjust(self) -> None:
+        s, t = self.source, self.target
+        if s is None or t is None:
+            return
+        self.prepareGeometryChange()
+        path = QPainterPath()
+        if self.route and len(self.route) >= 4:
+            pts = [QPointF(x, y) for x, y in self.route]
+            path.moveTo(pts[0])
+            for i in range(1, len(pts) - 2, 3):
+                path.cubicTo(pts[i], pts[i + 1], pts[i + 2])
+        else:
+            a, b = s.port(DOWNSTREAM), t.port(UPSTREAM)
+            bend = max(40.0, abs(b.x() - a.x()) * 0.5)
+            path.moveTo(a)
+            path.cubicTo(QPointF(a.x() + bend, a.y()), QPointF(b.x() - bend, b.y()), b)
+        self.path = path
+        end = path.pointAtPercent(1.0)
+        before = path.pointAtPercent(0.97) if path.length() > 1 else QPointF(end.x() - 1, end.y())
+        line = QLineF(before, end)
+        if line.length() == 0:
+            line = QLineF(QPointF(end.x() - 1, end.y()), end)
+        unit = line.unitVector()
+        dx, dy = unit.dx() * self.ARROW, unit.dy() * self.ARROW
+        self.arrow = QPolygonF([end, QPointF(end.x() - dx - dy * 0.55, end.y() - dy + dx * 0.55),
+                                QPointF(end.x() - dx + dy * 0.55, end.y() - dy - dx * 0.55)])
+        mid = path.pointAtPercent(0.5)
+        w, h = self._label_size
+        self.label_rect = QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
+        bounds = path.boundingRect().united(self.arrow.boundingRect())
+        if self.label:
+            bounds = bounds.united(self.label_rect)
+        self._bounds = bounds.adjusted(-3, -3, 3, 3)
+
+    def node_moved(self) -> None:
+        """dot's path fits only where the boxes were laid out: follow with an S-curve."""
+        self.route = None
+        self.adjust()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's virtual
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        stroker = QPainterPathStroker()
+        stroker.setWidth(6)
+        return stroker.createStroke(self.path)
+
+    def set_on_path(self, on: bool) -> None:
+        if on != self.on_path:
+            self.on_path = on
+            self.setZValue(0.5 if on else 0)
+            self.update()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        colour = PATH_COLOUR if self.on_path else EDGE_COLOUR
+        pen = QPen(colour, 2.6 if self.on_path else 1.3)
+        if lod < DETAIL_LOD:
+            pen.setCosmetic(True)
+            pen.setWidthF(1.0)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self.path)
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(colour))
+        painter.drawPolygon(self.arrow)
+        if self.label and lod >= LABEL_LOD:
+            painter.setBrush(QColor(255, 255, 255, 235))
+            painter.setPen(QPen(QColor("#e2e8f0"), 0.8))
+            painter.drawRoundedRect(self.label_rect, 4, 4)
+            painter.setFont(Fonts.small)
+            painter.setPen(PATH_COLOUR if self.on_path else MUTED_COLOUR)
+            painter.drawText(self.label_rect, Qt.AlignmentFlag.AlignCenter, self.label)
