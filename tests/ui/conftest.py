@@ -57,10 +57,11 @@ def make_main_window(qtbot):
 
     made = []
 
-    def make(plant, **kwargs):
+    def make(plant, size=(1400, 900), **kwargs):
         window = MainWindow(plant, **kwargs)
         made.append(window)
-        window.resize(1400, 900)
+        if size is not None:
+            window.resize(*size)
         window.show()
         qtbot.waitExposed(window)
         return window

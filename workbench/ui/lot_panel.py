@@ -29,6 +29,7 @@ from workbench.lookup import LotRef
 from workbench.lotinfo import (
     DocumentDetails,
     LotDetails,
+    OperationFacts,
     OrderDetails,
     PartyDetails,
     ResourceDetails,
@@ -157,6 +158,11 @@ class Sheet(QWidget):
         self.layout_.addStretch(1)
 
 
+def _span(op: OperationFacts, day) -> str:
+    """An operation's start and end, as 10:45–11:30 on the order's day (10-30 01:15 otherwise)."""
+    return f"{fmt_clock(op.started_at, day)}–{fmt_clock(op.finished_at, day)}"
+
+
 def _on_hand_text(d: LotDetails) -> str:
     text = fmt_quantity(d.on_hand, d.item.unit)
     if d.unaccounted > 0:
@@ -190,7 +196,7 @@ class LotPanel(Sheet):
                 d.origin, d.origin)),
             ("Created", fmt_time(d.created_at)), ("Expires", fmt_date(d.expires_at)),
             ("Vendor", f"{d.vendor} — {d.vendor_name}" if d.vendor and d.vendor_name else d.vendor),
-            ("Vendor lot", d.vendor_lot), ("Receipt", d.receipt), ("Received", fmt_time(d.received_at)),
+            ("Vendor lot", d.vendor_lot), ("Receipt", d.receipt), ("Received on", fmt_time(d.received_at)),
             ("Purchase order", d.po),
         ])
         if d.made_by is not None:
@@ -198,24 +204,25 @@ class LotPanel(Sheet):
             self.section(f"Made by order {o.code}")
             self.facts([("Started", fmt_time(o.started_at)), ("Finished", fmt_time(o.finished_at))])
             if o.operations:
-                self.table(["Step", "Machine", "Operator", "Start", "End"],
-                           [[op.step, op.machine, op.operator, fmt_clock(op.started_at, o.started_at),
-                             fmt_clock(op.finished_at, o.started_at)] for op in o.operations])
+                self.table(["Step", "Machine", "Operator", "Time"],
+                           [[op.step, op.machine, op.operator, _span(op, o.started_at)] for op in o.operations])
             if o.inputs:
                 self.table(["Input item", "Lot", "Quantity"],
                            [[q.item, q.lot, fmt_quantity(q.quantity, q.unit)] for q in o.inputs],
                            lots=[q.ref for q in o.inputs], numeric=(2,))
         if d.consumptions:
             self.section(f"Consumed by {len(d.consumptions)} order{'s' if len(d.consumptions) != 1 else ''}")
-            rows, lots = [], []
+            rows, lots, dates = [], [], []
             for c in d.consumptions:
                 outs = c.outputs or [None]
                 for i, out in enumerate(outs):
-                    rows.append([c.order if i == 0 else "", fmt_date(c.consumed_at) if i == 0 else "",
-                                 fmt_quantity(c.quantity, unit) if i == 0 else "",
-                                 f"{out.item}/{out.lot}" if out else "(nothing made yet)"])
+                    rows.append([c.order if i == 0 else "", fmt_quantity(c.quantity, unit) if i == 0 else "",
+                                 f"{out.item} / {out.lot}" if out else "(nothing made yet)"])
                     lots.append(out.ref if out else None)
-            self.table(["Order", "Date", "Quantity", "Made lot"], rows, lots=lots, numeric=(2,))
+                    dates.append(fmt_time(c.consumed_at))
+            table = self.table(["Order", "Quantity", "Made lot"], rows, lots=lots, numeric=(1,))
+            for row, when in enumerate(dates):  # the dates are on the timeline; here on hover
+                table.item(row, 0).setToolTip(f"Consumed {when}")
         if d.shipments:
             self.section(f"Shipped in {len(d.shipments)} shipment line{'s' if len(d.shipments) != 1 else ''}")
             self.table(["Shipment", "Date", "Customer", "Order ref", "Quantity"],
@@ -294,9 +301,8 @@ class OrderPanel(Sheet):
         self.facts([("Item", d.item), ("Started", fmt_time(d.started_at)), ("Finished", fmt_time(d.finished_at))])
         if d.operations:
             self.section("Operations")
-            table = self.table(["Step", "Machine", "Operator", "Start", "End"],
-                               [[o.step, o.machine, o.operator, fmt_clock(o.started_at, d.started_at),
-                                 fmt_clock(o.finished_at, d.started_at)] for o in d.operations])
+            table = self.table(["Step", "Machine", "Operator", "Time"],
+                               [[o.step, o.machine, o.operator, _span(o, d.started_at)] for o in d.operations])
             for row, o in enumerate(d.operations):
                 if o.step == d.focus_step:
                     table.selectRow(row)

@@ -235,6 +235,7 @@ class MainWindow(QMainWindow):
         self.search_panel.features = {k: self.features[k] for k in ("recall", "history", "commonality")}
         self.search_panel.lotActivated.connect(self.open_lot)
         self.search_panel.lotSelected.connect(self.show_lot_details)
+        self.search_panel.lotSelected.connect(lambda _lot: self._update_actions())
         self.search_panel.recallRequested.connect(self.start_recall)
         self.search_panel.historyRequested.connect(self.open_history)
         self.search_panel.commonalityRequested.connect(self.open_commonality)
@@ -392,9 +393,10 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         geometry, state = settings.window_layout("mainWindow") if self.persist else (None, None)
+        # Docks first: the geometry is kept within the minimum size of the docks shown.
+        self._fresh_layout = state is None or not self.restoreState(state)
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1600, 1000)
-        self._fresh_layout = state is None or not self.restoreState(state)
         splitter = settings.value("mainWindow/splitter") if self.persist else None
         if splitter is None or not self.splitter.restoreState(splitter):
             self.splitter.setSizes([700, 220])
@@ -488,11 +490,15 @@ class MainWindow(QMainWindow):
                 suggestion = f"{INCIDENT.item}/{INCIDENT.lot}"
             except (ImportError, AttributeError):
                 suggestion = None
-        self.welcome.set_recent(settings.recent(_lot_key(self.plant)), suggestion)
+        self.welcome.set_recent(self.recent_lots(), suggestion)
+
+    def recent_lots(self) -> list[str]:
+        """``ITEM/LOT`` labels of the lots last opened on this database, newest first."""
+        return settings.recent(_lot_key(self.plant))
 
     def _fill_recent_lots(self) -> None:
         self.recent_lot_menu.clear()
-        labels = settings.recent(_lot_key(self.plant))
+        labels = self.recent_lots()
         for label in labels:
             self.recent_lot_menu.addAction(label, lambda label=label: self.open_lot_label(label))
         if not labels:

@@ -47,11 +47,11 @@ COMPLETION_DELAY_MS = 150
 COLUMNS = (
     ("Item", "item"),
     ("Lot", "lot"),
-    ("Description", "item_name"),
     ("Status", "status"),
     ("On hand", "on_hand"),
-    ("Quantity", "quantity"),
     ("Unit", "unit"),
+    ("Description", "item_name"),
+    ("Quantity", "quantity"),
     ("Kind", "kind"),
     ("Created", "created_at"),
     ("Expires", "expires_at"),
@@ -135,7 +135,7 @@ class SearchPanel(QWidget):
 
         self.field = QLineEdit()
         self.field.setObjectName("searchField")
-        self.field.setPlaceholderText("Lot, vendor lot, item, PO, shipment… or scan a barcode")
+        self.field.setPlaceholderText("Lot, item, PO, shipment… or scan a barcode")
         self.field.setClearButtonEnabled(True)
         self.field.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.field.returnPressed.connect(self._enter)
@@ -182,7 +182,7 @@ class SearchPanel(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((124, 92, 150, 72, 72, 72, 42, 84, 84, 84, 100)):
+        for column, width in enumerate((124, 88, 70, 66, 40, 160, 70, 84, 84, 84, 100)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._activate_index)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
