@@ -174,6 +174,7 @@ def _read_rows(spec: FileSpec, reader, positions: dict[str, int], width: int, di
     """
     lines: list[int] = []
     records: list[list[str]] = []
+    overlong: list[int] = []
     end = reader.line_num
     while True:
         try:
@@ -185,8 +186,10 @@ def _read_rows(spec: FileSpec, reader, positions: dict[str, int], width: int, di
                 if n < width:
                     fields.extend([""] * (width - n))
                 elif n > width and any(f.strip() for f in fields[width:]):
+                    # Still read as far as the header goes, so that its keys are known and
+                    # do not turn every reference to them into a second fault.
                     log.add(display, start, f"has {n} values but the header names {width} columns")
-                    continue
+                    overlong.append(len(records))
                 lines.append(start)
                 records.append(fields)
             break
@@ -194,7 +197,7 @@ def _read_rows(spec: FileSpec, reader, positions: dict[str, int], width: int, di
             log.add(display, end + 1, f"is not valid CSV ({exc})")
             end = reader.line_num
 
-    bad: set[int] = set()  # indexes of rows with a malformed value
+    bad: set[int] = set(overlong)  # indexes of rows with a malformed value
     columns = []
     for column in spec.columns:
         position = positions.get(column)
