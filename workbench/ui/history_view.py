@@ -408,8 +408,7 @@ class HistoryView(QWidget):
             progress(0.6, "Finding siblings")
             return h, siblings(session, lot, window, history=h)
 
-        self._op = run_op(self, plant_op(self.plant, work), self._loaded, self._failed,
-                          label=f"History of {lot.label}…")
+        self._op = run_op(self, plant_op(self.plant, work), self._loaded, self._failed)
 
     def refresh_siblings(self) -> None:
         """Recompute the siblings for a new machine window (the history stays)."""
@@ -417,7 +416,7 @@ class HistoryView(QWidget):
             return
         h, window, lot = self.history, self.window, self.lot
         self._op = run_op(self, plant_op(self.plant, lambda s, p: (h, siblings(s, lot, window, history=h))),
-                          self._loaded, self._failed, label="Finding siblings…")
+                          self._loaded, self._failed)
 
     def _failed(self, message: str, cancelled: bool) -> None:
         self._op = None

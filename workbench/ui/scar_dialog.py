@@ -96,7 +96,7 @@ class ScarDialog(QDialog):
     def _load(self) -> None:
         lot = self.lot
         self._op = run_op(self, plant_op(self.plant, lambda s, p: scar_facts(s, lot)), self._loaded,
-                          self._load_failed, label=f"Reading {lot.label}…")
+                          self._load_failed)
 
     def _load_failed(self, message: str, cancelled: bool) -> None:
         self._op = None

@@ -108,7 +108,7 @@ class VendorView(QWidget):
     def load(self) -> None:
         code = self.vendor_code
         self._op = run_op(self, plant_op(self.plant, lambda s, p: vendor_quality(s, code)), self._loaded,
-                          self._failed, label=f"Vendor {code}…")
+                          self._failed)
 
     def _failed(self, message: str, cancelled: bool) -> None:
         self._op = None
