@@ -23,7 +23,7 @@ from workbench.cli import main
 from workbench.config import resources_dir
 from workbench.errors import WorkbenchError
 from workbench.imports import ImportFailed, import_bundle
-from workbench.models import Base, Item, Lot, LotEdge, Receipt
+from workbench.models import Base, Item, Lot, LotEdge, Plant, open_plant
 
 #: A small, valid bundle. Line numbers matter: the header is line 1.
 BASE = {
@@ -112,9 +112,44 @@ def bundle(tmp_path: Path, **changes: str | None) -> Path:
     return write_bundle(target, files)
 
 
+def counts_in(s) -> dict[str, int]:
+    return {t: s.execute(select(func.count()).select_from(Base.metadata.tables[t])).scalar_one() for t in TABLES}
+
+
 def counts(plant) -> dict[str, int]:
     with plant.Session() as s:
-        return {t: s.execute(select(func.count()).select_from(Base.metadata.tables[t])).scalar_one() for t in TABLES}
+        return counts_in(s)
+
+
+_SCRATCH: dict[str, Plant] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _dispose_scratch():
+    yield
+    while _SCRATCH:
+        _SCRATCH.popitem()[1].dispose()
+
+
+@pytest.fixture
+def scratch(backend, db_factory):
+    """A session on one empty plant per backend, shared by the tests that write
+    nothing or roll back (fewer databases to create); it must be empty on entry."""
+    if backend not in _SCRATCH:
+        _SCRATCH[backend] = open_plant(db_factory.empty_url())
+    with _SCRATCH[backend].Session() as s:
+        assert set(counts_in(s).values()) == {0}
+        yield s
+        s.rollback()
+
+
+def refused(s, folder) -> list[str]:
+    """The faults of ``folder``, having checked that the refused import wrote nothing
+    (counted in the same transaction, where any written row would show)."""
+    with pytest.raises(ImportFailed) as caught:
+        import_bundle(s, folder)
+    assert set(counts_in(s).values()) == {0}, "a refused bundle writes nothing"
+    return [str(f) for f in caught.value.faults]
 
 
 def run_import(plant, folder, **kw):
@@ -319,23 +354,21 @@ FAULTS = {
 
 
 @pytest.mark.parametrize("case", list(FAULTS))
-def test_each_fault_class_refuses_the_whole_bundle(plant, tmp_path, case):
+def test_each_fault_class_refuses_the_whole_bundle(scratch, tmp_path, case):
     changes, expected, *how_many = FAULTS[case]
-    faults = faults_of(plant, bundle(tmp_path, **changes))
+    faults = refused(scratch, bundle(tmp_path, **changes))
     assert len(faults) == (how_many or [1])[0], faults
     assert faults[0].startswith(expected), faults
-    assert set(counts(plant).values()) == {0}, "a refused bundle writes nothing"
 
 
-def test_ill_formed_utf8_is_one_clear_fault(plant, tmp_path):
+def test_ill_formed_utf8_is_one_clear_fault(scratch, tmp_path):
     folder = bundle(tmp_path)
     (folder / "customers.csv").write_bytes("customer,name\nSHOP,Café\n".encode("latin-1"))
-    faults = faults_of(plant, folder)
+    faults = refused(scratch, folder)
     assert faults == ["bundle/customers.csv:2: is not UTF-8 text (byte 0xE9 at column 9); save the file as UTF-8"]
-    assert set(counts(plant).values()) == {0}
 
 
-def test_every_fault_is_reported_with_its_file_and_line(plant, tmp_path):
+def test_every_fault_is_reported_with_its_file_and_line(scratch, tmp_path):
     folder = bundle(
         tmp_path,
         lots_csv="item,lot,quantity,created_at\nSUGAR,S-OPEN,lots,2026-03-01\nSALT,X-1,5,yesterday\n",
@@ -346,7 +379,7 @@ def test_every_fault_is_reported_with_its_file_and_line(plant, tmp_path):
         """,
         shipments_csv="shipment,shipped_at,customer,item,lot,quantity\nSH-1,2026-03-05,SHOP,BISCUIT,B-9,1\n",
     )
-    faults = faults_of(plant, folder)
+    faults = refused(scratch, folder)
     locations = [re.match(r"(bundle/[a-z]+\.csv:\d+):", f).group(1) for f in faults]
     assert locations == [
         "bundle/lots.csv:2", "bundle/lots.csv:3", "bundle/lots.csv:3", "bundle/receipts.csv:3",
@@ -355,7 +388,6 @@ def test_every_fault_is_reported_with_its_file_and_line(plant, tmp_path):
     text = "\n".join(faults)
     for part in ("'lots' is not a number", "item SALT", "'yesterday'", "vendor NOBODY", "-40 is negative", "B-9"):
         assert part in text
-    assert set(counts(plant).values()) == {0}
 
 
 def test_a_faulty_bundle_leaves_an_existing_plant_untouched(plant, tmp_path):
@@ -410,21 +442,21 @@ def test_over_consumption_is_imported_with_a_warning(plant, tmp_path):
     assert counts(plant)["shipments"] == 2
 
 
-def test_dry_run_checks_but_writes_nothing(plant, tmp_path):
-    summary = run_import(plant, bundle(tmp_path), dry_run=True)
+def test_dry_run_checks_but_writes_nothing(scratch, tmp_path):
+    summary = import_bundle(scratch, bundle(tmp_path), dry_run=True)
     assert summary.dry_run and summary.inserted == 21
-    assert set(counts(plant).values()) == {0}
+    assert set(counts_in(scratch).values()) == {0}
 
 
-def test_not_a_folder_is_one_sentence(plant, tmp_path):
-    with plant.Session() as s, pytest.raises(WorkbenchError, match=r"^The bundle folder .*nowhere does not exist"):
-        import_bundle(s, tmp_path / "nowhere")
+def test_not_a_folder_is_one_sentence(scratch, tmp_path):
+    with pytest.raises(WorkbenchError, match=r"^The bundle folder .*nowhere does not exist"):
+        import_bundle(scratch, tmp_path / "nowhere")
 
 
-def test_unknown_files_are_named_in_the_summary(plant, tmp_path):
+def test_unknown_files_are_named_in_the_summary(scratch, tmp_path):
     folder = bundle(tmp_path)
     (folder / "shipment.csv").write_text("typo,in,name\n")
-    assert run_import(plant, folder).ignored == ("shipment.csv",)
+    assert import_bundle(scratch, folder).ignored == ("shipment.csv",)
 
 
 # -- the mass-balance warnings against a brute-force reference --------------------------
@@ -438,7 +470,7 @@ def test_unknown_files_are_named_in_the_summary(plant, tmp_path):
         max_size=12,
     ),
 )
-def test_warnings_name_exactly_the_overdrawn_lots(plant, tmp_path_factory, lots, moves):
+def test_warnings_name_exactly_the_overdrawn_lots(scratch, tmp_path_factory, lots, moves):
     folder = tmp_path_factory.mktemp("prop")
     held = {f"L{i}": q for i, q in enumerate(lots)}
     rows = defaultdict(list)
@@ -463,9 +495,8 @@ def test_warnings_name_exactly_the_overdrawn_lots(plant, tmp_path_factory, lots,
         "returns.csv": "rma,received_at,customer,item,lot,quantity,reason\n"
         + "".join(r + "\n" for r in rows["returns.csv"]),
     })
-    with plant.Session() as s:
-        summary = import_bundle(s, folder)
-        s.rollback()
+    summary = import_bundle(scratch, folder)
+    scratch.rollback()
     overdrawn = {code for code in held if balance[code] > held[code]}
     assert {re.match(r"Lot (L\d+) ", w).group(1) for w in summary.warnings} == overdrawn
     assert len(summary.warnings) == len(overdrawn)
@@ -474,7 +505,7 @@ def test_warnings_name_exactly_the_overdrawn_lots(plant, tmp_path_factory, lots,
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(bad=st.sets(st.tuples(st.integers(0, 19), st.sampled_from(["x", "-1", "1e400", "1.0000001", "", "NaN"])),
                    max_size=6))
-def test_every_malformed_quantity_is_found_on_its_line(plant, tmp_path_factory, bad):
+def test_every_malformed_quantity_is_found_on_its_line(scratch, tmp_path_factory, bad):
     folder = tmp_path_factory.mktemp("qty")
     broken = {row: text for row, text in bad}  # one bad text per row
     lines = [f"SUGAR,S-{i},{broken.get(i, i + 1)}" for i in range(20)]
@@ -482,13 +513,12 @@ def test_every_malformed_quantity_is_found_on_its_line(plant, tmp_path_factory, 
         "items.csv": "item,kind,unit\nSUGAR,material,kg\n",
         "lots.csv": "item,lot,quantity\n" + "\n".join(lines) + "\n",
     })
-    with plant.Session() as s:
-        if not broken:
-            assert import_bundle(s, folder).inserted == 21
-            s.rollback()
-            return
-        with pytest.raises(ImportFailed) as caught:
-            import_bundle(s, folder)
+    if not broken:
+        assert import_bundle(scratch, folder).inserted == 21
+        scratch.rollback()
+        return
+    with pytest.raises(ImportFailed) as caught:
+        import_bundle(scratch, folder)
     assert sorted(f.line for f in caught.value.faults) == sorted(row + 2 for row in broken)
 
 
