@@ -658,11 +658,6 @@ def write_hold_list_csv(r: Recall, path: Path) -> None:
           for a in r.hold))
 
 
-#: The package, in writing order (letters last: they are the bulk of the work).
-PACKAGE = ("recall.json", "hold-list.csv", "reconciliation.csv", "contacts.csv", "contacts.xlsx",
-           "fsma204.xlsx", "summary.pdf", "letters.pdf", "letters/")
-
-
 def _check_target(out_dir: Path, force: bool) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise WorkbenchError(f"{out_dir} exists and is not a folder.")
@@ -670,48 +665,67 @@ def _check_target(out_dir: Path, force: bool) -> None:
         raise WorkbenchError(f"The folder {out_dir} is not empty; choose another or use --force to replace it.")
 
 
+def write_file(name: str, r: Recall, path: Path, letterhead) -> None:
+    """Write one file of the package by its name (module-level: worker processes call it)."""
+    from workbench.reports.contacts import write_contacts_csv, write_contacts_xlsx
+    from workbench.reports.fsma204 import write_fsma204
+    from workbench.reports.recall_summary import write_summary
+
+    writers: dict[str, Callable[[], Any]] = {
+        "recall.json": lambda: path.write_text(dumps(r.to_json(), indent=1) + "\n", encoding="utf-8"),
+        "hold-list.csv": lambda: write_hold_list_csv(r, path),
+        "reconciliation.csv": lambda: write_reconciliation_csv(r, path),
+        "contacts.csv": lambda: write_contacts_csv(r, path),
+        "contacts.xlsx": lambda: write_contacts_xlsx(r, path),
+        "fsma204.xlsx": lambda: write_fsma204(r, path, letterhead),
+        "summary.pdf": lambda: write_summary(r, path, letterhead),
+    }
+    writers[name]()
+
+
+#: Files written beside the letters; the spreadsheets go to worker processes when letters do.
+FILES = ("recall.json", "hold-list.csv", "reconciliation.csv", "contacts.csv", "summary.pdf")
+SPREADSHEETS = ("fsma204.xlsx", "contacts.xlsx")
+
+
 def write_recall_package(r: Recall, out_dir: str | Path, letterhead=None, progress=None,
-                         force: bool = False) -> list[Path]:
+                         force: bool = False, parallel: bool | None = None) -> list[Path]:
     """Write the recall package into ``out_dir``; returns the files written.
 
     Everything is written into a temporary folder beside ``out_dir`` and renamed into
     place at the end, so a cancel or an error leaves nothing half-written. A non-empty
     existing ``out_dir`` is refused unless ``force`` (then it is replaced).
+
+    With many customers (or ``parallel=True``) the letters and the two spreadsheets are
+    made on worker processes, one per core, while this process writes the rest.
     """
-    from workbench.reports.contacts import write_contacts_csv, write_contacts_xlsx
-    from workbench.reports.fsma204 import write_fsma204
-    from workbench.reports.letters import write_letters
-    from workbench.reports.recall_summary import write_summary
+    from workbench.reports import letters
     from workbench.settings import load_letterhead
 
     out_dir = Path(out_dir).resolve()
     _check_target(out_dir, force)
     letterhead = letterhead or load_letterhead()
+    if parallel is None:
+        parallel = len(r.customers) >= letters.PARALLEL_FROM and letters.workers() > 1
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; the package is an ordinary folder
-    # Letters take about 4/5 of the time with many customers; the rest shares the first fifth.
-    steps: list[tuple[str, Callable[[Path], Any], float]] = [
-        ("recall.json", lambda p: p.write_text(dumps(r.to_json(), indent=1) + "\n", encoding="utf-8"), 0.01),
-        ("hold-list.csv", lambda p: write_hold_list_csv(r, p), 0.01),
-        ("reconciliation.csv", lambda p: write_reconciliation_csv(r, p), 0.01),
-        ("contacts.csv", lambda p: write_contacts_csv(r, p), 0.01),
-        ("contacts.xlsx", lambda p: write_contacts_xlsx(r, p), 0.04),
-        ("fsma204.xlsx", lambda p: write_fsma204(r, p, letterhead), 0.06),
-        ("summary.pdf", lambda p: write_summary(r, p, letterhead), 0.06),
-    ]
+    pool = letters.process_pool() if parallel else None
     try:
-        done = 0.0
-        for name, write, share in steps:
-            report(progress, done, f"Writing {name}")
-            write(tmp / name)
-            done += share
-        span = 1.0 - done
+        pending = [pool.apply_async(write_file, (name, r, tmp / name, letterhead)) for name in SPREADSHEETS] \
+            if pool else []
+        local = FILES if pool else (*FILES, *SPREADSHEETS)
+        for i, name in enumerate(local):
+            report(progress, 0.1 * i / len(local), f"Writing {name}")
+            write_file(name, r, tmp / name, letterhead)
 
         def letters_progress(fraction: float, message: str | None = None) -> None:
-            report(progress, done + span * fraction, message)
+            report(progress, 0.1 + 0.85 * fraction, message)
 
-        write_letters(r, letterhead, tmp, progress=letters_progress if progress else None)
+        letters.write_letters(r, letterhead, tmp, progress=letters_progress if progress else None, pool=pool)
+        for job in pending:
+            report(progress, 0.97, "Finishing the spreadsheets")
+            job.get()
         report(progress, 1.0, "Finishing")
         if out_dir.exists():
             if not force and any(out_dir.iterdir()):
@@ -722,4 +736,7 @@ def write_recall_package(r: Recall, out_dir: str | Path, letterhead=None, progre
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        if pool is not None:
+            pool.terminate()
     return sorted(p for p in out_dir.rglob("*") if p.is_file())

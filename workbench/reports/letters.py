@@ -11,19 +11,23 @@ one cached logo); a thousand letters take a few seconds.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+from dataclasses import dataclass
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Paragraph, Spacer
 
 from workbench.progress import report
 from workbench.reports import pdfstyle as ps
 from workbench.settings import Letterhead
 
 LINE_HEADER = ("Shipped", "Shipment", "Your order", "Item", "Description", "Lot", "Quantity", "Unit")
-LINE_WIDTHS = tuple(w * mm for w in (19, 21, 21, 23, 37, 22, 16, 11))
+LINE_WIDTHS = tuple(w * mm for w in (18, 20, 20, 24, 42, 18, 16, 12))
 
 
 def letter_file_name(customer_code: str) -> str:
@@ -53,7 +57,7 @@ def letter_story(recall, customer, letterhead: Letterhead, first: bool = True) -
         address.append(f"Attn: {t(customer.contact)}")
     address.append(ps.lines(customer.address))
     story.append(Paragraph("<br/>".join(a for a in address if a), st["address"]))
-    story.append(Spacer(1, 8 * mm))
+    story.append(Spacer(1, 6 * mm))
     story.append(Paragraph("URGENT: PRODUCT RECALL", st["alert"]))
     items = sorted({(ln.item, ln.item_name or ln.item) for ln in customer.lines})
     what = ", ".join(n for _, n in items)
@@ -73,7 +77,6 @@ def letter_story(recall, customer, letterhead: Letterhead, first: bool = True) -
         bold.append(len(rows))
         rows.append(("Total", "", "", "", "", "", ps.qty(total), unit))
     story.append(ps.data_table(LINE_HEADER, rows, LINE_WIDTHS, right=(6,), bold_rows=bold))
-    story.append(Spacer(1, 4 * mm))
     story.append(Paragraph("What to do now", st["h2"]))
     steps = [
         "Stop selling, using and shipping these lots at once. Set all remaining stock aside, "
@@ -93,12 +96,13 @@ def letter_story(recall, customer, letterhead: Letterhead, first: bool = True) -
         Paragraph(f"{t(contact)} coordinates this recall and will answer your questions: {reach}.", st["body"]),
         Paragraph("We apologise for the inconvenience and thank you for your prompt help in protecting "
                   "consumers.", st["body"]),
-        Spacer(1, 3 * mm),
         Paragraph("Yours sincerely,", st["body"]),
-        Spacer(1, 8 * mm),
+        Spacer(1, 7 * mm),
         Paragraph(f"{t(contact)}<br/>{t(letterhead.name)}", st["address"]),
     ]
-    story.append(KeepTogether(closing))
+    # The closing stays together (and with the signature) without KeepTogether's second layout pass.
+    story.append(CondPageBreak(48 * mm))
+    story += closing
     return story
 
 
@@ -107,27 +111,103 @@ def _document(target, recall, letterhead: Letterhead, title: str):
                        subject=f"Product recall {recall.reference}")
 
 
-def write_letters(recall, letterhead: Letterhead, out_dir: Path, progress=None) -> list[Path]:
-    """Write ``letters/CUSTOMER.pdf`` for each customer and ``letters.pdf`` with all of them."""
+def render_letter(recall, customer, letterhead: Letterhead) -> bytes:
+    """One customer's letter laid out on its own (the reference for ``write_letters``)."""
+    buffer = BytesIO()
+    doc = _document(buffer, recall, letterhead, f"Recall notice to {customer.display_name}")
+    ps.build(doc, letter_story(recall, customer, letterhead))
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a letter says about the recall itself (all a worker process needs of it)."""
+
+    reference: str
+    created_at: datetime
+    reason: str | None
+
+
+def _lay_out(job: tuple) -> list[ps.PageRecord]:
+    """Lay out the letters of some customers; write each one's file; return their pages."""
+    context, letterhead, customers, folder = job
+    story: list = []
+    for i, customer in enumerate(customers):
+        story += letter_story(context, customer, letterhead, first=i == 0)
+    doc = _document(BytesIO(), context, letterhead, f"Recall notices {context.reference}")
+    pages = ps.build_sections(doc, story)
+    sections = ps.by_section(pages)
+    for customer in customers:
+        ps.pages_pdf(Path(folder) / letter_file_name(customer.customer), sections[customer.customer], letterhead,
+                     f"Recall notice to {customer.display_name}", f"Product recall {context.reference}")
+    return pages
+
+
+#: Customers per unit of work, and from how many customers worker processes pay off.
+CHUNK = 40
+PARALLEL_FROM = 120
+
+
+def workers() -> int:
+    """Worker processes worth starting: one per core, at most four."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def process_pool():
+    """A process pool that is safe to start from a thread of a GUI (forkserver, not fork).
+
+    The workers import the report modules once, when the fork server starts.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        ctx.set_forkserver_preload(["workbench.recall", "workbench.reports.letters"])
+    return ctx.Pool(workers())
+
+
+def write_letters(recall, letterhead: Letterhead, out_dir: Path, progress=None,
+                  parallel: bool | None = None, pool=None) -> list[Path]:
+    """Write ``letters/CUSTOMER.pdf`` for each customer and ``letters.pdf`` with all of them.
+
+    Letters are laid out in chunks of customers, on worker processes when there are many
+    (``parallel``: None decides by count). Each chunk writes its customers' files from the
+    pages it recorded, and ``letters.pdf`` is assembled from all recorded pages, without
+    a second layout (``pdfstyle.pages_pdf``). A cancel between chunks stops the workers.
+    """
     folder = Path(out_dir) / "letters"
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    n = max(1, len(recall.customers))
-    combined: list = []
-    for i, customer in enumerate(recall.customers):
-        report(progress, 0.85 * i / n, f"Letter {i + 1} of {n}: {customer.display_name}")
-        path = folder / letter_file_name(customer.customer)
-        buffer = BytesIO()
-        doc = _document(buffer, recall, letterhead, f"Recall notice to {customer.display_name}")
-        ps.build(doc, letter_story(recall, customer, letterhead))
-        path.write_bytes(buffer.getvalue())
-        written.append(path)
-        combined += letter_story(recall, customer, letterhead, first=i == 0)
-    report(progress, 0.86, "Letters for printing")
-    if not combined:
-        st = ps.styles()
-        combined = [Paragraph("No customer received an affected lot: there is no letter to send.", st["body"])]
+    customers = list(recall.customers)
+    context = _Context(recall.reference, recall.created_at, recall.reason)
+    jobs = [(context, letterhead, tuple(customers[i : i + CHUNK]), str(folder))
+            for i in range(0, len(customers), CHUNK)]
+    n = max(1, len(customers))
+    pages: list[ps.PageRecord] = []
+    report(progress, 0.0, f"Letters for {len(customers):,} customers")
+    if parallel is None:
+        parallel = pool is not None or (len(customers) >= PARALLEL_FROM and workers() > 1)
+    if parallel:
+        own = pool is None
+        pool = pool or process_pool()
+        try:
+            for i, chunk in enumerate(pool.imap(_lay_out, jobs)):
+                pages += chunk
+                done = min(n, (i + 1) * CHUNK)
+                report(progress, 0.9 * done / n, f"Letter {done:,} of {n:,}")
+        finally:
+            if own:
+                pool.terminate()  # also stops the workers at once on a cancel or an error
+    else:
+        for i, job in enumerate(jobs):
+            report(progress, 0.9 * i * CHUNK / n, f"Letter {i * CHUNK + 1:,} of {n:,}")
+            pages += _lay_out(job)
+    report(progress, 0.9, "Letters for printing")
     all_path = Path(out_dir) / "letters.pdf"
-    ps.build(_document(str(all_path), recall, letterhead, f"Recall notices {recall.reference}"), combined)
+    title = f"Recall notices {recall.reference}"
+    if pages:
+        ps.pages_pdf(all_path, pages, letterhead, title, f"Product recall {recall.reference}")
+    else:
+        st = ps.styles()
+        ps.build(_document(str(all_path), recall, letterhead, title),
+                 [Paragraph("No customer received an affected lot: there is no letter to send.", st["body"])])
     report(progress, 1.0, "Letters written")
-    return [*written, all_path]
+    return [*(folder / letter_file_name(c.customer) for c in customers), all_path]

@@ -19,19 +19,22 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -47,6 +50,11 @@ from reportlab.platypus import (
 )
 
 from workbench.settings import Letterhead
+
+# Streams are written zlib-compressed in binary, not also ASCII85-encoded (reportlab's
+# default, for 7-bit mail transport): with reportlab's pure-Python encoder, ASCII85 was a
+# fifth of the time of a letter. Process-wide, as reportlab reads it when writing.
+rl_config.useA85 = 0
 
 # --- palette ---------------------------------------------------------------------------
 
@@ -66,6 +74,7 @@ LETTERHEAD_HEIGHT = 34 * mm
 RUNNING_HEADER_HEIGHT = 14 * mm
 FOOTER_HEIGHT = 12 * mm
 FONT, BOLD, ITALIC = "Helvetica", "Helvetica-Bold", "Helvetica-Oblique"
+FONTS = (FONT, BOLD, ITALIC, "Helvetica-BoldOblique")
 
 
 @lru_cache(maxsize=1)
@@ -141,47 +150,79 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence], widths: Sequence
                zebra: bool = True) -> Table:
     """A report table: repeated header, quantities right-aligned, findings in red.
 
-    ``rows`` hold plain values (escaped here) or ready Flowables; ``right`` are column
-    indexes aligned right; ``alert_rows``/``bold_rows`` index ``rows`` (0 = first data row).
+    ``rows`` hold plain values or ready Flowables; ``right`` are column indexes aligned
+    right; ``alert_rows``/``bold_rows`` index ``rows`` (0 = first data row). Cells are
+    drawn as plain strings (fast: a thousand letters' tables in a second or two); only a
+    text too wide for its column becomes a wrapping Paragraph.
     """
     st = styles()
     right = set(right)
     alert = set(alert_rows)
     bold = set(bold_rows)
-    data = [[Paragraph(text(h), st["th_right" if i in right else "th"]) for i, h in enumerate(header)]]
+    room = [w - 2 * CELL_PAD for w in widths]
+    data: list[list] = [[_fit(h, room[i], BOLD, st["th_right" if i in right else "th"])
+                         for i, h in enumerate(header)]]
     for r, row in enumerate(rows):
+        font = BOLD if r in bold else FONT
         cells = []
         for i, value in enumerate(row):
             if isinstance(value, Flowable):
                 cells.append(value)
                 continue
-            body = text(value)
-            if r in bold:
-                body = f"<b>{body}</b>"
-            if r in alert:
-                body = f'<font color="{ALERT_HEX}">{body}</font>'
-            cells.append(Paragraph(body, st["cell_right" if i in right else "cell"]))
+            style = st["cell_right" if i in right else "cell"]
+            if r in alert or r in bold:
+                style = _variant(style.name, r in bold, r in alert)
+            cells.append(_fit("" if value is None else str(value), room[i], font, style))
         data.append(cells)
     commands = [
+        ("FONT", (0, 0), (-1, -1), FONT, CELL_SIZE, CELL_SIZE + 2),
+        ("FONT", (0, 0), (-1, 0), BOLD, CELL_SIZE, CELL_SIZE + 2),
+        ("TEXTCOLOR", (0, 0), (-1, 0), ACCENT),
+        ("TEXTCOLOR", (0, 1), (-1, -1), INK),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
         ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
     ]
+    for i in right:
+        commands.append(("ALIGN", (i, 0), (i, -1), "RIGHT"))
     for r in range(len(rows)):
         if r in alert:
             commands.append(("BACKGROUND", (0, r + 1), (-1, r + 1), ALERT_FILL))
+            commands.append(("TEXTCOLOR", (0, r + 1), (-1, r + 1), ALERT))
         elif zebra and r % 2 == 1:
             commands.append(("BACKGROUND", (0, r + 1), (-1, r + 1), ZEBRA))
         if r in bold:
+            commands.append(("FONT", (0, r + 1), (-1, r + 1), BOLD, CELL_SIZE, CELL_SIZE + 2))
             commands.append(("LINEABOVE", (0, r + 1), (-1, r + 1), 0.6, INK))
     table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     return table
+
+
+CELL_SIZE = 8.5
+CELL_PAD = 4
+
+
+def _fit(value: str, room: float, font: str, style: ParagraphStyle):
+    """The plain string if it fits its column, else a Paragraph that wraps it."""
+    if "\n" not in value and stringWidth(value, font, CELL_SIZE) <= room:
+        return value
+    body = "<br/>".join(text(part) for part in value.splitlines())
+    if font == BOLD:
+        body = f"<b>{body}</b>"
+    return Paragraph(body, style)
+
+
+@lru_cache(maxsize=16)
+def _variant(name: str, bold: bool, alert: bool) -> ParagraphStyle:
+    base = styles()[name]
+    return ParagraphStyle(f"{name}-{bold}-{alert}", base, fontName=BOLD if bold else base.fontName,
+                          textColor=ALERT if alert else base.textColor)
 
 
 def key_values(pairs: Sequence[tuple[str, str]], widths: Sequence[float]) -> Table:
@@ -236,15 +277,36 @@ def new_section(key: str, title: str = "", first: bool = False) -> list[Flowable
     return [*head, SectionStart(key, title), NextPageTemplate("later")]
 
 
-class NumberedCanvas(Canvas):
-    """Defers each page until the end so the footer can say "Page x of y" per section."""
+@dataclass
+class PageRecord:
+    """One finished page of a built document: its content stream and what it uses."""
 
-    def __init__(self, *args, **kwargs):
+    section: str
+    code: list[str]
+    forms: list[str]
+    has_images: int
+    colors: dict
+
+
+class NumberedCanvas(Canvas):
+    """Defers each page until the end so the footer can say "Page x of y" per section.
+
+    With ``record`` (a list), every finished page is also appended to it as a
+    ``PageRecord``, so the pages of one section can be written again as a file of their
+    own without laying them out a second time (see ``section_pdf``).
+    """
+
+    def __init__(self, *args, record: list[PageRecord] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
         self.wb_section = ""
         self.wb_section_title = ""
         self.wb_footer = ""
+        self.wb_record = record
+        # Fixed font numbering (F1 Helvetica, F2 bold, …) in every document, so recorded
+        # page streams mean the same in any document of ours (see ``section_pdf``).
+        for font in FONTS:
+            self._doc.getInternalFontName(font)
 
     def showPage(self):
         self._pages.append(dict(self.__dict__))
@@ -257,6 +319,9 @@ class NumberedCanvas(Canvas):
             self.__dict__.update(page)
             seen[self.wb_section] += 1
             self._footer(seen[self.wb_section], counts[self.wb_section])
+            if self.wb_record is not None:
+                self.wb_record.append(PageRecord(self.wb_section, list(self._code), list(self._formsinuse),
+                                                 self._currentPageHasImages, dict(self._colorsUsed)))
             super().showPage()
         super().save()
 
@@ -273,12 +338,64 @@ class NumberedCanvas(Canvas):
         self.restoreState()
 
 
+def by_section(pages: Iterable[PageRecord]) -> dict[str, list[PageRecord]]:
+    out: dict[str, list[PageRecord]] = defaultdict(list)
+    for page in pages:
+        out[page.section].append(page)
+    return dict(out)
+
+
+def build_sections(doc: BaseDocTemplate, story: list[Flowable]) -> list[PageRecord]:
+    """Build ``doc`` and return its pages, to write sections again as files of their own."""
+    record: list[PageRecord] = []
+    doc.build(story, canvasmaker=partial(NumberedCanvas, record=record))
+    return record
+
+
+def pages_pdf(target: str | Path | BytesIO, pages: Sequence[PageRecord], letterhead: Letterhead, title: str,
+              subject: str = "") -> None:
+    """A PDF of already laid-out pages (from ``build_sections``), written without a new layout.
+
+    The page streams name fonts F1, F2… (fixed by ``NumberedCanvas``) and the logo by the
+    name of its image data; registering the same fonts in the same order and the same logo
+    reproduces those names, so the streams are valid here as they are. Writing a page
+    this way costs a fraction of laying it out again.
+    """
+    canvas = Canvas(str(target) if isinstance(target, Path) else target, pagesize=PAGE)
+    canvas.setTitle(title)
+    canvas.setAuthor(letterhead.name)
+    canvas.setSubject(subject or title)
+    canvas.setCreator("Lot-trace workbench")
+    for font in FONTS:
+        canvas._doc.getInternalFontName(font)
+    if letterhead.logo is not None:
+        canvas.drawImage(_logo(str(letterhead.logo)), 0, 0, 1, 1, mask="auto")  # registers the XObject
+    for page in pages:
+        canvas._code = list(page.code)
+        canvas._formsinuse = list(page.forms)
+        canvas._currentPageHasImages = page.has_images
+        canvas._colorsUsed = dict(page.colors)
+        canvas.showPage()
+    canvas.save()
+
+
 # --- page furniture --------------------------------------------------------------------
+
+
+LOGO_PIXELS = 192  # 16 mm at about 300 dpi
 
 
 @lru_cache(maxsize=8)
 def _logo(path: str) -> ImageReader:
-    return ImageReader(path)
+    """The logo, read once per process and scaled down to what 16 mm needs (a big logo
+    would otherwise be embedded at full size in each of a thousand letters)."""
+    from PIL import Image as PILImage  # reportlab's own dependency
+
+    with PILImage.open(path) as img:
+        img.load()
+        picture = img.convert("RGBA") if img.mode not in ("RGB", "RGBA") else img.copy()
+    picture.thumbnail((LOGO_PIXELS, LOGO_PIXELS))
+    return ImageReader(picture)
 
 
 def draw_letterhead(canvas: Canvas, letterhead: Letterhead) -> None:

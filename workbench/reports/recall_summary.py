@@ -8,12 +8,15 @@ to the full file of the package, so the summary stays short at any scale.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
 
 from workbench.errors import WorkbenchError
+from workbench.genealogy import Edge, Genealogy, Node
 from workbench.reports import pdfstyle as ps
 from workbench.reports.figures import genealogy_figure
 from workbench.settings import Letterhead
@@ -70,11 +73,11 @@ def summary_story(recall, letterhead: Letterhead, figure: bytes | None) -> list:
     story.append(Paragraph("Reconciliation", st["h1"]))
     rec = recall.reconciliation
     shown = rec[:MAX_RECONCILIATION_ROWS]
-    rows = [(f"{r.item}/{r.lot}", r.kind, ps.qty(r.made), ps.qty(r.returned), ps.qty(r.consumed),
+    rows = [(r.item, r.lot, ps.qty(r.made), ps.qty(r.returned), ps.qty(r.consumed),
              ps.qty(r.shipped), ps.qty(r.on_hand), ps.qty(r.unaccounted), r.unit) for r in shown]
     story.append(ps.data_table(
-        ("Lot", "Kind", "Made/recv.", "Returned", "Consumed", "Shipped", "On hand", "Unaccounted", "Unit"),
-        rows, [34 * mm, 18 * mm, 19 * mm, 17 * mm, 19 * mm, 16 * mm, 16 * mm, 22 * mm, 9 * mm],
+        ("Item", "Lot", "Made/recv.", "Returned", "Consumed", "Shipped", "On hand", "Unaccounted", "Unit"),
+        rows, [32 * mm, 24 * mm, 18 * mm, 16 * mm, 18 * mm, 16 * mm, 16 * mm, 21 * mm, 9 * mm],
         right=range(2, 8), alert_rows=[i for i, r in enumerate(shown) if r.flagged]))
     notes = [f"<font color='{ps.ALERT_HEX}'>{t(r.item)}/{t(r.lot)}: {t('; '.join(r.findings))}.</font>"
              for r in shown if r.flagged]
@@ -121,10 +124,33 @@ def summary_story(recall, letterhead: Letterhead, figure: bytes | None) -> list:
     return story
 
 
+def figure_genealogy(g: Genealogy, max_customers: int = 12) -> Genealogy:
+    """The genealogy as the summary draws it: with many customers, the shipments become one
+    box and the customers another (the figure shows how far the lots went; the lists say
+    to whom). Lots, orders and quantities are kept."""
+    customers = g.of_kind("customer")
+    if len(customers) <= max_customers:
+        return g
+    hidden = {nid for nid, n in g.nodes.items() if n.kind in ("customer", "shipment", "return")}
+    nodes = {nid: n for nid, n in g.nodes.items() if nid not in hidden}
+    shipments = Node("shipment:*", "shipment", f"{len(g.of_kind('shipment')):,} shipments")
+    everyone = Node("customer:*", "customer", f"{len(customers):,} customers")
+    nodes[shipments.id] = shipments
+    nodes[everyone.id] = everyone
+    shipped: dict[tuple[str, str | None], Decimal] = defaultdict(Decimal)
+    edges = [e for e in g.edges if e.source not in hidden and e.target not in hidden]
+    for e in g.edges:
+        if e.kind == "shipped" and e.quantity is not None:
+            shipped[(e.source, e.unit)] += e.quantity
+    edges += [Edge(lot, shipments.id, "shipped", qty, unit) for (lot, unit), qty in shipped.items()]
+    edges.append(Edge(shipments.id, everyone.id, "delivered"))
+    return Genealogy(g.roots, g.direction, g.depth, nodes, edges)
+
+
 def write_summary(recall, path: Path, letterhead: Letterhead) -> None:
     """Write ``summary.pdf``; without Graphviz the figure is left out with a note."""
     try:
-        figure = genealogy_figure(recall.genealogy, "png", max_nodes=60, dpi=110)
+        figure = genealogy_figure(figure_genealogy(recall.genealogy), "png", max_nodes=60, dpi=110)
     except WorkbenchError:
         figure = None
     doc = ps.document(str(path), letterhead, f"Recall summary {recall.reference}",
