@@ -341,3 +341,61 @@ def test_demo_incident_ranks_first(backend, request):
         or (top.kind == "vendor_lot" and top.vendor_lot == incident.vendor_lot) \
         or (top.kind == "vendor" and top.code == incident.vendor), top
     assert elapsed < 5, f"commonality on the demo plant took {elapsed:.1f} s"
+
+
+def _brute_exposures(b: PlantBuilder, roots: set[int]) -> dict[tuple[str, str], set[int]]:
+    """Reference: every factor each root is exposed to, from the raw rows, by plain loops."""
+    from workbench.models import Consumption, Output, ProductionOrder, Receipt, Vendor
+
+    s = b.s
+    consumed = s.execute(select(Consumption.order_id, Consumption.lot_id)).all()
+    made = s.execute(select(Output.order_id, Output.lot_id)).all()
+    parents: dict[int, set[int]] = {}
+    for order, out in made:
+        parents.setdefault(out, set()).update(lot for o, lot in consumed if o == order)
+    codes = {lot.id: f"{item}/{code}" for (item, code), lot in b.lots.items()}
+    order_code = dict(s.execute(select(ProductionOrder.id, ProductionOrder.code)).all())
+    vendor_of = {lot: v for lot, v in s.execute(select(Receipt.lot_id, Vendor.code).join(Vendor))}
+    ops = s.execute(select(Operation.order_id, Operation.machine, Operation.operator, Operation.started_at)).all()
+    out: dict[tuple[str, str], set[int]] = {}
+    for root in roots:
+        seen, todo = set(), [root]
+        while todo:
+            for p in parents.get(todo.pop(), ()):
+                if p not in seen:
+                    seen.add(p)
+                    todo.append(p)
+        seen.discard(root)
+        keys = {("lot", codes[a]) for a in seen} | {("vendor", vendor_of[a]) for a in seen if a in vendor_of}
+        for order, lot in made:
+            if lot in seen | {root}:
+                keys.add(("order", order_code[order]))
+                for o, machine, operator, started in ops:
+                    if o == order:
+                        keys |= {("machine", machine), ("operator", operator), ("shift", shift_of(started))}
+        for key in keys:
+            out.setdefault(key, set()).add(root)
+    return out
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**6), n_orders=st.integers(3, 10))
+def test_commonality_counts_match_brute_force(session, seed, n_orders):
+    nested = session.begin_nested()
+    try:
+        b = PlantBuilder(session)
+        rnd = random.Random(seed)
+        lots = [lot for lot in _random_plant(b, rnd, n_orders) if lot[0] == "MID"]
+        defective = rnd.sample(lots, k=rnd.randint(1, max(1, len(lots) // 2)))
+        result = commonality(session, [LotRef(b.lot(*d).id, *d) for d in defective])
+        d_ids = {b.lot(*d).id for d in defective}
+        base_ids = {b.lot(*lot).id for lot in lots} - d_ids
+        assert {r.id for r in result.baseline} == base_ids
+        want = _brute_exposures(b, d_ids | base_ids)
+        got = {(f.kind, f.code): (f.defective_exposed, f.baseline_exposed) for f in result.factors
+               if f.kind != "vendor_lot"}
+        assert got == {k: (len(v & d_ids), len(v & base_ids)) for k, v in want.items() if v & d_ids}
+        ranked = [(f.p_value, -f.lift, -f.defective_share) for f in result.factors]
+        assert ranked == sorted(ranked)
+    finally:
+        nested.rollback()

@@ -194,3 +194,25 @@ def test_vendor_view_reports_an_unknown_vendor(qtbot, plant, refs):
     qtbot.addWidget(view)
     qtbot.waitUntil(lambda: view.error is not None, timeout=30000)
     assert "no vendor" in view.summary.text()
+
+
+def test_main_window_opens_the_root_cause_views(qtbot, plant, refs, make_main_window):
+    """The main window's routes (contract in the desktop app's shape) reach these views."""
+    from workbench.ui.commonality_view import CommonalityView
+    from workbench.ui.history_view import HistoryView
+    from workbench.ui.vendor_view import VendorView
+
+    window = make_main_window(plant)
+    assert all(window.features[k] for k in ("history", "commonality", "scar", "vendor"))
+    window.open_history(refs["COOKIE/C1"])
+    window.open_commonality([refs["COOKIE/C1"], refs["COOKIE/C2"]])
+    window.open_vendor("SWEET")
+    tabs = [window.workspace.widget(i) for i in range(window.workspace.count())]
+    views = {type(w): w for w in tabs}
+    assert {HistoryView, CommonalityView, VendorView} <= set(views)
+    qtbot.waitUntil(lambda: all(v.is_idle() for v in views.values() if hasattr(v, "is_idle")), timeout=30000)
+    assert wait_idle(30000)
+    common = views[CommonalityView]
+    assert common.result is not None and common.model.payload(0).code == "SUGAR/S2"
+    common.activate(common.model.payload(0))  # forwarded to the genealogy's highlight: must not fail
+    assert wait_idle(30000)
