@@ -330,8 +330,8 @@ def _forward(session, start: int) -> set[int]:
     while frontier:
         orders = set(session.execute(select(Consumption.order_id)
                                      .where(Consumption.lot_id.in_(frontier))).scalars())
-        made = set(session.execute(select(Output.lot_id)
-                                   .where(Output.order_id.in_(orders))).scalars()) if orders else set()
+        made = set(session.execute(select(Output.lot_id).where(Output.order_id.in_(orders)))
+                   .scalars()) if orders else set()
         frontier = made - seen
         seen |= made
     return seen

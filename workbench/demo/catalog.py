@@ -109,7 +109,8 @@ ITEMS: tuple[ItemSpec, ...] = (
     _m("RM-VANILLA", "Vanilla extract, pure", "L", 730, gtin14("1", "0850047", "10058")),
     _m("RM-COCONUT", "Coconut, desiccated fine", "kg", 365),
     _m("PK-FILM", "Flow-wrap film roll, printed", "ea", None, gtin14("1", "0761028", "30012")),
-    _m("PK-POUCH", "Stand-up pouch, printed, resealable", "ea", None, gtin14("1", "0761028", "30029")),
+    _m("PK-POUCH", "Stand-up pouch, printed, resealable", "ea", None,
+       gtin14("1", "0761028", "30029")),
     _m("PK-CASE-BAR", "Shipping case, bars (12 boxes)", "ea", None),
     _m("PK-CASE-COOKIE", "Shipping case, cookies (12 packs)", "ea", None),
     _m("PK-CASE-POUCH", "Shipping case, pouches (6)", "ea", None),
@@ -161,7 +162,8 @@ RECIPES: dict[str, Recipe] = {
     "IM-SYRUP": _r(600, [("RM-HONEY", 247.5), ("RM-GLUCOSE", 270), ("RM-SUGAR", 90),
                          ("RM-SALT", 3), ("RM-OIL", 15)], ("Cook", "KETTLE", 50)),
     "IM-CHOC-COAT": _r(450, [("RM-CHOC-CHIPS", 277.5), ("RM-SUGAR", 82.5),
-                             ("RM-MILK-POWDER", 60), ("RM-COCOA", 22.5), ("RM-OIL", 12), ("RM-VANILLA", 0.75)],
+                             ("RM-MILK-POWDER", 60), ("RM-COCOA", 22.5), ("RM-OIL", 12),
+                             ("RM-VANILLA", 0.75)],
                        ("Melt and temper", "TEMPER", 45)),
     "IM-NUT-MIX": _r(450, [("IM-ALMOND-CHOP", 225), ("RM-HAZELNUT", 135), ("RM-SEEDS", 90)],
                      ("Blend", "BLENDER", 30)),
@@ -243,9 +245,10 @@ PURCHASING: dict[str, Purchasing] = {
     "RM-FLOUR": _buy(["V-GREATPLAINS"], 22000, 10, 2000, 25),
     "RM-SUGAR": _buy(["V-GULFSUGAR"], 12000, 14, 1000, 25),
     "RM-BROWN-SUGAR": _buy(["V-GULFSUGAR"], 5000, 21, 500, 25),
-    # Salt arrives in 1-tonne bulk bags or, at large volumes, 25-tonne silo loads: one
-    # lot lasts weeks and goes into nearly everything (the "used everywhere" material).
-    "RM-SALT": _buy(["V-BAYSALT"], 25000, 45, 1000, 1000),
+    # Salt arrives in 1-tonne bulk bags or, at large volumes, 90-tonne rail hopper cars
+    # into the silo: one lot lasts weeks and goes into nearly everything (the "used
+    # everywhere" material: tens of thousands of lots downstream at scale 250).
+    "RM-SALT": _buy(["V-BAYSALT"], 90000, 45, 1000, 1000),
     "RM-BUTTER": _buy(["V-VALLEYCREAM"], 2000, 10, 500, 25),
     "RM-OIL": _buy(["V-HEARTLAND"], 20000, 21, 1000, 1000),
     "RM-HONEY": _buy(["V-GOLDENHIVE"], 1200, 21, 300, 300),

@@ -28,7 +28,7 @@ import math
 import random
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from workbench.demo.catalog import (
@@ -102,6 +102,9 @@ class Line:
 
 
 class Simulation:
+    """The plant's year, written row by row into ``sink``; ``run()`` once, then read
+    ``reach()``, ``overconsumed()`` and ``everywhere()`` for the summary."""
+
     def __init__(self, sink: Sink, seed: int, scale: float, progress=None):
         if scale <= 0:
             raise ValueError("scale must be positive")
@@ -232,7 +235,8 @@ class Simulation:
                               "email": c.email, "phone": c.phone, "address": c.address})
 
     def _lot(self, item: int, code: str, amount: int, origin: str, at: int,
-             expiry_day: int | None, vendor_lot: str | None = None, stock: int | None = None) -> int:
+             expiry_day: int | None, vendor_lot: str | None = None,
+             stock: int | None = None) -> int:
         """Write a lot and put it in stock (``stock`` may differ from what is recorded)."""
         lot_id = self.nid("lots")
         self.sink.add("lots", {

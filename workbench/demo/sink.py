@@ -6,9 +6,9 @@ reaches the database before the rows it refers to.
 
 Rows are converted by the columns' own bind processors (the ``Quantity`` and date-time
 types, exactly as a Core insert would), then handed to the driver in bulk: SQLite's
-``executemany``, PostgreSQL's ``COPY``. Measured at a million lots this is about twice
-as fast as ``session.execute(insert(table), rows)`` on SQLite and several times on
-PostgreSQL, where plain ``executemany`` is bound by per-row server work. ``core=True``
+``executemany``, PostgreSQL's ``COPY``. Measured at scale 10 (43,000 lots) against
+``session.execute(insert(table), rows)``: a fifth less CPU on SQLite, and on PostgreSQL
+2.3 times faster (its ``executemany`` pays per-row server round trips). ``core=True``
 uses the plain Core insert (the tests check that both write the same rows).
 """
 
@@ -63,7 +63,8 @@ class Sink:
         self.counts: dict[str, int] = dict.fromkeys(TABLES, 0)
         self._pending = 0
         self.dialect = session.get_bind().dialect if session is not None else None
-        self.core = core or self.dialect is None or self.dialect.name not in ("sqlite", "postgresql")
+        self.core = core or self.dialect is None or self.dialect.name not in (
+            "sqlite", "postgresql")
         self._processors: dict[str, list] = {}
 
     def add(self, table: str, row: dict) -> None:
