@@ -1,0 +1,94 @@
+"""The recall view opens, shows the hold list, customers, chart and reconciliation, and exports."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog
+
+from tests.core.test_recall import almond_incident
+from workbench.lookup import find_lot
+from workbench.ui.ops import wait_idle
+from workbench.ui.recall_view import RecallView
+
+
+@pytest.fixture(autouse=True)
+def _no_progress_dialogs(monkeypatch):
+    """The view shows its own progress bar; the loading dialog is not under test here."""
+    from workbench.ui import ops
+
+    monkeypatch.setattr(ops, "DIALOG_DELAY_MS", 10**9)
+
+
+@pytest.fixture
+def view(plant, qtbot):
+    with plant.Session.begin() as s:
+        almond_incident(s)
+    with plant.Session() as s:
+        root = find_lot(s, "ALM-A1")
+    v = RecallView(plant, [root])
+    qtbot.addWidget(v)
+    v.show()
+    assert wait_idle(30000)
+    assert v.recall is not None, v.error
+    return v
+
+
+def test_view_shows_hold_list_customers_chart_and_reconciliation(view):
+    assert view.lot_model.rowCount() == 5
+    first_two = [(view.lot_model.rows[i][0][2], view.lot_model.rows[i][2]) for i in range(2)]
+    assert first_two == [("BAR-B3", True), ("BAR-B1", True)]  # the hold list first, in bold
+    assert "2 to hold" in view.summary.text() and "2 customers" in view.summary.text()
+
+    assert view.customer_model.rowCount() == 2
+    top = view.customer_model.item(0, 0)
+    assert top.text() == "CU-2" and top.rowCount() == 2
+    assert [top.child(i, 4).text() for i in range(2)] == ["BAR-B1", "BAR-B2"]
+    assert view.bars is not None
+    assert view.chart_data == [(110, "CU-2"), (90, "CU-1")]
+
+    rec = view.rec_model
+    assert rec.rowCount() == 5
+    assert rec.is_flagged(0) and not any(rec.is_flagged(i) for i in range(1, 5))
+    red = rec.data(rec.index(0, 0), Qt.ItemDataRole.ForegroundRole)
+    assert red.color().name() == "#c53030"
+    assert "1,000 kg in question, 1,050 kg found (105.0 %)" in view.found.text()
+    assert view.tabs.tabText(2) == "Reconciliation (1 flagged)"
+    assert view.export_button.isEnabled()
+
+
+def test_export_writes_the_package_and_opens_the_folder(view, qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(tmp_path)))
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True))
+    view.reason.setText("Salmonella in the supplier's retained sample")
+    qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    assert view.progress_bar.isVisible() and view.cancel_button.isVisible()
+    assert wait_idle(60000)
+    assert view.exported_to == tmp_path  # the chosen folder was empty
+    assert view.open_button.isVisible() and not view.progress_bar.isVisible()
+    assert "Wrote" in view.status.text()
+    data = json.loads((tmp_path / "recall.json").read_text())
+    assert data["reason"] == "Salmonella in the supplier's retained sample"
+    assert (tmp_path / "letters" / "CU-1.pdf").exists() and (tmp_path / "fsma204.xlsx").exists()
+    qtbot.mouseClick(view.open_button, Qt.MouseButton.LeftButton)
+    assert [u.toLocalFile() for u in opened] == [str(tmp_path)]
+
+    # A second export into the same (now full) folder goes into a new subfolder.
+    qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    assert wait_idle(60000)
+    assert view.exported_to == tmp_path / view.recall.reference
+
+
+def test_cancel_leaves_nothing_written(view, tmp_path):
+    target = tmp_path / "package"
+    op = view.export_to(target)
+    view.cancel_export()
+    assert op.progress.cancelled
+    assert wait_idle(60000)
+    assert view.status.text() == "Export cancelled; nothing was written."
+    assert list(tmp_path.iterdir()) == []
+    assert not view.open_button.isVisible() and view.export_button.isEnabled()

@@ -1,0 +1,434 @@
+"""The recall view: from suspect lots to the hold list, the customers and the mass balance.
+
+``RecallView(plant, lots)`` runs ``workbench.recall.recall`` in the background and shows
+three tabs: the affected lots with their on-hand quantities (the hold list first), the
+customers with every shipment line beside a bar chart of quantity by customer, and the
+reconciliation with anything unaccounted for in red. "Export recall package…" asks for a
+folder and writes the package (``write_recall_package``) in the background, with a
+progress bar over the files, Cancel, and "Open folder" at the end.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, QUrl
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.lookup import LotRef
+from workbench.recall import Recall, recall, with_reason, write_recall_package
+from workbench.settings import load_letterhead
+from workbench.ui.ops import Op, plant_op, run_op
+from workbench.ui.style import MUTED, fmt_quantity, fmt_time
+
+ALERT = "#c53030"
+HOLD = "#2f855a"
+BAR = "#2b6cb0"
+#: Customers shown in the bar chart (the rest are in the table).
+CHART_CUSTOMERS = 25
+
+
+class RecallTableModel(QAbstractTableModel):
+    """Read-only sortable rows of plain values; flagged rows in red, marked rows in bold."""
+
+    def __init__(self, headers: Sequence[str], right: Sequence[int] = (), parent=None):
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.right = set(right)
+        self.rows: list[tuple[list[Any], bool, bool, str | None]] = []
+
+    def set_rows(self, rows: Sequence[tuple[Sequence[Any], bool, bool, str | None]]) -> None:
+        """``rows``: (values, flagged, bold, tooltip)."""
+        self.beginResetModel()
+        self.rows = [(list(values), flagged, bold, tip) for values, flagged, bold, tip in rows]
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's virtual
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's virtual
+        return 0 if parent.isValid() else len(self.headers)
+
+    def is_flagged(self, row: int) -> bool:
+        return self.rows[row][1]
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        values, flagged, bold, tip = self.rows[index.row()]
+        value = values[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _text(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and flagged:
+            return QBrush(QColor(ALERT))
+        if role == Qt.ItemDataRole.FontRole and (bold or flagged):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tip
+        return None
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in self.right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self.rows.sort(key=lambda r: _key(r[0][column]), reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return fmt_quantity(value)
+    if hasattr(value, "strftime"):
+        return fmt_time(value)
+    return str(value)
+
+
+def _key(value: Any) -> tuple:
+    if value is None or value == "":
+        return (2, 0, "")
+    if isinstance(value, (int, float, Decimal)):
+        return (0, value, "")
+    if hasattr(value, "timestamp"):
+        return (0, value.timestamp(), "")
+    return (1, 0, str(value).lower())
+
+
+def _table(model: QAbstractTableModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSortingEnabled(True)
+    view.setAlternatingRowColors(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def _per_unit(values: dict[str, Decimal]) -> str:
+    return ", ".join(fmt_quantity(v, u) for u, v in sorted(values.items())) or "none"
+
+
+class RecallView(QWidget):
+    """A recall of one or more suspect lots, with the export of its package."""
+
+    LOT_HEADERS = ("Item", "Description", "Lot", "Kind", "Depth", "Made/received", "Consumed", "Shipped",
+                   "Returned", "On hand", "Unit", "Expires")
+    REC_HEADERS = ("Item", "Lot", "Kind", "Made/received", "Returned", "Consumed", "Shipped", "On hand",
+                   "Unaccounted", "Record diff.", "Unit", "Findings")
+
+    def __init__(self, plant, lots: list[LotRef], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.plant = plant
+        self.lots = list(lots)
+        self.recall: Recall | None = None
+        self.export_op: Op | None = None
+        self.exported_to: Path | None = None
+        self.error: str | None = None
+        self._build()
+        self.refresh()
+
+    # --- layout --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        names = ", ".join(r.label for r in self.lots)
+        self.title = QLabel(f"<b>Recall of {names}</b>")
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.summary = QLabel("Tracing forward…")
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet(f"color: {MUTED};")
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Reason:"))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Why the lots are recalled (quoted in the letters)")
+        bar.addWidget(self.reason, 1)
+        self.export_button = QPushButton("Export recall package…")
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self.choose_folder_and_export)
+        bar.addWidget(self.export_button)
+        layout.addLayout(bar)
+
+        status = QHBoxLayout()
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setVisible(False)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel_export)
+        self.status = QLabel("")
+        self.open_button = QPushButton("Open folder")
+        self.open_button.setVisible(False)
+        self.open_button.clicked.connect(self.open_folder)
+        status.addWidget(self.progress_bar, 1)
+        status.addWidget(self.cancel_button)
+        status.addWidget(self.status, 1)
+        status.addWidget(self.open_button)
+        layout.addLayout(status)
+        self.poll = QTimer(self)
+        self.poll.setInterval(100)
+        self.poll.timeout.connect(self._show_progress)
+
+        self.tabs = QTabWidget()
+        self.lot_model = RecallTableModel(self.LOT_HEADERS, right=range(4, 10))
+        self.lot_table = _table(self.lot_model)
+        self.tabs.addTab(self.lot_table, "Affected lots")
+
+        customers = QSplitter(Qt.Orientation.Horizontal)
+        self.customer_model = QStandardItemModel(0, 7)
+        self.customer_model.setHorizontalHeaderLabels(
+            ["Customer · shipment", "Name · shipped", "Contact · order ref.", "Phone · item", "Lot",
+             "Quantity", "Unit"])
+        self.customer_tree = QTreeView()
+        self.customer_tree.setModel(self.customer_model)
+        self.customer_tree.setUniformRowHeights(True)
+        self.customer_tree.setAlternatingRowColors(True)
+        self.customer_tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        customers.addWidget(self.customer_tree)
+        self.chart = pg.PlotWidget(background="w")
+        self.chart.setMinimumWidth(260)
+        self.chart.showGrid(y=True, alpha=0.25)
+        self.chart.setMouseEnabled(x=False, y=False)
+        self.chart.hideButtons()
+        self.bars: pg.BarGraphItem | None = None
+        customers.addWidget(self.chart)
+        customers.setStretchFactor(0, 3)
+        customers.setStretchFactor(1, 2)
+        self.tabs.addTab(customers, "Customers")
+
+        rec = QWidget()
+        rec_layout = QVBoxLayout(rec)
+        rec_layout.setContentsMargins(0, 0, 0, 0)
+        self.found = QLabel("")
+        self.found.setWordWrap(True)
+        rec_layout.addWidget(self.found)
+        self.rec_model = RecallTableModel(self.REC_HEADERS, right=range(3, 10))
+        self.rec_table = _table(self.rec_model)
+        rec_layout.addWidget(self.rec_table)
+        self.tabs.addTab(rec, "Reconciliation")
+        layout.addWidget(self.tabs, 1)
+
+    # --- loading -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """(Re)run the recall query in the background."""
+        lots = list(self.lots)
+        self.summary.setText("Tracing forward…")
+        run_op(self, plant_op(self.plant, lambda s, p: recall(s, lots, progress=p)), self._loaded,
+               self._load_failed, label="Tracing the recall…")
+
+    def _load_failed(self, message: str, cancelled: bool) -> None:
+        self.error = message
+        self.summary.setText("Cancelled." if cancelled else f"The recall could not be traced: {message}")
+
+    def _loaded(self, r: Recall) -> None:
+        self.recall = r
+        t = r.totals
+        flagged = (f"<span style='color:{ALERT}'><b>{t.flagged} lot(s) with units unaccounted for</b></span>"
+                   if t.flagged else "the reconciliation balances")
+        self.summary.setText(
+            f"{t.affected_lots:,} affected lots · <b>{t.lots_on_hold:,} to hold</b> ({_per_unit(t.on_hold)}) · "
+            f"{t.customers:,} customers · {t.shipment_lines:,} shipment lines ({_per_unit(t.shipped)}) · {flagged}")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self._fill_lots(r)
+        self._fill_customers(r)
+        self._fill_chart(r)
+        self._fill_reconciliation(r)
+        self.tabs.setTabText(0, f"Affected lots ({t.affected_lots:,}; {t.lots_on_hold:,} to hold)")
+        self.tabs.setTabText(1, f"Customers ({t.customers:,})")
+        self.tabs.setTabText(2, f"Reconciliation ({t.flagged:,} flagged)" if t.flagged else "Reconciliation")
+        self.export_button.setEnabled(True)
+
+    def _fill_lots(self, r: Recall) -> None:
+        on_hold = {a.lot_id for a in r.hold}
+        order = sorted(r.affected, key=lambda a: (a.lot_id not in on_hold, -a.on_hand, a.depth, a.item, a.lot))
+        rows = []
+        for a in order:
+            b = a.balance
+            rows.append(([a.item, a.item_name, a.lot, a.kind, a.depth, b.made, b.consumed, b.shipped, b.returned,
+                          b.on_hand, a.unit, a.expires_at], b.unaccounted > 0, a.lot_id in on_hold,
+                         "On hand: put on hold" if a.lot_id in on_hold else None))
+        self.lot_model.set_rows(rows)
+        self.lot_table.resizeColumnsToContents()
+
+    def _fill_customers(self, r: Recall) -> None:
+        model = self.customer_model
+        model.removeRows(0, model.rowCount())
+        for c in r.customers:
+            quantities = c.quantities()
+            unit = next(iter(quantities)) if len(quantities) == 1 else ""
+            total = quantities[unit] if unit else None
+            row = [QStandardItem(c.customer), QStandardItem(c.display_name), QStandardItem(c.contact or ""),
+                   QStandardItem(c.phone or ""), QStandardItem(f"{len(c.lots())} lot(s)"),
+                   QStandardItem(fmt_quantity(total) if total is not None else _per_unit(quantities)),
+                   QStandardItem(unit)]
+            row[0].setToolTip("\n".join(x for x in (c.email, c.address) if x))
+            row[5].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            for ln in c.lines:
+                child = [QStandardItem(ln.shipment), QStandardItem(fmt_time(ln.shipped_at)),
+                         QStandardItem(ln.order_ref or ""), QStandardItem(ln.item), QStandardItem(ln.lot),
+                         QStandardItem(fmt_quantity(ln.quantity)), QStandardItem(ln.unit)]
+                child[5].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                row[0].appendRow(child)
+            model.appendRow(row)
+        self.customer_tree.resizeColumnToContents(0)
+        self.customer_tree.resizeColumnToContents(1)
+
+    def _fill_chart(self, r: Recall) -> None:
+        """Quantity by customer (top ``CHART_CUSTOMERS``), in the unit most shipped."""
+        self.chart.clear()
+        units = Counter()
+        for ln in r.lines:
+            units[ln.unit] += ln.quantity
+        if not units:
+            self.chart.setTitle("No customer received an affected lot", color=MUTED, size="9pt")
+            self.bars = None
+            return
+        unit = units.most_common(1)[0][0]
+        ranked = sorted(((c.quantities().get(unit, Decimal(0)), c.customer) for c in r.customers), reverse=True)
+        ranked = [(q, code) for q, code in ranked if q > 0][:CHART_CUSTOMERS]
+        self.bars = pg.BarGraphItem(x0=0, y=list(range(len(ranked))), height=0.7,
+                                    width=[float(q) for q, _ in ranked], brush=BAR, pen=None)
+        self.chart.addItem(self.bars)
+        self.chart.getAxis("left").setTicks([[(i, code) for i, (_q, code) in enumerate(ranked)]])
+        self.chart.getViewBox().invertY(True)
+        more = f" (top {CHART_CUSTOMERS} of {len(r.customers):,})" if len(r.customers) > CHART_CUSTOMERS else ""
+        self.chart.setTitle(f"Quantity by customer, {unit}{more}", color=MUTED, size="9pt")
+        self.chart.setLabel("bottom", unit)
+        self.chart_data = ranked
+
+    def _fill_reconciliation(self, r: Recall) -> None:
+        rows = []
+        for row in r.reconciliation:
+            rows.append(([row.item, row.lot, row.kind, row.made, row.returned, row.consumed, row.shipped,
+                          row.on_hand, row.unaccounted, row.record_difference, row.unit, "; ".join(row.findings)],
+                         row.flagged, False, "; ".join(row.findings) or None))
+        self.rec_model.set_rows(rows)
+        self.rec_table.resizeColumnsToContents()
+        t = r.totals
+        pct = t.found_percent()
+        parts = [f"{fmt_quantity(q, u)} in question, {fmt_quantity(t.found.get(u, Decimal(0)), u)} found "
+                 f"({pct.get(u, 0)} %)" for u, q in sorted(t.in_question.items())]
+        off = any(t.found.get(u, 0) != q for u, q in t.in_question.items())
+        colour = ALERT if off else HOLD
+        self.found.setText(f"<span style='color:{colour}'>Suspect lots: {'; '.join(parts)}.</span> "
+                           "Found = consumed into traced orders + shipped to named customers + on hand.")
+        self.found.setTextFormat(Qt.TextFormat.RichText)
+
+    # --- export --------------------------------------------------------------------------
+
+    def target_folder(self, chosen: Path) -> Path:
+        """The chosen folder if empty, else a new folder named after the recall inside it."""
+        if not chosen.exists() or not any(chosen.iterdir()):
+            return chosen
+        base = chosen / (self.recall.reference if self.recall else "recall")
+        target, n = base, 1
+        while target.exists():
+            n += 1
+            target = base.with_name(f"{base.name}-{n}")
+        return target
+
+    def choose_folder_and_export(self) -> None:
+        if self.recall is None or self.export_op is not None:
+            return
+        chosen = QFileDialog.getExistingDirectory(self, "Export the recall package to a folder", str(Path.home()))
+        if not chosen:
+            return
+        self.export_to(self.target_folder(Path(chosen)))
+
+    def export_to(self, target: Path) -> Op:
+        """Write the package into ``target`` in the background, with progress and Cancel."""
+        r = with_reason(self.recall, self.reason.text().strip() or None)
+
+        def work(progress):
+            return write_recall_package(r, target, load_letterhead(), progress=progress)
+
+        self.exported_to = None
+        self.open_button.setVisible(False)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.cancel_button.setEnabled(True)
+        self.export_button.setEnabled(False)
+        self.status.setStyleSheet("")
+        self.status.setText("Writing the recall package…")
+        self.export_op = run_op(self, work, lambda files: self._exported(target, files), self._export_failed)
+        self.poll.start()
+        return self.export_op
+
+    def cancel_export(self) -> None:
+        if self.export_op is not None:
+            self.export_op.cancel()
+            self.cancel_button.setEnabled(False)
+            self.status.setText("Cancelling…")
+
+    def _show_progress(self) -> None:
+        if self.export_op is None:
+            return
+        fraction, message = self.export_op.progress.snapshot()
+        self.progress_bar.setValue(int(fraction * 1000))
+        if message and not self.export_op.progress.cancelled:
+            self.status.setText(message)
+
+    def _export_done(self) -> None:
+        self.poll.stop()
+        self.export_op = None
+        self.progress_bar.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self.export_button.setEnabled(True)
+
+    def _exported(self, target: Path, files: list[Path]) -> None:
+        self._export_done()
+        self.exported_to = target
+        self.status.setText(f"Wrote {len(files):,} files to {target}")
+        self.open_button.setVisible(True)
+
+    def _export_failed(self, message: str, cancelled: bool) -> None:
+        self._export_done()
+        if cancelled:
+            self.status.setText("Export cancelled; nothing was written.")
+            return
+        self.status.setStyleSheet(f"color: {ALERT};")
+        self.status.setText("The export failed; nothing was written.")
+        QMessageBox.warning(self, "Recall package", message)
+
+    def open_folder(self) -> None:
+        if self.exported_to is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.exported_to)))
