@@ -143,29 +143,45 @@ def _by_column(session: Session, found: _Found, text: str, limit: int) -> None:
 
 
 def _by_production_order(session: Session, found: _Found, text: str, limit: int) -> None:
+    """Orders first, then their outputs: as one join, SQLite would walk every order's outputs."""
     for exact in (True, False):
-        rows = session.execute(
-            select(ProductionOrder.code, Output.lot_id)
-            .join(Output, Output.order_id == ProductionOrder.id)
-            .where(_matches(ProductionOrder.code, text, exact))
-            .order_by(ProductionOrder.code).limit(limit)
-        )
-        found.add((lot_id for code, lot_id in rows if _keep(code, text, exact)), "production order", exact)
+        orders = [
+            order_id for order_id, code in session.execute(
+                select(ProductionOrder.id, ProductionOrder.code)
+                .where(_matches(ProductionOrder.code, text, exact)).order_by(ProductionOrder.code).limit(limit)
+            ) if _keep(code, text, exact)
+        ]
+        if orders:
+            lots = session.execute(
+                select(Output.lot_id).where(Output.order_id.in_(orders)).order_by(Output.lot_id).limit(limit)
+            ).scalars()
+            found.add(lots, "production order", exact)
 
 
 def _lots_of_items(session: Session, found: _Found, item_ids: list[int], source: str, exact: bool,
                    limit: int) -> None:
-    """The newest lots of each item (by creation time, then id).
+    """Each item's lots, highest lot code first, read straight off the ``(item_id, code)``
+    unique index (lot codes usually carry the date, so this is mostly newest first);
+    opening stock after the rest.
 
+    Ordering by creation time instead would sort every lot of the item (~20,000 per item
+    on a million-lot plant, 100-200 ms each) without an index on ``(item_id, created_at)``.
     When many items match, each gets a share of the limit so every one of them shows.
     """
     item_ids = item_ids[:MAX_ITEMS]
     per_item = max(limit // max(len(item_ids), 1), 1)
     for item_id in item_ids:
-        ids = session.execute(
-            select(Lot.id).where(Lot.item_id == item_id)
-            .order_by(Lot.created_at.desc().nulls_last(), Lot.id.desc()).limit(per_item)
-        ).scalars()
+        # Opening stock predates everything received or made since, so it comes last
+        # (and its OPEN-… codes would otherwise sort above date codes).
+        ids = list(session.execute(
+            select(Lot.id).where(Lot.item_id == item_id, Lot.origin != "opening")
+            .order_by(Lot.code.desc()).limit(per_item)
+        ).scalars())
+        if len(ids) < per_item:
+            ids += session.execute(
+                select(Lot.id).where(Lot.item_id == item_id, Lot.origin == "opening")
+                .order_by(Lot.code.desc()).limit(per_item - len(ids))
+            ).scalars()
         found.add(ids, source, exact)
 
 

@@ -82,7 +82,7 @@ def test_item_code_and_name(session, plant_lots):
     assert labels(search(session, "SUGAR")) == [("SUGAR", "L2411", "item")]
     # a word of the name, any case
     # the item code matched exactly outranks the same lots found by a word of the name;
-    # an item's lots are listed newest first
+    # an item's lots are listed highest lot code first
     assert labels(search(session, "flour")) == [("FLOUR", "L2412", "item"), ("FLOUR", "L2411", "item")]
     assert labels(search(session, "wheat")) == [("FLOUR", "L2412", "item name"), ("FLOUR", "L2411", "item name")]
     assert labels(search(session, "cane sugar")) == [("SUGAR", "L2411", "item name")]
@@ -138,6 +138,17 @@ def test_many_matching_items_each_get_a_share(session):
     assert {h.item for h in hits} == {"NUT-0", "NUT-1", "NUT-2"}
     assert [h.lot for h in hits if h.item == "NUT-0"] == ["A029", "A028", "A027", "A026", "A025",
                                                           "A024", "A023", "A022", "A021", "A020"]
+
+
+def test_item_search_lists_opening_stock_after_newer_lots(session):
+    b = PlantBuilder(session)
+    b.opening("OATS", "OPEN-1", 5)
+    b.opening("OATS", "OPEN-2", 5)
+    b.receive("OATS", "26001", 10)
+    b.receive("OATS", "26002", 10)
+    b.done()
+    assert [h.lot for h in search(session, "OATS")] == ["26002", "26001", "OPEN-2", "OPEN-1"]
+    assert [h.lot for h in search(session, "OATS", limit=3)] == ["26002", "26001", "OPEN-2"]
 
 
 def test_completions_are_prefixed_codes(session, plant_lots):

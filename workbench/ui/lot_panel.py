@@ -122,8 +122,12 @@ class Sheet(QWidget):
         self.layout_.addWidget(label)
 
     def table(self, headers: list[str], rows: list[list[object]], lots: list[LotRef | None] | None = None,
-              numeric: tuple[int, ...] = ()) -> QTableWidget:
-        """A small read-only table; ``lots`` (one per row) makes rows open their lot on double-click."""
+              numeric: tuple[int, ...] = (), stretch: int = -1) -> QTableWidget:
+        """A small read-only table; ``lots`` (one per row) makes rows open their lot on double-click.
+
+        Columns fit their contents except ``stretch`` (default the last), which takes the
+        remaining width and elides: the panel is narrow and never scrolls sideways.
+        """
         t = QTableWidget(len(rows), len(headers))
         t.setHorizontalHeaderLabels(headers)
         t.verticalHeader().hide()
@@ -138,7 +142,7 @@ class Sheet(QWidget):
         header.setHighlightSections(False)
         header.setMinimumSectionSize(40)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(stretch % len(headers), QHeaderView.ResizeMode.Stretch)
         for r, values in enumerate(rows):
             for c, value in enumerate(values):
                 item = QTableWidgetItem("" if value is None else str(value))
@@ -205,7 +209,7 @@ class LotPanel(Sheet):
             self.facts([("Started", fmt_time(o.started_at)), ("Finished", fmt_time(o.finished_at))])
             if o.operations:
                 self.table(["Step", "Machine", "Operator", "Time"],
-                           [[op.step, op.machine, op.operator, _span(op, o.started_at)] for op in o.operations])
+                           [[op.step, op.machine, op.operator, _span(op, o.started_at)] for op in o.operations], stretch=0)
             if o.inputs:
                 self.table(["Input item", "Lot", "Quantity"],
                            [[q.item, q.lot, fmt_quantity(q.quantity, q.unit)] for q in o.inputs],
@@ -225,9 +229,11 @@ class LotPanel(Sheet):
                 table.item(row, 0).setToolTip(f"Consumed {when}")
         if d.shipments:
             self.section(f"Shipped in {len(d.shipments)} shipment line{'s' if len(d.shipments) != 1 else ''}")
-            self.table(["Shipment", "Date", "Customer", "Order ref", "Quantity"],
-                       [[s.shipment, fmt_date(s.shipped_at), s.customer, s.order_ref, fmt_quantity(s.quantity, unit)]
-                        for s in d.shipments], numeric=(4,))
+            table = self.table(["Shipment", "Date", "Customer", "Quantity"],
+                               [[s.shipment, fmt_date(s.shipped_at), s.customer, fmt_quantity(s.quantity, unit)]
+                                for s in d.shipments], numeric=(3,))
+            for row, s in enumerate(d.shipments):  # the customer's name and order on hover
+                table.item(row, 2).setToolTip(f"{s.customer_name or s.customer}, order {s.order_ref or '—'}")
         if d.returns:
             self.section("Returned")
             self.table(["RMA", "Date", "Customer", "Quantity", "Reason"],
@@ -302,7 +308,7 @@ class OrderPanel(Sheet):
         if d.operations:
             self.section("Operations")
             table = self.table(["Step", "Machine", "Operator", "Time"],
-                               [[o.step, o.machine, o.operator, _span(o, d.started_at)] for o in d.operations])
+                               [[o.step, o.machine, o.operator, _span(o, d.started_at)] for o in d.operations], stretch=0)
             for row, o in enumerate(d.operations):
                 if o.step == d.focus_step:
                     table.selectRow(row)

@@ -235,7 +235,7 @@ class MainWindow(QMainWindow):
         self.search_panel.features = {k: self.features[k] for k in ("recall", "history", "commonality")}
         self.search_panel.lotActivated.connect(self.open_lot)
         self.search_panel.lotSelected.connect(self.show_lot_details)
-        self.search_panel.lotSelected.connect(lambda _lot: self._update_actions())
+        self.search_panel.selectionChanged.connect(self._update_actions)
         self.search_panel.recallRequested.connect(self.start_recall)
         self.search_panel.historyRequested.connect(self.open_history)
         self.search_panel.commonalityRequested.connect(self.open_commonality)

@@ -122,6 +122,7 @@ class SearchPanel(QWidget):
     historyRequested = Signal(object)
     commonalityRequested = Signal(list)
     searchFinished = Signal(int)  # number of hits
+    selectionChanged = Signal()
 
     def __init__(self, plant: Plant, parent=None):
         super().__init__(parent)
@@ -182,12 +183,13 @@ class SearchPanel(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((124, 88, 70, 66, 40, 160, 70, 84, 84, 84, 100)):
+        for column, width in enumerate((124, 88, 72, 72, 42, 160, 70, 84, 84, 84, 100)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._activate_index)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.selectionChanged.emit())
         self.table.installEventFilter(self)
 
         self.placeholder = QLabel(
@@ -254,6 +256,7 @@ class SearchPanel(QWidget):
             return  # an older search finished after a newer one started
         self.model.set_hits(hits)
         self.proxy.sort(-1)
+        self.selectionChanged.emit()
         exact = sum(1 for h in hits if h.exact)
         if not hits:
             self.summary.setText(f"Nothing found for “{text}”.")
