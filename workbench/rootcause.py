@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 from scipy.stats import hypergeom
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, Integer, any_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
@@ -58,6 +58,25 @@ def _chunks(ids: Iterable[int], size: int = CHUNK) -> Iterable[list[int]]:
         yield ordered[start : start + size]
 
 
+def _among(session: Session, column, ids: list[int]):
+    """``column IN ids``; on PostgreSQL one array parameter (``= ANY(:ids)``) instead of
+    thousands of bind parameters, which psycopg spends most of a large query converting."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
+def _refs(session: Session, ids: Iterable[int]) -> dict[int, LotRef]:
+    """LotRefs of many lots (like ``lookup.lot_refs``, with ``_among`` for big sets)."""
+    out: dict[int, LotRef] = {}
+    for chunk in _chunks(ids):
+        for row in session.execute(
+            select(Lot.id, Item.code, Lot.code).join(Item, Item.id == Lot.item_id).where(_among(session, Lot.id, chunk))
+        ):
+            out[row[0]] = LotRef(*row)
+    return out
+
+
 def shift_of(at: datetime | None) -> str | None:
     """The shift an operation started in: early 06-14, late 14-22, night 22-06."""
     if at is None:
@@ -79,7 +98,7 @@ def closure(session: Session, root_ids: Iterable[int], downstream: bool) -> dict
     src, dst = (e.c.parent_lot_id, e.c.child_lot_id) if downstream else (e.c.child_lot_id, e.c.parent_lot_id)
     reach: dict[int, set[int]] = defaultdict(set)
     for chunk in _chunks(root_ids):
-        seed = select(src.label("root"), dst.label("lot")).where(src.in_(chunk))
+        seed = select(src.label("root"), dst.label("lot")).where(_among(session, src, chunk))
         cte = seed.cte("reach", recursive=True)
         step = select(cte.c.root, dst).select_from(e).join(cte, src == cte.c.lot)
         cte = cte.union(step)
@@ -305,7 +324,7 @@ class Siblings:
 def _lot_created(session: Session, ids: Iterable[int]) -> dict[int, datetime | None]:
     out: dict[int, datetime | None] = {}
     for chunk in _chunks(ids):
-        out.update((i, c) for i, c in session.execute(select(Lot.id, Lot.created_at).where(Lot.id.in_(chunk))))
+        out.update((i, c) for i, c in session.execute(select(Lot.id, Lot.created_at).where(_among(session, Lot.id, chunk))))
     return out
 
 
@@ -496,14 +515,14 @@ def _exposures(session: Session, roots: set[int]) -> dict[tuple[str, str], _Expo
     """Every upstream factor of each root lot, set-wise: (kind, code) -> exposure."""
     ancestors = closure(session, roots, False)
     all_lots = set(roots).union(*ancestors.values()) if ancestors else set(roots)
-    refs = lot_refs(session, all_lots)
+    refs = _refs(session, all_lots)
     factors: dict[tuple[str, str], _Exposure] = {}
 
-    def expose(kind: str, code: str, root: int, node: str, **kw) -> None:
+    def expose(kind: str, code: str, exposed: set[int], node: str, **kw) -> None:
         f = factors.get((kind, code))
         if f is None:
             f = factors[(kind, code)] = _Exposure(kind, code, **kw)
-        f.roots.add(root)
+        f.roots |= exposed
         f.nodes.add(node)
 
     # Receipts: vendor and vendor lot of every purchased lot in reach.
@@ -512,7 +531,7 @@ def _exposures(session: Session, roots: set[int]) -> dict[tuple[str, str], _Expo
         for lot_id, vendor, vendor_lot, lot_vendor_lot in session.execute(
             select(Receipt.lot_id, Vendor.code, Receipt.vendor_lot, Lot.vendor_lot)
             .join(Vendor, Vendor.id == Receipt.vendor_id).join(Lot, Lot.id == Receipt.lot_id)
-            .where(Receipt.lot_id.in_(chunk))
+            .where(_among(session, Receipt.lot_id, chunk))
         ):
             receipts[lot_id].append((vendor, vendor_lot or lot_vendor_lot))
     # Orders that made each lot in reach, and their operations.
@@ -521,7 +540,7 @@ def _exposures(session: Session, roots: set[int]) -> dict[tuple[str, str], _Expo
     for chunk in _chunks(all_lots):
         for lot_id, order_id, code in session.execute(
             select(Output.lot_id, Output.order_id, ProductionOrder.code)
-            .join(ProductionOrder, ProductionOrder.id == Output.order_id).where(Output.lot_id.in_(chunk))
+            .join(ProductionOrder, ProductionOrder.id == Output.order_id).where(_among(session, Output.lot_id, chunk))
         ):
             made_by[lot_id].append((code, order_id))
             order_ids.add(order_id)
@@ -530,34 +549,40 @@ def _exposures(session: Session, roots: set[int]) -> dict[tuple[str, str], _Expo
         for order_id, code, step, machine, operator, started in session.execute(
             select(Operation.order_id, ProductionOrder.code, Operation.step, Operation.machine,
                    Operation.operator, Operation.started_at)
-            .join(ProductionOrder, ProductionOrder.id == Operation.order_id).where(Operation.order_id.in_(chunk))
+            .join(ProductionOrder, ProductionOrder.id == Operation.order_id).where(_among(session, Operation.order_id, chunk))
         ):
             ops[order_id].append((f"operation:{code}/{step}", machine, operator, started))
 
-    for root in roots:
-        reach = ancestors.get(root, set())
+    # Invert once: which roots each lot lies upstream of. Then each factor is the union
+    # of those sets over its lots — a few set unions per lot instead of a call per pair.
+    below: dict[int, set[int]] = defaultdict(set)
+    for root, reach in ancestors.items():
         for lot_id in reach:
-            ref = refs[lot_id]
-            node = lot_node_id(ref.item, ref.lot)
-            vendors = receipts.get(lot_id, [])
-            expose("lot", ref.label, root, node, item=ref.item, lot=ref.lot,
-                   vendor=vendors[0][0] if vendors else None, vendor_lot=vendors[0][1] if vendors else None)
-            for vendor, vendor_lot in vendors:
-                expose("vendor", vendor, root, f"vendor:{vendor}")
-                if vendor_lot:
-                    expose("vendor_lot", f"{vendor}/{ref.item}/{vendor_lot}", root, node, item=ref.item,
-                           vendor=vendor, vendor_lot=vendor_lot)
-        for lot_id in reach | {root}:
-            for order_code, order_id in made_by.get(lot_id, ()):
-                expose("order", order_code, root, f"order:{order_code}")
-                for op_node, machine, operator, started in ops.get(order_id, ()):
-                    if machine:
-                        expose("machine", machine, root, f"machine:{machine}")
-                    if operator:
-                        expose("operator", operator, root, f"operator:{operator}")
-                    shift = shift_of(started)
-                    if shift:
-                        expose("shift", shift, root, op_node)
+            below[lot_id].add(root)
+    for lot_id, exposed in below.items():
+        ref = refs[lot_id]
+        node = lot_node_id(ref.item, ref.lot)
+        vendors = receipts.get(lot_id, [])
+        expose("lot", ref.label, exposed, node, item=ref.item, lot=ref.lot,
+               vendor=vendors[0][0] if vendors else None, vendor_lot=vendors[0][1] if vendors else None)
+        for vendor, vendor_lot in vendors:
+            expose("vendor", vendor, exposed, f"vendor:{vendor}")
+            if vendor_lot:
+                expose("vendor_lot", f"{vendor}/{ref.item}/{vendor_lot}", exposed, node, item=ref.item,
+                       vendor=vendor, vendor_lot=vendor_lot)
+    # Orders (and their machines, operators, shifts) that made a root or anything upstream.
+    for lot_id in set(below) | set(roots):
+        exposed = below.get(lot_id, set()) | ({lot_id} if lot_id in roots else set())
+        for order_code, order_id in made_by.get(lot_id, ()):
+            expose("order", order_code, exposed, f"order:{order_code}")
+            for op_node, machine, operator, started in ops.get(order_id, ()):
+                if machine:
+                    expose("machine", machine, exposed, f"machine:{machine}")
+                if operator:
+                    expose("operator", operator, exposed, f"operator:{operator}")
+                shift = shift_of(started)
+                if shift:
+                    expose("shift", shift, exposed, op_node)
     return factors
 
 
@@ -621,7 +646,7 @@ def commonality(session: Session, defective: Sequence[LotRef | int],
     ]
     factors = _without_echoes(factors)
     factors.sort(key=lambda f: (f.p_value, -f.lift, -f.defective_share, _KIND_RANK[f.kind], -f.depth, f.code))
-    all_refs = lot_refs(session, baseline_ids)
+    all_refs = _refs(session, baseline_ids)
     report(progress, 1.0, "Done")
     return Commonality([refs[i] for i in ids], items, period,
                        sorted(all_refs.values(), key=lambda r: r.label), factors)
@@ -630,7 +655,7 @@ def commonality(session: Session, defective: Sequence[LotRef | int],
 def _upstream_depths(session: Session, ids: list[int]) -> dict[tuple[str, str], int]:
     """Fewest hops from the defective lots up to each upstream lot, keyed (item, lot)."""
     hops = walk(session, ids, False)[0]
-    refs = lot_refs(session, hops)
+    refs = _refs(session, hops)
     return {(refs[i].item, refs[i].lot): d for i, d in hops.items()}
 
 
