@@ -377,7 +377,7 @@ def test_qt_overrides_fire(qtbot, view, bakery):
     assert edge.route is not None
     item.setPos(item.pos() + QPointF(0, 40))
     assert edge.route is None
-    assert edge.path.pointAtPercent(0).y() == pytest.approx(item.pos().y(), abs=1)
+    assert edge.path().pointAtPercent(0).y() == pytest.approx(item.pos().y(), abs=1)
 
 
 def test_wheel_zoom_and_limits(qtbot, view, bakery):

@@ -5,9 +5,9 @@ and colours (``KIND_STYLE``, shared with the report figures), with a "+" handle 
 side where more lies: drag it outward, or double-click that side, to open the next level.
 ``EdgeItem`` draws a flow with its arrowhead and quantity label.
 
-Speed with thousands of items: nodes are cached per device (``DeviceCoordinateCache``),
-painting drops text and handles when zoomed far out (level of detail from the painter's
-transform), edges are plain cosmetic paths whose shapes are computed once per move.
+Speed with thousands of items: nodes are cached as pixmaps (``set_cache_for_zoom``), and
+their painting drops text and handles when zoomed far out (level of detail from the
+painter's transform); edges are Qt's own C++ path items, with labels hidden far out.
 """
 
 from __future__ import annotations
@@ -15,8 +15,16 @@ from __future__ import annotations
 import weakref
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsPolygonItem,
+    QGraphicsRectItem,
+    QGraphicsSimpleTextItem,
+    QStyle,
+    QStyleOptionGraphicsItem,
+)
 
 from workbench.reports.figures import KIND_STYLE
 from workbench.ui.graph.model import DOWNSTREAM, UPSTREAM, VisibleNode, format_quantity, node_size
@@ -33,6 +41,8 @@ HANDLE_RADIUS = 8.0
 DETAIL_LOD = 0.38
 #: Below this zoom edge labels are left out.
 LABEL_LOD = 0.6
+#: Below this zoom boxes are cached as pixmaps in item coordinates, above per device.
+ITEM_CACHE_ZOOM = 0.99
 #: How far (pixels) a handle must be dragged outward to open the next level.
 DRAG_DISTANCE = 24.0
 
@@ -50,6 +60,7 @@ def style_of(kind: str) -> tuple[QColor, QColor]:
 def kind_path(kind: str, r: QRectF) -> QPainterPath:
     """The outline of a kind, after its Graphviz shape in the report figures."""
     p = QPainterPath()
+    p.setFillRule(Qt.FillRule.WindingFill)
     left, top, right, bottom = r.left(), r.top(), r.right(), r.bottom()
     cy, cx = r.center().y(), r.center().x()
     tip = min(12.0, r.width() * 0.12)
@@ -190,10 +201,30 @@ class NodeItem(QGraphicsItem):
         self._drag_start = QPointF()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.set_cache_for_zoom(1.0)
         self.setAcceptHoverEvents(False)
         self.setZValue(1)
         self.update_visible(visible)
+
+    def set_cache_for_zoom(self, zoom: float, many: bool = False) -> None:
+        """How the box is cached at ``zoom``:
+
+        - 100 % and closer: per device (``DeviceCoordinateCache``), so text stays sharp;
+          redrawn when the zoom changes, panning is free;
+        - between ``DETAIL_LOD`` and 100 % in a big graph (``many``): as a pixmap in item
+          coordinates, so zooming and panning only scale pixmaps, without any Python
+          paint call (a little softer than drawn text; small graphs keep sharp text);
+        - further out: not at all; the level-of-detail paint is one rectangle, cheaper
+          than a pixmap per box.
+        """
+        if zoom >= ITEM_CACHE_ZOOM or (zoom >= DETAIL_LOD and not many):
+            mode = QGraphicsItem.CacheMode.DeviceCoordinateCache
+        elif zoom >= DETAIL_LOD:
+            mode = QGraphicsItem.CacheMode.ItemCoordinateCache
+        else:
+            mode = QGraphicsItem.CacheMode.NoCache
+        if mode != self.cacheMode():
+            self.setCacheMode(mode)
 
     # --- data -----------------------------------------------------------------------
 
@@ -225,6 +256,7 @@ class NodeItem(QGraphicsItem):
 
     def shape(self) -> QPainterPath:
         path = kind_path(self.kind, self.body_rect())
+        path.setFillRule(Qt.FillRule.WindingFill)  # the handles overlap the box: a union
         for direction in self.handles():
             path.addEllipse(self.handle_centre(direction), HANDLE_RADIUS + 2, HANDLE_RADIUS + 2)
         return path
@@ -384,8 +416,13 @@ class NodeItem(QGraphicsItem):
         super().mouseDoubleClickEvent(event)
 
 
-class EdgeItem(QGraphicsItem):
-    """A flow from one box to the next, with an arrowhead and its quantity."""
+class EdgeItem(QGraphicsPathItem):
+    """A flow from one box to the next, with an arrowhead and its quantity.
+
+    Drawn by Qt's own path, polygon and text items (no Python ``paint``): a graph has as
+    many edges as boxes, and C++ painting keeps zooming a 5,000-box view smooth. The
+    quantity label is left out when zoomed far out (``set_detail``).
+    """
 
     Type = QGraphicsItem.UserType + 2
     ARROW = 7.0
@@ -393,17 +430,28 @@ class EdgeItem(QGraphicsItem):
     def __init__(self, source: NodeItem, target: NodeItem, kind: str, label: str):
         super().__init__()
         Fonts.ensure()
-        self._source = source
-        self._target = target
+        self._source = weakref.ref(source)
+        self._target = weakref.ref(target)
         self.kind = kind
         self.label = label
         self.route: list[tuple[float, float]] | None = None
         self.on_path = False
         self.setZValue(0)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setBrush(Qt.BrushStyle.NoBrush)
+        self.arrow = QGraphicsPolygonItem(self)
+        self.arrow.setPen(QPen(Qt.PenStyle.NoPen))
+        self.label_item: QGraphicsSimpleTextItem | None = None
+        self.label_box: QGraphicsRectItem | None = None
+        if label:
+            self.label_box = QGraphicsRectItem(self)
+            self.label_box.setPen(QPen(QColor("#e2e8f0"), 0.8))
+            self.label_box.setBrush(QColor(255, 255, 255, 235))
+            self.label_item = QGraphicsSimpleTextItem(label, self.label_box)
+            self.label_item.setFont(Fonts.small)
+        self._style()
         source.edges.append(self)
         target.edges.append(self)
-        self._label_size = (Fonts.small_m.horizontalAdvance(label) + 8, Fonts.small_m.height() + 2) if label else (0, 0)
         self.adjust()
 
     def type(self) -> int:  # noqa: A003 - Qt's virtual
@@ -411,22 +459,26 @@ class EdgeItem(QGraphicsItem):
 
     @property
     def source(self) -> NodeItem | None:
-        return self._source
+        return self._source()
 
     @property
     def target(self) -> NodeItem | None:
-        return self._target
+        return self._target()
 
     def set_route(self, points: list[tuple[float, float]] | None) -> None:
         """Use dot's routed path (at rest); None draws a plain S-curve (while moving)."""
         self.route = points
         self.adjust()
 
+    def node_moved(self) -> None:
+        """dot's path fits only where the boxes were laid out: follow with an S-curve."""
+        self.route = None
+        self.adjust()
+
     def adjust(self) -> None:
         s, t = self.source, self.target
         if s is None or t is None:
             return
-        self.prepareGeometryChange()
         path = QPainterPath()
         if self.route and len(self.route) >= 4:
             pts = [QPointF(x, y) for x, y in self.route]
@@ -438,7 +490,7 @@ class EdgeItem(QGraphicsItem):
             bend = max(40.0, abs(b.x() - a.x()) * 0.5)
             path.moveTo(a)
             path.cubicTo(QPointF(a.x() + bend, a.y()), QPointF(b.x() - bend, b.y()), b)
-        self.path = path
+        self.setPath(path)
         end = path.pointAtPercent(1.0)
         before = path.pointAtPercent(0.97) if path.length() > 1 else QPointF(end.x() - 1, end.y())
         line = QLineF(before, end)
@@ -446,57 +498,32 @@ class EdgeItem(QGraphicsItem):
             line = QLineF(QPointF(end.x() - 1, end.y()), end)
         unit = line.unitVector()
         dx, dy = unit.dx() * self.ARROW, unit.dy() * self.ARROW
-        self.arrow = QPolygonF([end, QPointF(end.x() - dx - dy * 0.55, end.y() - dy + dx * 0.55),
-                                QPointF(end.x() - dx + dy * 0.55, end.y() - dy - dx * 0.55)])
-        mid = path.pointAtPercent(0.5)
-        w, h = self._label_size
-        self.label_rect = QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
-        bounds = path.boundingRect().united(self.arrow.boundingRect())
-        if self.label:
-            bounds = bounds.united(self.label_rect)
-        self._bounds = bounds.adjusted(-3, -3, 3, 3)
+        self.arrow.setPolygon(QPolygonF([end, QPointF(end.x() - dx - dy * 0.55, end.y() - dy + dx * 0.55),
+                                         QPointF(end.x() - dx + dy * 0.55, end.y() - dy - dx * 0.55)]))
+        if self.label_box is not None:
+            mid = path.pointAtPercent(0.5)
+            text = self.label_item.boundingRect()
+            w, h = text.width() + 8, text.height() + 2
+            self.label_box.setRect(QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h))
+            self.label_item.setPos(mid.x() - text.width() / 2, mid.y() - text.height() / 2)
 
-    def node_moved(self) -> None:
-        """dot's path fits only where the boxes were laid out: follow with an S-curve."""
-        self.route = None
-        self.adjust()
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's virtual
-        return self._bounds
-
-    def shape(self) -> QPainterPath:
-        stroker = QPainterPathStroker()
-        stroker.setWidth(6)
-        return stroker.createStroke(self.path)
+    def set_detail(self, labels: bool) -> None:
+        """Show the quantity label and arrowhead only when they can be read."""
+        if self.label_box is not None:
+            self.label_box.setVisible(labels)
+        self.arrow.setVisible(labels)
 
     def set_on_path(self, on: bool) -> None:
         if on != self.on_path:
             self.on_path = on
             self.setZValue(0.5 if on else 0)
-            self.update()
+            self._style()
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+    def _style(self) -> None:
         colour = PATH_COLOUR if self.on_path else EDGE_COLOUR
         pen = QPen(colour, 2.6 if self.on_path else 1.3)
-        if lod < DETAIL_LOD:
-            pen.setCosmetic(True)
-            pen.setWidthF(1.0)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(self.path)
-            return
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self.path)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(colour))
-        painter.drawPolygon(self.arrow)
-        if self.label and lod >= LABEL_LOD:
-            painter.setBrush(QColor(255, 255, 255, 235))
-            painter.setPen(QPen(QColor("#e2e8f0"), 0.8))
-            painter.drawRoundedRect(self.label_rect, 4, 4)
-            painter.setFont(Fonts.small)
-            painter.setPen(PATH_COLOUR if self.on_path else MUTED_COLOUR)
-            painter.drawText(self.label_rect, Qt.AlignmentFlag.AlignCenter, self.label)
+        pen.setCosmetic(False)
+        self.setPen(pen)
+        self.arrow.setBrush(colour)
+        if self.label_item is not None:
+            self.label_item.setBrush(PATH_COLOUR if self.on_path else MUTED_COLOUR)

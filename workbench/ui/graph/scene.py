@@ -6,14 +6,17 @@ from __future__ import annotations
 from collections import defaultdict, deque
 
 from PySide6.QtCore import QEasingCurve, QPointF, QRectF, Qt, QTimer, QVariantAnimation, Signal
-from PySide6.QtGui import QColor, QPainterPath, QPen
+from PySide6.QtGui import QColor, QPainterPath, QPen, QPixmapCache
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSimpleTextItem
 
-from workbench.ui.graph.items import EDGE_COLOUR, EdgeItem, NodeItem
+from workbench.ui.graph.items import DETAIL_LOD, EDGE_COLOUR, ITEM_CACHE_ZOOM, LABEL_LOD, EdgeItem, NodeItem
 from workbench.ui.graph.jobs import Snapshot
 from workbench.ui.graph.model import DOWNSTREAM, UPSTREAM
 
 ANIMATION_MS = 250
+PIXMAP_CACHE_KB = 128 * 1024
+#: From this many boxes on, zoomed-out boxes are cached as pixmaps (see NodeItem).
+MANY_BOXES = 400
 #: Above this many boxes a new layout is applied at once: animating thousands of items
 #: costs more than it tells.
 ANIMATE_LIMIT = 1500
@@ -47,11 +50,11 @@ class GenealogyScene(QGraphicsScene):
         self._drag_hint.hide()
         self.addItem(self._drag_hint)
         self.setBackgroundBrush(QColor("#f7f9fc"))
-        # Every expansion moves most boxes; Qt's BSP index is rebuilt lazily after a move
-        # or a scene-rect change, and until then hit tests miss the moved boxes. A linear
-        # walk over a few thousand bounding rects is cheaper than painting them anyway
-        # (measured in the report: pan and zoom stay smooth at 5,000 boxes).
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.zoom = 1.0
+        # Box pixmaps of a zoomed-out view of a few hundred boxes exceed Qt's default
+        # 10 MB pixmap cache; a thrashing cache repaints every box on every frame.
+        if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KB:
+            QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)
 
     # --- applying a snapshot -------------------------------------------------------
 
@@ -75,6 +78,7 @@ class GenealogyScene(QGraphicsScene):
             item = self.nodes.get(nid)
             if item is None:
                 item = NodeItem(v)
+                item.set_cache_for_zoom(self.zoom, len(visible.nodes) > MANY_BOXES)
                 self.nodes[nid] = item
                 self.addItem(item)
                 born.append(item)
@@ -93,6 +97,7 @@ class GenealogyScene(QGraphicsScene):
                 edge = None
             if edge is None:
                 edge = EdgeItem(self.nodes[e.source], self.nodes[e.target], e.kind, e.label)
+                edge.set_detail(self.zoom >= LABEL_LOD)
                 self.edges[key] = edge
                 self.addItem(edge)
         self._routes = lay.edge_paths
@@ -138,6 +143,22 @@ class GenealogyScene(QGraphicsScene):
         rect = self.itemsBoundingRect_of_graph()
         self.setSceneRect(rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
         self.animationFinished.emit()
+
+    def set_zoom(self, zoom: float) -> None:
+        """Level of detail per zoom, switched only when a threshold is crossed: edge
+        labels and arrowheads, and how boxes are cached (see ``NodeItem``)."""
+        def band(z: float) -> int:
+            return (z >= DETAIL_LOD) + (z >= ITEM_CACHE_ZOOM)
+
+        labels_before, cache_before = self.zoom >= LABEL_LOD, band(self.zoom)
+        self.zoom = zoom
+        if (zoom >= LABEL_LOD) != labels_before:
+            for edge in self.edges.values():
+                edge.set_detail(zoom >= LABEL_LOD)
+        if band(zoom) != cache_before:
+            many = len(self.nodes) > MANY_BOXES
+            for item in self.nodes.values():
+                item.set_cache_for_zoom(zoom, many)
 
     def animating(self) -> bool:
         return self.animation is not None

@@ -37,6 +37,7 @@ from workbench.ui.graph.scene import GenealogyScene
 from workbench.ui.ops import plant_op, run_op
 
 MIN_ZOOM, MAX_ZOOM = 0.03, 4.0
+PAPER = QColor("#f7f9fc")
 HIDEABLE = ("vendor", "receipt", "order", "operation", "machine", "operator", "shipment", "customer", "return")
 
 
@@ -49,7 +50,8 @@ class GraphCanvas(QGraphicsView):
     def __init__(self, scene: GenealogyScene, parent=None):
         super().__init__(scene, parent)
         self.background_painted = 0
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+                            | QPainter.RenderHint.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState
                                   | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
@@ -112,23 +114,26 @@ class GraphCanvas(QGraphicsView):
         return None
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt's virtual
+        # A plain light paper: a dot grid looked nice but cost a third of every frame.
         self.background_painted += 1
-        painter.fillRect(rect, QColor("#f7f9fc"))
-        if self.zoom() < 0.5:
-            return
-        step = 24.0
-        painter.setPen(QPen(QColor("#e3e8ef"), 0))
-        x0 = int(rect.left() // step) * step
-        y0 = int(rect.top() // step) * step
-        points = []
-        y = y0
-        while y < rect.bottom():
-            x = x0
-            while x < rect.right():
-                points.append(QPointF(x, y))
-                x += step
-            y += step
-        painter.drawPoints(points)
+        painter.fillRect(rect, PAPER)
+
+    # Every change of the transform tells the scene, which switches level of detail.
+    def scale(self, sx: float, sy: float) -> None:
+        super().scale(sx, sy)
+        self.scene().set_zoom(self.zoom())
+
+    def setTransform(self, matrix, combine: bool = False) -> None:  # noqa: N802 - Qt's name
+        super().setTransform(matrix, combine)
+        self.scene().set_zoom(self.zoom())
+
+    def resetTransform(self) -> None:  # noqa: N802 - Qt's name
+        super().resetTransform()
+        self.scene().set_zoom(self.zoom())
+
+    def fitInView(self, *args) -> None:  # noqa: N802 - Qt's name
+        super().fitInView(*args)
+        self.scene().set_zoom(self.zoom())
 
 
 class GenealogyView(QWidget):
