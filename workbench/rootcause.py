@@ -274,7 +274,7 @@ def lot_history(session: Session, lot: LotRef | int) -> LotHistory:
         events.append(HistoryEvent(op.started_at, "operation", f"{op.order} {op.step}{where}{who}", n.id,
                                    until=op.finished_at, machine=op.machine, operator=op.operator))
     operations.sort(key=lambda o: (_sort_time(o.started_at), o.order, o.step))
-    upstream.sort(key=lambda u: (u.depth, u.lot.item, u.lot.lot))
+    upstream.sort(key=lambda u: (-u.depth, u.lot.item, u.lot.lot))  # direct inputs first
     order_rank = {"received": 0, "opening": 0, "operation": 1, "produced": 2}
     events.sort(key=lambda e: (_sort_time(e.at), order_rank[e.kind], e.text))
     return LotHistory(root, root_node.name, root_node.data["created_at"], upstream, orders, operations,
@@ -405,9 +405,9 @@ def siblings(session: Session, lot: LotRef | int, window: timedelta = DEFAULT_WI
         result.by_machine.append(Sibling(
             refs[other], "machine", created.get(other), tuple(f"machine:{m}" for m in sorted(machines)),
             "; ".join(parts), tuple(dict.fromkeys(ops))))
-    key = lambda s: (_sort_time(s.created_at), s.lot.label)  # noqa: E731
-    result.by_material.sort(key=key)
-    result.by_machine.sort(key=key)
+    # Most shared material first (closest relatives), then by date.
+    result.by_material.sort(key=lambda s: (-len(s.via), _sort_time(s.created_at), s.lot.label))
+    result.by_machine.sort(key=lambda s: (_sort_time(s.created_at), s.lot.label))
     return result
 
 

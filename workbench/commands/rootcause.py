@@ -22,6 +22,8 @@ def register(sub) -> None:
     h.add_argument("--item", help="item code, where the lot code exists on several items")
     h.add_argument("--window-hours", type=float, default=8, metavar="H",
                    help="machine window around the lot's operations, in hours (default 8)")
+    h.add_argument("--limit", type=int, default=40, metavar="N",
+                   help="siblings listed per kind (default 40; --json lists all)")
     h.add_argument("--json", action="store_true", help="print one JSON object")
     h.set_defaults(handler=run_history)
 
@@ -98,21 +100,23 @@ def run_history(args: argparse.Namespace) -> int:
         return 0
     print(f"History of {h.lot.label}" + (f" ({h.item_name})" if h.item_name else "")
           + f", made {_when(h.created_at)}")
-    print(f"\nUpstream lots ({len(h.upstream)}):")
+    print(f"\nUpstream lots ({len(h.upstream)}), direct inputs first:")
     for u in h.upstream:
         source = (f"from {u.vendor} vendor lot {u.vendor_lot or '-'}, {u.receipt}, PO {u.po or '-'}"
                   if u.vendor else u.origin)
-        print(f"  {'  ' * (-u.depth - 1)}{u.lot.label:<28} {u.item_kind:<12} {source}")
+        print(f"  {-u.depth:>2}  {u.lot.label:<30} {u.item_kind:<12} {source}")
     print(f"\nEvents ({len(h.events)}):")
     for e in h.events:
         until = f" - {e.until:%H:%M}" if e.until else ""
         print(f"  {_when(e.at)}{until:<8}  {e.text}")
-    print(f"\nSiblings by shared material ({len(sib.by_material)}):")
-    for s in sib.by_material:
-        print(f"  {s.lot.label:<28} {s.reason}")
-    print(f"\nSiblings by machine within ±{args.window_hours:g} h ({len(sib.by_machine)}):")
-    for s in sib.by_machine:
-        print(f"  {s.lot.label:<28} {s.reason}")
+    for title, found in ((f"Siblings by shared material ({len(sib.by_material)}):", sib.by_material),
+                         (f"Siblings by machine within ±{args.window_hours:g} h ({len(sib.by_machine)}):",
+                          sib.by_machine)):
+        print(f"\n{title}")
+        for s in found[:args.limit]:
+            print(f"  {s.lot.label:<28} {s.reason}")
+        if len(found) > args.limit:
+            print(f"  … {len(found) - args.limit} more (--limit N, or --json for all)")
     return 0
 
 
