@@ -34,10 +34,23 @@ MAX_CUSTOMER_ROWS = 10
 RECEIPT_COLOUR = colors.HexColor("#7f9cb0")
 IMPLICATED_COLOUR = colors.HexColor("#dd8a3e")
 RETURN_COLOUR = ps.ALERT
+FIGURE_DPI = 110
 
 
 
-def reach_figure(g: Genealogy, dpi: int = 110) -> bytes:
+def _figure(png: bytes, max_width: float, max_height: float):
+    """The figure fitted to the box, never enlarged beyond its drawn size (a small graph
+    blown up to the page width looks like a poster)."""
+    from io import BytesIO
+
+    from reportlab.lib.utils import ImageReader
+
+    w, h = ImageReader(BytesIO(png)).getSize()
+    natural = 72 / FIGURE_DPI
+    return ps.image(png, min(max_width, w * natural), min(max_height, h * natural))
+
+
+def reach_figure(g: Genealogy, dpi: int = FIGURE_DPI) -> bytes:
     """The lot's downstream reach as lots only (lot -> lot through each order).
 
     Orders, shipments and customers would swamp the page (D3 lists the customers); the
@@ -271,14 +284,17 @@ def scar_story(facts: ScarFacts, quality: VendorQuality, code: str, problem: str
         story.append(KeepTogether(answer_box(title, prompt, height, signature=title.startswith("D8"))))
         story.append(Spacer(1, 3 * mm))
 
-    if figure is not None:
+    if not facts.downstream:
+        story.append(Paragraph("Downstream reach of our lot", st["h1"]))
+        story.append(Paragraph(f"Lot {t(facts.lot.label)} has not gone into any production, shipment or "
+                               "other lot: the containment is the stock on hand.", st["body"]))
+    elif figure is not None:
         story.append(CondPageBreak(100 * mm))
         story.append(KeepTogether([
             Paragraph("Downstream reach of our lot", st["h1"]),
-            ps.image(figure, WIDTH, 95 * mm),
+            _figure(figure, WIDTH, 95 * mm),
             Paragraph(f"Lot {t(facts.lot.label)} framed in red; each arrow is material going into a lot made "
-                      "from it. Several lots of one item at one depth are "
-                      "grouped into one box.",
+                      "from it. Several lots of one item at one depth are grouped into one box.",
                       st["muted"])]))
 
     story.append(CondPageBreak(90 * mm))
