@@ -24,6 +24,7 @@ from workbench.config import resources_dir
 from workbench.errors import WorkbenchError
 from workbench.imports import ImportFailed, import_bundle
 from workbench.models import Base, Item, Lot, LotEdge, Plant, open_plant
+from workbench.progress import Cancelled, Progress
 
 #: A small, valid bundle. Line numbers matter: the header is line 1.
 BASE = {
@@ -553,3 +554,27 @@ def test_cli_import_dry_run_and_missing_folder(db_url, tmp_path, capsys):
     assert main(["import", "--db", db_url, str(tmp_path / "missing")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("workbench: The bundle folder ") and err.count("\n") == 1
+
+
+def test_progress_is_reported_and_cancel_writes_nothing(plant, tmp_path):
+    seen: list[tuple[float, str]] = []
+    run_import(plant, bundle(tmp_path), progress=lambda fraction, message: seen.append((fraction, message)))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and len(seen) >= 5
+    assert any("genealogy" in m for _, m in seen)
+
+    progress = Progress()
+    calls = []
+
+    def cancel_while_writing(fraction, message):
+        calls.append(message)
+        if message.startswith("Writing lots"):
+            progress.cancel()
+        progress(fraction, message)
+
+    later = write_bundle(Path("later"), {"items.csv": "item,kind,unit\nSALT,material,kg\n",
+                                          "lots.csv": "item,lot,quantity\nSALT,SA-1,5\n"})
+    before = counts(plant)
+    with pytest.raises(Cancelled):
+        run_import(plant, later, progress=cancel_while_writing)
+    assert counts(plant) == before and "Writing lots" in calls[-1]

@@ -15,13 +15,15 @@ receipt lines by (receipt, item, lot); operations by (order, step); consumptions
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import defaultdict
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import ARRAY, any_, bindparam, func, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import ARRAY, any_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from workbench.imports.faults import FaultLog
@@ -99,7 +101,7 @@ def fetch_in(session: Session, stmt, column, values):
         chunk = values[start : start + CHUNK]
         if dialect == "postgresql":
             condition = column == any_(bindparam("values", chunk, type_=ARRAY(column.type)))
-        elif dialect == "sqlite" and _has_json_each(session):
+        elif dialect == "sqlite" and _sqlite_has_json_each():
             listed = func.json_each(bindparam("values", json.dumps(chunk))).table_valued("value")
             condition = column.in_(select(listed.c.value))
         else:
@@ -107,20 +109,15 @@ def fetch_in(session: Session, stmt, column, values):
         yield from session.execute(stmt.where(condition))
 
 
-_JSON_EACH: dict[int, bool] = {}
-
-
-def _has_json_each(session: Session) -> bool:
-    """SQLite has had json_each built in since 3.38; older builds may lack it."""
-    engine = session.get_bind()
-    if id(engine) not in _JSON_EACH:
-        try:
-            with session.begin_nested():
-                session.execute(text("SELECT value FROM json_each('[1]')"))
-            _JSON_EACH[id(engine)] = True
-        except OperationalError:
-            _JSON_EACH[id(engine)] = False
-    return _JSON_EACH[id(engine)]
+@cache
+def _sqlite_has_json_each() -> bool:
+    """SQLite has had json_each built in since 3.38; an older library may lack it."""
+    try:
+        with closing(sqlite3.connect(":memory:")) as probe:
+            probe.execute("SELECT value FROM json_each('[1]')").fetchall()
+        return True
+    except sqlite3.OperationalError:
+        return False
 
 
 def _show(value) -> str:
