@@ -17,14 +17,17 @@ from workbench.cli import main
 from workbench.demo import (
     INCIDENT,
     build_demo,
+    build_sqlite_file,
     demo_summary,
     ensure_demo,
     everywhere_material,
     gtin_check_digit,
+    holds_data,
 )
 from workbench.demo.catalog import ITEMS
 from workbench.demo.sink import TABLES
 from workbench.errors import WorkbenchError
+from workbench.progress import Cancelled
 from workbench.models import (
     Consumption,
     Customer,
@@ -137,6 +140,23 @@ def test_build_refuses_a_database_with_data(session):
     session.flush()
     with pytest.raises(WorkbenchError, match="already holds data"):
         build_demo(session, scale=0.2)
+
+
+def _cancel_halfway(fraction, message=None):
+    if fraction > 0.5:
+        raise Cancelled()
+
+
+def test_a_cancelled_build_leaves_nothing(plant, tmp_path):
+    with pytest.raises(Cancelled):
+        with plant.Session.begin() as s:
+            build_demo(s, scale=0.1, progress=_cancel_halfway)
+    with plant.Session() as s:
+        assert not holds_data(s)
+    target = tmp_path / "demo.sqlite"
+    with pytest.raises(Cancelled):
+        build_sqlite_file(target, scale=0.1, progress=_cancel_halfway)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_ids_continue_after_the_demo(plant):

@@ -6,7 +6,7 @@ cookies, muesli and granola, with one planted Salmonella incident to investigate
 what was planted and ``DemoSummary.incident_reach`` where the generator itself sent
 it, so the genealogy and recall engines can be checked against it.
 
-Size: lots grow linearly with ``scale``, about ``LOTS_PER_SCALE`` (4,000) per unit;
+Size: lots grow linearly with ``scale``, about ``LOTS_PER_SCALE`` (4,300) per unit;
 scale 250 is about a million lots.
 """
 
