@@ -86,6 +86,7 @@ def _next_prefix(prefix: str) -> str:
 
 
 def _matches(column, text: str, exact: bool):
+    """Equal to ``text`` (exact) or starting with it, as typed, upper or lower case."""
     variants = _variants(text)
     if exact:
         return column.in_(variants)
@@ -134,23 +135,24 @@ def _by_column(session: Session, found: _Found, text: str, limit: int) -> None:
         ("customer order", Shipment.order_ref, Shipment.lot_id),
         ("RMA", Return.rma, Return.lot_id),
     )
-    for exact in (True, False):
-        for source, column, lot_column in targets:
-            rows = session.execute(
-                select(column, lot_column).where(_matches(column, text, exact)).order_by(column).limit(limit)
-            )
+    # One range query per column finds the exact matches too (the text itself is the
+    # smallest string starting with it), so each column costs one round trip.
+    for source, column, lot_column in targets:
+        rows = session.execute(
+            select(column, lot_column).where(_matches(column, text, False)).order_by(column).limit(limit)
+        ).all()
+        for exact in (True, False):
             found.add((lot_id for value, lot_id in rows if _keep(value, text, exact)), source, exact)
 
 
 def _by_production_order(session: Session, found: _Found, text: str, limit: int) -> None:
     """Orders first, then their outputs: as one join, SQLite would walk every order's outputs."""
+    candidates = session.execute(
+        select(ProductionOrder.id, ProductionOrder.code)
+        .where(_matches(ProductionOrder.code, text, False)).order_by(ProductionOrder.code).limit(limit)
+    ).all()
     for exact in (True, False):
-        orders = [
-            order_id for order_id, code in session.execute(
-                select(ProductionOrder.id, ProductionOrder.code)
-                .where(_matches(ProductionOrder.code, text, exact)).order_by(ProductionOrder.code).limit(limit)
-            ) if _keep(code, text, exact)
-        ]
+        orders = [order_id for order_id, code in candidates if _keep(code, text, exact)]
         if orders:
             lots = session.execute(
                 select(Output.lot_id).where(Output.order_id.in_(orders)).order_by(Output.lot_id).limit(limit)
@@ -187,11 +189,11 @@ def _lots_of_items(session: Session, found: _Found, item_ids: list[int], source:
 
 def _by_item(session: Session, found: _Found, text: str, limit: int) -> None:
     """Item codes (indexed) and item names (word prefix; the item table is small)."""
+    items = session.execute(
+        select(Item.id, Item.code).where(_matches(Item.code, text, False)).order_by(Item.code).limit(MAX_ITEMS)
+    ).all()
     for exact in (True, False):
-        rows = session.execute(
-            select(Item.id, Item.code).where(_matches(Item.code, text, exact)).order_by(Item.code).limit(MAX_ITEMS)
-        )
-        _lots_of_items(session, found, [i for i, code in rows if _keep(code, text, exact)], "item", exact, limit)
+        _lots_of_items(session, found, [i for i, code in items if _keep(code, text, exact)], "item", exact, limit)
     wanted = text.casefold()
     pattern = "%" + wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     exact_ids, word_ids = [], []
@@ -284,9 +286,9 @@ def completions(session: Session, text: str, limit: int = 20) -> list[str]:
                    Shipment.code, Shipment.order_ref, Return.rma):
         if len(out) >= limit:
             break
+        # No GROUP BY: PostgreSQL would aggregate the whole range; dedupe a few rows here.
         rows = session.execute(
-            select(column).where(or_(_matches(column, text, True), _matches(column, text, False)))
-            .group_by(column).order_by(column).limit(limit)
+            select(column).where(_matches(column, text, False)).order_by(column).limit(limit * 5)
         ).scalars()
         for value in rows:
             if value is not None and value.casefold().startswith(text.casefold()):
