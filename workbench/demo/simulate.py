@@ -87,6 +87,7 @@ class Planned:
 
     item: int
     rework: tuple[int, int, int] | None = None  # returned lot id, quantity, case item
+    rma: str | None = None  # the return being reworked
     planted: bool = False
 
 
@@ -153,6 +154,7 @@ class Simulation:
         self.reworks: list[tuple[int, Planned]] = []
         self.complainers: list[int] = []
         self.complaint_rmas: list[str] = []
+        self.returns_made = 0
         self.reworked_rmas: list[str] = []
 
     # -- set-up ---------------------------------------------------------------------
@@ -311,8 +313,8 @@ class Simulation:
         turn = rng.randrange(len(shifts))
         for k, p in enumerate(batches):
             plan[shifts[(k + turn) % len(shifts)]][self.top].append(Planned(p))
-        while self.reworks and self.reworks[0][0] <= d:
-            plan[shifts[0]][self.top].append(self.reworks.pop(0)[1])
+        plan[shifts[0]][self.top] += [order for due, order in self.reworks if due <= d]
+        self.reworks = [(due, order) for due, order in self.reworks if due > d]
         if d == self.incident_day:
             plan["A"][1].insert(0, Planned(self.code_id[INCIDENT.overconsumed_lot[0]],
                                            planted=True))
@@ -454,6 +456,7 @@ class Simulation:
         # Outputs: intermediates make one lot; products one to three pallets of cases.
         spec = self.items[item]
         if rework:
+            self.reworked_rmas.append(order.rma)
             parts = [order.rework[1]]
             self.counters["RW"] += 1
             code = f"RW{self.tag}-{self.counters['RW']:02d}"
@@ -552,7 +555,7 @@ class Simulation:
                     break
             else:
                 continue
-            if not self.reworked_rmas:
+            if not self.returns_made:  # the first return of the year is reworked
                 reason = RETURN_REASONS[0][0]
             else:
                 reason = rng.choices([r for r, _ in RETURN_REASONS],
@@ -560,12 +563,12 @@ class Simulation:
             cases = rng.randint(1, max(1, line.returnable // U // 4))
             at += 600
             rma = self._return(line, cases * U, reason, at)
+            self.returns_made += 1
             if reason == RETURN_REASONS[0][0]:
                 code = self.items[line.item].code
                 case = self.code_id[REWORK_CASES[code.rsplit("-", 1)[0]]]
                 self.reworks.append((d + rng.randint(2, 5), Planned(
-                    line.item, rework=(line.lot, cases * U, case))))
-                self.reworked_rmas.append(rma)
+                    line.item, rework=(line.lot, cases * U, case), rma=rma)))
         self._complaints(d, at)
 
     def _complaints(self, d: int, at: int) -> None:
