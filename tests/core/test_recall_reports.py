@@ -266,3 +266,28 @@ def test_demo_incident_package_letters(demo_plant, tmp_path):
     others = {ln.lot for ln in r.lines} - {ln.lot for ln in c.lines}
     assert not [lot for lot in others if re.search(rf"(?<![\w-]){re.escape(lot)}(?![\w-])", text)]
     assert Decimal(sum(ln.quantity for ln in c.lines)) > 0
+
+
+def test_long_letters_run_over_pages_and_stay_complete(session, tmp_path):
+    """Customers with many lines get letters of several pages, each numbered on its own."""
+    from tests.factories import PlantBuilder
+
+    b = PlantBuilder(session)
+    b.receive("FLOUR", "F-1", 10000)
+    b.produce("WO-1", "BREAD", [("FLOUR", "F-1", 5000)], [(f"BR-{i:03d}", 100) for i in range(45)])
+    for i in range(45):
+        for c in ("CU-A", "CU-B", "CU-C"):
+            b.ship(f"S{c[-1]}{i:03d}", c, "BREAD", f"BR-{i:03d}", 10 + i % 7)
+    b.done()
+    r = recall(session, [find_lot(session, "F-1")])
+    write_recall_package(r, tmp_path / "long", default_letterhead())
+    total_pages = 0
+    for c in r.customers:
+        path = tmp_path / "long" / "letters" / letter_file_name(c.customer)
+        pages = len(PdfReader(path).pages)
+        total_pages += pages
+        text = pdf_text(path)
+        assert pages >= 2 and f"Page {pages} of {pages}" in text
+        assert all(re.search(rf"\b{ln.shipment}\b", text) for ln in c.lines)
+        assert "Yours sincerely" in text
+    assert len(PdfReader(tmp_path / "long" / "letters.pdf").pages) == total_pages

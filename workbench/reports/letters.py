@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -27,7 +28,7 @@ from workbench.reports import pdfstyle as ps
 from workbench.settings import Letterhead
 
 LINE_HEADER = ("Shipped", "Shipment", "Your order", "Item", "Description", "Lot", "Quantity", "Unit")
-LINE_WIDTHS = tuple(w * mm for w in (18, 20, 20, 24, 42, 18, 16, 12))
+LINE_WIDTHS = tuple(w * mm for w in (20, 20, 20, 24, 40, 18, 16, 12))
 
 
 def letter_file_name(customer_code: str) -> str:
@@ -44,6 +45,43 @@ def _span(lines) -> str:
     return f"between {ps.long_day(first)} and {ps.long_day(last)}"
 
 
+@lru_cache(maxsize=1)
+def _alert():
+    return ps.FixedParagraph("URGENT: PRODUCT RECALL", ps.styles()["alert"])
+
+
+@lru_cache(maxsize=8)
+def _fixed_parts(reference: str, letterhead: Letterhead) -> tuple:
+    """The part of the letter that is the same for every customer (built once per recall)."""
+    st = ps.styles()
+    t = ps.text
+    P = ps.FixedParagraph  # noqa: N806
+    parts: list = [P("What to do now", st["h2"])]
+    steps = [
+        "Stop selling, using and shipping these lots at once. Set all remaining stock aside, "
+        "clearly marked <b>“On hold: recall”</b>.",
+        "Count the stock of each lot you still hold and tell us within 48 hours, even if you hold none, "
+        f"quoting our reference {t(reference)}.",
+        "Do not destroy the product. We will collect it, and credit or replace every unit returned.",
+        "If you have passed any of these lots on to your own customers, send them this notice without delay.",
+    ]
+    parts += [P(s, st["bullet"], bulletText=f"{i}.") for i, s in enumerate(steps, start=1)]
+    contact = letterhead.recall_contact or letterhead.name
+    reach = " or ".join(t(x) for x in (letterhead.recall_phone or letterhead.phone,
+                                        letterhead.recall_email or letterhead.email) if x)
+    parts += [
+        None,  # a fresh CondPageBreak per letter (see ``letter_story``)
+        P("Whom to call", st["h2"]),
+        P(f"{t(contact)} coordinates this recall and will answer your questions: {reach}.", st["body"]),
+        P("We apologise for the inconvenience and thank you for your prompt help in protecting consumers.",
+          st["body"]),
+        P("Yours sincerely,", st["body"]),
+        None,  # a fresh Spacer per letter
+        P(f"{t(contact)}<br/>{t(letterhead.name)}", st["address"]),
+    ]
+    return tuple(parts)
+
+
 def letter_story(recall, customer, letterhead: Letterhead, first: bool = True) -> list:
     """The flowables of one customer's letter (starts a new numbered section)."""
     st = ps.styles()
@@ -58,7 +96,7 @@ def letter_story(recall, customer, letterhead: Letterhead, first: bool = True) -
     address.append(ps.lines(customer.address))
     story.append(Paragraph("<br/>".join(a for a in address if a), st["address"]))
     story.append(Spacer(1, 6 * mm))
-    story.append(Paragraph("URGENT: PRODUCT RECALL", st["alert"]))
+    story.append(_alert())
     items = sorted({(ln.item, ln.item_name or ln.item) for ln in customer.lines})
     what = ", ".join(n for _, n in items)
     story.append(Paragraph(f"<b>Recall of {t(what)}</b> &nbsp;·&nbsp; our reference {t(recall.reference)}",
@@ -77,32 +115,12 @@ def letter_story(recall, customer, letterhead: Letterhead, first: bool = True) -
         bold.append(len(rows))
         rows.append(("Total", "", "", "", "", "", ps.qty(total), unit))
     story.append(ps.data_table(LINE_HEADER, rows, LINE_WIDTHS, right=(6,), bold_rows=bold))
-    story.append(Paragraph("What to do now", st["h2"]))
-    steps = [
-        "Stop selling, using and shipping these lots at once. Set all remaining stock aside, "
-        "clearly marked <b>“On hold: recall”</b>.",
-        "Count the stock of each lot you still hold and tell us within 48 hours, even if you hold none, "
-        f"quoting our reference {t(recall.reference)}.",
-        "Do not destroy the product. We will collect it, and credit or replace every unit returned.",
-        "If you have passed any of these lots on to your own customers, send them this notice without delay.",
-    ]
-    for i, s in enumerate(steps, start=1):
-        story.append(Paragraph(s, st["bullet"], bulletText=f"{i}."))
-    contact = letterhead.recall_contact or letterhead.name
-    reach = " or ".join(t(x) for x in (letterhead.recall_phone or letterhead.phone,
-                                        letterhead.recall_email or letterhead.email) if x)
-    closing = [
-        Paragraph("Whom to call", st["h2"]),
-        Paragraph(f"{t(contact)} coordinates this recall and will answer your questions: {reach}.", st["body"]),
-        Paragraph("We apologise for the inconvenience and thank you for your prompt help in protecting "
-                  "consumers.", st["body"]),
-        Paragraph("Yours sincerely,", st["body"]),
-        Spacer(1, 7 * mm),
-        Paragraph(f"{t(contact)}<br/>{t(letterhead.name)}", st["address"]),
-    ]
-    # The closing stays together (and with the signature) without KeepTogether's second layout pass.
-    story.append(CondPageBreak(48 * mm))
-    story += closing
+    # Shared paragraphs are reused as they are; spacers and the page-break condition are
+    # made anew, since platypus keeps state on those between uses. The closing stays
+    # together (with the signature) through the CondPageBreak, without KeepTogether's
+    # second layout pass.
+    fresh = iter((CondPageBreak(48 * mm), Spacer(1, 7 * mm)))
+    story += [part if part is not None else next(fresh) for part in _fixed_parts(recall.reference, letterhead)]
     return story
 
 

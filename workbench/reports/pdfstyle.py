@@ -225,6 +225,32 @@ def _variant(name: str, bold: bool, alert: bool) -> ParagraphStyle:
                           textColor=ALERT if alert else base.textColor)
 
 
+class FixedParagraph(Paragraph):
+    """A paragraph repeated unchanged in many documents (the same sentences in every letter):
+    parsed once, and broken into lines once per width instead of at every use."""
+
+    _wrapped_for: tuple[float, float] | None = None
+
+    def wrap(self, available_width, available_height):
+        if self._wrapped_for is not None and self._wrapped_for[0] == available_width:
+            return self.width, self.height
+        size = super().wrap(available_width, available_height)
+        self._wrapped_for = (available_width, available_height)
+        return size
+
+    def drawOn(self, canvas, x, y, _sW=0):  # noqa: N802 - reportlab's name
+        # platypus marks a flowable moved to the next frame as ``_postponed`` and never clears
+        # it; a paragraph used again in the next letter must start unmarked.
+        self.__dict__.pop("_postponed", None)
+        return super().drawOn(canvas, x, y, _sW)
+
+    def split(self, available_width, available_height):
+        try:
+            return super().split(available_width, available_height)
+        finally:
+            self._wrapped_for = None  # splitting may change the layout: never reuse it
+
+
 def key_values(pairs: Sequence[tuple[str, str]], widths: Sequence[float]) -> Table:
     """A two-column fact box (label, value) for the head of a report."""
     st = styles()

@@ -231,6 +231,7 @@ class RecallView(QWidget):
         customers.addWidget(self.chart)
         customers.setStretchFactor(0, 3)
         customers.setStretchFactor(1, 2)
+        customers.setSizes([640, 420])
         self.tabs.addTab(customers, "Customers")
 
         rec = QWidget()
@@ -324,7 +325,7 @@ class RecallView(QWidget):
         unit = units.most_common(1)[0][0]
         ranked = sorted(((c.quantities().get(unit, Decimal(0)), c.customer) for c in r.customers), reverse=True)
         ranked = [(q, code) for q, code in ranked if q > 0][:CHART_CUSTOMERS]
-        self.bars = pg.BarGraphItem(x0=0, y=list(range(len(ranked))), height=0.7,
+        self.bars = pg.BarGraphItem(x0=0, y=list(range(len(ranked))), height=0.6,
                                     width=[float(q) for q, _ in ranked], brush=BAR, pen=None)
         self.chart.addItem(self.bars)
         self.chart.getAxis("left").setTicks([[(i, code) for i, (_q, code) in enumerate(ranked)]])
