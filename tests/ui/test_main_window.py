@@ -178,3 +178,30 @@ def test_layout_and_recent_lots_persist(qtbot, make_main_window, small_plant):
     assert again.height() == 577
     assert not again.search_dock.isVisible()
     again.search_dock.show()
+
+
+def test_export_view_saves_the_current_tab(qtbot, make_main_window, small_plant, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    window = make_main_window(small_plant.plant)
+    window.open_tab(QLabel("a view without its own exporter"), "View")
+    target = tmp_path / "view.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    window.export_view()
+    assert QImage(str(target)).width() > 0
+
+
+def test_import_bundle_reports_faults(qtbot, make_main_window, small_plant, tmp_path, monkeypatch):
+    import workbench.ui.main_window as mw
+    from workbench.imports import ImportFailed
+
+    outcomes = []
+    monkeypatch.setattr(mw, "show_import_result", lambda _parent, outcome: outcomes.append(outcome))
+    window = make_main_window(small_plant.plant)
+    assert window.import_action.isEnabled()
+    (tmp_path / "bundle").mkdir()
+    window.import_bundle(str(tmp_path / "bundle"))  # an empty folder: no items.csv
+    qtbot.waitUntil(lambda: bool(outcomes), timeout=20000)
+    (outcome,) = outcomes
+    assert isinstance(outcome, ImportFailed) and outcome.faults
+    assert all(str(f).startswith(str(tmp_path / "bundle")) or "items.csv" in str(f) for f in outcome.faults)
