@@ -183,7 +183,7 @@ class SearchPanel(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((124, 88, 72, 72, 42, 160, 70, 84, 84, 84, 100)):
+        for column, width in enumerate((124, 88, 84, 70, 42, 160, 70, 84, 84, 84, 100)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._activate_index)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
