@@ -578,3 +578,9 @@ def test_progress_is_reported_and_cancel_writes_nothing(plant, tmp_path):
     with pytest.raises(Cancelled):
         run_import(plant, later, progress=cancel_while_writing)
     assert counts(plant) == before and "Writing lots" in calls[-1]
+
+
+def test_cli_import_will_not_fill_the_embedded_demo_plant(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("WORKBENCH_DB", raising=False)
+    assert main(["import", str(bundle(tmp_path))]) == 1
+    assert "--db" in capsys.readouterr().err

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from workbench.commands import add_db_option, open_for_reading, open_for_writing
+from workbench.config import is_default_demo, resolve_url
 from workbench.errors import WorkbenchError
 from workbench.exports import check_export_folder, export_bundle
 from workbench.imports import ImportFailed, ImportSummary, import_bundle
@@ -69,6 +70,11 @@ def run_import(args: argparse.Namespace) -> int:
     if not folder.is_dir():  # before opening (and perhaps creating) the database
         what = "is not a folder" if folder.exists() else "does not exist"
         raise WorkbenchError(f"The bundle folder {args.directory} {what}; give the folder holding items.csv.")
+    if is_default_demo(resolve_url(args.db)):
+        raise WorkbenchError(
+            "Say which plant database to import into with --db URL (or WORKBENCH_DB); "
+            "the embedded demo plant is not for imported data."
+        )
     plant = open_for_writing(args)
     try:
         with plant.Session.begin() as session:
