@@ -422,3 +422,54 @@ def test_format_quantity():
     assert format_quantity(Decimal("1200.000000"), "kg") == "1,200 kg"
     assert format_quantity(Decimal("12.500000"), "kg") == "12.5 kg"
     assert format_quantity(None, "kg") == ""
+
+
+def _big_snapshot(boxes: int):
+    """A synthetic chain of lots and orders, laid out (no database needed)."""
+    from decimal import Decimal
+
+    from workbench.genealogy import Edge
+    from workbench.ui.graph.jobs import arrange
+
+    state = GraphState(threshold=10**6)
+    ids = []
+    for i in range(boxes):
+        if i % 2 == 0:
+            nid = f"lot:IT/L{i}"
+            state.nodes[nid] = Node(nid, "lot", f"L{i}", "Item", {"lot_id": i, "item": "IT", "lot": f"L{i}",
+                                                                  "quantity": Decimal(5), "unit": "kg", "depth": 0})
+        else:
+            nid = f"order:MO{i}"
+            state.nodes[nid] = Node(nid, "order", f"MO{i}", None, {})
+        ids.append(nid)
+    state.roots = [ids[0]]
+    for i in range(1, boxes):
+        parent = ids[max(0, i - 1 - 2 * (i % 7))] if (i % 7) and i > 14 else ids[i - 1]
+        if parent.split(":")[0] == ids[i].split(":")[0]:
+            parent = ids[i - 1]
+        kind = "consumed" if parent.startswith("lot") else "produced"
+        state.edges[(parent, ids[i], kind)] = Edge(parent, ids[i], kind, Decimal(1), "kg")
+    return arrange(state, {}, {})
+
+
+def test_a_big_graph_far_out_is_drawn_as_a_map_and_exports_in_full(qtbot, tmp_path):
+    view = GenealogyView(None)
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    view._apply(_big_snapshot(450), fit=True)
+    settle(qtbot, view)
+    view.canvas.resetTransform()
+    view.canvas.zoom_by(0.05)
+    assert view.scene.map_shown()
+    assert not any(item.isVisible() for item in view.scene.nodes.values())
+    view.grab()
+    assert view.export_image(tmp_path / "big.svg").read_text().count("MO1") > 0
+    assert view.scene.map_shown()  # back to the map after the export
+    view.canvas.resetTransform()
+    assert not view.scene.map_shown()
+    assert all(item.isVisible() for item in view.scene.nodes.values())
+    cached = {item.cacheMode() for item in view.scene.nodes.values()}
+    assert cached == {QGraphicsItem.CacheMode.DeviceCoordinateCache}
+    view.canvas.zoom_by(0.5)
+    assert {item.cacheMode() for item in view.scene.nodes.values()} == {QGraphicsItem.CacheMode.ItemCoordinateCache}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import weakref
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -130,9 +130,9 @@ def node_lines(v: VisibleNode) -> list[tuple[str, str]]:
     if v.group is not None:
         g = v.group
         lines = [("caption", f"{KIND_TITLE.get(g.kind, g.kind).upper()}S"), ("title", g.title)]
-        extra = f"{g.quantity} · " if g.quantity else ""
-        more = f"+{g.absorbed:,} beyond · " if g.absorbed else ""
-        lines.append(("small", f"{extra}{more}double-click to open"))
+        parts = [g.quantity] if g.quantity else []
+        parts.append(f"{g.absorbed:,} more beyond" if g.absorbed else "double-click to open")
+        lines.append(("small", " · ".join(parts)))
         return lines
     n = v.node
     if n.kind == "lot":
@@ -214,17 +214,20 @@ class NodeItem(QGraphicsItem):
         - between ``DETAIL_LOD`` and 100 % in a big graph (``many``): as a pixmap in item
           coordinates, so zooming and panning only scale pixmaps, without any Python
           paint call (a little softer than drawn text; small graphs keep sharp text);
-        - further out: not at all; the level-of-detail paint is one rectangle, cheaper
-          than a pixmap per box.
+        - further out: as a small pixmap (a quarter of the box's size) holding the
+          level-of-detail drawing, a coloured block; the whole graph is on screen then,
+          and thousands of C++ pixmap draws cost far less than as many Python paints.
         """
+        r = self.boundingRect()
         if zoom >= ITEM_CACHE_ZOOM or (zoom >= DETAIL_LOD and not many):
-            mode = QGraphicsItem.CacheMode.DeviceCoordinateCache
+            mode, size = QGraphicsItem.CacheMode.DeviceCoordinateCache, QSize()
         elif zoom >= DETAIL_LOD:
-            mode = QGraphicsItem.CacheMode.ItemCoordinateCache
+            mode, size = QGraphicsItem.CacheMode.ItemCoordinateCache, QSize()
         else:
-            mode = QGraphicsItem.CacheMode.NoCache
-        if mode != self.cacheMode():
-            self.setCacheMode(mode)
+            mode, size = QGraphicsItem.CacheMode.ItemCoordinateCache, QSize(int(r.width() / 4), int(r.height() / 4))
+        if (mode, size) != getattr(self, "_cache", None):
+            self._cache = (mode, size)
+            self.setCacheMode(mode, size)
 
     # --- data -----------------------------------------------------------------------
 

@@ -42,7 +42,7 @@ GROUP_PAGE = 50
 #: investigations open only on demand (machines stay: they are root-cause suspects).
 DEFAULT_HIDDEN = frozenset({"operation", "operator"})
 #: Box sizes in pixels per kind (the layout job and the items use the same numbers).
-NODE_SIZE = {"lot": (184.0, 62.0), "group": (156.0, 54.0)}
+NODE_SIZE = {"lot": (184.0, 62.0), "group": (172.0, 56.0)}
 OTHER_SIZE = (150.0, 46.0)
 
 

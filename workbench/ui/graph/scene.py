@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 
-from PySide6.QtCore import QEasingCurve, QPointF, QRectF, Qt, QTimer, QVariantAnimation, Signal
+from PySide6.QtCore import QEasingCurve, QPointF, QRectF, QSize, Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtGui import QColor, QPainterPath, QPen, QPixmapCache
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSimpleTextItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsSimpleTextItem
 
-from workbench.ui.graph.items import DETAIL_LOD, EDGE_COLOUR, ITEM_CACHE_ZOOM, LABEL_LOD, EdgeItem, NodeItem
+from workbench.ui.graph.items import (
+    DETAIL_LOD,
+    EDGE_COLOUR,
+    ITEM_CACHE_ZOOM,
+    LABEL_LOD,
+    ROOT_COLOUR,
+    EdgeItem,
+    NodeItem,
+    style_of,
+)
 from workbench.ui.graph.jobs import Snapshot
 from workbench.ui.graph.model import DOWNSTREAM, UPSTREAM
 
@@ -17,6 +26,8 @@ ANIMATION_MS = 250
 PIXMAP_CACHE_KB = 128 * 1024
 #: From this many boxes on, zoomed-out boxes are cached as pixmaps (see NodeItem).
 MANY_BOXES = 400
+#: Below this zoom a big graph is drawn as a map (see ``_update_map``).
+MAP_ZOOM = 0.15
 #: Above this many boxes a new layout is applied at once: animating thousands of items
 #: costs more than it tells.
 ANIMATE_LIMIT = 1500
@@ -51,6 +62,8 @@ class GenealogyScene(QGraphicsScene):
         self.addItem(self._drag_hint)
         self.setBackgroundBrush(QColor("#f7f9fc"))
         self.zoom = 1.0
+        self._map: list = []
+        self._map_stale = False
         # Box pixmaps of a zoomed-out view of a few hundred boxes exceed Qt's default
         # 10 MB pixmap cache; a thrashing cache repaints every box on every frame.
         if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KB:
@@ -142,6 +155,9 @@ class GenealogyScene(QGraphicsScene):
             edge.set_route(self._routes.get(key))
         rect = self.itemsBoundingRect_of_graph()
         self.setSceneRect(rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
+        if self._map:
+            self._map_stale = True
+        self._update_map()
         self.animationFinished.emit()
 
     def set_zoom(self, zoom: float) -> None:
@@ -159,6 +175,49 @@ class GenealogyScene(QGraphicsScene):
             many = len(self.nodes) > MANY_BOXES
             for item in self.nodes.values():
                 item.set_cache_for_zoom(zoom, many)
+        self._update_map()
+
+    # --- the map: a big graph seen from far away -------------------------------------
+
+    def map_shown(self) -> bool:
+        return bool(self._map)
+
+    def _update_map(self) -> None:
+        """Far out in a big graph, draw it as a map: one filled path per kind and one
+        path for all edges (a handful of C++ items) instead of thousands of items,
+        each of which costs a Python call per frame even when cached."""
+        wanted = self.zoom < MAP_ZOOM and len(self.nodes) > MANY_BOXES
+        if wanted == bool(self._map) and not (wanted and self._map_stale):
+            return
+        for item in self._map:
+            self.removeItem(item)
+        self._map = []
+        self._map_stale = False
+        for item in list(self.nodes.values()) + list(self.edges.values()):
+            item.setVisible(not wanted)
+        if not wanted:
+            return
+        by_colour: dict[str, QPainterPath] = {}
+        for item in self.nodes.values():
+            colour = ROOT_COLOUR.name() if item.visible.root else style_of(
+                item.visible.group.kind if item.visible.group else item.kind)[1].name()
+            path = by_colour.setdefault(colour, QPainterPath())
+            path.addRect(item.body_rect().translated(item.pos()))
+        lines = QPainterPath()
+        for edge in self.edges.values():
+            lines.addPath(edge.path())
+        pen = QPen(EDGE_COLOUR, 0)
+        edges_item = self.addPath(lines, pen)
+        edges_item.setZValue(0)
+        self._map.append(edges_item)
+        for colour, path in by_colour.items():
+            item = self.addPath(path, QPen(Qt.PenStyle.NoPen), QColor(colour))
+            item.setZValue(1)
+            self._map.append(item)
+        for item in self._map:  # drawn once at the map's largest zoom, then only scaled
+            r = item.boundingRect()
+            item.setCacheMode(QGraphicsItem.CacheMode.ItemCoordinateCache,
+                              QSize(max(1, int(r.width() * MAP_ZOOM)), max(1, int(r.height() * MAP_ZOOM))))
 
     def animating(self) -> bool:
         return self.animation is not None

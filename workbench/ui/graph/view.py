@@ -258,8 +258,11 @@ class GenealogyView(QWidget):
 
     def export_image(self, path) -> Path:
         """Write the whole graph to ``path``: PNG, SVG or PDF by suffix."""
-        return export_scene(self.scene, self.scene.itemsBoundingRect_of_graph(), path,
-                            title=self._title())
+        self.scene.set_zoom(1.0)  # every box drawn in full, not the far-out map
+        try:
+            return export_scene(self.scene, self.scene.itemsBoundingRect_of_graph(), path, title=self._title())
+        finally:
+            self.scene.set_zoom(self.canvas.zoom())
 
     def is_idle(self) -> bool:
         return self._op is None and not self._queue and not self.scene.animating()
