@@ -83,11 +83,13 @@ class Op(QObject):
             self.dialog.setMinimumDuration(0)
             self.dialog.canceled.connect(self.cancel)
             self.dialog.show()
-        if self.dialog is not None:
+        dialog = self.dialog
+        if dialog is not None:
             fraction, message = self.progress.snapshot()
-            self.dialog.setValue(int(fraction * 1000))
             if message:
-                self.dialog.setLabelText(f"{self.label}\n{message}")
+                dialog.setLabelText(f"{self.label}\n{message}")
+            # setValue on a modal dialog processes events: the op may finish inside it.
+            dialog.setValue(int(fraction * 1000))
 
     def _finish(self) -> None:
         self.finished = True
