@@ -10,11 +10,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from workbench.ui import settings
 from workbench.ui.ops import active_ops, wait_idle
 
-try:  # applies the graph package's guard against PySide6 6.12's None-refcount bug on 3.11
-    import workbench.ui.graph  # noqa: F401
-except ImportError:
-    pass
-
 
 @pytest.fixture(scope="session", autouse=True)
 def _settings_dir(tmp_path_factory):

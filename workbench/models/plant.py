@@ -72,7 +72,11 @@ class Customer(Party, Base):
 
 class Lot(Base):
     __tablename__ = "lots"
-    __table_args__ = (UniqueConstraint("item_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("item_id", "code"),
+        # An item's lots newest first (search results) without sorting them all.
+        Index("ix_lots_item_created", "item_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
