@@ -65,7 +65,7 @@ def summary_story(recall, letterhead: Letterhead, figure: bytes | None) -> list:
     rows = [(unit, ps.qty(q), ps.qty(tot.found.get(unit, 0)), f"{pct.get(unit, 0)} %",
              ps.qty(tot.found.get(unit, 0) - q)) for unit, q in sorted(tot.in_question.items())]
     alert = [i for i, r in enumerate(rows) if r[4] != "0"]
-    story.append(ps.data_table(("Unit", "In question", "Found", "Found", "Found beyond held"), rows,
+    story.append(ps.data_table(("Unit", "In question", "Found", "Found %", "Found beyond held"), rows,
                                [20 * mm, 35 * mm, 35 * mm, 25 * mm, 35 * mm], right=(1, 2, 3, 4), alert_rows=alert))
     story.append(Paragraph("In question: received or made, plus returns. Found: consumed into traced orders, "
                            "shipped to named customers, or on hand.", st["muted"]))
@@ -77,7 +77,7 @@ def summary_story(recall, letterhead: Letterhead, figure: bytes | None) -> list:
              ps.qty(r.shipped), ps.qty(r.on_hand), ps.qty(r.unaccounted), r.unit) for r in shown]
     story.append(ps.data_table(
         ("Item", "Lot", "Made/recv.", "Returned", "Consumed", "Shipped", "On hand", "Unaccounted", "Unit"),
-        rows, [32 * mm, 24 * mm, 18 * mm, 16 * mm, 18 * mm, 16 * mm, 16 * mm, 21 * mm, 9 * mm],
+        rows, [33 * mm, 19 * mm, 19 * mm, 16 * mm, 19 * mm, 16 * mm, 15 * mm, 22 * mm, 11 * mm],
         right=range(2, 8), alert_rows=[i for i, r in enumerate(shown) if r.flagged]))
     notes = [f"<font color='{ps.ALERT_HEX}'>{t(r.item)}/{t(r.lot)}: {t('; '.join(r.findings))}.</font>"
              for r in shown if r.flagged]
@@ -95,7 +95,7 @@ def summary_story(recall, letterhead: Letterhead, figure: bytes | None) -> list:
         rows = [(a.item, a.item_name or "", a.lot, a.kind, ps.qty(a.on_hand), a.unit, ps.day(a.expires_at))
                 for a in shown_hold]
         story.append(ps.data_table(("Item", "Description", "Lot", "Kind", "On hand", "Unit", "Expires"), rows,
-                                   [26 * mm, 52 * mm, 26 * mm, 22 * mm, 18 * mm, 10 * mm, 16 * mm], right=(4,)))
+                                   [34 * mm, 52 * mm, 20 * mm, 18 * mm, 16 * mm, 11 * mm, 19 * mm], right=(4,)))
         if len(recall.hold) > len(shown_hold):
             story.append(Paragraph(f"{len(recall.hold) - len(shown_hold):,} more lots in hold-list.csv.",
                                    st["muted"]))
