@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cache
 
-from sqlalchemy import ARRAY, any_, bindparam, func, select
+from sqlalchemy import ARRAY, any_, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from workbench.imports.faults import FaultLog
@@ -96,6 +96,8 @@ def fetch_in(session: Session, stmt, column, values):
     values = sorted(set(values))
     if not values:
         return
+    if session.execute(select(literal(1)).select_from(column.table).limit(1)).first() is None:
+        return  # the table is empty (a first import): nothing to look up
     dialect = session.get_bind().dialect.name
     for start in range(0, len(values), CHUNK):
         chunk = values[start : start + CHUNK]
