@@ -20,12 +20,13 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal, select
+from sqlalchemy import ARRAY, Integer, any_, bindparam, func, literal, select, text
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
@@ -155,6 +156,34 @@ def _walk_statement(downstream: bool, limited: bool):
     return select(cte.c.src, cte.c.dst, cte.c.order_id, cte.c.quantity)
 
 
+_PLANNER_OFF = text(
+    "SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin'), "
+    "set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)"
+)
+_PLANNER_RESTORE = text(
+    "SELECT set_config('enable_hashjoin', :h, true), set_config('enable_mergejoin', :m, true)"
+)
+
+
+@contextmanager
+def _index_walk(conn):
+    """On PostgreSQL, make the recursive step an index lookup per frontier lot.
+
+    The planner guesses the recursive work table at ten times the seed and, on small or
+    medium plants, prefers hashing the whole edge table on every iteration (40 ms instead
+    of 1 ms for a 100-lot trace, measured). The walk is an index walk by design, so hash
+    and merge joins are switched off for this one statement and restored after it.
+    """
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    hash_join, merge_join, _, _ = conn.execute(_PLANNER_OFF).one()
+    try:
+        yield
+    finally:
+        conn.execute(_PLANNER_RESTORE, {"h": hash_join, "m": merge_join})
+
+
 def walk(session: Session, root_ids: Sequence[int], downstream: bool,
          depth: int | None = None) -> tuple[dict[int, int], list[tuple[int, int, int, Decimal]]]:
     """Lots reachable from ``root_ids`` and the lot edges walked, in one recursive query.
@@ -166,7 +195,9 @@ def walk(session: Session, root_ids: Sequence[int], downstream: bool,
     rows: list = []
     if depth != 0 and roots:
         params = {"roots": roots} if depth is None else {"roots": roots, "depth": depth}
-        rows = session.connection().execute(_walk_statement(downstream, depth is not None), params).all()
+        conn = session.connection()
+        with _index_walk(conn):
+            rows = conn.execute(_walk_statement(downstream, depth is not None), params).all()
     # Fewest hops, breadth first over the edges the database found.
     adjacent: dict[int, list[int]] = defaultdict(list)
     for s, d, _, _ in rows:
@@ -230,11 +261,24 @@ def _party(kind: str, code: str, row) -> Node:
                 {"contact": row.contact, "email": row.email, "phone": row.phone, "address": row.address})
 
 
+class _Ids:
+    """``column IN ids`` as one parameter: an expanding list on SQLite, an array on
+    PostgreSQL (psycopg converts thousands of separate parameters slowly)."""
+
+    def __init__(self, postgresql: bool):
+        self.postgresql = postgresql
+
+    def __call__(self, column):
+        if self.postgresql:
+            return column == any_(bindparam("ids", type_=ARRAY(Integer)))
+        return column.in_(bindparam("ids", expanding=True))
+
+
 @lru_cache(maxsize=None)
-def _statement(name: str):
-    """The follow-up queries, built once with an expanding ``ids`` parameter so the
+def _statement(name: str, postgresql: bool):
+    """The follow-up queries, built once per dialect with one ``ids`` parameter so the
     compiled form is cached and each trace pays only for execution."""
-    ids = bindparam("ids", expanding=True)
+    in_ids = _Ids(postgresql)
     lot, item, c, o = Lot.__table__, Item.__table__, Consumption.__table__, Output.__table__
     po, op, sh, rt = ProductionOrder.__table__, Operation.__table__, Shipment.__table__, Return.__table__
     rc, cu, ve = Receipt.__table__, Customer.__table__, Vendor.__table__
@@ -243,28 +287,28 @@ def _statement(name: str):
         "lots": select(lot.c.id, lot.c.code, lot.c.quantity, lot.c.created_at, lot.c.expires_at, lot.c.origin,
                        lot.c.vendor_lot, item.c.code.label("item"), item.c.name.label("item_name"),
                        item.c.kind, item.c.unit)
-        .join(item, item.c.id == lot.c.item_id).where(lot.c.id.in_(ids)),
+        .join(item, item.c.id == lot.c.item_id).where(in_ids(lot.c.id)),
         "orders": select(po.c.id, po.c.code, po.c.started_at, po.c.finished_at, item.c.code.label("item"),
                          item.c.name.label("item_name"))
-        .join(item, item.c.id == po.c.item_id).where(po.c.id.in_(ids)),
+        .join(item, item.c.id == po.c.item_id).where(in_ids(po.c.id)),
         "operations": select(op.c.order_id, op.c.step, op.c.machine, op.c.operator, op.c.started_at,
                              op.c.finished_at)
-        .where(op.c.order_id.in_(ids)).order_by(op.c.order_id, op.c.started_at, op.c.step),
+        .where(in_ids(op.c.order_id)).order_by(op.c.order_id, op.c.started_at, op.c.step),
         "consumed_lots": select(c.c.lot_id, c.c.order_id, func.sum(c.c.quantity))
-        .where(c.c.lot_id.in_(ids)).group_by(c.c.lot_id, c.c.order_id),
+        .where(in_ids(c.c.lot_id)).group_by(c.c.lot_id, c.c.order_id),
         "consumed_by_orders": select(c.c.lot_id, c.c.order_id, func.sum(c.c.quantity))
-        .where(c.c.order_id.in_(ids)).group_by(c.c.lot_id, c.c.order_id),
-        "outputs_of_orders": select(o.c.order_id, o.c.lot_id, o.c.quantity).where(o.c.order_id.in_(ids)),
-        "outputs_of_lots": select(o.c.order_id, o.c.lot_id, o.c.quantity).where(o.c.lot_id.in_(ids)),
+        .where(in_ids(c.c.order_id)).group_by(c.c.lot_id, c.c.order_id),
+        "outputs_of_orders": select(o.c.order_id, o.c.lot_id, o.c.quantity).where(in_ids(o.c.order_id)),
+        "outputs_of_lots": select(o.c.order_id, o.c.lot_id, o.c.quantity).where(in_ids(o.c.lot_id)),
         "shipments": select(sh.c.code, sh.c.shipped_at, sh.c.order_ref, sh.c.lot_id, sh.c.quantity,
                             cu.c.code.label("ccode"), *party(cu))
-        .join(cu, cu.c.id == sh.c.customer_id).where(sh.c.lot_id.in_(ids)),
+        .join(cu, cu.c.id == sh.c.customer_id).where(in_ids(sh.c.lot_id)),
         "returns": select(rt.c.rma, rt.c.received_at, rt.c.reason, rt.c.lot_id, rt.c.quantity,
                           cu.c.code.label("ccode"), *party(cu))
-        .join(cu, cu.c.id == rt.c.customer_id).where(rt.c.lot_id.in_(ids)),
+        .join(cu, cu.c.id == rt.c.customer_id).where(in_ids(rt.c.lot_id)),
         "receipts": select(rc.c.code.label("rcode"), rc.c.received_at, rc.c.po, rc.c.vendor_lot, rc.c.lot_id,
                            rc.c.quantity, ve.c.code, *party(ve))
-        .join(ve, ve.c.id == rc.c.vendor_id).where(rc.c.lot_id.in_(ids)),
+        .join(ve, ve.c.id == rc.c.vendor_id).where(in_ids(rc.c.lot_id)),
     }
     return statements[name]
 
@@ -272,9 +316,10 @@ def _statement(name: str):
 def _rows(session: Session, name: str, ids: Iterable[int]) -> list:
     """Run one follow-up query for all ``ids`` (in chunks), through Core for speed."""
     conn = session.connection()
+    statement = _statement(name, conn.dialect.name == "postgresql")
     out: list = []
     for chunk in _chunks(ids):
-        out += conn.execute(_statement(name), {"ids": chunk}).all()
+        out += conn.execute(statement, {"ids": chunk}).all()
     return out
 
 
@@ -326,13 +371,17 @@ def _downstream(session: Session, b: _Builder, lots: dict[int, str], inner: set[
     for r in _rows(session, "shipments", inner):
         sid = b.node(Node(f"shipment:{r.code}", "shipment", r.code, None, {
             "shipped_at": r.shipped_at, "order_ref": r.order_ref, "customer": r.ccode}))
-        cid = b.node(_party("customer", r.ccode, r))
+        cid = f"customer:{r.ccode}"
+        if cid not in b.g.nodes:
+            b.node(_party("customer", r.ccode, r))
         b.flow(lots[r.lot_id], sid, "shipped", r.quantity, unit_of(r.lot_id))
         b.flow(sid, cid, "delivered", r.quantity, unit_of(r.lot_id))
     for r in _rows(session, "returns", inner):
         rid = b.node(Node(f"return:{r.rma}", "return", r.rma, None, {
             "received_at": r.received_at, "reason": r.reason, "customer": r.ccode}))
-        cid = b.node(_party("customer", r.ccode, r))
+        cid = f"customer:{r.ccode}"
+        if cid not in b.g.nodes:
+            b.node(_party("customer", r.ccode, r))
         b.flow(cid, rid, "returned", r.quantity, unit_of(r.lot_id))
         b.flow(rid, lots[r.lot_id], "returned", r.quantity, unit_of(r.lot_id))
 
@@ -347,7 +396,9 @@ def _upstream(session: Session, b: _Builder, lots: dict[int, str], inner: set[in
         if lot_id in lots:
             b.flow(lots[lot_id], orders[order_id], "consumed", qty, unit_of(lot_id))
     for r in _rows(session, "receipts", inner):
-        vid = b.node(_party("vendor", r.code, r))
+        vid = f"vendor:{r.code}"
+        if vid not in b.g.nodes:
+            b.node(_party("vendor", r.code, r))
         rid = b.node(Node(f"receipt:{r.rcode}", "receipt", r.rcode, None, {
             "received_at": r.received_at, "po": r.po, "vendor": r.code, "vendor_lot": r.vendor_lot}))
         b.flow(vid, rid, "supplied", r.quantity, unit_of(r.lot_id))

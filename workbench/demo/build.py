@@ -19,6 +19,7 @@ from workbench.demo.simulate import DAYS, EPOCH, Simulation
 from workbench.demo.sink import TABLES, Sink
 from workbench.errors import WorkbenchError
 from workbench.models import Consumption, Item, Lot, open_plant, rebuild_edges
+from workbench.models.session import analyze
 from workbench.progress import report
 
 #: Lots per unit of ``scale`` (measured: 4,528 at scale 1, 43,015 at 10, 1,075,146 at 250).
@@ -51,6 +52,7 @@ def build_demo(session: Session, seed: int = 7, scale: float = 1,
     sim.run()
     report(progress, 0.92, "Linking the lot genealogy")
     rebuild_edges(session)
+    analyze(session)
     report(progress, 1.0, "Demo plant built")
     return _summary(sim, seed, scale, time.perf_counter() - started)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from workbench.models.plant import Consumption, LotEdge, Output
@@ -28,6 +28,7 @@ def rebuild_edges(session: Session, order_ids: Iterable[int] | None = None) -> N
     if order_ids is None:
         session.execute(delete(LotEdge))
         session.execute(insert(LotEdge).from_select(columns, edges))
+        _analyze_edges(session)
         return
     ids = sorted(set(order_ids))
     for start in range(0, len(ids), _CHUNK):
@@ -36,3 +37,9 @@ def rebuild_edges(session: Session, order_ids: Iterable[int] | None = None) -> N
         session.execute(
             insert(LotEdge).from_select(columns, edges.where(Consumption.order_id.in_(chunk)))
         )
+    _analyze_edges(session)
+
+
+def _analyze_edges(session: Session) -> None:
+    """Keep the planner's picture of the edge table current (it drives every trace)."""
+    session.execute(text("ANALYZE lot_edges"))

@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -71,7 +71,9 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        # JIT compilation costs 10-20 ms per query and pays off only for long analytic
+        # scans; genealogy queries are short index walks.
+        return create_engine(parsed, pool_pre_ping=True, connect_args={"options": "-c jit=off"})
     raise WorkbenchError(
         f"The database '{redact(url)}' is neither SQLite nor PostgreSQL, the two the workbench supports."
     )
@@ -110,6 +112,16 @@ def upgrade(engine: Engine) -> None:
     """Create or upgrade the schema to this program's head revision."""
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
+
+
+def analyze(session: Session) -> None:
+    """Refresh the query planner's statistics after a bulk load.
+
+    Without them PostgreSQL plans the recursive genealogy walk for a table it believes
+    empty-or-huge (merge joins over the whole edge table, even JIT compilation): a
+    1 ms trace became 50 ms in measurements. Runs inside the caller's transaction.
+    """
+    session.execute(text("ANALYZE"))
 
 
 def _connect_error(url: str, exc: Exception) -> WorkbenchError:

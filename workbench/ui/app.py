@@ -94,6 +94,9 @@ def run(args: argparse.Namespace) -> int:
                 if args.expand and window.genealogy is not None and hasattr(window.genealogy, "expand_all"):
                     window.wait_until_idle(SCREENSHOT_TIMEOUT_MS)
                     window.genealogy.expand_all(args.expand)
+                    # Show what was opened, as legibly as the window allows.
+                    window.wait_until_idle(SCREENSHOT_TIMEOUT_MS)
+                    window.genealogy.overview()
         if screenshot:
             return save_screenshot(window, screenshot)
     except BaseException:

@@ -345,6 +345,15 @@ class GenealogyView(QWidget):
     def fit_to_window(self) -> None:
         self.canvas.fit(self.scene.itemsBoundingRect_of_graph())
 
+    def overview(self, readable_zoom: float = 0.6) -> None:
+        """Fit everything; where that would shrink the boxes past reading, stay at a
+        readable zoom centred on the traced lot instead (used by the screenshot mode)."""
+        self.fit_to_window()
+        if self.canvas.zoom() < readable_zoom and self.state.roots:
+            self.canvas.zoom_by(readable_zoom / self.canvas.zoom())
+            self.canvas.scene().set_zoom(self.canvas.zoom())
+            self.centre_on(next(iter(self.state.roots)))
+
     def centre_on(self, node_id: str) -> None:
         item = self.scene.nodes.get(node_id)
         if item is not None:
