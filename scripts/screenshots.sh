@@ -28,8 +28,8 @@ read -r ITEM LOT VENDOR_LOT < <("$PYTHON" -c \
 # Search results for a common word (every almond item), the first lot's details beside.
 "$WORKBENCH" gui --search almond --size "$SIZE" --screenshot "$OUT/search.png"
 
-# The incident lot found by its vendor lot, its genealogy opened two levels both ways.
-"$WORKBENCH" gui --search "$VENDOR_LOT" --lot "$LOT" --item "$ITEM" --expand 2 \
+# The incident lot found by its vendor lot, its genealogy opened one more level both ways.
+"$WORKBENCH" gui --search "$VENDOR_LOT" --lot "$LOT" --item "$ITEM" --expand 1 \
   --size "$SIZE" --screenshot "$OUT/genealogy.png"
 
 ls -l "$OUT"/search.png "$OUT"/genealogy.png
