@@ -18,6 +18,8 @@ the frontier: shown, but not what lies beyond them (expand them with another tra
 
 from __future__ import annotations
 
+import json
+
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
@@ -26,7 +28,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ARRAY, Integer, any_, bindparam, func, literal, select, text
+from sqlalchemy import ARRAY, Integer, any_, bindparam, func, literal, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
@@ -262,8 +264,8 @@ def _party(kind: str, code: str, row) -> Node:
 
 
 class _Ids:
-    """``column IN ids`` as one parameter: an expanding list on SQLite, an array on
-    PostgreSQL (psycopg converts thousands of separate parameters slowly)."""
+    """``column IN ids`` as one parameter: JSON text on SQLite, an array on PostgreSQL
+    (thousands of separate parameters cost more to render and convert than the query)."""
 
     def __init__(self, postgresql: bool):
         self.postgresql = postgresql
@@ -271,7 +273,9 @@ class _Ids:
     def __call__(self, column):
         if self.postgresql:
             return column == any_(bindparam("ids", type_=ARRAY(Integer)))
-        return column.in_(bindparam("ids", expanding=True))
+        # SQLite: one JSON text parameter unpacked by json_each, instead of rendering
+        # ten thousand placeholders per chunk.
+        return column.in_(select(literal_column("value")).select_from(func.json_each(bindparam("ids"))))
 
 
 @lru_cache(maxsize=None)
@@ -318,8 +322,9 @@ def _rows(session: Session, name: str, ids: Iterable[int]) -> list:
     conn = session.connection()
     statement = _statement(name, conn.dialect.name == "postgresql")
     out: list = []
+    postgresql = conn.dialect.name == "postgresql"
     for chunk in _chunks(ids):
-        out += conn.execute(statement, {"ids": chunk}).all()
+        out += conn.execute(statement, {"ids": chunk if postgresql else json.dumps(chunk)}).all()
     return out
 
 

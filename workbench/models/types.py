@@ -39,7 +39,12 @@ class Quantity(TypeDecorator):
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return tidy(Decimal(int(value)) / QUANTITY_SCALE)
+        # Hot path (every quantity of a big trace): whole units skip Decimal division.
+        value = int(value)
+        whole, fraction = divmod(value, QUANTITY_SCALE)
+        if fraction == 0:
+            return Decimal(whole)
+        return Decimal(value).scaleb(-6).normalize()
 
     @property
     def python_type(self):
