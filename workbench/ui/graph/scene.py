@@ -277,7 +277,7 @@ class GenealogyScene(QGraphicsScene):
         # Many items change at once on a click; tell the view once.
         if not self._selection_pending:
             self._selection_pending = True
-            QTimer.singleShot(0, self._emit_selection)
+            QTimer.singleShot(0, self, self._emit_selection)
 
     def _emit_selection(self) -> None:
         self._selection_pending = False

@@ -505,7 +505,9 @@ class GenealogyView(QWidget):
     def _animation_finished(self) -> None:
         # Also emitted from inside scene.apply when nothing moves: go on from the event
         # loop, after _apply has finished.
-        QTimer.singleShot(0, self._after_animation)
+        # With self as context, the call is dropped if the view is deleted meanwhile
+        # (the window replaces it when another database is opened).
+        QTimer.singleShot(0, self, self._after_animation)
 
     def _after_animation(self) -> None:
         if self._op is None and not self.scene.animating():
