@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup system-deps demo bench screenshots lint clean
+.PHONY: run test setup system-deps bench screenshots clean
 
 setup: system-deps $(STAMP)
 
@@ -25,8 +25,11 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# Builds (and caches under bench/results) demo plants of up to a million lots: allow an hour.
 bench: setup
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_trace.py
+	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_recall.py --plant synthetic
 
 screenshots: setup
 	bash scripts/screenshots.sh
