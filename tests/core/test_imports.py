@@ -584,3 +584,13 @@ def test_cli_import_will_not_fill_the_embedded_demo_plant(tmp_path, capsys, monk
     monkeypatch.delenv("WORKBENCH_DB", raising=False)
     assert main(["import", str(bundle(tmp_path))]) == 1
     assert "--db" in capsys.readouterr().err
+
+
+def test_refused_import_leaves_no_new_database_file(tmp_path, capsys):
+    target = tmp_path / "new-plant.sqlite"
+    folder = bundle(tmp_path, **{"lots.csv": "item,lot,quantity\nNOPE,L1,5\n"})
+    assert main(["import", "--db", f"sqlite:///{target}", str(folder)]) == 1
+    assert "nothing was written" in capsys.readouterr().err
+    assert not target.exists() and not list(tmp_path.glob("new-plant.sqlite*"))
+    assert main(["import", "--db", f"sqlite:///{target}", "--dry-run", str(folder.parent / "missing")]) == 1
+    assert not target.exists()

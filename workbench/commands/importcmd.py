@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from workbench.commands import add_db_option, open_for_reading, open_for_writing
 from workbench.config import is_default_demo, resolve_url
 from workbench.errors import WorkbenchError
@@ -65,6 +67,15 @@ def format_summary(summary: ImportSummary, where: str) -> str:
     return "\n".join(lines)
 
 
+def _new_sqlite_file(url: str) -> Path | None:
+    """The SQLite file this import would create, or None (it exists, or not SQLite)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
+
+
 def run_import(args: argparse.Namespace) -> int:
     folder = Path(args.directory)
     if not folder.is_dir():  # before opening (and perhaps creating) the database
@@ -75,12 +86,15 @@ def run_import(args: argparse.Namespace) -> int:
             "Say which plant database to import into with --db URL (or WORKBENCH_DB); "
             "the embedded demo plant is not for imported data."
         )
+    new_file = _new_sqlite_file(resolve_url(args.db))
     plant = open_for_writing(args)
+    succeeded = False
     try:
         with plant.Session.begin() as session:
             summary = import_bundle(session, args.directory, _progress, dry_run=args.dry_run)
             if args.dry_run:
                 session.rollback()
+        succeeded = not args.dry_run
     except ImportFailed as failed:
         for fault in failed.faults:
             print(fault, file=sys.stderr)
@@ -88,6 +102,10 @@ def run_import(args: argparse.Namespace) -> int:
         return 1
     finally:
         plant.dispose()
+        if new_file is not None and not succeeded:
+            # The file was created only for this import: leave nothing behind.
+            for leftover in (new_file, Path(f"{new_file}-wal"), Path(f"{new_file}-shm")):
+                leftover.unlink(missing_ok=True)
     print(format_summary(summary, plant.display_url))
     return 0
 
