@@ -140,11 +140,12 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
 def _walk_statement(downstream: bool, limited: bool):
     """The recursive walk over ``lot_edges``, built once per direction.
 
-    UNION (not UNION ALL) drops rows already found, so a cycle ends the recursion.
+    It carries only (lot, next lot): UNION (not UNION ALL) drops pairs already found,
+    so a cycle ends the recursion.
     """
     e = LotEdge.__table__
     src, dst = (e.c.parent_lot_id, e.c.child_lot_id) if downstream else (e.c.child_lot_id, e.c.parent_lot_id)
-    cols = [src.label("src"), dst.label("dst"), e.c.order_id.label("order_id"), e.c.quantity.label("quantity")]
+    cols = [src.label("src"), dst.label("dst")]
     roots = bindparam("roots", expanding=True)
     if not limited:
         cte = select(*cols).where(src.in_(roots)).cte("walk", recursive=True)
@@ -155,7 +156,7 @@ def _walk_statement(downstream: bool, limited: bool):
         step = (select(*cols, (cte.c.hops + 1).label("hops")).select_from(e)
                 .join(cte, src == cte.c.dst).where(cte.c.hops < bindparam("depth")))
     cte = cte.union(step)
-    return select(cte.c.src, cte.c.dst, cte.c.order_id, cte.c.quantity)
+    return select(cte.c.src, cte.c.dst)
 
 
 _PLANNER_OFF = text(
@@ -187,11 +188,10 @@ def _index_walk(conn):
 
 
 def walk(session: Session, root_ids: Sequence[int], downstream: bool,
-         depth: int | None = None) -> tuple[dict[int, int], list[tuple[int, int, int, Decimal]]]:
-    """Lots reachable from ``root_ids`` and the lot edges walked, in one recursive query.
+         depth: int | None = None) -> dict[int, int]:
+    """Lots reachable from ``root_ids``, in one recursive query.
 
-    Returns ``(depth_of_lot, edges)``: the fewest lot-to-lot hops to each reachable lot
-    (roots at 0) and each edge as (parent, child, order id, quantity).
+    Returns the fewest lot-to-lot hops to each reachable lot (roots at 0).
     """
     roots = list(dict.fromkeys(root_ids))
     rows: list = []
@@ -202,7 +202,7 @@ def walk(session: Session, root_ids: Sequence[int], downstream: bool,
             rows = conn.execute(_walk_statement(downstream, depth is not None), params).all()
     # Fewest hops, breadth first over the edges the database found.
     adjacent: dict[int, list[int]] = defaultdict(list)
-    for s, d, _, _ in rows:
+    for s, d in rows:
         adjacent[s].append(d)
     hops = {r: 0 for r in roots}
     queue = deque(roots)
@@ -212,9 +212,7 @@ def walk(session: Session, root_ids: Sequence[int], downstream: bool,
             if nxt not in hops:
                 hops[nxt] = hops[lot] + 1
                 queue.append(nxt)
-    edges = [(s, d, o, q) if downstream else (d, s, o, q) for s, d, o, q in set(rows)
-             if depth is None or hops[s] < depth]
-    return hops, edges
+    return hops
 
 
 def reachable_lots(session: Session, root_ids: Sequence[int], direction: str = "forward",
@@ -222,9 +220,9 @@ def reachable_lots(session: Session, root_ids: Sequence[int], direction: str = "
     """Ids of every lot reachable from the roots (roots included)."""
     found: set[int] = set(root_ids)
     if direction in ("forward", "both"):
-        found |= walk(session, root_ids, True, depth)[0].keys()
+        found |= walk(session, root_ids, True, depth).keys()
     if direction in ("backward", "both"):
-        found |= walk(session, root_ids, False, depth)[0].keys()
+        found |= walk(session, root_ids, False, depth).keys()
     return found
 
 
@@ -258,9 +256,13 @@ class _Builder:
         self.g.edges = [Edge(s, t, k, q, u) for (s, t, k), (q, u) in self.flows.items()]
 
 
-def _party(kind: str, code: str, row) -> Node:
-    return Node(f"{kind}:{code}", kind, code, row.name,
-                {"contact": row.contact, "email": row.email, "phone": row.phone, "address": row.address})
+def _party(b: _Builder, kind: str, code: str, row) -> str:
+    """The vendor or customer box, made once however many rows name it."""
+    node_id = f"{kind}:{code}"
+    if node_id not in b.g.nodes:
+        b.node(Node(node_id, kind, code, row.name,
+                    {"contact": row.contact, "email": row.email, "phone": row.phone, "address": row.address}))
+    return node_id
 
 
 class _Ids:
@@ -376,17 +378,13 @@ def _downstream(session: Session, b: _Builder, lots: dict[int, str], inner: set[
     for r in _rows(session, "shipments", inner):
         sid = b.node(Node(f"shipment:{r.code}", "shipment", r.code, None, {
             "shipped_at": r.shipped_at, "order_ref": r.order_ref, "customer": r.ccode}))
-        cid = f"customer:{r.ccode}"
-        if cid not in b.g.nodes:
-            b.node(_party("customer", r.ccode, r))
+        cid = _party(b, "customer", r.ccode, r)
         b.flow(lots[r.lot_id], sid, "shipped", r.quantity, unit_of(r.lot_id))
         b.flow(sid, cid, "delivered", r.quantity, unit_of(r.lot_id))
     for r in _rows(session, "returns", inner):
         rid = b.node(Node(f"return:{r.rma}", "return", r.rma, None, {
             "received_at": r.received_at, "reason": r.reason, "customer": r.ccode}))
-        cid = f"customer:{r.ccode}"
-        if cid not in b.g.nodes:
-            b.node(_party("customer", r.ccode, r))
+        cid = _party(b, "customer", r.ccode, r)
         b.flow(cid, rid, "returned", r.quantity, unit_of(r.lot_id))
         b.flow(rid, lots[r.lot_id], "returned", r.quantity, unit_of(r.lot_id))
 
@@ -401,9 +399,7 @@ def _upstream(session: Session, b: _Builder, lots: dict[int, str], inner: set[in
         if lot_id in lots:
             b.flow(lots[lot_id], orders[order_id], "consumed", qty, unit_of(lot_id))
     for r in _rows(session, "receipts", inner):
-        vid = f"vendor:{r.code}"
-        if vid not in b.g.nodes:
-            b.node(_party("vendor", r.code, r))
+        vid = _party(b, "vendor", r.code, r)
         rid = b.node(Node(f"receipt:{r.rcode}", "receipt", r.rcode, None, {
             "received_at": r.received_at, "po": r.po, "vendor": r.code, "vendor_lot": r.vendor_lot}))
         b.flow(vid, rid, "supplied", r.quantity, unit_of(r.lot_id))
@@ -429,9 +425,9 @@ def trace(session: Session, roots: LotRef | int | Sequence[LotRef | int], direct
     down: dict[int, int] = {}
     up: dict[int, int] = {}
     if direction in ("forward", "both"):
-        down = walk(session, root_ids, True, depth)[0]
+        down = walk(session, root_ids, True, depth)
     if direction in ("backward", "both"):
-        up = walk(session, root_ids, False, depth)[0]
+        up = walk(session, root_ids, False, depth)
     signed = {lot: -d for lot, d in up.items()}
     signed.update(down)  # a lot both up- and downstream (a cycle) counts as downstream
     lots = _add_lots(session, b, signed)

@@ -347,7 +347,7 @@ def siblings(session: Session, lot: LotRef | int, window: timedelta = DEFAULT_WI
     h = history or lot_history(session, lot)
     root = h.lot
     ancestors = {u.lot.id: u.lot for u in h.upstream}
-    descendants = set(walk(session, [root.id], True)[0])
+    descendants = set(walk(session, [root.id], True))
     own = {root.id} | set(ancestors) | descendants
     result = Siblings(root, window)
 
@@ -654,7 +654,7 @@ def commonality(session: Session, defective: Sequence[LotRef | int],
 
 def _upstream_depths(session: Session, ids: list[int]) -> dict[tuple[str, str], int]:
     """Fewest hops from the defective lots up to each upstream lot, keyed (item, lot)."""
-    hops = walk(session, ids, False)[0]
+    hops = walk(session, ids, False)
     refs = _refs(session, hops)
     return {(refs[i].item, refs[i].lot): d for i, d in hops.items()}
 
