@@ -183,6 +183,15 @@ class Checker:
     def counted(self, name: str, new: bool) -> None:
         self.plan.counts[name][1 if new else 2] += 1
 
+    def new_or_unchanged(self, name: str, row, what: str, db, new: list, pairs) -> None:
+        """A row the plant lacks is planned for writing; one it has must match it
+        (``compare`` faults otherwise). ``pairs(db)``: the (column, here, plant) triples."""
+        if db is None:
+            new.append(row)
+            self.counted(name, True)
+        elif row.ok and self.compare(name, row, what, pairs(db)):
+            self.counted(name, False)
+
     def need(self, name: str, row, kind: str, code, known, source: str) -> bool:
         if code in known:
             return True
@@ -304,16 +313,11 @@ class Checker:
         for row in self.rows(name):
             if row.item is None or self.seen(name, keys, row.item, row, f"item {row.item}"):
                 continue
-            db = self.db_items.get(row.item)
-            if db is None:
-                self.plan.items.append(row)
-                self.counted(name, True)
-            elif row.ok and self.compare(
-                name, row, f"item {row.item}",
-                [("name", row.name, db.name), ("kind", row.kind, db.kind), ("unit", row.unit, db.unit),
-                 ("gtin", row.gtin, db.gtin), ("shelf_life_days", row.shelf_life_days, db.shelf_life_days)],
-            ):
-                self.counted(name, False)
+            self.new_or_unchanged(
+                name, row, f"item {row.item}", self.db_items.get(row.item), self.plan.items,
+                lambda db: [("name", row.name, db.name), ("kind", row.kind, db.kind), ("unit", row.unit, db.unit),
+                            ("gtin", row.gtin, db.gtin), ("shelf_life_days", row.shelf_life_days, db.shelf_life_days)],
+            )
         self.known_items = set(self.bundle_items) | set(self.db_items)
 
     def shelf_life(self, item: str) -> int | None:
@@ -329,15 +333,10 @@ class Checker:
             code = getattr(row, kind)
             if code is None or self.seen(name, keys, code, row, f"{kind} {code}"):
                 continue
-            db = plant.get(code)
-            if db is None:
-                new.append(row)
-                self.counted(name, True)
-            elif row.ok and self.compare(
-                name, row, f"{kind} {code}",
-                [(c, getattr(row, c), getattr(db, c)) for c in ("name", "contact", "email", "phone", "address")],
-            ):
-                self.counted(name, False)
+            self.new_or_unchanged(
+                name, row, f"{kind} {code}", plant.get(code), new,
+                lambda db: [(c, getattr(row, c), getattr(db, c)) for c in ("name", "contact", "email", "phone", "address")],
+            )
 
     def check_orders(self) -> None:
         name, keys = "orders.csv", {}
@@ -346,16 +345,11 @@ class Checker:
                 continue
             if row.item is not None:
                 self.need(name, row, "item", row.item, self.known_items, "items.csv")
-            db = self.db_orders.get(row.order)
-            if db is None:
-                self.plan.orders.append(row)
-                self.counted(name, True)
-            elif row.ok and self.compare(
-                name, row, f"order {row.order}",
-                [("item", row.item, db.item), ("started_at", row.started_at, db.started_at),
-                 ("finished_at", row.finished_at, db.finished_at)],
-            ):
-                self.counted(name, False)
+            self.new_or_unchanged(
+                name, row, f"order {row.order}", self.db_orders.get(row.order), self.plan.orders,
+                lambda db: [("item", row.item, db.item), ("started_at", row.started_at, db.started_at),
+                            ("finished_at", row.finished_at, db.finished_at)],
+            )
         self.known_orders = set(self.bundle_orders) | set(self.db_orders)
 
     def order_item(self, order: str) -> str | None:
