@@ -29,9 +29,9 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench.imports import import_bundle  # noqa: E402
-from workbench.imports.format import SPECS  # noqa: E402
-from workbench.models import Item, Lot, Receipt, Vendor, open_plant  # noqa: E402
+from workbench.interchange.bundle import import_bundle  # noqa: E402
+from workbench.interchange.bundle.format import SPECS  # noqa: E402
+from workbench.plant import Item, Lot, Receipt, Vendor, open_plant  # noqa: E402
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 T0 = datetime(2025, 1, 1, 6, 0)

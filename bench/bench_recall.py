@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from workbench.lookup import LotRef, lot_refs  # noqa: E402
-from workbench.models import (  # noqa: E402
+from workbench.plant.lookup import LotRef, lot_refs  # noqa: E402
+from workbench.plant import (  # noqa: E402
     Consumption,
     Customer,
     Item,
@@ -48,7 +48,7 @@ from workbench.models import (  # noqa: E402
     rebuild_edges,
 )
 from workbench.progress import Progress  # noqa: E402
-from workbench.recall import recall, write_recall_package  # noqa: E402
+from workbench.recall.engine import recall, write_recall_package  # noqa: E402
 from workbench.settings import load_letterhead  # noqa: E402
 
 T0 = datetime(2026, 1, 5, 6, 0)

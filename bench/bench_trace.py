@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select, text  # noqa: E402
 
 from bench.common import demo_plant, median_ms, table  # noqa: E402
-from workbench.genealogy import reachable_lots, trace  # noqa: E402
-from workbench.models import Consumption, Item, Lot, LotEdge, Output, ProductionOrder, rebuild_edges  # noqa: E402
+from workbench.trace.genealogy import reachable_lots, trace  # noqa: E402
+from workbench.plant import Consumption, Item, Lot, LotEdge, Output, ProductionOrder, rebuild_edges  # noqa: E402
 
 
 def naive_walk(session, root: int, downstream: bool) -> set[int]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from workbench.models import Lot, Plant, open_plant
+from workbench.plant import Lot, Plant, open_plant
 
 CACHE = Path(os.environ.get("WORKBENCH_BENCH_CACHE", Path(__file__).resolve().parent / "results"))
 PG_SERVER = os.environ.get("WORKBENCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

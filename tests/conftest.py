@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from workbench.models import Base, Plant, open_plant
+from workbench.plant import Base, Plant, open_plant
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from workbench.models import (
+from workbench.plant import (
     Consumption,
     Customer,
     Item,

@@ -84,7 +84,7 @@ def small_plant(plant):
     bars shipped and one returned: ``.plant`` and ``.lots`` ({"ITEM/LOT": LotRef})."""
     from types import SimpleNamespace
 
-    from workbench.lookup import LotRef
+    from workbench.plant.lookup import LotRef
 
     from tests.factories import PlantBuilder
 

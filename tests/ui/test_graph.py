@@ -8,12 +8,12 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QGraphicsItem
 
 from tests.factories import PlantBuilder
-from workbench.genealogy import Node
-from workbench.lookup import LotRef, find_lot
-from workbench.models import open_plant
+from workbench.trace.genealogy import Node
+from workbench.plant.lookup import LotRef, find_lot
+from workbench.plant import open_plant
 from workbench.ui.graph import GenealogyView
 from workbench.ui.graph.items import EdgeItem, NodeItem
-from workbench.ui.graph.model import DOWNSTREAM, UPSTREAM, GraphState, format_quantity
+from workbench.trace.explore import DOWNSTREAM, UPSTREAM, GraphState, format_quantity
 from workbench.ui.graph.view import MAX_ZOOM, MIN_ZOOM
 from workbench.ui.ops import wait_idle
 
@@ -428,8 +428,8 @@ def _big_snapshot(boxes: int):
     """A synthetic chain of lots and orders, laid out (no database needed)."""
     from decimal import Decimal
 
-    from workbench.genealogy import Edge
-    from workbench.ui.graph.jobs import arrange
+    from workbench.trace.genealogy import Edge
+    from workbench.trace.jobs import arrange
 
     state = GraphState(threshold=10**6)
     ids = []

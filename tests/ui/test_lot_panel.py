@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QTableWidget
 
-from workbench.genealogy import Node
-from workbench.lotinfo import lot_details
+from workbench.trace.genealogy import Node
+from workbench.lots.details import lot_details
 from workbench.ui.lot_panel import DetailsPanel, DocumentPanel, LotPanel, OrderPanel, PartyPanel, ResourcePanel
 from workbench.ui.timeline import LotTimeline, epoch
 

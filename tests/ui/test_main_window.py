@@ -10,9 +10,9 @@ from PySide6.QtGui import QImage
 from sqlalchemy import text
 
 from workbench.cli import main
-from workbench.genealogy import trace
-from workbench.lotinfo import LotDetails
-from workbench.models import open_plant
+from workbench.trace.genealogy import trace
+from workbench.lots.details import LotDetails
+from workbench.plant import open_plant
 from workbench.ui import settings
 from workbench.ui.lot_panel import LotPanel, ResourcePanel
 from workbench.ui.main_window import FEATURES, feature_available
@@ -193,7 +193,7 @@ def test_export_view_saves_the_current_tab(qtbot, make_main_window, small_plant,
 
 def test_import_bundle_reports_faults(qtbot, make_main_window, small_plant, tmp_path, monkeypatch):
     import workbench.ui.main_window as mw
-    from workbench.imports import ImportFailed
+    from workbench.interchange.bundle import ImportFailed
 
     outcomes = []
     monkeypatch.setattr(mw, "show_import_result", lambda _parent, outcome: outcomes.append(outcome))

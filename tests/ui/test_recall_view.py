@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog
 
-from tests.core.test_recall import almond_incident
-from workbench.lookup import find_lot
+from tests.recall.test_recall import almond_incident
+from workbench.plant.lookup import find_lot
 from workbench.ui.ops import wait_idle
 from workbench.ui.recall_view import RecallView
 

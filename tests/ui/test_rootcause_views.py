@@ -10,8 +10,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.factories import PlantBuilder
-from workbench.lookup import LotRef
-from workbench.models import Operation, SupplierAction
+from workbench.plant.lookup import LotRef
+from workbench.plant import Operation, SupplierAction
 from workbench.ui.ops import wait_idle
 
 T = datetime(2026, 5, 4, 8, 0)
@@ -168,7 +168,7 @@ def test_scar_dialog_refuses_a_produced_lot(qtbot, plant, refs):
 
 
 def test_vendor_view_shows_receipts_returns_and_scars(qtbot, plant, refs, tmp_path):
-    from workbench.supplier import issue_scar
+    from workbench.supplier.engine import issue_scar
     from workbench.ui.vendor_view import VendorView
 
     with plant.Session.begin() as s:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from workbench.config import is_default_demo, resolve_url
-from workbench.models import Plant, open_plant
+from workbench.plant import Plant, open_plant
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,7 @@ import argparse
 
 from workbench.commands import add_db_option
 from workbench.config import redact, resolve_url
-from workbench.models.session import head_revision, make_engine, schema_state, upgrade_plant
+from workbench.plant.session import head_revision, make_engine, schema_state, upgrade_plant
 
 
 def register(sub) -> None:

@@ -7,8 +7,8 @@ import sys
 import time
 
 from workbench.commands import add_db_option, open_for_reading
-from workbench.lookup import find_lot
-from workbench.recall import recall, write_recall_package
+from workbench.plant.lookup import find_lot
+from workbench.recall.engine import recall, write_recall_package
 from workbench.settings import load_letterhead
 
 

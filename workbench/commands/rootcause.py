@@ -10,7 +10,7 @@ from pathlib import Path
 from workbench.commands import add_db_option, open_for_reading
 from workbench.errors import WorkbenchError
 from workbench.jsonutil import dumps
-from workbench.lookup import LotRef, find_lot
+from workbench.plant.lookup import LotRef, find_lot
 
 
 def register(sub) -> None:
@@ -83,7 +83,7 @@ def parse_lot(session, text: str) -> LotRef:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from workbench.rootcause import lot_history, siblings
+    from workbench.rootcause.engine import lot_history, siblings
 
     if args.window_hours < 0:
         raise WorkbenchError("--window-hours must be zero or more.")
@@ -124,7 +124,7 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_commonality(args: argparse.Namespace) -> int:
-    from workbench.rootcause import commonality, defective_from_returns
+    from workbench.rootcause.engine import commonality, defective_from_returns
 
     if not args.lots and not args.returns_reason:
         raise WorkbenchError("Name the defective lots as ITEM/LOT, or give --returns-reason TEXT.")
@@ -202,7 +202,7 @@ def run_scar(args: argparse.Namespace) -> int:
 
 
 def run_vendor(args: argparse.Namespace) -> int:
-    from workbench.supplier import vendor_quality
+    from workbench.supplier.engine import vendor_quality
 
     plant = open_for_reading(args)
     try:

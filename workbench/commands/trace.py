@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from workbench.commands import add_db_option, open_for_reading
-from workbench.genealogy import DIRECTIONS, trace
+from workbench.trace.genealogy import DIRECTIONS, trace
 from workbench.jsonutil import dumps
-from workbench.lookup import find_lot
+from workbench.plant.lookup import find_lot
 from workbench.reports.tree import render_tree
 
 

@@ -18,8 +18,8 @@ from workbench.demo.incident import DemoSummary
 from workbench.demo.simulate import DAYS, EPOCH, Simulation
 from workbench.demo.sink import TABLES, Sink
 from workbench.errors import WorkbenchError
-from workbench.models import Consumption, Item, Lot, open_plant, rebuild_edges
-from workbench.models.session import analyze
+from workbench.plant import Consumption, Item, Lot, open_plant, rebuild_edges
+from workbench.plant.session import analyze
 from workbench.progress import report
 
 #: Lots per unit of ``scale`` (measured: 4,528 at scale 1, 43,015 at 10, 1,075,146 at 250).

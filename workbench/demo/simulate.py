@@ -38,7 +38,7 @@ from workbench.demo.incident import INCIDENT, IncidentReach
 from workbench.demo.parties import make_crews, make_customers, make_machines, make_vendors
 from workbench.demo.sink import Sink
 from workbench.demo.stock import NO_EXPIRY, Stock
-from workbench.models.types import tidy
+from workbench.plant.types import tidy
 from workbench.progress import report
 
 #: First day of history (a Monday) and the number of days simulated (52 weeks).

@@ -17,7 +17,7 @@ from __future__ import annotations
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from workbench.models import (
+from workbench.plant import (
     Consumption,
     Customer,
     Item,

@@ -8,7 +8,7 @@ from collections import Counter
 import graphviz
 
 from workbench.errors import WorkbenchError
-from workbench.genealogy import Genealogy, Node
+from workbench.trace.genealogy import Genealogy, Node
 
 #: Fill colours per node kind, shared with the desktop graph's legend.
 KIND_STYLE = {

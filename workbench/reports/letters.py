@@ -179,7 +179,7 @@ def process_pool():
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
-        ctx.set_forkserver_preload(["workbench.recall", "workbench.reports.letters"])
+        ctx.set_forkserver_preload(["workbench.recall.engine", "workbench.reports.letters"])
     return ctx.Pool(workers())
 
 

@@ -1,6 +1,6 @@
 """The supplier corrective-action request (SCAR) as a PDF, in the 8D structure.
 
-D1-D3 are filled from the plant (``workbench.supplier.scar_facts``): the team, the
+D1-D3 are filled from the plant (``workbench.supplier.engine.scar_facts``): the team, the
 problem (vendor, item, vendor lot, our lot, PO, receipt, defect found) and our
 containment (on hand and to hold, consumed, downstream lots, products and customers).
 D4-D8 are boxed fields for the vendor to answer by the response due date. Then the
@@ -22,11 +22,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from workbench.errors import WorkbenchError
-from workbench.genealogy import Edge, Genealogy
+from workbench.trace.genealogy import Edge, Genealogy
 from workbench.reports import pdfstyle as ps
 from workbench.reports.figures import genealogy_figure
 from workbench.settings import Letterhead, load_letterhead
-from workbench.supplier import ScarFacts, VendorQuality, issue_scar, response_due, scar_facts, vendor_quality
+from workbench.supplier.engine import ScarFacts, VendorQuality, issue_scar, response_due, scar_facts, vendor_quality
 
 WIDTH = 170 * mm
 MAX_DOWNSTREAM_ROWS = 12

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from workbench.genealogy import Edge, Genealogy, Node, lot_node_id
+from workbench.trace.genealogy import Edge, Genealogy, Node, lot_node_id
 
 
 def _q(edge: Edge) -> str:

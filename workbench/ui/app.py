@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from workbench.errors import WorkbenchError
-from workbench.lookup import find_lot
+from workbench.plant.lookup import find_lot
 from workbench.ui import settings
 from workbench.ui.ops import plant_op, run_op, wait_idle
 from workbench.ui.style import apply_style, icon

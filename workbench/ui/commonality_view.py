@@ -1,7 +1,7 @@
 """The "Commonality" view: what several defective lots share that the other lots don't.
 
 A table of every upstream factor (material lot, vendor lot, vendor, machine, operator,
-shift, order) ranked by ``workbench.rootcause.commonality`` — defective share,
+shift, order) ranked by ``workbench.rootcause.engine.commonality`` — defective share,
 baseline share, lift and the one-sided Fisher exact p-value — beside a bar chart of the
 top factors (defective share against baseline share). Selecting a factor emits
 ``factorActivated(node_ids)``, which the main window forwards to the genealogy view's
@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.lookup import LotRef
-from workbench.rootcause import Commonality, Factor, commonality, defective_from_returns, return_reasons
+from workbench.plant.lookup import LotRef
+from workbench.rootcause.engine import Commonality, Factor, commonality, defective_from_returns, return_reasons
 from workbench.ui.history_view import RowsModel, heading, hint, style_plot, table_view
 from workbench.ui.ops import plant_op, run_op
 

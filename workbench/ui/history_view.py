@@ -4,7 +4,7 @@ Left, the genealogy graph opened fully upstream; right, a Gantt-style timeline (
 per machine, a bar per operation: the suspect lot's own operations in blue, its
 siblings' operations on the same machines in orange, the ± window shaded) over three
 tables: the time-ordered events, the upstream lots with their receipts, and the
-siblings with the reason each one is a sibling. The data is ``workbench.rootcause``'s
+siblings with the reason each one is a sibling. The data is ``workbench.rootcause.engine``'s
 ``lot_history`` and ``siblings``, loaded in the background.
 
 ``RowsModel`` (a small read-only, sortable table model of plain rows) lives here and is
@@ -38,9 +38,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.genealogy import lot_node_id
-from workbench.lookup import LotRef
-from workbench.rootcause import DEFAULT_WINDOW, LotHistory, OperationRecord, Siblings, lot_history, siblings
+from workbench.trace.genealogy import lot_node_id
+from workbench.plant.lookup import LotRef
+from workbench.rootcause.engine import DEFAULT_WINDOW, LotHistory, OperationRecord, Siblings, lot_history, siblings
 from workbench.ui.ops import plant_op, run_op
 from workbench.ui.style import BORDER, MUTED, fmt_quantity, fmt_time
 

@@ -2,7 +2,7 @@
 machine, operator, order, receipt, shipment or return.
 
 ``DetailsPanel`` (the dock's content) loads the facts in the background with
-``workbench.lotinfo`` and shows them with the panel class named after the thing:
+``workbench.lots.details`` and shows them with the panel class named after the thing:
 ``LotPanel``, ``PartyPanel``, ``ResourcePanel``, ``OrderPanel``, ``DocumentPanel``. Each
 is a sheet of headed sections: facts as selectable label/value pairs, and small tables
 whose lot rows open that lot on double-click.
@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.lookup import LotRef
-from workbench.lotinfo import (
+from workbench.plant.lookup import LotRef
+from workbench.lots.details import (
     DocumentDetails,
     LotDetails,
     OperationFacts,
@@ -36,7 +36,7 @@ from workbench.lotinfo import (
     lot_details,
     node_details,
 )
-from workbench.models import Plant
+from workbench.plant import Plant
 from workbench.ui.ops import plant_op, run_op
 from workbench.ui.style import STATUS_COLOURS, fmt_clock, fmt_date, fmt_quantity, fmt_time, kind_colours
 
@@ -405,12 +405,12 @@ class DetailsPanel(QWidget):
         self._load(lambda s, _p: lot_details(s, lot_id))
 
     def show_node(self, node) -> None:
-        """Show a ``workbench.genealogy.Node`` (a lot, vendor, order, machine, shipment…)."""
+        """Show a ``workbench.trace.genealogy.Node`` (a lot, vendor, order, machine, shipment…)."""
         kind, code, lot_id = node.kind, node.code, node.data.get("lot_id") if node.data else None
         self._load(lambda s, _p: node_details(s, kind, code, lot_id))
 
     def show_details(self, details) -> None:
-        """Show facts already loaded (a ``workbench.lotinfo`` dataclass)."""
+        """Show facts already loaded (a ``workbench.lots.details`` dataclass)."""
         self.details = details
         sheet = panel_for(details)
         for table, lots in getattr(sheet, "lot_tables", []):

@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy import func, select
 
 from workbench.config import redact
-from workbench.lookup import LotRef, find_lot
-from workbench.lotinfo import LotDetails, lot_details
-from workbench.models import Lot, Plant, ProductionOrder, Shipment, open_plant
+from workbench.plant.lookup import LotRef, find_lot
+from workbench.lots.details import LotDetails, lot_details
+from workbench.plant import Lot, Plant, ProductionOrder, Shipment, open_plant
 from workbench.ui import settings
 from workbench.ui.lot_panel import DetailsPanel
 from workbench.ui.ops import plant_op, run_op, wait_idle
@@ -54,7 +54,7 @@ FEATURES = {
     "commonality": ("workbench.ui.commonality_view", "CommonalityView"),
     "scar": ("workbench.ui.scar_dialog", "ScarDialog"),
     "vendor": ("workbench.ui.vendor_view", "VendorView"),
-    "import": ("workbench.imports", "import_bundle"),
+    "import": ("workbench.interchange.bundle", "import_bundle"),
 }
 
 
@@ -184,7 +184,7 @@ class OpenDatabaseDialog(QDialog):
 
 def show_import_result(parent: QWidget, outcome) -> None:
     """The import summary, or every FILE:LINE fault, in a dialog."""
-    from workbench.imports import ImportFailed
+    from workbench.interchange.bundle import ImportFailed
 
     box = QDialog(parent)
     text = QPlainTextEdit()
@@ -623,7 +623,7 @@ class MainWindow(QMainWindow):
 
     def import_bundle(self, folder: str) -> None:
         """Import in the background, in one transaction; show the summary or the faults."""
-        from workbench.imports import ImportFailed, import_bundle
+        from workbench.interchange.bundle import ImportFailed, import_bundle
 
         plant = self.plant
 

@@ -1,6 +1,6 @@
 """The recall view: from suspect lots to the hold list, the customers and the mass balance.
 
-``RecallView(plant, lots)`` runs ``workbench.recall.recall`` in the background and shows
+``RecallView(plant, lots)`` runs ``workbench.recall.engine.recall`` in the background and shows
 three tabs: the affected lots with their on-hand quantities (the hold list first), the
 customers with every shipment line beside a bar chart of quantity by customer, and the
 reconciliation with anything unaccounted for in red. "Export recall package…" asks for a
@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.lookup import LotRef
-from workbench.recall import Recall, recall, with_reason, write_recall_package
+from workbench.plant.lookup import LotRef
+from workbench.recall.engine import Recall, recall, with_reason, write_recall_package
 from workbench.settings import load_letterhead
 from workbench.ui.ops import Op, plant_op, run_op
 from workbench.ui.style import MUTED, fmt_quantity, fmt_time

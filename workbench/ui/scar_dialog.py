@@ -1,6 +1,6 @@
 """The "Supplier corrective action…" dialog: issue a SCAR for a purchased lot.
 
-Shows the D2/D3 facts (``workbench.supplier.scar_facts``), asks for the defect found
+Shows the D2/D3 facts (``workbench.supplier.engine.scar_facts``), asks for the defect found
 and the vendor's response date, then records the SCAR and writes the 8D PDF
 (``workbench.reports.scar``) in one background transaction: if the PDF cannot be
 written, no SCAR is recorded.
@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.lookup import LotRef
-from workbench.supplier import DEFAULT_RESPONSE_DAYS, ScarFacts, scar_facts
+from workbench.plant.lookup import LotRef
+from workbench.supplier.engine import DEFAULT_RESPONSE_DAYS, ScarFacts, scar_facts
 from workbench.ui.ops import plant_op, run_op
 from workbench.ui.style import fmt_quantity, fmt_time
 

@@ -1,7 +1,7 @@
 """The search panel: one field for anything that names a lot, and the lots found.
 
 Typing feeds a completer from a background query (debounced, so a fast typist or a USB
-scanner does not start one query per key); Enter runs ``workbench.search.search`` in the
+scanner does not start one query per key); Enter runs ``workbench.lots.search.search`` in the
 background and fills a sortable, filterable table. Double-click or Enter on a row opens
 the lot's genealogy; the context menu starts the investigations.
 """
@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.lookup import LotRef
-from workbench.models import Plant
-from workbench.search import SearchHit, completions, search
+from workbench.plant.lookup import LotRef
+from workbench.plant import Plant
+from workbench.lots.search import SearchHit, completions, search
 from workbench.ui.ops import plant_op, run_op
 from workbench.ui.style import STATUS_COLOURS, fmt_date, fmt_quantity, icon
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QLabel, QStackedWidget, QToolTip, QVBoxLayout, QWidget
 
-from workbench.lotinfo import LifeEvent, LotDetails
+from workbench.lots.details import LifeEvent, LotDetails
 from workbench.ui.style import BORDER, EVENT_KIND, MUTED, fmt_date, fmt_quantity, fmt_time, kind_colours
 
 #: Lane (y) of each event kind, bottom to top, and the lane labels.

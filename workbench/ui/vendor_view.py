@@ -1,6 +1,6 @@
 """The "Vendor" view: a vendor's receipts and lots, how many were implicated, and its SCARs.
 
-Data from ``workbench.supplier.vendor_quality``: every receipt line with the customer
+Data from ``workbench.supplier.engine.vendor_quality``: every receipt line with the customer
 returns traced to its lot (downstream at any depth) and the SCARs issued on it; a
 monthly chart (receipts, receipts later implicated, returns traced); the returns and
 the SCARs, open ones first. A purchased lot chosen in the receipts table can get a new
@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.lookup import LotRef
-from workbench.supplier import VendorQuality, vendor_quality
+from workbench.plant.lookup import LotRef
+from workbench.supplier.engine import VendorQuality, vendor_quality
 from workbench.ui.history_view import RowsModel, heading, hint, style_plot, table_view
 from workbench.ui.ops import plant_op, run_op
 from workbench.ui.style import fmt_quantity

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.reports.figures import KIND_STYLE
-from workbench.ui.graph.model import DOWNSTREAM, UPSTREAM, VisibleNode, format_quantity, node_size
+from workbench.trace.explore import DOWNSTREAM, UPSTREAM, VisibleNode, format_quantity, node_size
 
 ROOT_COLOUR = QColor("#e53e3e")
 SELECT_COLOUR = QColor("#2563eb")

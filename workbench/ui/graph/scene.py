@@ -19,8 +19,8 @@ from workbench.ui.graph.items import (
     NodeItem,
     style_of,
 )
-from workbench.ui.graph.jobs import Snapshot
-from workbench.ui.graph.model import DOWNSTREAM, UPSTREAM
+from workbench.trace.jobs import Snapshot
+from workbench.trace.explore import DOWNSTREAM, UPSTREAM
 
 ANIMATION_MS = 250
 PIXMAP_CACHE_KB = 128 * 1024

@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.errors import WorkbenchError
-from workbench.lookup import LotRef
+from workbench.plant.lookup import LotRef
 from workbench.ui.graph.export import export_scene
 from workbench.ui.graph.items import KIND_TITLE, NodeItem
-from workbench.ui.graph.jobs import Expansion, Snapshot, arrange, expand, frontier, open_lot
+from workbench.trace.jobs import Expansion, Snapshot, arrange, expand, frontier, open_lot
 from workbench.ui.graph.legend import Legend
-from workbench.ui.graph.model import DOWNSTREAM, GROUP_THRESHOLD, UPSTREAM, GraphState, lot_ref
+from workbench.trace.explore import DOWNSTREAM, GROUP_THRESHOLD, UPSTREAM, GraphState, lot_ref
 from workbench.ui.graph.scene import GenealogyScene
 from workbench.ui.ops import plant_op, run_op
 

@@ -1,0 +1,112 @@
+"""`workbench trace` and finding a lot from what a user types or scans."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.factories import PlantBuilder
+from workbench.cli import main
+from workbench.errors import Ambiguous, NotFound
+from workbench.plant.lookup import find_lot, parse_gs1
+
+GTIN = "09501101530003"
+
+
+@pytest.fixture
+def traced(plant):
+    with plant.Session.begin() as s:
+        b = PlantBuilder(s)
+        b.item("FLOUR")
+        b.item("BAR", kind="product", gtin=GTIN)
+        b.item("CRUMB", kind="product")
+        b.receive("FLOUR", "L2411", 100, vendor="MILL")
+        b.produce("O1", "BAR", [("FLOUR", "L2411", 60)], [("L2411", 50)], [("bake", "OV1", "ann")])
+        b.produce("O2", "CRUMB", [("BAR", "L2411", 5)], [("C7", 5)])
+        b.ship("SH1", "ACME", "BAR", "L2411", 20)
+        b.done()
+    return plant
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_trace_has_the_documented_shape(traced, capsys):
+    code, out, err = run(capsys, "trace", "--db", traced.url, "L2411", "--item", "FLOUR", "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["root"] == {"item": "FLOUR", "lot": "L2411"} and doc["direction"] == "forward"
+    nodes = {n["id"]: n for n in doc["nodes"]}
+    bar = nodes["lot:BAR/L2411"]
+    assert (bar["item"], bar["lot"], bar["quantity"], bar["unit"]) == ("BAR", "L2411", 50, "kg")
+    assert bar["created_at"].startswith("2026-")
+    assert nodes["customer:ACME"]["code"] == "ACME" and nodes["customer:ACME"]["name"] == "ACME Foods"
+    assert nodes["order:O1"]["code"] == "O1"
+    edges = {(e["source"], e["target"]): e for e in doc["edges"]}
+    assert edges[("lot:BAR/L2411", "shipment:SH1")]["quantity"] == 20
+    assert edges[("lot:BAR/L2411", "shipment:SH1")]["unit"] == "kg"
+    assert edges[("lot:FLOUR/L2411", "order:O1")]["kind"] == "consumed"
+
+
+def test_tree_output_backward(traced, capsys):
+    code, out, _ = run(capsys, "trace", "--db", traced.url, "C7", "--direction", "backward")
+    assert code == 0
+    assert "received 100 kg on R-L2411" in out and "from MILL (MILL Supplies)" in out
+    assert "step bake on OV1 by ann" in out
+
+
+def test_ambiguous_lot_names_every_item(traced, capsys):
+    code, out, err = run(capsys, "trace", "--db", traced.url, "L2411")
+    assert code == 1 and out == ""
+    assert "BAR" in err and "FLOUR" in err and "--item" in err
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("scan", [
+    f"(01){GTIN}(10)L2411",
+    f"01{GTIN}10L2411",
+    f"01{GTIN}10L2411\x1d17271231",
+    f"]C101{GTIN}10L2411",
+    f"https://id.gs1.org/01/{GTIN}/10/L2411",
+])
+def test_scanned_barcodes_find_the_lot_by_gtin(traced, capsys, scan):
+    code, out, err = run(capsys, "trace", "--db", traced.url, scan, "--json")
+    assert code == 0, err
+    assert json.loads(out)["root"] == {"item": "BAR", "lot": "L2411"}
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["NOPE"], "no lot 'NOPE'"),
+    (["L2411", "--item", "NOITEM"], "no item 'NOITEM'"),
+    ([f"(01)09506000134352(10)L2411"], "No item has the GTIN"),
+    (["L2411", "--item", "BAR", "--depth", "-1"], "zero or more"),
+])
+def test_bad_input_is_one_sentence(traced, capsys, argv, words):
+    code, out, err = run(capsys, "trace", "--db", traced.url, *argv)
+    assert code == 1 and words in err and "Traceback" not in err
+
+
+def test_unreachable_database_is_one_sentence(capsys, tmp_path):
+    code, _, err = run(capsys, "trace", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", "X")
+    assert code == 1 and err.startswith("workbench: Cannot connect to the database")
+    code, _, err = run(capsys, "trace", "--db", f"sqlite:///{tmp_path}/missing.sqlite", "X")
+    assert code == 1 and "no plant database" in err
+
+
+def test_find_lot_and_parse_gs1(traced):
+    with traced.Session() as s:
+        assert find_lot(s, "C7").label == "CRUMB/C7"
+        assert find_lot(s, f"(01){GTIN}(10)L2411").label == "BAR/L2411"
+        with pytest.raises(Ambiguous) as exc:
+            find_lot(s, "L2411")
+        assert exc.value.choices == ["BAR", "FLOUR"]
+        with pytest.raises(NotFound):
+            find_lot(s, "L2411", item="CRUMB")
+    assert parse_gs1("L2411") is None
+    assert parse_gs1("0123456789") is None
+    scanned = parse_gs1(f"(01){GTIN}(10)ABC")
+    assert (scanned.gtin, scanned.lot) == (GTIN, "ABC")

@@ -1,0 +1,189 @@
+"""Export writes the plant in the import format; import(export(plant)) reproduces it.
+
+Plants are compared table by table by natural keys (codes), never by ids, which a
+new database assigns afresh.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from workbench.cli import main
+from workbench.errors import WorkbenchError
+from workbench.interchange.bundle.export import check_export_folder, export_bundle
+from workbench.interchange.bundle import import_bundle
+from workbench.interchange.bundle.format import FILES
+from workbench.plant import (
+    Consumption,
+    Customer,
+    Item,
+    Lot,
+    LotEdge,
+    Operation,
+    Output,
+    ProductionOrder,
+    Receipt,
+    Return,
+    Shipment,
+    Vendor,
+    open_plant,
+)
+from tests.factories import PlantBuilder
+
+
+def snapshot(session) -> dict[str, Counter]:
+    """Every exported table's rows, ids replaced by codes, as multisets."""
+    lot_item = aliased(Item)
+
+    def rows(stmt) -> Counter:
+        return Counter(tuple(r) for r in session.execute(stmt))
+
+    def with_lot(stmt, model):
+        return stmt.join(Lot, Lot.id == model.lot_id).join(lot_item, lot_item.id == Lot.item_id)
+
+    party = ("code", "name", "contact", "email", "phone", "address")
+    parent, child, parent_item, child_item = aliased(Lot), aliased(Lot), aliased(Item), aliased(Item)
+    return {
+        "items": rows(select(Item.code, Item.name, Item.kind, Item.unit, Item.gtin, Item.shelf_life_days)),
+        "vendors": rows(select(*(getattr(Vendor, c) for c in party))),
+        "customers": rows(select(*(getattr(Customer, c) for c in party))),
+        "lots": rows(
+            select(lot_item.code, Lot.code, Lot.vendor_lot, Lot.quantity, Lot.created_at, Lot.expires_at, Lot.origin)
+            .join(lot_item, lot_item.id == Lot.item_id)
+        ),
+        "receipts": rows(with_lot(
+            select(Receipt.code, Receipt.received_at, Vendor.code, Receipt.po, lot_item.code, Lot.code,
+                   Receipt.vendor_lot, Receipt.quantity).join(Vendor, Vendor.id == Receipt.vendor_id), Receipt)),
+        "orders": rows(select(ProductionOrder.code, Item.code, ProductionOrder.started_at, ProductionOrder.finished_at)
+                       .join(Item, Item.id == ProductionOrder.item_id)),
+        "operations": rows(select(ProductionOrder.code, Operation.step, Operation.machine, Operation.operator,
+                                  Operation.started_at, Operation.finished_at)
+                           .join(ProductionOrder, ProductionOrder.id == Operation.order_id)),
+        # Consumptions sharing the import key are one line of the bundle: compare sums.
+        "consumptions": rows(with_lot(
+            select(ProductionOrder.code, lot_item.code, Lot.code, Consumption.consumed_at,
+                   func.sum(Consumption.quantity))
+            .join(ProductionOrder, ProductionOrder.id == Consumption.order_id), Consumption)
+            .group_by(ProductionOrder.code, lot_item.code, Lot.code, Consumption.consumed_at)),
+        "outputs": rows(with_lot(select(ProductionOrder.code, lot_item.code, Lot.code, Output.quantity)
+                                 .join(ProductionOrder, ProductionOrder.id == Output.order_id), Output)),
+        "shipments": rows(with_lot(
+            select(Shipment.code, Shipment.shipped_at, Customer.code, Shipment.order_ref, lot_item.code, Lot.code,
+                   Shipment.quantity).join(Customer, Customer.id == Shipment.customer_id), Shipment)),
+        "returns": rows(with_lot(
+            select(Return.rma, Return.received_at, Customer.code, lot_item.code, Lot.code, Return.quantity,
+                   Return.reason).join(Customer, Customer.id == Return.customer_id), Return)),
+        "lot_edges": rows(
+            select(parent_item.code, parent.code, child_item.code, child.code, ProductionOrder.code, LotEdge.quantity)
+            .join(parent, parent.id == LotEdge.parent_lot_id).join(parent_item, parent_item.id == parent.item_id)
+            .join(child, child.id == LotEdge.child_lot_id).join(child_item, child_item.id == child.item_id)
+            .join(ProductionOrder, ProductionOrder.id == LotEdge.order_id)),
+    }
+
+
+def round_trip(source_session, db_factory, folder: Path) -> tuple[dict, dict]:
+    """Export ``source_session``'s plant to ``folder``, import it into a new database;
+    returns both snapshots."""
+    written = export_bundle(source_session, folder)
+    assert set(written) == {spec.name for spec in FILES}
+    before = snapshot(source_session)
+    target = open_plant(db_factory.empty_url())
+    try:
+        with target.Session.begin() as s:
+            summary = import_bundle(s, folder)
+        assert summary.present == 0 and summary.inserted == summary.read == sum(written.values())
+        with target.Session() as s:
+            after = snapshot(s)
+            again = import_bundle(s, folder)  # and the export is idempotent to import
+            assert again.inserted == 0
+    finally:
+        target.dispose()
+    return before, after
+
+
+def build_small_plant(session) -> None:
+    """Every kind of row: receipt, opening stock, two levels of production with a
+    multi-output order, rework of a returned lot, shipments, a return; awkward text."""
+    b = PlantBuilder(session)
+    b.item("FLOUR", shelf_life_days=None)
+    b.receive("FLOUR", "F1", "1000.5", vendor="MILL", receipt="R-1", po="PO-9")
+    b.receive("SUGAR", "S1", 200, vendor="MILL", receipt="R-1", po=None)
+    b.opening("SALT", "SA-OPEN", "12.000001")
+    b.produce("MO-1", "DOUGH", [("FLOUR", "F1", 600), ("SUGAR", "S1", 100), ("SALT", "SA-OPEN", 2)],
+              [("D1", 690)], operations=[("mix", "MIXER-1", "Jo"), ("rest", "CHILLER", "Jo")], kind="intermediate")
+    b.produce("MO-2", "BISCUIT", [("DOUGH", "D1", 400)], [("B1", 2000), ("B2", 1900)],
+              operations=[("bake", "OVEN-3", "Al")])
+    b.consume("MO-2", "DOUGH", "D1", 10)  # a second pick of the same lot, later
+    salt = session.scalars(select(Consumption).where(Consumption.lot_id == b.lot("SALT", "SA-OPEN").id)).one()
+    session.add(Consumption(order_id=salt.order_id, lot_id=salt.lot_id, quantity=1, consumed_at=salt.consumed_at))
+    b.ship("SH-1", "ACME", "BISCUIT", "B1", 1200)
+    b.ship("SH-1", "ACME", "BISCUIT", "B2", 300)
+    b.ship("SH-2", "CAFÉ, \"LUX\"", "BISCUIT", "B1", 700)
+    b.ret("RMA-1", "ACME", "BISCUIT", "B1", 50, reason="crushed,\nwet")
+    b.produce("MO-3", "BISCUIT", [("BISCUIT", "B1", 50)], [("B1-RW", 48)])  # rework of the return
+    b.done()
+
+
+def test_round_trip_of_a_hand_made_plant(plant, db_factory, tmp_path):
+    with plant.Session.begin() as s:
+        build_small_plant(s)
+    with plant.Session() as s:
+        before, after = round_trip(s, db_factory, tmp_path / "bundle")
+    assert before["lot_edges"] and before["returns"] and before["operations"]
+    assert after == before
+
+
+def test_round_trip_of_the_demo_plant(demo_plant, db_factory, tmp_path):
+    with demo_plant.Session() as s:
+        before, after = round_trip(s, db_factory, tmp_path / "bundle")
+    assert sum(before["lots"].values()) > 100
+    for table in before:
+        assert after[table] == before[table], table
+
+
+def test_export_is_deterministic_and_in_the_format(plant, tmp_path):
+    with plant.Session.begin() as s:
+        build_small_plant(s)
+    with plant.Session() as s:
+        first = export_bundle(s, tmp_path / "one")
+        export_bundle(s, tmp_path / "two")
+    for spec in FILES:
+        one = (tmp_path / "one" / spec.name).read_text(encoding="utf-8")
+        assert one == (tmp_path / "two" / spec.name).read_text(encoding="utf-8")
+        assert one.splitlines()[0] == ",".join(spec.columns)
+    assert first["lots.csv"] == 1 and first["receipts.csv"] == 2 and first["outputs.csv"] == 4
+    # MO-2's two picks of D1 differ in time (two lines); MO-1's two picks of SA-OPEN at
+    # the same time share the import key (one line, summed).
+    assert first["consumptions.csv"] == 6
+    assert "MO-1,SALT,SA-OPEN,3," in (tmp_path / "one" / "consumptions.csv").read_text()
+
+
+def test_export_refuses_a_folder_that_is_not_empty(tmp_path):
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "notes.txt").write_text("mine")
+    with pytest.raises(WorkbenchError, match="is not empty"):
+        check_export_folder(tmp_path / "full")
+    assert check_export_folder(tmp_path / "full", force=True) == tmp_path / "full"
+    assert check_export_folder(tmp_path / "new") == tmp_path / "new"
+    with pytest.raises(WorkbenchError, match="is a file"):
+        check_export_folder(tmp_path / "full" / "notes.txt")
+
+
+def test_cli_export_then_import(plant, db_factory, tmp_path, capsys):
+    with plant.Session.begin() as s:
+        build_small_plant(s)
+    folder = tmp_path / "out"
+    assert main(["export", "--db", plant.url, str(folder)]) == 0
+    assert "rows in 11 files" in capsys.readouterr().out
+    assert main(["export", "--db", plant.url, str(folder)]) == 1
+    assert "is not empty" in capsys.readouterr().err
+    assert main(["export", "--db", plant.url, "--force", str(folder)]) == 0
+    capsys.readouterr()
+    target = db_factory.empty_url()
+    assert main(["import", "--db", target, str(folder)]) == 0
+    assert "total" in capsys.readouterr().out

@@ -1,0 +1,135 @@
+"""Finding a lot from what a user types or a scanner sends.
+
+A lot is (item, lot code). Input may be a plain lot code, or a GS1 barcode: an element
+string with parentheses (``(01)09501101530003(10)L2411``), without (with the GS
+separator between variable-length fields), with a symbology prefix (``]C1``), or a GS1
+Digital Link URI. GS1 parsing is biip's, not ours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import biip
+from biip.gs1_messages import GS1Message
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workbench.errors import Ambiguous, NotFound, WorkbenchError
+from workbench.plant import Item, Lot
+
+GS = "\x1d"
+
+
+@dataclass(frozen=True)
+class LotRef:
+    """A lot's identity as users see it, with its database id."""
+
+    id: int
+    item: str
+    lot: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.item}/{self.lot}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
+class ScannedCode:
+    """What a GS1 barcode says about a lot: the GTIN and batch/lot, when present."""
+
+    gtin: str | None
+    lot: str | None
+
+
+def parse_gs1(text: str) -> ScannedCode | None:
+    """The GTIN (01) and batch/lot (10) of a GS1 barcode, or None if ``text`` is not one."""
+    text = text.strip()
+    if not text:
+        return None
+    message = None
+    if text.startswith("("):
+        try:
+            message = GS1Message.parse_hri(text)
+        except Exception:  # biip raises its own ParseError family; not a barcode then
+            return None
+    else:
+        looks_like_barcode = (
+            text.startswith(("]", "http://", "https://"))
+            or GS in text
+            or (len(text) >= 16 and text[:2] in ("01", "02") and text[2:16].isdigit())
+        )
+        if not looks_like_barcode:
+            return None
+        result = biip.parse(text)
+        if result.gs1_digital_link_uri is not None:
+            message = result.gs1_digital_link_uri.as_gs1_message()
+        else:
+            message = result.gs1_message
+    if message is None:
+        return None
+    gtin = message.element_strings.get(ai="01") or message.element_strings.get(ai="02")
+    batch = message.element_strings.get(ai="10")
+    if gtin is None and batch is None:
+        return None
+    return ScannedCode(gtin=gtin.value if gtin else None, lot=batch.value if batch else None)
+
+
+def _gtin_variants(gtin: str) -> list[str]:
+    """A GTIN as stored may be 8, 12, 13 or 14 digits; compare on the 14-digit form."""
+    core = gtin.lstrip("0")
+    return sorted({gtin, gtin.zfill(14), core.zfill(8), core.zfill(12), core.zfill(13), core.zfill(14)})
+
+
+def find_lot(session: Session, text: str, item: str | None = None) -> LotRef:
+    """The one lot that ``text`` (a lot code or a barcode) and ``item`` name.
+
+    Raises NotFound for an unknown lot or item and Ambiguous (naming every item) when the
+    lot code exists on more than one item and no item was given.
+    """
+    text = text.strip()
+    scanned = parse_gs1(text)
+    lot_code = text
+    query = select(Lot.id, Item.code, Lot.code).join(Item, Item.id == Lot.item_id)
+    if scanned is not None:
+        if scanned.lot is None:
+            raise WorkbenchError(f"The barcode '{text}' carries no batch/lot number (AI 10).")
+        lot_code = scanned.lot
+        if scanned.gtin and item is None:
+            found = session.execute(
+                select(Item.code).where(Item.gtin.in_(_gtin_variants(scanned.gtin)))
+            ).scalars().all()
+            if not found:
+                raise NotFound(f"No item has the GTIN {scanned.gtin} scanned in '{text}'.")
+            item = found[0]
+    if item is not None:
+        if session.execute(select(Item.id).where(Item.code == item)).first() is None:
+            raise NotFound(f"There is no item '{item}'.")
+        query = query.where(Item.code == item)
+    rows = session.execute(query.where(Lot.code == lot_code).order_by(Item.code)).all()
+    if not rows:
+        where = f" of item {item}" if item else ""
+        raise NotFound(f"There is no lot '{lot_code}'{where}.")
+    if len(rows) > 1:
+        items = [r[1] for r in rows]
+        raise Ambiguous(
+            f"Lot '{lot_code}' exists on {len(items)} items ({', '.join(items)}); name one with --item.",
+            items,
+        )
+    return LotRef(*rows[0])
+
+
+def lot_refs(session: Session, lot_ids) -> dict[int, LotRef]:
+    """LotRefs for many lot ids, set-wise."""
+    ids = list(set(lot_ids))
+    out: dict[int, LotRef] = {}
+    for start in range(0, len(ids), 10000):
+        chunk = ids[start : start + 10000]
+        for row in session.execute(
+            select(Lot.id, Item.code, Lot.code).join(Item, Item.id == Lot.item_id).where(Lot.id.in_(chunk))
+        ):
+            out[row[0]] = LotRef(*row)
+    return out

@@ -1,0 +1,431 @@
+"""What the interactive genealogy shows: the expansion state, with no Qt in it.
+
+``GraphState`` is the graph the user has opened so far: the traces merged into one node
+and edge set, which lots were expanded in which direction, how much more lies beyond
+each lot, which node kinds are hidden and which groups were opened. It is plain data;
+a background job takes a copy, merges a new trace into it and lays it out, and the view
+swaps the result in on the UI thread, so the state is never shared between threads.
+
+``GraphState.visible()`` turns it into what is drawn (``VisibleGraph``):
+
+- hidden kinds (operations, operators…) are bridged: a machine that ran an operation of
+  an order links straight to the order while operations are hidden;
+- a node with more than ``threshold`` neighbours of one kind in one direction shows them
+  as one group box ("438 orders"), together with everything that hangs only beyond them,
+  so a material used everywhere never floods the view; opening a group reveals its
+  members a page at a time.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from workbench.trace.genealogy import CHUNK, Edge, Genealogy, Node
+from workbench.plant.lookup import LotRef
+from workbench.plant import Consumption, LotEdge, Output, Receipt, Return, Shipment
+
+UPSTREAM = "upstream"
+DOWNSTREAM = "downstream"
+TRACE_DIRECTION = {UPSTREAM: "backward", DOWNSTREAM: "forward"}
+#: Neighbours of one kind in one direction beyond which they are shown as a group.
+GROUP_THRESHOLD = 25
+#: How many members one "open group" reveals at a time.
+GROUP_PAGE = 50
+#: Kinds hidden when a view opens: operations and operators are detail most
+#: investigations open only on demand (machines stay: they are root-cause suspects).
+DEFAULT_HIDDEN = frozenset({"operation", "operator"})
+#: Box sizes in pixels per kind (the layout job and the items use the same numbers).
+NODE_SIZE = {"lot": (184.0, 62.0), "group": (172.0, 56.0)}
+OTHER_SIZE = (150.0, 46.0)
+
+
+def node_size(kind: str) -> tuple[float, float]:
+    return NODE_SIZE.get(kind, OTHER_SIZE)
+
+
+def format_quantity(quantity: Decimal | None, unit: str | None) -> str:
+    """``1,200 kg``, ``12.5 kg``: exact, with thousands separators, no trailing zeros."""
+    if quantity is None:
+        return ""
+    q = Decimal(quantity)
+    text = f"{q.quantize(Decimal(1)):,}" if q == q.to_integral_value() else f"{q.normalize():,f}"
+    return f"{text} {unit}".strip() if unit else text
+
+
+def lot_ref(node: Node) -> LotRef:
+    """The LotRef of a lot node."""
+    return LotRef(id=node.data["lot_id"], item=node.data["item"], lot=node.data["lot"])
+
+
+@dataclass(frozen=True)
+class Beyond:
+    """What lies next to a lot in the database, to tell whether a "+" has anything to
+    open: the lots one step up- and downstream, and how many receipts and producing
+    orders (upstream) and consuming orders, shipments and returns (downstream) it has."""
+
+    parents: frozenset[int] = frozenset()
+    children: frozenset[int] = frozenset()
+    up_records: int = 0
+    down_records: int = 0
+
+
+def more_beyond(session: Session, lot_ids: Iterable[int]) -> dict[int, Beyond]:
+    """``Beyond`` for each lot: grouped queries, ids in chunks."""
+    ids = sorted(set(lot_ids))
+    parents: dict[int, set[int]] = defaultdict(set)
+    children: dict[int, set[int]] = defaultdict(set)
+    up: dict[int, int] = defaultdict(int)
+    down: dict[int, int] = defaultdict(int)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        for parent, child in session.execute(
+            select(LotEdge.parent_lot_id, LotEdge.child_lot_id).distinct()
+            .where(or_(LotEdge.parent_lot_id.in_(chunk), LotEdge.child_lot_id.in_(chunk)))
+        ):
+            parents[child].add(parent)
+            children[parent].add(child)
+        for table, into, counted in (
+            (Output, up, Output.order_id),
+            (Receipt, up, Receipt.id),
+            (Consumption, down, Consumption.order_id),
+            (Shipment, down, Shipment.id),
+            (Return, down, Return.id),
+        ):
+            for lot_id, count in session.execute(
+                select(table.lot_id, func.count(func.distinct(counted))).where(table.lot_id.in_(chunk))
+                .group_by(table.lot_id)
+            ):
+                into[lot_id] += count
+    return {i: Beyond(frozenset(parents.get(i, ())), frozenset(children.get(i, ())), up.get(i, 0), down.get(i, 0))
+            for i in ids}
+
+
+@dataclass
+class GroupInfo:
+    """A group box: ``members`` (first-level neighbours still folded) of ``kind`` on the
+    ``direction`` side of ``anchor``; ``absorbed`` counts what hangs only beyond them."""
+
+    key: str
+    anchor: str
+    direction: str
+    kind: str
+    members: list[str]
+    absorbed: int
+    total: int
+    quantity: str = ""
+
+    @property
+    def title(self) -> str:
+        noun = self.kind if len(self.members) == 1 else f"{self.kind}s"
+        return f"{len(self.members):,} {noun}"
+
+
+@dataclass
+class VisibleNode:
+    id: str
+    kind: str
+    node: Node | None = None
+    group: GroupInfo | None = None
+    root: bool = False
+    more_upstream: bool = False
+    more_downstream: bool = False
+
+
+@dataclass(frozen=True)
+class VisibleEdge:
+    source: str
+    target: str
+    kind: str
+    label: str = ""
+
+
+@dataclass
+class VisibleGraph:
+    nodes: dict[str, VisibleNode] = field(default_factory=dict)
+    edges: list[VisibleEdge] = field(default_factory=list)
+    #: Real node id -> the group box that folds it.
+    folded: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class GraphState:
+    """The genealogy opened so far, and how it is shown. Plain data: copy, then change."""
+
+    roots: list[str] = field(default_factory=list)
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: dict[tuple[str, str, str], Edge] = field(default_factory=dict)
+    expanded: dict[str, set[str]] = field(default_factory=dict)
+    more: dict[str, Beyond] = field(default_factory=dict)
+    hidden_kinds: frozenset[str] = DEFAULT_HIDDEN
+    opened: dict[str, int] = field(default_factory=dict)
+    revealed: set[str] = field(default_factory=set)
+    threshold: int = GROUP_THRESHOLD
+
+    def copy(self) -> GraphState:
+        clone = copy.copy(self)
+        clone.roots = list(self.roots)
+        clone.nodes = dict(self.nodes)
+        clone.edges = dict(self.edges)
+        clone.expanded = {k: set(v) for k, v in self.expanded.items()}
+        clone.more = dict(self.more)
+        clone.opened = dict(self.opened)
+        clone.revealed = set(self.revealed)
+        return clone
+
+    # --- changing ------------------------------------------------------------------
+
+    def merge(self, g: Genealogy) -> list[str]:
+        """Add a trace; mark the lots it opened as expanded. Returns the new node ids."""
+        added = [nid for nid in g.nodes if nid not in self.nodes]
+        for nid, node in g.nodes.items():
+            self.nodes.setdefault(nid, node)
+        for e in g.edges:
+            self.edges.setdefault((e.source, e.target, e.kind), e)
+        for node in g.lots():
+            d = node.data["depth"]
+            inner = g.depth is None or abs(d) < g.depth
+            if not inner:
+                continue
+            if g.direction in ("forward", "both") and d >= 0:
+                self.expanded.setdefault(node.id, set()).add(DOWNSTREAM)
+            if g.direction in ("backward", "both") and d <= 0:
+                self.expanded.setdefault(node.id, set()).add(UPSTREAM)
+        return added
+
+    def lots_needing_counts(self) -> dict[int, str]:
+        return {n.data["lot_id"]: nid for nid, n in self.nodes.items() if n.kind == "lot" and nid not in self.more}
+
+    def successors(self, node_id: str) -> list[str]:
+        return [t for (s, t, _) in self.edges if s == node_id]
+
+    def predecessors(self, node_id: str) -> list[str]:
+        return [s for (s, t, _) in self.edges if t == node_id]
+
+    def expansion_roots(self, node_id: str, direction: str) -> list[str]:
+        """The lots to trace from when ``node_id`` is expanded in ``direction``.
+
+        A lot expands itself. Any other node expands *through* itself: an order, a
+        shipment or a receipt opens the lots on its far side (an order expanded upstream
+        also re-traces its outputs, which reveals every input it consumed).
+        """
+        node = self.nodes.get(node_id)
+        if node is None:
+            return []
+        if node.kind == "lot":
+            return [node_id]
+        forward = direction == DOWNSTREAM
+        found: list[str] = []
+        seen = {node_id}
+        queue = deque([node_id])
+        while queue:
+            current = queue.popleft()
+            for nxt in (self.successors(current) if forward else self.predecessors(current)):
+                if nxt in seen:
+                    continue
+                seen.add(nxt)
+                if self.nodes[nxt].kind == "lot":
+                    found.append(nxt)
+                else:
+                    queue.append(nxt)
+        if node.kind == "order" and not forward:
+            found += [t for t in self.successors(node_id) if self.nodes[t].kind == "lot"]
+        return list(dict.fromkeys(found))
+
+    def collapse(self, node_id: str) -> list[str]:
+        """Remove what lies beyond ``node_id`` that no other path links to a root.
+
+        Returns the removed ids. The roots cannot be collapsed (re-open the lot instead).
+        """
+        if node_id in self.roots or node_id not in self.nodes:
+            return []
+        neighbours: dict[str, set[str]] = defaultdict(set)
+        for s, t, _ in self.edges:
+            neighbours[s].add(t)
+            neighbours[t].add(s)
+        keep = set(self.roots) | {node_id}
+        queue = deque(self.roots)
+        while queue:
+            current = queue.popleft()
+            for nxt in neighbours[current]:
+                if nxt not in keep:
+                    keep.add(nxt)
+                    queue.append(nxt)
+        removed = [nid for nid in self.nodes if nid not in keep]
+        for nid in removed:
+            del self.nodes[nid]
+            self.expanded.pop(nid, None)
+            self.revealed.discard(nid)
+        self.edges = {k: e for k, e in self.edges.items() if k[0] in keep and k[1] in keep}
+        self.expanded.pop(node_id, None)
+        self.opened = {k: v for k, v in self.opened.items() if _group_anchor(k) in keep and _group_anchor(k) != node_id}
+        return removed
+
+    def open_group(self, key: str, page: int = GROUP_PAGE) -> None:
+        self.opened[key] = self.opened.get(key, 0) + page
+
+    # --- what is drawn -------------------------------------------------------------
+
+    def visible(self) -> VisibleGraph:
+        """The drawn graph: hidden kinds bridged, big fans folded into groups."""
+        shown = {nid for nid, n in self.nodes.items() if n.kind == "lot" or n.kind not in self.hidden_kinds}
+        edges = self._bridged(shown)
+        succ: dict[str, list[str]] = defaultdict(list)
+        pred: dict[str, list[str]] = defaultdict(list)
+        for (s, t) in edges:
+            succ[s].append(t)
+            pred[t].append(s)
+        protected = set(self.roots) | set(self.expanded) | self.revealed
+        by_pair: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+        for (s, t, _), e in self.edges.items():
+            by_pair[(s, t)].append(e)
+        folded: dict[str, str] = {}
+        groups: dict[str, GroupInfo] = {}
+        for anchor in self._breadth_first(shown, succ, pred):
+            if anchor in folded:
+                continue
+            for direction, fan, back in ((DOWNSTREAM, succ, pred), (UPSTREAM, pred, succ)):
+                by_kind: dict[str, list[str]] = defaultdict(list)
+                for nb in fan.get(anchor, ()):
+                    if nb not in folded and nb not in protected:
+                        by_kind[self.nodes[nb].kind].append(nb)
+                for kind, members in by_kind.items():
+                    if len(members) <= self.threshold:
+                        continue
+                    key = f"group:{anchor}|{direction}|{kind}"
+                    members.sort(key=lambda m: self.nodes[m].code)
+                    still = members[self.opened.get(key, 0):]
+                    if not still:
+                        continue
+                    absorbed = self._beyond(still, fan, back, protected, folded)
+                    for m in still + absorbed:
+                        folded[m] = key
+                    quantity = self._sum_label(anchor, still, direction, by_pair)
+                    groups[key] = GroupInfo(key, anchor, direction, kind, still, len(absorbed),
+                                            len(members), quantity)
+        out = VisibleGraph(folded=folded)
+        more = self._more_to_open()
+        for nid in self.nodes:  # in a stable order: dot's result depends on it
+            if nid not in shown or nid in folded:
+                continue
+            node = self.nodes[nid]
+            up, down = more.get(nid, (False, False))
+            out.nodes[nid] = VisibleNode(nid, node.kind, node=node, root=nid in self.roots,
+                                         more_upstream=up, more_downstream=down)
+        for key, info in groups.items():
+            out.nodes[key] = VisibleNode(key, "group", group=info)
+        drawn: set[tuple[str, str]] = set()
+        for (s, t), (kind, label) in edges.items():
+            a, b = folded.get(s, s), folded.get(t, t)
+            if a == b or (a, b) in drawn:
+                continue
+            drawn.add((a, b))
+            if a != s or b != t:
+                info = groups.get(a) or groups.get(b)
+                label = info.quantity if info and {info.anchor} & {a, b} else ""
+            out.edges.append(VisibleEdge(a, b, kind, label))
+        return out
+
+    def _more_to_open(self) -> dict[str, tuple[bool, bool]]:
+        """(more upstream, more downstream) per lot not yet expanded that way: a
+        neighbouring lot, receipt, order, shipment or return the graph lacks."""
+        lot_ids = {n.data["lot_id"] for n in self.nodes.values() if n.kind == "lot"}
+        up_records: dict[str, int] = defaultdict(int)
+        down_records: dict[str, int] = defaultdict(int)
+        for (s, t, kind) in self.edges:
+            if kind in ("produced", "received"):
+                up_records[t] += 1
+            elif kind in ("consumed", "shipped"):
+                down_records[s] += 1
+            elif kind == "returned" and self.nodes[t].kind == "lot":
+                down_records[t] += 1
+        out = {}
+        for nid, beyond in self.more.items():
+            done = self.expanded.get(nid, set())
+            up = UPSTREAM not in done and (not beyond.parents <= lot_ids or beyond.up_records > up_records[nid])
+            down = DOWNSTREAM not in done and (not beyond.children <= lot_ids
+                                               or beyond.down_records > down_records[nid])
+            out[nid] = (up, down)
+        return out
+
+    def _bridged(self, shown: set[str]) -> dict[tuple[str, str], tuple[str, str]]:
+        """Edges between shown nodes; chains through hidden nodes become one edge."""
+        out: dict[tuple[str, str], tuple[str, str]] = {}
+        hidden_succ: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for (s, t, kind), e in self.edges.items():
+            if s in shown and t in shown:
+                out.setdefault((s, t), (kind, format_quantity(e.quantity, e.unit)))
+            else:
+                hidden_succ[s].append((t, kind))
+        for (s, t, kind) in self.edges:
+            if s not in shown or t in shown:
+                continue
+            stack, seen = [t], {t}
+            while stack:
+                h = stack.pop()
+                for nxt, k in hidden_succ.get(h, ()):
+                    if nxt in shown:
+                        out.setdefault((s, nxt), (kind, ""))
+                    elif nxt not in seen:
+                        seen.add(nxt)
+                        stack.append(nxt)
+        return out
+
+    def _breadth_first(self, shown: set[str], succ, pred) -> list[str]:
+        order = [r for r in self.roots if r in shown]
+        seen = set(order)
+        queue = deque(order)
+        while queue:
+            current = queue.popleft()
+            for nxt in list(succ.get(current, ())) + list(pred.get(current, ())):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    order.append(nxt)
+                    queue.append(nxt)
+        order += sorted(shown - seen)
+        return order
+
+    def _beyond(self, members: list[str], fan, back, protected: set[str], folded: dict[str, str]) -> list[str]:
+        """Nodes reachable only through ``members`` in the fan's direction."""
+        group = set(members)
+        absorbed: list[str] = []
+        queue = deque(members)
+        while queue:
+            current = queue.popleft()
+            for nxt in fan.get(current, ()):
+                if nxt in group or nxt in protected or nxt in folded:
+                    continue
+                if all(p in group for p in back.get(nxt, ())):
+                    group.add(nxt)
+                    absorbed.append(nxt)
+                    queue.append(nxt)
+        return absorbed
+
+    @staticmethod
+    def _sum_label(anchor: str, members: list[str], direction: str, by_pair) -> str:
+        """The total flowing between the anchor and a group, when it has one unit."""
+        total = Decimal(0)
+        units: set[str | None] = set()
+        for m in members:
+            for e in by_pair.get((anchor, m) if direction == DOWNSTREAM else (m, anchor), ()):
+                if e.quantity is None:
+                    return ""
+                total += e.quantity
+                units.add(e.unit)
+        if len(units) != 1:
+            return ""
+        return format_quantity(total, units.pop())
+
+
+def _group_anchor(key: str) -> str:
+    return key[len("group:"):].split("|", 1)[0]
+
+
+def lot_ids_of(state: GraphState, node_ids: Iterable[str]) -> list[int]:
+    return [state.nodes[n].data["lot_id"] for n in node_ids if n in state.nodes and state.nodes[n].kind == "lot"]
