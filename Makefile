@@ -4,12 +4,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup system-deps bench screenshots clean
+.PHONY: run test lint setup test-setup system-deps test-system-deps bench screenshots clean
 
 setup: system-deps $(STAMP)
 
+test-setup: test-system-deps $(STAMP)
+
 system-deps:
 	@bash scripts/system-deps.sh
+
+test-system-deps:
+	@bash scripts/system-deps.sh --test
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)." % sys.version.split()[0])'
@@ -22,8 +27,14 @@ run: setup
 	$(BIN)/workbench demo --if-missing
 	$(BIN)/workbench gui
 
-test: setup
+test: test-setup
 	$(BIN)/python -m pytest
+
+# The guards CI runs before the tests: style and bugs (ruff), types (mypy), layers (import-linter).
+lint: $(STAMP)
+	$(BIN)/ruff check workbench tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Builds (and caches under bench/results) demo plants of up to a million lots: allow an hour.
 bench: setup

@@ -29,9 +29,9 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench.interchange.bundle import import_bundle  # noqa: E402
-from workbench.interchange.bundle.format import SPECS  # noqa: E402
-from workbench.plant import Item, Lot, Receipt, Vendor, open_plant  # noqa: E402
+from workbench.interchange.bundle import import_bundle
+from workbench.interchange.bundle.format import SPECS
+from workbench.plant import Item, Lot, Receipt, Vendor, open_plant
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 T0 = datetime(2025, 1, 1, 6, 0)
@@ -39,7 +39,7 @@ NAIVE_SAMPLE = 20_000
 
 
 def _writer(folder: Path, name: str):
-    handle = open(folder / name, "w", encoding="utf-8", newline="")
+    handle = open(folder / name, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by the caller
     writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(SPECS[name].columns)
     return handle, writer
@@ -52,7 +52,7 @@ def generate_bundle(folder: Path, scale: float = 1.0, seed: int = 1) -> dict[str
     import has no faults and no warnings: the benchmark measures the normal path.
     """
     rng = random.Random(seed)
-    n = lambda base: max(1, int(base * scale))  # noqa: E731
+    n = lambda base: max(1, int(base * scale))
     counts: dict[str, int] = {}
 
     def emit(name: str, rows) -> None:
@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print(f"{'database':<11} {'rows':>10} {'seconds':>8} {'rows/s':>9} {'naive s (extrapolated)':>23} {'speed-up':>9}")
-    for backend, inserted, seconds, naive, n_warnings in results:
+    for backend, inserted, seconds, naive, _warnings in results:
         naive_s = f"{naive:,.0f}" if naive else "-"
         speedup = f"{naive / seconds:,.0f}x" if naive else "-"
         print(f"{backend:<11} {inserted:>10,} {seconds:>8.1f} {inserted / seconds:>9,.0f} {naive_s:>23} {speedup:>9}")

@@ -31,15 +31,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select
 
-from workbench.plant.lookup import LotRef, lot_refs  # noqa: E402
-from workbench.plant import (  # noqa: E402
+from workbench.facts import LotRef
+from workbench.plant import (
     Consumption,
     Customer,
     Item,
     Lot,
-        Output,
+    Output,
     ProductionOrder,
     Receipt,
     Shipment,
@@ -47,9 +47,10 @@ from workbench.plant import (  # noqa: E402
     open_plant,
     rebuild_edges,
 )
-from workbench.progress import Progress  # noqa: E402
-from workbench.recall.engine import recall, write_recall_package  # noqa: E402
-from workbench.settings import load_letterhead  # noqa: E402
+from workbench.plant.lookup import lot_refs
+from workbench.progress import Progress
+from workbench.recall.engine import recall, write_recall_package
+from workbench.settings import load_letterhead
 
 T0 = datetime(2026, 1, 5, 6, 0)
 

@@ -25,11 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select, text
 
-from bench.common import demo_plant, median_ms, table  # noqa: E402
-from workbench.trace.genealogy import reachable_lots, trace  # noqa: E402
-from workbench.plant import Consumption, Item, Lot, LotEdge, Output, ProductionOrder, rebuild_edges  # noqa: E402
+from bench.common import demo_plant, median_ms, table
+from workbench.plant import Consumption, Item, Lot, LotEdge, Output, ProductionOrder, rebuild_edges
+from workbench.trace.genealogy import reachable_lots, trace
 
 
 def naive_walk(session, root: int, downstream: bool) -> set[int]:
@@ -135,11 +135,12 @@ def bench(backend: str, scale: float, repeat: int, log) -> list[list[object]]:
             g = trace(s, lot, direction)
             depth = max(abs(x.data["depth"]) for x in g.lots())
             reps = repeat if n < 5000 else max(3, repeat // 5)
-            walk_ms = median_ms(lambda: reachable_lots(s, [lot], direction), reps)
-            trace_ms = median_ms(lambda: trace(s, lot, direction), reps)
+            walk_ms = median_ms(lambda lot=lot, d=direction: reachable_lots(s, [lot], d), reps)
+            trace_ms = median_ms(lambda lot=lot, d=direction: trace(s, lot, d), reps)
             naive_reps = 1 if n > 2000 else max(3, reps // 3)
-            naive_ms = median_ms(lambda: naive_walk(s, lot, downstream), naive_reps)
-            memory_ms = median_ms(lambda: memory_walk(down if downstream else up, lot), reps)
+            naive_ms = median_ms(lambda lot=lot, d=downstream: naive_walk(s, lot, d), naive_reps)
+            edges = down if downstream else up
+            memory_ms = median_ms(lambda lot=lot, e=edges: memory_walk(e, lot), reps)
             rows.append([backend, f"{lots:,}", name, n, depth, f"{walk_ms:.1f}", f"{naive_ms:.1f}",
                          f"{naive_ms / walk_ms:.0f}x", f"{memory_ms:.2f}", f"{trace_ms:.1f}", f"{len(g.nodes):,}"])
             log(f"  {rows[-1]}")
@@ -155,7 +156,7 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
-    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    log = lambda m: print(m, file=sys.stderr, flush=True)
     rows = []
     for backend in args.backends.split(","):
         for scale in (float(x) for x in args.scales.split(",")):

@@ -82,11 +82,11 @@ def test_scanned_barcodes_find_the_lot_by_gtin(traced, capsys, scan):
 @pytest.mark.parametrize("argv, words", [
     (["NOPE"], "no lot 'NOPE'"),
     (["L2411", "--item", "NOITEM"], "no item 'NOITEM'"),
-    ([f"(01)09506000134352(10)L2411"], "No item has the GTIN"),
+    (["(01)09506000134352(10)L2411"], "No item has the GTIN"),
     (["L2411", "--item", "BAR", "--depth", "-1"], "zero or more"),
 ])
 def test_bad_input_is_one_sentence(traced, capsys, argv, words):
-    code, out, err = run(capsys, "trace", "--db", traced.url, *argv)
+    code, _out, err = run(capsys, "trace", "--db", traced.url, *argv)
     assert code == 1 and words in err and "Traceback" not in err
 
 

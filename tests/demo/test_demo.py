@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from tests.factories import PlantBuilder
 from workbench.cli import main
 from workbench.demo import (
     INCIDENT,
@@ -27,7 +28,6 @@ from workbench.demo import (
 from workbench.demo.catalog import ITEMS
 from workbench.demo.sink import TABLES
 from workbench.errors import WorkbenchError
-from workbench.progress import Cancelled
 from workbench.plant import (
     Consumption,
     Customer,
@@ -43,7 +43,7 @@ from workbench.plant import (
     Vendor,
     open_plant,
 )
-from tests.factories import PlantBuilder
+from workbench.progress import Cancelled
 
 ZERO = Decimal(0)
 
@@ -148,9 +148,8 @@ def _cancel_halfway(fraction, message=None):
 
 
 def test_a_cancelled_build_leaves_nothing(plant, tmp_path):
-    with pytest.raises(Cancelled):
-        with plant.Session.begin() as s:
-            build_demo(s, scale=0.1, progress=_cancel_halfway)
+    with pytest.raises(Cancelled), plant.Session.begin() as s:
+        build_demo(s, scale=0.1, progress=_cancel_halfway)
     with plant.Session() as s:
         assert not holds_data(s)
     target = tmp_path / "demo.sqlite"
@@ -204,7 +203,7 @@ def test_everything_balances_except_the_planted_overconsumption(demo_plant, summ
 def test_some_stock_is_left_on_hand(demo_plant):
     with demo_plant.Session() as s:
         keys = _lot_keys(s)
-        kinds = {code: kind for code, kind in s.execute(select(Item.code, Item.kind))}
+        kinds = dict(s.execute(select(Item.code, Item.kind)))
         left = {kinds[keys[i][0]] for i, q in _balances(s).items() if q > 0}
     assert left == {"material", "intermediate", "product"}
 

@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from tests.factories import PlantBuilder
 from workbench.cli import main
 from workbench.errors import WorkbenchError
-from workbench.interchange.bundle.export import check_export_folder, export_bundle
 from workbench.interchange.bundle import import_bundle
+from workbench.interchange.bundle.export import check_export_folder, export_bundle
 from workbench.interchange.bundle.format import FILES
 from workbench.plant import (
     Consumption,
@@ -33,7 +34,6 @@ from workbench.plant import (
     Vendor,
     open_plant,
 )
-from tests.factories import PlantBuilder
 
 
 def snapshot(session) -> dict[str, Counter]:

@@ -299,8 +299,8 @@ FAULTS = {
     ),
     "unknown lot": (
         {"shipments_csv": "shipment,shipped_at,customer,item,lot,quantity\nSH-1,2026-03-05,SHOP,BISCUIT,B-7,1\n"},
-        "bundle/shipments.csv:2: lot B-7 of item BISCUIT is created by no line of lots.csv, receipts.csv or "
-        "outputs.csv and is not in the plant",
+        ("bundle/shipments.csv:2: lot B-7 of item BISCUIT is created by no line of lots.csv, receipts.csv or "
+        "outputs.csv and is not in the plant"),
     ),
     "lot created twice": (
         {"lots_csv": "item,lot,quantity\nSUGAR,S-OPEN,50\nFLOUR,F-1,3\n"},
@@ -410,10 +410,10 @@ def test_a_row_contradicting_the_plant_is_a_fault_naming_the_field(plant, tmp_pa
     folder = write_bundle(Path("again"), changed)
     before = counts(plant)
     assert faults_of(plant, folder) == [
-        "again/customers.csv:2: customer SHOP is already in the plant and differs in "
-        "name (plant: Corner Shop, here: Corner Store)",
-        "again/receipts.csv:2: receipt R-1 line lot F-1 of item FLOUR is already in the plant and differs in "
-        "quantity (plant: 100, here: 120)",
+        ("again/customers.csv:2: customer SHOP is already in the plant and differs in "
+        "name (plant: Corner Shop, here: Corner Store)"),
+        ("again/receipts.csv:2: receipt R-1 line lot F-1 of item FLOUR is already in the plant and differs in "
+        "quantity (plant: 100, here: 120)"),
     ]
     assert counts(plant) == before
 
@@ -437,8 +437,8 @@ def test_over_consumption_is_imported_with_a_warning(plant, tmp_path):
     summary = run_import(plant, folder)
     assert summary.inserted == 22
     assert summary.warnings == [
-        "Lot B-1 of item BISCUIT was consumed 0 box and shipped 310.5 box, but only 300 box were made "
-        "and 6 box came back: 4.5 box more than it held."
+        ("Lot B-1 of item BISCUIT was consumed 0 box and shipped 310.5 box, but only 300 box were made "
+        "and 6 box came back: 4.5 box more than it held.")
     ]
     assert counts(plant)["shipments"] == 2
 
@@ -475,7 +475,7 @@ def test_warnings_name_exactly_the_overdrawn_lots(scratch, tmp_path_factory, lot
     folder = tmp_path_factory.mktemp("prop")
     held = {f"L{i}": q for i, q in enumerate(lots)}
     rows = defaultdict(list)
-    balance = {code: 0 for code in held}
+    balance = dict.fromkeys(held, 0)
     for n, (kind, index, qty) in enumerate(moves):
         code = f"L{index % len(lots)}"
         if kind == "consume":
@@ -508,7 +508,7 @@ def test_warnings_name_exactly_the_overdrawn_lots(scratch, tmp_path_factory, lot
                    max_size=6))
 def test_every_malformed_quantity_is_found_on_its_line(scratch, tmp_path_factory, bad):
     folder = tmp_path_factory.mktemp("qty")
-    broken = {row: text for row, text in bad}  # one bad text per row
+    broken = dict(bad)  # one bad text per row
     lines = [f"SUGAR,S-{i},{broken.get(i, i + 1)}" for i in range(20)]
     write_bundle(folder, {
         "items.csv": "item,kind,unit\nSUGAR,material,kg\n",

@@ -16,7 +16,7 @@ from workbench.plant.session import schema_state
 
 def test_fresh_database_gets_the_schema_only_when_asked(db_factory):
     url = db_factory.blank_url()
-    with pytest.raises(WorkbenchError, match="holds no plant yet|no plant database"):
+    with pytest.raises(WorkbenchError, match=r"holds no plant yet|no plant database"):
         open_plant(url)
     plant = open_plant(url, create=True)
     assert schema_state(plant.engine) == "current"

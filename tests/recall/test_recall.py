@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from tests.factories import PlantBuilder
 from workbench.errors import WorkbenchError
-from workbench.plant.lookup import find_lot
 from workbench.plant import Consumption, Customer, Item, Lot, Output, Shipment
+from workbench.plant.lookup import find_lot
 from workbench.recall.engine import recall
 
 D = Decimal

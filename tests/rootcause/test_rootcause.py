@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from tests.factories import PlantBuilder
 from workbench.errors import WorkbenchError
-from workbench.plant.lookup import LotRef
+from workbench.facts import LotRef
 from workbench.plant import Operation
 from workbench.rootcause.engine import (
     closure,
@@ -149,7 +149,7 @@ def _random_plant(b: PlantBuilder, rnd: random.Random, n_orders: int) -> list[tu
     for o in range(n_orders):
         inputs = rnd.sample(lots, k=min(len(lots), rnd.randint(1, 3)))
         outs = [(f"L{o}-{k}", 1) for k in range(rnd.randint(1, 2))]
-        b.produce(f"O{o}", "MID", [(i, l, 1) for i, l in inputs], outs,
+        b.produce(f"O{o}", "MID", [(i, lot, 1) for i, lot in inputs], outs,
                   [("run", f"M{rnd.randint(1, 3)}", "op")], kind="intermediate")
         set_operation(b, f"O{o}", base + timedelta(hours=rnd.randint(0, 60)), hours=rnd.choice([0.5, 1, 3]))
         lots += [("MID", code) for code, _ in outs]
@@ -159,7 +159,7 @@ def _random_plant(b: PlantBuilder, rnd: random.Random, n_orders: int) -> list[tu
 
 def _brute_siblings(b: PlantBuilder, target: tuple[str, str], window: timedelta):
     """Reference: parents from the builder's raw consumptions/outputs, then plain loops."""
-    from workbench.plant import Consumption, Output, ProductionOrder
+    from workbench.plant import Consumption, Output
 
     s = b.s
     lot_key = {lot.id: key for key, lot in b.lots.items()}
@@ -202,7 +202,7 @@ def _brute_siblings(b: PlantBuilder, target: tuple[str, str], window: timedelta)
                 if mine.machine == op.machine and op.started_at <= mine.finished_at + window \
                         and op.finished_at >= mine.started_at - window:
                     by_machine.add(lot_key[out])
-    names = {lid: key for lid, key in lot_key.items()}
+    names = dict(lot_key.items())
     return ({k: {names[a] for a in v} for k, v in by_material.items()}, by_machine)
 
 
@@ -282,7 +282,7 @@ def test_commonality_puts_the_planted_lot_first(session):
 def test_commonality_statistics_match_fisher_exact(session):
     b = PlantBuilder(session)
     defective, _ = planted_plant(b, seed=11)
-    result = commonality(session, defective[: max(2, len(defective) // 2)] + [ref(b, "COOKIE", "C000")])
+    result = commonality(session, [*defective[:max(2, len(defective) // 2)], ref(b, "COOKIE", "C000")])
     for f in result.factors[:25]:
         a, c = f.defective_exposed, f.baseline_exposed
         table = [[a, f.defective_total - a], [c, f.baseline_total - c]]
@@ -355,7 +355,7 @@ def _brute_exposures(b: PlantBuilder, roots: set[int]) -> dict[tuple[str, str], 
         parents.setdefault(out, set()).update(lot for o, lot in consumed if o == order)
     codes = {lot.id: f"{item}/{code}" for (item, code), lot in b.lots.items()}
     order_code = dict(s.execute(select(ProductionOrder.id, ProductionOrder.code)).all())
-    vendor_of = {lot: v for lot, v in s.execute(select(Receipt.lot_id, Vendor.code).join(Vendor))}
+    vendor_of = dict(s.execute(select(Receipt.lot_id, Vendor.code).join(Vendor)))
     ops = s.execute(select(Operation.order_id, Operation.machine, Operation.operator, Operation.started_at)).all()
     out: dict[tuple[str, str], set[int]] = {}
     for root in roots:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tests.factories import PlantBuilder
 from workbench.cli import main
 from workbench.errors import WorkbenchError
-from workbench.plant.lookup import LotRef
+from workbench.facts import LotRef
 from workbench.plant import SupplierAction
 from workbench.reports.scar import write_scar
 from workbench.settings import Letterhead
@@ -128,7 +128,8 @@ def test_scar_pdf_holds_the_facts_and_the_8d_headings(session, tmp_path):
     out = write_scar(facts, vendor_quality(session, "BEE"), tmp_path / "scar.pdf", code,
                      "Salmonella found in retained sample", issued, issued + timedelta(days=14), LETTERHEAD)
     text = pdf_text(out)
-    for expected in ("BEE Supplies (BEE)", "HONEY", "H1", "BEE-0382", "PO-77", "GRN-1", "100 kg", "Salmonella found in retained sample", "SCAR-2026-0001",
+    for expected in ("BEE Supplies (BEE)", "HONEY", "H1", "BEE-0382", "PO-77", "GRN-1", "100 kg",
+                     "Salmonella found in retained sample", "SCAR-2026-0001",
                      "June 15, 2026", "Test Foods Ltd", "SYRUP", "BAR", "ACME", "ZENITH"):
         assert expected in text, expected
     for heading in ("D1 Team", "D2 Problem description", "D3 Interim containment", "D4 Root cause",

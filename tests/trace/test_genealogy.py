@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import PlantBuilder
-from workbench.trace.genealogy import reachable_lots, trace
 from workbench.plant import Consumption, Item, Lot, Output, ProductionOrder, rebuild_edges
+from workbench.trace.genealogy import reachable_lots, trace
 
 
 def lots_of(g) -> set[str]:
@@ -30,7 +30,9 @@ def edge(g, source, target):
 
 def small_plant(session) -> PlantBuilder:
     b = PlantBuilder(session)
-    b.item("FLOUR"); b.item("SUGAR"); b.item("DOUGH", kind="intermediate")
+    b.item("FLOUR")
+    b.item("SUGAR")
+    b.item("DOUGH", kind="intermediate")
     b.receive("FLOUR", "F1", 100, vendor="MILL", po="PO-7")
     b.receive("SUGAR", "S1", 50, vendor="CANE")
     # F1 is split across two orders; O1 has two output lots.
@@ -124,7 +126,7 @@ def test_material_used_in_thousands_of_lots(session):
     session.add_all(lots)
     session.flush()
     session.add_all([Consumption(order_id=o.id, lot_id=salt, quantity=Decimal("0.5")) for o in orders])
-    session.add_all([Output(order_id=o.id, lot_id=lot.id, quantity=Decimal(5)) for o, lot in zip(orders, lots)])
+    session.add_all([Output(order_id=o.id, lot_id=lot.id, quantity=Decimal(5)) for o, lot in zip(orders, lots, strict=False)])
     session.flush()
     rebuild_edges(session)
     g = trace(session, salt, "forward")
@@ -184,7 +186,7 @@ def test_engine_equals_brute_force_and_directions_are_dual(session, plant):
     pos = [ProductionOrder(code=f"{tag}-O{k}", item_id=item.id) for k in range(len(orders))]
     session.add_all(lots + pos)
     session.flush()
-    for po, (inputs, outputs) in zip(pos, orders):
+    for po, (inputs, outputs) in zip(pos, orders, strict=False):
         session.add_all([Consumption(order_id=po.id, lot_id=lots[i].id, quantity=Decimal(1)) for i in inputs])
         session.add_all([Output(order_id=po.id, lot_id=lots[o].id, quantity=Decimal(1)) for o in outputs])
     session.flush()

@@ -37,7 +37,7 @@ def test_every_node_is_placed_left_to_right_along_edges():
 def test_coordinates_are_pixels_with_y_down_inside_the_drawing():
     nodes, edges = _chain_graph()
     result = layout(nodes, edges)
-    for (x, y), n in zip((result.positions[n.id] for n in nodes), nodes):
+    for (x, y), n in zip((result.positions[n.id] for n in nodes), nodes, strict=False):
         assert n.width / 2 - 1 <= x <= result.width - n.width / 2 + 1
         assert n.height / 2 - 1 <= y <= result.height - n.height / 2 + 1
 

@@ -84,9 +84,8 @@ def small_plant(plant):
     bars shipped and one returned: ``.plant`` and ``.lots`` ({"ITEM/LOT": LotRef})."""
     from types import SimpleNamespace
 
-    from workbench.plant.lookup import LotRef
-
     from tests.factories import PlantBuilder
+    from workbench.facts import LotRef
 
     with plant.Session.begin() as s:
         b = PlantBuilder(s)

@@ -8,12 +8,13 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QGraphicsItem
 
 from tests.factories import PlantBuilder
-from workbench.trace.genealogy import Node
-from workbench.plant.lookup import LotRef, find_lot
+from workbench.facts import LotRef
 from workbench.plant import open_plant
+from workbench.plant.lookup import find_lot
+from workbench.trace.explore import DOWNSTREAM, UPSTREAM, GraphState, format_quantity
+from workbench.trace.genealogy import Node
 from workbench.ui.graph import GenealogyView
 from workbench.ui.graph.items import EdgeItem, NodeItem
-from workbench.trace.explore import DOWNSTREAM, UPSTREAM, GraphState, format_quantity
 from workbench.ui.graph.view import MAX_ZOOM, MIN_ZOOM
 from workbench.ui.ops import wait_idle
 
@@ -332,7 +333,7 @@ def test_context_menu_actions_emit_the_contract_signals(qtbot, view, bakery):
         actions["Vendor…"].trigger()
     assert vendor_signal.args[0] == "MILL"
     root_menu = view.context_menu(view.scene.nodes["lot:DOUGH/D1"])
-    collapse = [a for a in root_menu.actions() if a.text() == "Collapse branch"][0]
+    collapse = next(a for a in root_menu.actions() if a.text() == "Collapse branch")
     assert not collapse.isEnabled()
     assert "Supplier corrective action…" not in {a.text() for a in root_menu.actions()}
 

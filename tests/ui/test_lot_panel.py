@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtWidgets import QLabel, QTableWidget
 
-from workbench.trace.genealogy import Node
 from workbench.lots.details import lot_details
+from workbench.trace.genealogy import Node
 from workbench.ui.lot_panel import DetailsPanel, DocumentPanel, LotPanel, OrderPanel, PartyPanel, ResourcePanel
 from workbench.ui.timeline import LotTimeline, epoch
 
@@ -25,7 +27,7 @@ def texts(widget) -> list[str]:
 def facts(widget) -> dict[str, str]:
     """Label/value pairs of a sheet's fact grids (a key label is followed by its value)."""
     labels = widget.findChildren(QLabel)
-    return {k.text(): v.text() for k, v in zip(labels, labels[1:], strict=False) if k.objectName() == "factKey"}
+    return {k.text(): v.text() for k, v in itertools.pairwise(labels) if k.objectName() == "factKey"}
 
 
 def table_rows(table: QTableWidget) -> list[list[str]]:

@@ -10,9 +10,9 @@ from PySide6.QtGui import QImage
 from sqlalchemy import text
 
 from workbench.cli import main
-from workbench.trace.genealogy import trace
 from workbench.lots.details import LotDetails
 from workbench.plant import open_plant
+from workbench.trace.genealogy import trace
 from workbench.ui import settings
 from workbench.ui.lot_panel import LotPanel, ResourcePanel
 from workbench.ui.main_window import FEATURES, feature_available

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.factories import PlantBuilder
-from workbench.plant.lookup import LotRef
+from workbench.facts import LotRef
 from workbench.plant import Operation, SupplierAction
 from workbench.ui.ops import wait_idle
 
@@ -57,7 +57,7 @@ def refs(plant) -> dict[str, LotRef]:
         b.ret("RMA-2", "ACME", "COOKIE", "C2", 1, reason="Foreign body: metal shard")
         b.ret("RMA-3", "ACME", "COOKIE", "C3", 1, reason="Late delivery")
         b.done()
-        return {f"{item}/{lot}": LotRef(l.id, item, lot) for (item, lot), l in b.lots.items()}
+        return {f"{item}/{lot}": LotRef(row.id, item, lot) for (item, lot), row in b.lots.items()}
 
 
 def settle(qtbot, view, attr: str) -> None:

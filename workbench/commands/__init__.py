@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workbench.config import is_default_demo, resolve_url
-from workbench.plant import Plant, open_plant
+from workbench.actions import plant as plant_actions
+from workbench.plant import Plant
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -18,20 +18,15 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _building() -> None:
+    print("Building the embedded demo plant (first use)…", file=sys.stderr)
+
+
 def open_for_reading(args: argparse.Namespace) -> Plant:
     """Open the plant for a read-only command; builds the embedded demo plant on first use."""
-    url = resolve_url(args.db)
-    if is_default_demo(url):
-        from workbench.config import demo_db_path
-
-        if not demo_db_path().exists():
-            from workbench.demo import ensure_demo
-
-            print("Building the embedded demo plant (first use)…", file=sys.stderr)
-            ensure_demo(url)
-    return open_plant(url)
+    return plant_actions.open_for_reading(args.db, on_first_build=_building)
 
 
 def open_for_writing(args: argparse.Namespace) -> Plant:
     """Open (and create the schema of) the plant for import or demo."""
-    return open_plant(resolve_url(args.db), create=True)
+    return plant_actions.open_for_writing(args.db)

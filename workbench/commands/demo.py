@@ -115,20 +115,20 @@ def describe(summary: DemoSummary, where: str, db: str | None) -> str:
     db_opt = f" --db {db}" if db else ""
     item, lot = INCIDENT.overconsumed_lot
     lines = [
-        f"Built the {COMPANY} demo plant in {where} (seed {summary.seed}, scale "
-        f"{summary.scale:g}) in {summary.seconds:.1f} s.",
-        f"  {summary.first_day:%d %b %Y} to {summary.last_day:%d %b %Y}: {c['lots']:,} lots, "
+        (f"Built the {COMPANY} demo plant in {where} (seed {summary.seed}, scale "
+        f"{summary.scale:g}) in {summary.seconds:.1f} s."),
+        (f"  {summary.first_day:%d %b %Y} to {summary.last_day:%d %b %Y}: {c['lots']:,} lots, "
         f"{c['receipts']:,} receipt lines, {c['production_orders']:,} orders, "
         f"{c['consumptions']:,} consumptions, {c['shipments']:,} shipment lines, "
-        f"{c['returns']:,} returns.",
-        f"  {c['items']} items, {c['vendors']} vendors, {c['customers']:,} customers, "
-        f"{c['lot_edges']:,} lot-to-lot links.",
+        f"{c['returns']:,} returns."),
+        (f"  {c['items']} items, {c['vendors']} vendors, {c['customers']:,} customers, "
+        f"{c['lot_edges']:,} lot-to-lot links."),
         "",
         "The planted incident:",
         f"  {INCIDENT.story}",
-        f"  It went into {len(reach.lots):,} lots ({len(reach.products)} products) shipped to "
+        (f"  It went into {len(reach.lots):,} lots ({len(reach.products)} products) shipped to "
         f"{len(reach.customers):,} customers; {len(summary.complaint_rmas)} of them returned "
-        "cases with illness complaints.",
+        "cases with illness complaints."),
         f"  Lot {lot} of {item} was consumed {summary.overconsumed:g} kg beyond what it held.",
         "",
         "Investigate it:",

@@ -11,8 +11,8 @@ from sqlalchemy.engine import make_url
 from workbench.commands import add_db_option, open_for_reading, open_for_writing
 from workbench.config import is_default_demo, resolve_url
 from workbench.errors import WorkbenchError
-from workbench.interchange.bundle.export import check_export_folder, export_bundle
 from workbench.interchange.bundle import ImportFailed, ImportSummary, import_bundle
+from workbench.interchange.bundle.export import check_export_folder, export_bundle
 
 #: Warnings printed in full; the rest are counted (the summary object holds them all).
 SHOWN_WARNINGS = 50

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from workbench.commands import add_db_option, open_for_reading
 from workbench.errors import WorkbenchError
+from workbench.facts import LotRef
 from workbench.jsonutil import dumps
-from workbench.plant.lookup import LotRef, find_lot
+from workbench.plant.lookup import find_lot
 
 
 def register(sub) -> None:

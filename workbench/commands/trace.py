@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from workbench.commands import add_db_option, open_for_reading
-from workbench.trace.genealogy import DIRECTIONS, trace
 from workbench.jsonutil import dumps
 from workbench.plant.lookup import find_lot
 from workbench.reports.tree import render_tree
+from workbench.trace.genealogy import DIRECTIONS, trace
 
 
 def register(sub) -> None:

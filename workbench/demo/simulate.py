@@ -32,7 +32,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from workbench.demo.catalog import (
-    DEMAND, ITEMS, PURCHASING, RECIPES, REWORK_CASES, REWORK_STEP, U, Step,
+    DEMAND,
+    ITEMS,
+    PURCHASING,
+    RECIPES,
+    REWORK_CASES,
+    REWORK_STEP,
+    Step,
+    U,
 )
 from workbench.demo.incident import INCIDENT, IncidentReach
 from workbench.demo.parties import make_crews, make_customers, make_machines, make_vendors
@@ -162,7 +169,7 @@ class Simulation:
     def _levels(self) -> None:
         """Materials are level 0, an intermediate one above its highest input;
         products all run in the last phase of a shift."""
-        level: dict[int, int] = {i: 0 for i in self.materials}
+        level: dict[int, int] = dict.fromkeys(self.materials, 0)
 
         def of(i: int) -> int:
             if i not in level:

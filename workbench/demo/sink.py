@@ -94,16 +94,15 @@ class Sink:
         if name not in self._processors:
             self._processors[name] = [table.c[c].type.bind_processor(self.dialect)
                                       for c in columns]
-        pairs = list(zip(columns, self._processors[name]))
+        pairs = list(zip(columns, self._processors[name], strict=False))
         values = [tuple(p(r[c]) if p else r[c] for c, p in pairs) for r in rows]
         names = ", ".join(columns)
         connection = self.session.connection()
         if self.dialect.name == "postgresql":
             driver = connection.connection.driver_connection
-            with driver.cursor() as cursor:
-                with cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
-                    for row in values:
-                        copy.write_row(row)
+            with driver.cursor() as cursor, cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
         else:
             marks = ", ".join("?" * len(columns))
             connection.exec_driver_sql(f"INSERT INTO {name} ({names}) VALUES ({marks})", values)

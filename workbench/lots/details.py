@@ -21,7 +21,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.errors import NotFound, WorkbenchError
-from workbench.plant.lookup import LotRef
+from workbench.facts import LotRef
+from workbench.lots.search import lot_status
 from workbench.plant import (
     Consumption,
     Customer,
@@ -35,7 +36,6 @@ from workbench.plant import (
     Shipment,
     Vendor,
 )
-from workbench.lots.search import lot_status
 from workbench.plant.stock import lot_balances
 
 #: Most rows a vendor, customer, machine or operator lists (newest first); totals count all.

@@ -26,8 +26,8 @@ from decimal import Decimal
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from workbench.plant.lookup import LotRef, parse_gs1
 from workbench.plant import Item, Lot, Output, ProductionOrder, Receipt, Return, Shipment
+from workbench.plant.lookup import LotRef, parse_gs1
 from workbench.plant.stock import LotBalance, lot_balances
 
 #: Most items whose lots an item code or name search lists.

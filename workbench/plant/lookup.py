@@ -16,25 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.errors import Ambiguous, NotFound, WorkbenchError
+from workbench.facts import LotRef
 from workbench.plant import Item, Lot
 
 GS = "\x1d"
-
-
-@dataclass(frozen=True)
-class LotRef:
-    """A lot's identity as users see it, with its database id."""
-
-    id: int
-    item: str
-    lot: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.item}/{self.lot}"
-
-    def __str__(self) -> str:
-        return self.label
 
 
 @dataclass(frozen=True)
@@ -54,7 +39,7 @@ def parse_gs1(text: str) -> ScannedCode | None:
     if text.startswith("("):
         try:
             message = GS1Message.parse_hri(text)
-        except Exception:  # biip raises its own ParseError family; not a barcode then
+        except Exception:  # noqa: BLE001 - biip raises its own ParseError family; not a barcode then
             return None
     else:
         looks_like_barcode = (

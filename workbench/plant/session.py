@@ -103,7 +103,7 @@ def schema_state(engine: Engine) -> str:
         return "current"
     try:
         script.get_revision(current)
-    except Exception:
+    except Exception:  # noqa: BLE001 - alembic raises several types for a revision it does not know
         return "newer"
     return "older"
 

@@ -27,7 +27,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,9 +36,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
-from workbench.trace.genealogy import Genealogy, trace
+from workbench.facts import LotRef
 from workbench.jsonutil import dumps, jsonable
-from workbench.plant.lookup import LotRef
 from workbench.plant import (
     Consumption,
     Customer,
@@ -51,8 +50,9 @@ from workbench.plant import (
     Shipment,
     Vendor,
 )
-from workbench.progress import report
 from workbench.plant.stock import LotBalance, lot_balances
+from workbench.progress import report
+from workbench.trace.genealogy import Genealogy, trace
 
 CHUNK = 10000
 ZERO = Decimal(0)
@@ -506,7 +506,7 @@ def _transformations(session: Session, lot_ids: set[int]) -> list[Transformation
         ).all()
     out = []
     for r in orders:
-        key = lambda ln: (not ln.affected, ln.item, ln.lot)  # noqa: E731 - affected lines first
+        key = lambda ln: (not ln.affected, ln.item, ln.lot)
         out.append(Transformation(r.code, r.item, r.name, r.started_at, r.finished_at,
                                   tuple(sorted(inputs[r.id], key=key)), tuple(sorted(outputs[r.id], key=key))))
     out.sort(key=lambda t: (t.finished_at or t.started_at or datetime.min, t.order))
@@ -609,7 +609,7 @@ def recall(session: Session, roots: Sequence[LotRef], reason: str | None = None,
     hold = hold_list(affected)
     totals = _totals(g.roots, affected, hold, customers, transformations, reconciliation)
     report(progress, 1.0, "Recall ready")
-    created = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    created = now or datetime.now(UTC).replace(tzinfo=None)
     return Recall(roots=g.roots, reason=reason, created_at=created, genealogy=g, affected=affected,
                   customers=customers, reconciliation=reconciliation, transformations=transformations,
                   receipts=receipts, returns=returns, items=items, totals=totals, hold=hold)

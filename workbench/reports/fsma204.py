@@ -98,18 +98,18 @@ def about_rows(recall, letterhead, n_rows: int) -> list[tuple[str, str]]:
         ("Suspect lots", roots),
         ("Reason", recall.reason or "not stated"),
         ("Generated (UTC)", recall.created_at.strftime("%Y-%m-%d %H:%M")),
-        ("Scope", "Every critical tracking event of the lots affected by the suspect lots: receipts of "
+        ("Scope", ("Every critical tracking event of the lots affected by the suspect lots: receipts of "
                   "affected lots, customer returns of affected lots, every production order that used an "
-                  "affected lot, and every shipment of an affected lot."),
-        ("Transformations", "Several inputs and outputs: one row per food, inputs listed first, then outputs; "
+                  "affected lot, and every shipment of an affected lot.")),
+        ("Transformations", ("Several inputs and outputs: one row per food, inputs listed first, then outputs; "
                             "rows of one transformation share its reference document number (the production "
                             "order). Every input is listed; 'In recall' says whether it is an affected lot. "
-                            "Inputs are not paired with outputs."),
-        ("Traceability lot code", "GS1 GTIN + batch/lot, written (01)GTIN(10)LOT, where the item has a GTIN; "
+                            "Inputs are not paired with outputs.")),
+        ("Traceability lot code", ("GS1 GTIN + batch/lot, written (01)GTIN(10)LOT, where the item has a GTIN; "
                                   "otherwise ITEM/LOT. Received lots carry our own lot code from receiving on; "
-                                  "the supplier's lot code is in 'Supplier lot code'."),
-        ("TLC source", "The place where the TLC was assigned: this plant, for lots produced here and for lots "
-                       "relabelled at receiving."),
+                                  "the supplier's lot code is in 'Supplier lot code'.")),
+        ("TLC source", ("The place where the TLC was assigned: this plant, for lots produced here and for lots "
+                       "relabelled at receiving.")),
         ("Dates", "Date and time of the event in UTC (yyyy-mm-dd hh:mm)."),
         ("Rows", f"{n_rows} event rows on the sheet 'Trace'."),
     ]

@@ -14,9 +14,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -58,10 +58,10 @@ def _fixed_parts(reference: str, letterhead: Letterhead) -> tuple:
     P = ps.FixedParagraph  # noqa: N806
     parts: list = [P("What to do now", st["h2"])]
     steps = [
-        "Stop selling, using and shipping these lots at once. Set all remaining stock aside, "
-        "clearly marked <b>“On hold: recall”</b>.",
-        "Count the stock of each lot you still hold and tell us within 48 hours, even if you hold none, "
-        f"quoting our reference {t(reference)}.",
+        ("Stop selling, using and shipping these lots at once. Set all remaining stock aside, "
+        "clearly marked <b>“On hold: recall”</b>."),
+        ("Count the stock of each lot you still hold and tell us within 48 hours, even if you hold none, "
+        f"quoting our reference {t(reference)}."),
         "Do not destroy the product. We will collect it, and credit or replace every unit returned.",
         "If you have passed any of these lots on to your own customers, send them this notice without delay.",
     ]

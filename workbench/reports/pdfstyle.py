@@ -238,7 +238,7 @@ class FixedParagraph(Paragraph):
         self._wrapped_for = (available_width, available_height)
         return size
 
-    def drawOn(self, canvas, x, y, _sW=0):  # noqa: N802 - reportlab's name
+    def drawOn(self, canvas, x, y, _sW=0):  # noqa: N802, N803 - reportlab's names
         # platypus marks a flowable moved to the next frame as ``_postponed`` and never clears
         # it; a paragraph used again in the next letter must start unmarked.
         self.__dict__.pop("_postponed", None)
@@ -334,7 +334,7 @@ class NumberedCanvas(Canvas):
         for font in FONTS:
             self._doc.getInternalFontName(font)
 
-    def showPage(self):
+    def showPage(self):  # noqa: N802 - reportlab's name
         self._pages.append(dict(self.__dict__))
         self._startPage()
 

@@ -16,10 +16,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
 
 from workbench.errors import WorkbenchError
-from workbench.trace.genealogy import Edge, Genealogy, Node
 from workbench.reports import pdfstyle as ps
 from workbench.reports.figures import genealogy_figure
 from workbench.settings import Letterhead
+from workbench.trace.genealogy import Edge, Genealogy, Node
 
 MAX_RECONCILIATION_ROWS = 14
 MAX_HOLD_ROWS = 10

@@ -22,11 +22,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from workbench.errors import WorkbenchError
-from workbench.trace.genealogy import Edge, Genealogy
 from workbench.reports import pdfstyle as ps
 from workbench.reports.figures import genealogy_figure
 from workbench.settings import Letterhead, load_letterhead
 from workbench.supplier.engine import ScarFacts, VendorQuality, issue_scar, response_due, scar_facts, vendor_quality
+from workbench.trace.genealogy import Edge, Genealogy
 
 WIDTH = 170 * mm
 MAX_DOWNSTREAM_ROWS = 12
@@ -75,18 +75,18 @@ def reach_figure(g: Genealogy, dpi: int = FIGURE_DPI) -> bytes:
 #: The vendor's sections: heading, what we ask, height of the answer box.
 VENDOR_SECTIONS = (
     ("D4 Root cause and escape point",
-     "Why did the defect occur (occurrence) and why was it not detected before shipment "
-     "(escape point)? State the evidence, e.g. 5-Why or fishbone analysis and test results.", 42 * mm),
+     ("Why did the defect occur (occurrence) and why was it not detected before shipment "
+     "(escape point)? State the evidence, e.g. 5-Why or fishbone analysis and test results."), 42 * mm),
     ("D5 Chosen permanent corrective actions",
      "For each root cause, the corrective action chosen and how it was verified to remove the cause.", 32 * mm),
     ("D6 Implemented and validated corrective actions",
      "What was implemented, when, and the data showing that it works. Enclose the validation records.", 32 * mm),
     ("D7 Actions to prevent recurrence",
-     "Changes to procedures, control plans, FMEA, training or other products and plants with the "
-     "same risk.", 30 * mm),
+     ("Changes to procedures, control plans, FMEA, training or other products and plants with the "
+     "same risk."), 30 * mm),
     ("D8 Closure and recognition",
-     "Vendor: confirm the actions are complete. The customer's quality representative closes the "
-     "request after reviewing the evidence.", 24 * mm),
+     ("Vendor: confirm the actions are complete. The customer's quality representative closes the "
+     "request after reviewing the evidence."), 24 * mm),
 )
 
 

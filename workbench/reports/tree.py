@@ -89,14 +89,14 @@ class _Printer:
                 entries.append(("__order__", e.target)) if made else None
             elif e.kind == "shipped":
                 customer = next((self.g.nodes[x.target] for x in self.out_edges[e.target]), None)
-                entries.append((f"shipped {_q(e)} on {target.code} {_d(target.data.get('shipped_at'))}"
+                entries.append(((f"shipped {_q(e)} on {target.code} {_d(target.data.get('shipped_at'))}"
                                 f" to {_named(customer) if customer else '?'}"
-                                f" (order ref {target.data.get('order_ref') or '-'})", None))
+                                f" (order ref {target.data.get('order_ref') or '-'})"), None))
         for e in self.in_edges[lot_id]:
             if e.kind == "returned":
                 ret = self.g.nodes[e.source]
-                entries.append((f"returned {_q(e)} on {ret.code} {_d(ret.data.get('received_at'))} from "
-                                f"{ret.data.get('customer')}: {ret.data.get('reason') or 'no reason given'}", None))
+                entries.append(((f"returned {_q(e)} on {ret.code} {_d(ret.data.get('received_at'))} from "
+                                f"{ret.data.get('customer')}: {ret.data.get('reason') or 'no reason given'}"), None))
         self._flush(prefix, entries)
 
     def _flush(self, prefix: str, entries: list[tuple[str, str | None]]) -> None:
@@ -128,23 +128,23 @@ class _Printer:
             source = self.g.nodes[e.source]
             if e.kind == "received":
                 vendor = next((self.g.nodes[x.source] for x in self.in_edges[e.source]), None)
-                rows.append((f"received {_q(e)} on {source.code} {_d(source.data.get('received_at'))}"
+                rows.append(((f"received {_q(e)} on {source.code} {_d(source.data.get('received_at'))}"
                              f" from {_named(vendor) if vendor else '?'}, PO {source.data.get('po') or '-'}, "
-                             f"vendor lot {source.data.get('vendor_lot') or '-'}", []))
+                             f"vendor lot {source.data.get('vendor_lot') or '-'}"), []))
             elif e.kind == "produced":
                 subs: list[tuple[str, str]] = []
                 for x in sorted(self.in_edges[e.source], key=lambda x: (x.kind, x.source)):
                     node = self.g.nodes[x.source]
                     if x.kind == "performed":
                         d = node.data
-                        subs.append((f"step {d['step']} on {d.get('machine') or '?'} by {d.get('operator') or '?'}"
-                                     f", {_d(d.get('started_at'), True)} → {_d(d.get('finished_at'), True)}", ""))
+                        subs.append(((f"step {d['step']} on {d.get('machine') or '?'} by {d.get('operator') or '?'}"
+                                     f", {_d(d.get('started_at'), True)} → {_d(d.get('finished_at'), True)}"), ""))
                     elif x.kind == "consumed":
                         subs.append((f"used {_q(x)} of {_lot(node)}", x.source))
                 rows.append((f"made {_q(e)} by {_order(source)}", subs))
             elif e.kind == "returned":
-                rows.append((f"returned {_q(e)} on {source.code} from {source.data.get('customer')}: "
-                             f"{source.data.get('reason') or 'no reason given'}", []))
+                rows.append(((f"returned {_q(e)} on {source.code} from {source.data.get('customer')}: "
+                             f"{source.data.get('reason') or 'no reason given'}"), []))
         for i, (text, subs) in enumerate(rows):
             child_prefix = self.emit(prefix, i == len(rows) - 1, text)
             for j, (sub, lot) in enumerate(subs):

@@ -37,10 +37,11 @@ from sqlalchemy import ARRAY, Integer, any_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
-from workbench.trace.genealogy import Genealogy, lot_node_id, trace, walk
+from workbench.facts import LotRef
 from workbench.jsonutil import jsonable
-from workbench.plant.lookup import LotRef, lot_refs
 from workbench.plant import Item, Lot, LotEdge, Operation, Output, ProductionOrder, Receipt, Return, Vendor
+from workbench.plant.lookup import lot_refs
+from workbench.trace.genealogy import Genealogy, lot_node_id, trace, walk
 
 CHUNK = 10000
 DEFAULT_WINDOW = timedelta(hours=8)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,12 +27,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.errors import NotFound, WorkbenchError
-from workbench.trace.genealogy import Genealogy, trace
+from workbench.facts import LotRef
 from workbench.jsonutil import jsonable
-from workbench.plant.lookup import LotRef, lot_refs
 from workbench.plant import Customer, Item, Lot, Receipt, Return, SupplierAction, Vendor
-from workbench.rootcause.engine import closure
+from workbench.plant.lookup import lot_refs
 from workbench.plant.stock import lot_balances
+from workbench.rootcause.engine import closure
+from workbench.trace.genealogy import Genealogy, trace
 
 CHUNK = 10000
 ZERO = Decimal(0)
@@ -47,7 +48,7 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 @dataclass(frozen=True)

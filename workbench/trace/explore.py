@@ -27,9 +27,9 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from workbench.trace.genealogy import CHUNK, Edge, Genealogy, Node
-from workbench.plant.lookup import LotRef
+from workbench.facts import LotRef
 from workbench.plant import Consumption, LotEdge, Output, Receipt, Return, Shipment
+from workbench.trace.genealogy import CHUNK, Edge, Genealogy, Node
 
 UPSTREAM = "upstream"
 DOWNSTREAM = "downstream"
@@ -369,7 +369,7 @@ class GraphState:
             stack, seen = [t], {t}
             while stack:
                 h = stack.pop()
-                for nxt, k in hidden_succ.get(h, ()):
+                for nxt, _kind in hidden_succ.get(h, ()):
                     if nxt in shown:
                         out.setdefault((s, nxt), (kind, ""))
                     elif nxt not in seen:

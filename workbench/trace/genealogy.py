@@ -19,21 +19,20 @@ the frontier: shown, but not what lies beyond them (expand them with another tra
 from __future__ import annotations
 
 import json
-
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ARRAY, Integer, any_, bindparam, func, literal, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
+from workbench.facts import LotRef
 from workbench.jsonutil import jsonable
-from workbench.plant.lookup import LotRef, lot_refs
 from workbench.plant import (
     Consumption,
     Customer,
@@ -48,6 +47,7 @@ from workbench.plant import (
     Shipment,
     Vendor,
 )
+from workbench.plant.lookup import lot_refs
 
 DIRECTIONS = ("forward", "backward", "both")
 NODE_KINDS = ("lot", "vendor", "receipt", "order", "operation", "machine", "operator",
@@ -136,7 +136,7 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
 # --- the walk ----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _walk_statement(downstream: bool, limited: bool):
     """The recursive walk over ``lot_edges``, built once per direction.
 
@@ -204,7 +204,7 @@ def walk(session: Session, root_ids: Sequence[int], downstream: bool,
     adjacent: dict[int, list[int]] = defaultdict(list)
     for s, d in rows:
         adjacent[s].append(d)
-    hops = {r: 0 for r in roots}
+    hops = dict.fromkeys(roots, 0)
     queue = deque(roots)
     while queue:
         lot = queue.popleft()
@@ -280,7 +280,7 @@ class _Ids:
         return column.in_(select(literal_column("value")).select_from(func.json_each(bindparam("ids"))))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _statement(name: str, postgresql: bool):
     """The follow-up queries, built once per dialect with one ``ids`` parameter so the
     compiled form is cached and each trace pays only for execution."""
@@ -288,7 +288,7 @@ def _statement(name: str, postgresql: bool):
     lot, item, c, o = Lot.__table__, Item.__table__, Consumption.__table__, Output.__table__
     po, op, sh, rt = ProductionOrder.__table__, Operation.__table__, Shipment.__table__, Return.__table__
     rc, cu, ve = Receipt.__table__, Customer.__table__, Vendor.__table__
-    party = lambda t: (t.c.name, t.c.contact, t.c.email, t.c.phone, t.c.address)  # noqa: E731
+    party = lambda t: (t.c.name, t.c.contact, t.c.email, t.c.phone, t.c.address)
     statements = {
         "lots": select(lot.c.id, lot.c.code, lot.c.quantity, lot.c.created_at, lot.c.expires_at, lot.c.origin,
                        lot.c.vendor_lot, item.c.code.label("item"), item.c.name.label("item_name"),

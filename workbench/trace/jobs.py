@@ -13,9 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from workbench.trace.genealogy import trace
-from workbench.trace.layout import Layout, LayoutNode, Point, layout
-from workbench.plant.lookup import LotRef
+from workbench.facts import LotRef
 from workbench.progress import report
 from workbench.trace.explore import (
     DOWNSTREAM,
@@ -27,6 +25,8 @@ from workbench.trace.explore import (
     more_beyond,
     node_size,
 )
+from workbench.trace.genealogy import trace
+from workbench.trace.layout import Layout, LayoutNode, Point, layout
 
 
 @dataclass

@@ -104,8 +104,8 @@ def _dot_source(nodes: Sequence[LayoutNode], edges: Iterable[tuple[str, str, str
     big = len(nodes) > BIG_GRAPH
     lines = [
         "digraph layout {",
-        f"graph [rankdir=LR, ranksep={ranksep:.3f}, nodesep={NODE_GAP / POINTS_PER_INCH:.3f}, "
-        f"splines=spline, outputorder=edgesfirst{', nslimit=0.2, nslimit1=2, mclimit=0.5' if big else ''}];",
+        (f"graph [rankdir=LR, ranksep={ranksep:.3f}, nodesep={NODE_GAP / POINTS_PER_INCH:.3f}, "
+        f"splines=spline, outputorder=edgesfirst{', nslimit=0.2, nslimit1=2, mclimit=0.5' if big else ''}];"),
         'node [shape=box, fixedsize=true, label=""];',
         "edge [arrowhead=none, tailport=e, headport=w];",
     ]

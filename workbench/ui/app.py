@@ -15,6 +15,7 @@ import sys
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from workbench.actions.plant import open_for_reading
 from workbench.errors import WorkbenchError
 from workbench.plant.lookup import find_lot
 from workbench.ui import settings
@@ -57,7 +58,6 @@ def find_lot_in_background(window, text: str, item: str | None):
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.commands import open_for_reading
     from workbench.ui.main_window import MainWindow, database_problem
 
     size = parse_size(args.size)
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     app = application()
     screenshot = args.screenshot
     try:
-        plant = open_for_reading(args)
+        plant = open_for_reading(args.db)
     except WorkbenchError as exc:
         if screenshot:
             raise
@@ -117,7 +117,7 @@ def save_screenshot(window, path: str) -> int:
             QCoreApplication.processEvents()
         if not window.grab().save(path):
             raise WorkbenchError(f"Could not write the screenshot {path}.")
-        print(f"Saved {path}", file=sys.stderr)
+        print(f"Saved {path}", file=sys.stderr)  # noqa: T201 - the screenshot mode's one line of output
         return 0
     finally:
         window.close()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.plant.lookup import LotRef
+from workbench.facts import LotRef
 from workbench.rootcause.engine import Commonality, Factor, commonality, defective_from_returns, return_reasons
 from workbench.ui.history_view import RowsModel, heading, hint, style_plot, table_view
 from workbench.ui.ops import plant_op, run_op
@@ -271,7 +271,7 @@ class CommonalityView(QWidget):
                   f"{f.baseline_exposed} of {f.baseline_total} baseline lots share it; lift {_lift_text(f)}"
                   for f in factors])
         # Shown as text, sorted as numbers ('new' lift sorts as infinity).
-        for row, f in zip(self.model.rows, factors):
+        for row, f in zip(self.model.rows, factors, strict=False):
             row[0][5] = f"{f.defective_share:.0%}"
             row[0][6] = f"{f.baseline_share:.0%}"
             row[0][7] = _lift_text(f)

@@ -38,9 +38,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.trace.genealogy import lot_node_id
-from workbench.plant.lookup import LotRef
+from workbench.facts import LotRef
 from workbench.rootcause.engine import DEFAULT_WINDOW, LotHistory, OperationRecord, Siblings, lot_history, siblings
+from workbench.trace.genealogy import lot_node_id
 from workbench.ui.ops import plant_op, run_op
 from workbench.ui.style import BORDER, MUTED, fmt_quantity, fmt_time
 
@@ -78,10 +78,10 @@ class RowsModel(QAbstractTableModel):
     def payload(self, row: int) -> Any:
         return self.rows[row][2]
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's virtual
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's virtual
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.headers)
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
@@ -96,7 +96,7 @@ class RowsModel(QAbstractTableModel):
             return tip or text[index.column()]
         return None
 
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.headers[section]
         if role == Qt.ItemDataRole.TextAlignmentRole and section in self.right:
@@ -207,7 +207,7 @@ class MachineGantt(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
 
-    def show(self, history: LotHistory, sib: Siblings | None) -> None:  # noqa: A003 - draws, then shows
+    def show(self, history: LotHistory, sib: Siblings | None) -> None:
         self.plot.clear()
         self.legend.clear()
         self.bars = []
@@ -253,7 +253,7 @@ class MachineGantt(QWidget):
             self.plot.addItem(item)
             self.legend.addItem(item, name)
             kind = "ours" if colour == OURS else "sibling"
-            self.bars += [(s, e, row[op.machine], op, kind) for (s, e), op in zip(spans, ops)]
+            self.bars += [(s, e, row[op.machine], op, kind) for (s, e), op in zip(spans, ops, strict=False)]
         if self.bars:
             lo = min(b[0] for b in self.bars)
             hi = max(b[1] for b in self.bars)
@@ -343,7 +343,7 @@ class HistoryView(QWidget):
         self.tables = [table_view(self.events, self._node_activated),
                        table_view(self.upstream, self._lot_activated),
                        table_view(self.sibling_rows, self._lot_activated)]
-        for table, name in zip(self.tables, ("Events", "Upstream lots", "Siblings")):
+        for table, name in zip(self.tables, ("Events", "Upstream lots", "Siblings"), strict=False):
             tabs.addTab(table, name)
         self.tabs = tabs
 

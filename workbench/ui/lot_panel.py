@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.plant.lookup import LotRef
+from workbench.facts import LotRef
 from workbench.lots.details import (
     DocumentDetails,
     LotDetails,

@@ -36,9 +36,10 @@ from PySide6.QtWidgets import (
 from sqlalchemy import func, select
 
 from workbench.config import redact
-from workbench.plant.lookup import LotRef, find_lot
+from workbench.facts import LotRef
 from workbench.lots.details import LotDetails, lot_details
 from workbench.plant import Lot, Plant, ProductionOrder, Shipment, open_plant
+from workbench.plant.lookup import find_lot
 from workbench.ui import settings
 from workbench.ui.lot_panel import DetailsPanel
 from workbench.ui.ops import plant_op, run_op, wait_idle
@@ -401,7 +402,7 @@ class MainWindow(QMainWindow):
         if splitter is None or not self.splitter.restoreState(splitter):
             self.splitter.setSizes([700, 220])
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._fresh_layout:  # dock sizes only take once the window is shown
             self._fresh_layout = False
@@ -415,7 +416,7 @@ class MainWindow(QMainWindow):
         settings.save_window("mainWindow", self.saveGeometry(), self.saveState())
         settings.save_value("mainWindow/splitter", self.splitter.saveState())
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         wait_idle(10000)  # let running queries finish before their widgets go
         super().closeEvent(event)

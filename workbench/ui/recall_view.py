@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.plant.lookup import LotRef
+from workbench.facts import LotRef
 from workbench.recall.engine import Recall, recall, with_reason, write_recall_package
 from workbench.settings import load_letterhead
 from workbench.ui.ops import Op, plant_op, run_op
@@ -65,10 +65,10 @@ class RecallTableModel(QAbstractTableModel):
         self.rows = [(list(values), flagged, bold, tip) for values, flagged, bold, tip in rows]
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's virtual
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's virtual
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.headers)
 
     def is_flagged(self, row: int) -> bool:
@@ -93,7 +93,7 @@ class RecallTableModel(QAbstractTableModel):
             return tip
         return None
 
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.headers[section]
         if role == Qt.ItemDataRole.TextAlignmentRole and section in self.right:

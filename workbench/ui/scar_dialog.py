@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.plant.lookup import LotRef
+from workbench.facts import LotRef
 from workbench.supplier.engine import DEFAULT_RESPONSE_DAYS, ScarFacts, scar_facts
 from workbench.ui.ops import plant_op, run_op
 from workbench.ui.style import fmt_quantity, fmt_time

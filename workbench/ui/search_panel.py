@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.plant.lookup import LotRef
-from workbench.plant import Plant
+from workbench.facts import LotRef
 from workbench.lots.search import SearchHit, completions, search
+from workbench.plant import Plant
 from workbench.ui.ops import plant_op, run_op
 from workbench.ui.style import STATUS_COLOURS, fmt_date, fmt_quantity, icon
 
@@ -72,13 +72,13 @@ class HitTableModel(QAbstractTableModel):
         self.hits = list(hits)
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.hits)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section][0]
         return None
@@ -318,7 +318,7 @@ class SearchPanel(QWidget):
         if current.isValid():
             self.lotSelected.emit(self.model.hit(self.proxy.mapToSource(current).row()).ref)
 
-    def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+    def eventFilter(self, obj, event):
         if obj is self.table and event.type() == event.Type.KeyPress:
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self._activate_index(self.table.currentIndex())

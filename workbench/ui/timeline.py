@@ -46,7 +46,7 @@ class LotTimeline(QWidget):
         self.plot.showGrid(x=True, y=False, alpha=0.15)
         item = self.plot.getPlotItem()
         left = item.getAxis("left")
-        left.setTicks([[(y, label) for y, label in LANE_LABELS.items()]])
+        left.setTicks([list(LANE_LABELS.items())])
         left.setWidth(100)
         font = QFont(self.font())
         font.setPointSizeF(8.5)
@@ -104,7 +104,7 @@ class LotTimeline(QWidget):
         points = []
         x0, x1, ys, brushes = [], [], [], []
         for e in self.events:
-            fill, line = kind_colours(EVENT_KIND[e.kind])
+            _fill, line = kind_colours(EVENT_KIND[e.kind])
             if e.kind == "operation" and e.end is not None:
                 x0.append(epoch(e.at))
                 x1.append(epoch(e.end))

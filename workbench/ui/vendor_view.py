@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.plant.lookup import LotRef
+from workbench.facts import LotRef
 from workbench.supplier.engine import VendorQuality, vendor_quality
 from workbench.ui.history_view import RowsModel, heading, hint, style_plot, table_view
 from workbench.ui.ops import plant_op, run_op

@@ -49,7 +49,7 @@ def overdrawn_lots(session: Session, lot_ids: Collection[int]) -> list[str]:
     names = ("consumed", "shipped", "returned", "held")
     selects = []
     for lot, values in parts:
-        part = select(lot.label("lot_id"), *(v.label(n) for v, n in zip(values, names)))
+        part = select(lot.label("lot_id"), *(v.label(n) for v, n in zip(values, names, strict=False)))
         selects.append(part.where(lot.in_(sorted(lot_ids))) if few else part)
     stacked = union_all(*selects).subquery()
     sums = [func.sum(stacked.c[n]).label(n) for n in names]

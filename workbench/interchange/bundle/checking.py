@@ -315,7 +315,7 @@ class Checker:
                 continue
             self.new_or_unchanged(
                 name, row, f"item {row.item}", self.db_items.get(row.item), self.plan.items,
-                lambda db: [("name", row.name, db.name), ("kind", row.kind, db.kind), ("unit", row.unit, db.unit),
+                lambda db, row=row: [("name", row.name, db.name), ("kind", row.kind, db.kind), ("unit", row.unit, db.unit),
                             ("gtin", row.gtin, db.gtin), ("shelf_life_days", row.shelf_life_days, db.shelf_life_days)],
             )
         self.known_items = set(self.bundle_items) | set(self.db_items)
@@ -335,7 +335,8 @@ class Checker:
                 continue
             self.new_or_unchanged(
                 name, row, f"{kind} {code}", plant.get(code), new,
-                lambda db: [(c, getattr(row, c), getattr(db, c)) for c in ("name", "contact", "email", "phone", "address")],
+                lambda db, row=row: [(c, getattr(row, c), getattr(db, c))
+                                     for c in ("name", "contact", "email", "phone", "address")],
             )
 
     def check_orders(self) -> None:
@@ -347,7 +348,7 @@ class Checker:
                 self.need(name, row, "item", row.item, self.known_items, "items.csv")
             self.new_or_unchanged(
                 name, row, f"order {row.order}", self.db_orders.get(row.order), self.plan.orders,
-                lambda db: [("item", row.item, db.item), ("started_at", row.started_at, db.started_at),
+                lambda db, row=row: [("item", row.item, db.item), ("started_at", row.started_at, db.started_at),
                             ("finished_at", row.finished_at, db.finished_at)],
             )
         self.known_orders = set(self.bundle_orders) | set(self.db_orders)

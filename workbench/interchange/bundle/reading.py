@@ -13,7 +13,7 @@ import csv
 import io
 from collections import namedtuple
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -69,7 +69,7 @@ def parse_when(column: str, text: str) -> datetime:
             f"{column} '{text}' is not an ISO 8601 date or date-time (such as 2026-03-02 or 2026-03-02T06:30:00)"
         ) from None
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(UTC).replace(tzinfo=None)
     return value
 
 
@@ -208,7 +208,7 @@ def _read_rows(spec: FileSpec, reader, positions: dict[str, int], width: int, di
         columns.append(_convert(column, column in spec.required, texts, lines, bad, display, log))
     oks = [i not in bad for i in range(len(records))] if bad else [True] * len(records)
     make = ROW_TYPES[spec.name]._make
-    return [make(values) for values in zip(lines, oks, *columns)]
+    return [make(values) for values in zip(lines, oks, *columns, strict=False)]
 
 
 def _convert(column: str, required: bool, texts: list[str], lines: list[int], bad: set[int],
@@ -236,7 +236,7 @@ def _convert(column: str, required: bool, texts: list[str], lines: list[int], ba
             if not (required and None in values):
                 if any(v is not None and v.tzinfo is not None for v in values):
                     values = [v if v is None or v.tzinfo is None
-                              else v.astimezone(timezone.utc).replace(tzinfo=None) for v in values]
+                              else v.astimezone(UTC).replace(tzinfo=None) for v in values]
                 return values
     except (ValueError, ArithmeticError, TypeError):  # InvalidOperation; Infinity's exponent 'F'
         pass

@@ -103,13 +103,13 @@ class BulkWriter:
         if self.dialect.name == "postgresql":
             raw = self.connection.connection.driver_connection
             with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({listed}) FROM STDIN") as copy:
-                for row in zip(*data):
+                for row in zip(*data, strict=False):
                     copy.write_row(row)
             return count
         cursor = self.connection.connection.driver_connection.cursor()
         try:
             cursor.executemany(
-                f"INSERT INTO {table.name} ({listed}) VALUES ({', '.join('?' * len(names))})", zip(*data)
+                f"INSERT INTO {table.name} ({listed}) VALUES ({', '.join('?' * len(names))})", zip(*data, strict=False)
             )
         finally:
             cursor.close()
@@ -129,7 +129,7 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None) -
     say(0.55, "Writing items, vendors and customers")
     item_ids = plan.item_ids
     new_ids = w.reserve_ids(Item.__table__, len(plan.items))
-    item_ids.update(zip(col(plan.items, "item"), new_ids))
+    item_ids.update(zip(col(plan.items, "item"), new_ids, strict=False))
     w.insert(Item.__table__, {
         "id": new_ids, "code": col(plan.items, "item"), "name": col(plan.items, "name"),
         "kind": col(plan.items, "kind"), "unit": col(plan.items, "unit"), "gtin": col(plan.items, "gtin"),
@@ -140,7 +140,7 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None) -
         (Customer, plan.customers, plan.customer_ids, "customer"),
     ):
         new_ids = w.reserve_ids(model.__table__, len(rows))
-        ids.update(zip(col(rows, code), new_ids))
+        ids.update(zip(col(rows, code), new_ids, strict=False))
         w.insert(model.__table__, {
             "id": new_ids, "code": col(rows, code),
             **{c: col(rows, c) for c in ("name", "contact", "email", "phone", "address")},
@@ -149,7 +149,7 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None) -
     say(0.6, "Writing orders")
     order_ids, orders = plan.order_ids, plan.orders
     new_ids = w.reserve_ids(ProductionOrder.__table__, len(orders))
-    order_ids.update(zip(col(orders, "order"), new_ids))
+    order_ids.update(zip(col(orders, "order"), new_ids, strict=False))
     w.insert(ProductionOrder.__table__, {
         "id": new_ids, "code": col(orders, "order"), "item_id": [item_ids[r.item] for r in orders],
         "started_at": col(orders, "started_at"), "finished_at": col(orders, "finished_at"),
@@ -158,7 +158,7 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None) -
     say(0.62, "Writing lots")
     lot_ids, lots = plan.lot_ids, plan.lots
     new_ids = w.reserve_ids(Lot.__table__, len(lots))
-    lot_ids.update(zip([(n.item, n.code) for n in lots], new_ids))
+    lot_ids.update(zip([(n.item, n.code) for n in lots], new_ids, strict=False))
     w.insert(Lot.__table__, {
         "id": new_ids, "item_id": [item_ids[n.item] for n in lots], "code": col(lots, "code"),
         "vendor_lot": col(lots, "vendor_lot"), "quantity": col(lots, "quantity"),

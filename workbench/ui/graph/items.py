@@ -241,7 +241,7 @@ class NodeItem(QGraphicsItem):
     def node(self):
         return self.visible.node
 
-    def type(self) -> int:  # noqa: A003 - Qt's virtual
+    def type(self) -> int:
         return NodeItem.Type
 
     # --- geometry -------------------------------------------------------------------
@@ -249,7 +249,7 @@ class NodeItem(QGraphicsItem):
     def body_rect(self) -> QRectF:
         return QRectF(-self.width / 2, -self.height / 2, self.width, self.height)
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's virtual
+    def boundingRect(self) -> QRectF:
         pad = HANDLE_RADIUS + 6
         return self.body_rect().adjusted(-pad, -pad, pad, pad)
 
@@ -284,7 +284,7 @@ class NodeItem(QGraphicsItem):
                 return direction
         return None
 
-    def itemChange(self, change, value):  # noqa: N802 - Qt's virtual
+    def itemChange(self, change, value):
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             for edge in self.edges:
                 edge.node_moved()
@@ -349,7 +349,7 @@ class NodeItem(QGraphicsItem):
         text_rect = r.adjusted(inset, 0, -inset, 0)
         heights = [fonts[s][1].height() for s, _ in self.lines]
         y = r.center().y() - sum(heights) / 2 + (3 if self.kind == "vendor" else 0) - (3 if self.kind == "customer" else 0)
-        for (style, text), h in zip(self.lines, heights):
+        for (style, text), h in zip(self.lines, heights, strict=False):
             font, metrics, colour = fonts[style]
             painter.setFont(font)
             painter.setPen(colour)
@@ -380,7 +380,7 @@ class NodeItem(QGraphicsItem):
             return DOWNSTREAM
         return None
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+    def mousePressEvent(self, event) -> None:
         handle = self.handle_at(event.pos()) if event.button() == Qt.MouseButton.LeftButton else None
         if handle is not None:
             self._drag_from = handle
@@ -390,14 +390,14 @@ class NodeItem(QGraphicsItem):
             return
         super().mousePressEvent(event)
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+    def mouseMoveEvent(self, event) -> None:
         if self._drag_from is not None:
             self.scene().drag_moved(self._drag_start, event.scenePos(), self._outward(event.scenePos()))
             event.accept()
             return
         super().mouseMoveEvent(event)
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+    def mouseReleaseEvent(self, event) -> None:
         if self._drag_from is not None:
             direction, self._drag_from = self._drag_from, None
             far_enough = self._outward(event.scenePos(), direction) >= DRAG_DISTANCE
@@ -411,7 +411,7 @@ class NodeItem(QGraphicsItem):
         dx = scene_pos.x() - self._drag_start.x()
         return dx if direction == DOWNSTREAM else -dx
 
-    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+    def mouseDoubleClickEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.scene() is not None:
             self.scene().node_double_clicked(self, self.side_at(event.pos()))
             event.accept()
@@ -457,7 +457,7 @@ class EdgeItem(QGraphicsPathItem):
         target.edges.append(self)
         self.adjust()
 
-    def type(self) -> int:  # noqa: A003 - Qt's virtual
+    def type(self) -> int:
         return EdgeItem.Type
 
     @property

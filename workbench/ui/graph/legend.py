@@ -30,12 +30,12 @@ class Legend(QWidget):
 
     def entries(self) -> list[tuple[str, str]]:
         out = [(k, f"{KIND_TITLE[k]}s" if k != "lot" else "Lots") for k in self.kinds]
-        return out + [("root", "Traced lot"), ("more", "More to open: drag or double-click")]
+        return [*out, ("root", "Traced lot"), ("more", "More to open: drag or double-click")]
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's virtual
+    def sizeHint(self) -> QSize:
         return QSize(600, int(self.fontMetrics().height() + 14))
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+    def paintEvent(self, event) -> None:
         self.painted += 1
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)

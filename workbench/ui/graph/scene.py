@@ -9,6 +9,8 @@ from PySide6.QtCore import QEasingCurve, QPointF, QRectF, QSize, Qt, QTimer, QVa
 from PySide6.QtGui import QColor, QPainterPath, QPen, QPixmapCache
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsSimpleTextItem
 
+from workbench.trace.explore import DOWNSTREAM, UPSTREAM
+from workbench.trace.jobs import Snapshot
 from workbench.ui.graph.items import (
     DETAIL_LOD,
     EDGE_COLOUR,
@@ -19,8 +21,6 @@ from workbench.ui.graph.items import (
     NodeItem,
     style_of,
 )
-from workbench.trace.jobs import Snapshot
-from workbench.trace.explore import DOWNSTREAM, UPSTREAM
 
 ANIMATION_MS = 250
 PIXMAP_CACHE_KB = 128 * 1024
@@ -229,7 +229,7 @@ class GenealogyScene(QGraphicsScene):
                 end.edges.remove(edge)
         self.removeItem(edge)
 
-    def itemsBoundingRect_of_graph(self) -> QRectF:  # noqa: N802 - reads like Qt's own
+    def itemsBoundingRect_of_graph(self) -> QRectF:
         """The boxes' extent, without the drag helpers."""
         rect = QRectF()
         for item in self.nodes.values():
@@ -251,7 +251,7 @@ class GenealogyScene(QGraphicsScene):
             for s, t in self.edges:
                 neighbours[s].append((t, (s, t)))
                 neighbours[t].append((s, (s, t)))
-            came: dict[str, tuple[str, tuple[str, str]] | None] = {r: None for r in self.roots}
+            came: dict[str, tuple[str, tuple[str, str]] | None] = dict.fromkeys(self.roots)
             queue = deque(self.roots)
             while queue and node_id not in came:
                 current = queue.popleft()
@@ -309,4 +309,4 @@ class GenealogyScene(QGraphicsScene):
             self.expandRequested.emit(item.node_id, direction)
 
 
-__all__ = ["GenealogyScene", "EDGE_COLOUR"]
+__all__ = ["EDGE_COLOUR", "GenealogyScene"]

@@ -11,8 +11,8 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPen
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QFileDialog,
     QGraphicsView,
@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.errors import WorkbenchError
-from workbench.plant.lookup import LotRef
+from workbench.facts import LotRef
+from workbench.trace.explore import DOWNSTREAM, UPSTREAM, GraphState, lot_ref
+from workbench.trace.jobs import Expansion, Snapshot, arrange, expand, frontier, open_lot
 from workbench.ui.graph.export import export_scene
 from workbench.ui.graph.items import KIND_TITLE, NodeItem
-from workbench.trace.jobs import Expansion, Snapshot, arrange, expand, frontier, open_lot
 from workbench.ui.graph.legend import Legend
-from workbench.trace.explore import DOWNSTREAM, GROUP_THRESHOLD, UPSTREAM, GraphState, lot_ref
 from workbench.ui.graph.scene import GenealogyScene
 from workbench.ui.ops import plant_op, run_op
 
@@ -74,7 +74,7 @@ class GraphCanvas(QGraphicsView):
             factor = target / self.zoom()
             self.scale(factor, factor)
 
-    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+    def wheelEvent(self, event) -> None:
         delta = event.angleDelta().y()
         if delta:
             self.zoom_by(1.0015 ** delta)
@@ -91,18 +91,18 @@ class GraphCanvas(QGraphicsView):
         elif self.zoom() < MIN_ZOOM:
             self.zoom_by(1.0)
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+    def mousePressEvent(self, event) -> None:
         modifiers = event.modifiers()
         rubber = modifiers & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier)
         if rubber and self.itemAt(event.position().toPoint()) is None:
             self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         super().mousePressEvent(event)
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+    def mouseReleaseEvent(self, event) -> None:
         super().mouseReleaseEvent(event)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
 
-    def contextMenuEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+    def contextMenuEvent(self, event) -> None:
         item = self.node_at(event.pos())
         self.contextMenuRequested.emit(item, event.globalPos())
         event.accept()
@@ -113,7 +113,7 @@ class GraphCanvas(QGraphicsView):
                 return item
         return None
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt's virtual
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         # A plain light paper: a dot grid looked nice but cost a third of every frame.
         self.background_painted += 1
         painter.fillRect(rect, PAPER)
@@ -123,15 +123,15 @@ class GraphCanvas(QGraphicsView):
         super().scale(sx, sy)
         self.scene().set_zoom(self.zoom())
 
-    def setTransform(self, matrix, combine: bool = False) -> None:  # noqa: N802 - Qt's name
+    def setTransform(self, matrix, combine: bool = False) -> None:
         super().setTransform(matrix, combine)
         self.scene().set_zoom(self.zoom())
 
-    def resetTransform(self) -> None:  # noqa: N802 - Qt's name
+    def resetTransform(self) -> None:
         super().resetTransform()
         self.scene().set_zoom(self.zoom())
 
-    def fitInView(self, *args) -> None:  # noqa: N802 - Qt's name
+    def fitInView(self, *args) -> None:
         super().fitInView(*args)
         self.scene().set_zoom(self.zoom())
 

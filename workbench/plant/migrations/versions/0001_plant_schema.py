@@ -1,13 +1,13 @@
 """plant schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 07:45:16.837817
 """
-from alembic import op
 import sqlalchemy as sa
-import workbench.plant.types
+from alembic import op
 
+import workbench.plant.types
 
 revision = '0001'
 down_revision = None
