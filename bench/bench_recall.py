@@ -49,7 +49,8 @@ from workbench.plant import (
 )
 from workbench.plant.lookup import lot_refs
 from workbench.progress import Progress
-from workbench.recall.engine import recall, write_recall_package
+from workbench.recall.engine import recall
+from workbench.reports.package import write_recall_package
 from workbench.settings import load_letterhead
 
 T0 = datetime(2026, 1, 5, 6, 0)

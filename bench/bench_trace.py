@@ -133,7 +133,7 @@ def bench(backend: str, scale: float, repeat: int, log) -> list[list[object]]:
         for name, lot, n, downstream in cases:
             direction = "forward" if downstream else "backward"
             g = trace(s, lot, direction)
-            depth = max(abs(x.data["depth"]) for x in g.lots())
+            depth = max(abs(f.depth) for f in g.lot_facts())
             reps = repeat if n < 5000 else max(3, repeat // 5)
             walk_ms = median_ms(lambda lot=lot, d=direction: reachable_lots(s, [lot], d), reps)
             trace_ms = median_ms(lambda lot=lot, d=direction: trace(s, lot, d), reps)

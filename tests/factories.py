@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from workbench.facts import LotFacts
 from workbench.plant import (
     Consumption,
     Customer,
@@ -146,3 +147,11 @@ class PlantBuilder:
         rebuild_edges(self.s)
         self.s.flush()
         return self
+
+
+def lot_facts(lot_id: int, item: str, lot: str, quantity=Decimal(0), unit: str = "kg", depth: int = 0,
+              **kw) -> LotFacts:
+    """The facts of a lot box for tests that build genealogy nodes by hand."""
+    values = {"item_name": None, "item_kind": "material", "created_at": None, "expires_at": None,
+              "origin": "receipt", "vendor_lot": None, **kw}
+    return LotFacts(lot_id=lot_id, item=item, lot=lot, quantity=Decimal(quantity), unit=unit, depth=depth, **values)

@@ -46,13 +46,3 @@ def resources_dir() -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("the workbench's resources folder is missing from this installation")
-
-
-def redact(url: str) -> str:
-    """A database URL fit for a status bar or a message: never a password."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - not a URL at all: shown as typed
-        return url

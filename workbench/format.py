@@ -42,12 +42,13 @@ def quantity(value: Decimal | int | None, unit: str | None = None) -> str:
     return f"{text} {unit}" if unit else text
 
 
-def per_unit(values: Mapping[str, Decimal | int], empty: str = NOTHING) -> str:
+def per_unit(values: Mapping[str, Decimal | int], empty: str = NOTHING, zeros: bool = False) -> str:
     """Quantities in several units, one after another: ``900 kg, 1,200 case``.
 
-    Units with nothing (zero) are left out; units are listed in alphabetical order.
+    Units are listed in alphabetical order; units with nothing (zero) are left out
+    unless ``zeros``; ``empty`` is said when nothing is left.
     """
-    parts = [quantity(v, u) for u, v in sorted(values.items()) if v]
+    parts = [quantity(v, u) for u, v in sorted(values.items()) if v or zeros]
     return ", ".join(parts) or empty
 
 

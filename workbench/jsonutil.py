@@ -22,3 +22,8 @@ def jsonable(value: Any) -> Any:
 
 def dumps(value: Any, **kw) -> str:
     return json.dumps(jsonable(value), ensure_ascii=False, **kw)
+
+
+def json_object(value: dict[str, Any]) -> dict[str, Any]:
+    """A dict of plain JSON values (``jsonable`` of each value)."""
+    return {k: jsonable(v) for k, v in value.items()}

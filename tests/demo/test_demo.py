@@ -203,7 +203,7 @@ def test_everything_balances_except_the_planted_overconsumption(demo_plant, summ
 def test_some_stock_is_left_on_hand(demo_plant):
     with demo_plant.Session() as s:
         keys = _lot_keys(s)
-        kinds = dict(s.execute(select(Item.code, Item.kind)))
+        kinds = dict(s.execute(select(Item.code, Item.kind)).all())
         left = {kinds[keys[i][0]] for i, q in _balances(s).items() if q > 0}
     assert left == {"material", "intermediate", "product"}
 

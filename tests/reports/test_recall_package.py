@@ -17,9 +17,10 @@ from workbench.cli import main
 from workbench.errors import WorkbenchError
 from workbench.plant.lookup import find_lot
 from workbench.progress import Cancelled, Progress
-from workbench.recall.engine import recall, write_recall_package
+from workbench.recall.engine import recall
 from workbench.reports import fsma204
 from workbench.reports.letters import letter_file_name, render_letter
+from workbench.reports.package import write_recall_package
 from workbench.settings import default_letterhead, load_letterhead
 
 EXPECTED_FILES = {"recall.json", "hold-list.csv", "reconciliation.csv", "contacts.csv", "contacts.xlsx",

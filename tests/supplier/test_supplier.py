@@ -17,7 +17,8 @@ from workbench.facts import LotRef
 from workbench.plant import SupplierAction
 from workbench.reports.scar import write_scar
 from workbench.settings import Letterhead
-from workbench.supplier.engine import issue_scar, next_scar_code, scar_facts, vendor_quality
+from workbench.supplier.quality import vendor_quality
+from workbench.supplier.scar import issue_scar, next_scar_code, scar_facts
 
 
 def build(b: PlantBuilder) -> PlantBuilder:
@@ -46,18 +47,18 @@ def test_scar_facts_state_the_problem_and_containment(session):
     b = build(PlantBuilder(session))
     f = scar_facts(session, ref(b, "HONEY", "H1"))
     assert (f.vendor.code, f.vendor_lot, f.po) == ("BEE", "BEE-0382", "PO-77")
-    assert [r.code for r in f.receipts] == ["GRN-1"] and f.received == Decimal(100)
+    assert [r.receipt for r in f.receipts] == ["GRN-1"] and f.received == Decimal(100)
     assert (f.consumed, f.shipped, f.on_hand) == (Decimal(60), Decimal(0), Decimal(40))
-    assert [(d.lot.label, d.depth) for d in f.downstream] == [("SYRUP/S1", 1), ("BAR/B1", 2), ("BAR/B2", 2)]
+    assert [(d.ref.label, d.depth) for d in f.downstream] == [("SYRUP/S1", 1), ("BAR/B1", 2), ("BAR/B2", 2)]
     s1 = f.downstream[0]
-    assert (s1.made, s1.on_hand) == (Decimal(100), Decimal(30))
+    assert (s1.balance.made, s1.on_hand) == (Decimal(100), Decimal(30))
     assert f.downstream_on_hand() == {"kg": Decimal(30) + Decimal(25) + Decimal(80)}
     assert f.products == [("BAR", "Bar", 2)]
-    by_code = {c.code: c for c in f.customers}
+    by_code = {c.customer: c for c in f.customers}
     assert set(by_code) == {"ACME", "ZENITH"}
-    assert by_code["ACME"].quantity == {"kg": Decimal(150)}
-    assert (by_code["ZENITH"].shipments, by_code["ZENITH"].lots) == (2, 2)
-    assert [r["rma"] for r in f.returns] == ["RMA-1"]
+    assert by_code["ACME"].quantities() == {"kg": Decimal(150)}
+    assert (by_code["ZENITH"].shipment_count, len(by_code["ZENITH"].lots())) == (2, 2)
+    assert [r.rma for r in f.returns] == ["RMA-1"]
     assert f.to_json()["vendor"]["code"] == "BEE"
 
 
@@ -74,15 +75,15 @@ def test_issue_scar_records_an_open_request_numbered_per_year(session):
     issued = datetime(2026, 6, 1, 9, 30)
     first = issue_scar(session, ref(b, "HONEY", "H1"), "Salmonella in retained sample", issued_at=issued)
     second = issue_scar(session, ref(b, "HONEY", "H2"), "Moisture", due=date(2026, 6, 5), issued_at=issued)
-    assert (first, second) == ("SCAR-2026-0001", "SCAR-2026-0002")
+    assert (first.code, second.code) == ("SCAR-2026-0001", "SCAR-2026-0002")
     assert next_scar_code(session, datetime(2027, 1, 2)) == "SCAR-2027-0001"
     rows = {a.code: a for a in session.scalars(select(SupplierAction))}
-    a = rows[first]
+    a = rows[first.code]
     assert (a.status, a.problem, a.issued_at) == ("open", "Salmonella in retained sample", issued)
     assert a.due_at == datetime(2026, 6, 15, 23, 59)  # 14 days, end of day
-    assert rows[second].due_at == datetime(2026, 6, 5, 23, 59)
+    assert rows[second.code].due_at == datetime(2026, 6, 5, 23, 59)
     assert a.vendor_id == b.vendors["BEE"].id and a.lot_id == b.lot("HONEY", "H1").id
-    assert [s.code for s in scar_facts(session, ref(b, "HONEY", "H1")).scars] == [first]
+    assert [s.code for s in scar_facts(session, ref(b, "HONEY", "H1")).scars] == [first.code]
     with pytest.raises(WorkbenchError, match="Describe"):
         issue_scar(session, ref(b, "HONEY", "H1"), "  ")
     with pytest.raises(WorkbenchError, match="before the issue date"):
@@ -97,7 +98,7 @@ def test_vendor_quality_traces_returns_to_vendor_lots(session):
     assert q.lots == 2
     assert [(r.returns, r.scars) for r in q.receipts] == [(1, 0), (0, 1)]
     assert [r.label for r in q.implicated_lots] == ["HONEY/H1", "HONEY/H2"]
-    assert [(r["rma"], r["lot"], r["from_lots"]) for r in q.returns] == [("RMA-1", "BAR/B1", ["HONEY/H1"])]
+    assert [(r.line.rma, r.line.ref.label, list(r.from_lots)) for r in q.returns] == [("RMA-1", "BAR/B1", ["HONEY/H1"])]
     assert [s.code for s in q.open_scars] == ["SCAR-2026-0001"]
     assert sum(m.receipts for m in q.monthly) == 2
     assert sum(m.returns for m in q.monthly) == 1 and sum(m.scars for m in q.monthly) == 1
@@ -105,7 +106,7 @@ def test_vendor_quality_traces_returns_to_vendor_lots(session):
     assert months == sorted(months) and all(m.day == 1 for m in months)
     cane = vendor_quality(session, "CANE")
     # The crushed-box return of B3 and the complaint on B1 both trace to sugar G1.
-    assert sorted(r["rma"] for r in cane.returns) == ["RMA-1", "RMA-2"]
+    assert sorted(r.line.rma for r in cane.returns) == ["RMA-1", "RMA-2"]
     with pytest.raises(WorkbenchError, match="no vendor"):
         vendor_quality(session, "NOPE")
     assert json.loads(json.dumps(q.to_json()))["open_scars"] == ["SCAR-2026-0001"]
@@ -206,12 +207,9 @@ def test_cli_history_and_commonality(plant_url, capsys):
 
 
 def test_demo_incident_scar_facts(backend, request, tmp_path):
-    try:
-        from workbench.demo import INCIDENT, build_demo  # noqa: F401
-    except ImportError:
-        pytest.skip("workbench.demo is not there yet")
+    from workbench.demo import INCIDENT
     from workbench.plant.lookup import find_lot
-    from workbench.rootcause.engine import defective_from_returns
+    from workbench.rootcause.commonality import defective_from_returns
 
     demo = request.getfixturevalue("demo_plant")
     with demo.Session() as s:
@@ -220,10 +218,10 @@ def test_demo_incident_scar_facts(backend, request, tmp_path):
         q = vendor_quality(s, INCIDENT.vendor)
         complaints = defective_from_returns(s, INCIDENT.complaint)
     assert (f.vendor.code, f.vendor_lot, f.po) == (INCIDENT.vendor, INCIDENT.vendor_lot, INCIDENT.po)
-    assert INCIDENT.receipt in [r.code for r in f.receipts]
-    assert {d.lot for d in f.downstream} >= set(complaints)
+    assert INCIDENT.receipt in [r.receipt for r in f.receipts]
+    assert {d.ref for d in f.downstream} >= set(complaints)
     assert lot in q.implicated_lots
-    assert {r["rma"] for r in f.returns} <= {r["rma"] for r in q.returns}
+    assert {r.rma for r in f.returns} <= {r.line.rma for r in q.returns}
     out = write_scar(f, q, tmp_path / "incident.pdf", "SCAR-TEST", INCIDENT.story, datetime(2026, 6, 1),
                      datetime(2026, 6, 15), LETTERHEAD)
     text = " ".join(pdf_text(out).split())

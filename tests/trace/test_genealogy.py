@@ -15,7 +15,7 @@ from workbench.trace.genealogy import reachable_lots, trace
 
 
 def lots_of(g) -> set[str]:
-    return {f"{n.data['item']}/{n.data['lot']}" for n in g.lots()}
+    return {f"{n.lot.item}/{n.lot.lot}" for n in g.lots()}
 
 
 def kinds(g, kind) -> set[str]:
@@ -64,7 +64,7 @@ def test_forward_reaches_every_lot_shipment_and_customer(session):
     assert edge(g, "lot:COOKIE/C1", "shipment:SH1").quantity == Decimal(60)
     assert edge(g, "shipment:SH2", "customer:BETA").unit == "kg"
     assert edge(g, "return:RMA1", "lot:COOKIE/C1").quantity == Decimal(10)
-    depth = {n.id: n.data["depth"] for n in g.lots()}
+    depth = {n.id: n.lot.depth for n in g.lots()}
     assert depth["lot:FLOUR/F1"] == 0 and depth["lot:COOKIE/C1"] == 2 and depth["lot:COOKIE/C1R"] == 3
 
 
@@ -79,7 +79,7 @@ def test_backward_reaches_vendors_orders_machines_operators(session):
     assert kinds(g, "operator") == {"ann", "bob", "cy"}
     assert "O3/pack" in kinds(g, "operation")
     receipt = g.nodes["receipt:R-F1"]
-    assert receipt.data["po"] == "PO-7" and receipt.data["vendor_lot"] == "VF1"
+    assert receipt.facts.po == "PO-7" and receipt.facts.vendor_lot == "VF1"
     # Backward from C1R does not wander into siblings (D2, D3) or customers.
     assert not g.of_kind("customer") and not g.of_kind("shipment")
 
@@ -199,7 +199,7 @@ def test_engine_equals_brute_force_and_directions_are_dual(session, plant):
         assert got == expected[i]
         forward[i] = got
         g = trace(session, lot.id, "forward")
-        assert {int(n.data["lot"][1:]) for n in g.lots()} == expected[i]
+        assert {int(n.lot.lot[1:]) for n in g.lots()} == expected[i]
     for b_ in range(n_lots):
         backward = {index[x] for x in reachable_lots(session, [lots[b_].id], "backward")}
         assert backward == {a for a in range(n_lots) if b_ in forward[a]}

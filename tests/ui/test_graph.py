@@ -8,11 +8,11 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QGraphicsItem
 
 from tests.factories import PlantBuilder
-from workbench.facts import LotRef
+from workbench.facts import LotRef, Node
+from workbench.format import quantity as format_quantity
 from workbench.plant import open_plant
 from workbench.plant.lookup import find_lot
-from workbench.trace.explore import DOWNSTREAM, UPSTREAM, GraphState, format_quantity
-from workbench.trace.genealogy import Node
+from workbench.trace.explore import DOWNSTREAM, UPSTREAM, GraphState
 from workbench.ui.graph import GenealogyView
 from workbench.ui.graph.items import EdgeItem, NodeItem
 from workbench.ui.graph.view import MAX_ZOOM, MIN_ZOOM
@@ -340,7 +340,7 @@ def test_context_menu_actions_emit_the_contract_signals(qtbot, view, bakery):
 
 def find_sugar(view) -> LotRef:
     n = view.state.nodes["lot:SUGAR/S1"]
-    return LotRef(n.data["lot_id"], "SUGAR", "S1")
+    return LotRef(n.lot.lot_id, "SUGAR", "S1")
 
 
 def test_expand_all_opens_every_frontier(qtbot, view, bakery):
@@ -381,15 +381,39 @@ def test_export_refuses_an_unknown_format(qtbot, view, bakery, tmp_path):
         view.export_image(tmp_path / "genealogy.bmp")
 
 
-def test_qt_overrides_fire(qtbot, view, bakery):
-    _, refs = bakery
+def test_qt_overrides_fire(qtbot, bakery, monkeypatch):
+    """A misspelt virtual (``paintevent``) is silently never called: spy on each override."""
+    from workbench.ui.graph.legend import Legend
+    from workbench.ui.graph.view import GraphCanvas
+
+    calls: dict[str, int] = {}
+
+    def spy(cls, name):
+        original = getattr(cls, name)
+
+        def counted(self, *args):
+            calls[name] = calls.get(name, 0) + 1
+            return original(self, *args)
+
+        monkeypatch.setattr(cls, name, counted)
+
+    for cls, name in ((NodeItem, "paint"), (GraphCanvas, "drawBackground"), (Legend, "paintEvent")):
+        spy(cls, name)
+    plant, refs = bakery
+    view = GenealogyView(plant)  # made after the spies, so its virtuals resolve to them
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    view.show()
+    qtbot.waitExposed(view)
     open_lot(qtbot, view, refs["D1"])
+    view.canvas.viewport().update()
+    view.legend.update()
     view.grab()
     item = view.scene.nodes["lot:DOUGH/D1"]
-    assert item.painted > 0
+    assert calls.get("paint", 0) > 0
     assert item.type() == NodeItem.Type and item.type() > QGraphicsItem.UserType
-    assert view.canvas.background_painted > 0
-    assert view.legend.painted > 0
+    assert calls.get("drawBackground", 0) > 0
+    assert calls.get("paintEvent", 0) > 0
     # itemChange: moving a box makes its edges leave dot's route and follow it.
     edge: EdgeItem = view.scene.edges[("lot:DOUGH/D1", "order:MO-2")]
     assert edge.route is not None
@@ -409,27 +433,12 @@ def test_wheel_zoom_and_limits(qtbot, view, bakery):
     assert MIN_ZOOM <= view.canvas.zoom() <= 1.0
 
 
-def test_model_state_copy_is_independent():
-    state = GraphState(roots=["lot:A/1"])
-    clone = state.copy()
-    clone.roots.append("lot:B/1")
-    clone.expanded.setdefault("lot:A/1", set()).add(DOWNSTREAM)
-    assert state.roots == ["lot:A/1"] and state.expanded == {}
-
-
-def test_format_quantity():
-    from decimal import Decimal
-
-    assert format_quantity(Decimal("1200.000000"), "kg") == "1,200 kg"
-    assert format_quantity(Decimal("12.500000"), "kg") == "12.5 kg"
-    assert format_quantity(None, "kg") == ""
-
-
 def _big_snapshot(boxes: int):
     """A synthetic chain of lots and orders, laid out (no database needed)."""
     from decimal import Decimal
 
-    from workbench.trace.genealogy import Edge
+    from tests.factories import lot_facts
+    from workbench.facts import Edge, OrderFacts
     from workbench.trace.jobs import arrange
 
     state = GraphState(threshold=10**6)
@@ -437,11 +446,10 @@ def _big_snapshot(boxes: int):
     for i in range(boxes):
         if i % 2 == 0:
             nid = f"lot:IT/L{i}"
-            state.nodes[nid] = Node(nid, "lot", f"L{i}", "Item", {"lot_id": i, "item": "IT", "lot": f"L{i}",
-                                                                  "quantity": Decimal(5), "unit": "kg", "depth": 0})
+            state.nodes[nid] = Node(nid, "lot", f"L{i}", "Item", lot_facts(i, "IT", f"L{i}", quantity=5))
         else:
             nid = f"order:MO{i}"
-            state.nodes[nid] = Node(nid, "order", f"MO{i}", None, {})
+            state.nodes[nid] = Node(nid, "order", f"MO{i}", None, OrderFacts("IT", None, None))
         ids.append(nid)
     state.roots = [ids[0]]
     for i in range(1, boxes):

@@ -6,8 +6,9 @@ import itertools
 
 from PySide6.QtWidgets import QLabel, QTableWidget
 
+from tests.factories import lot_facts
+from workbench.facts import Node
 from workbench.lots.details import lot_details
-from workbench.trace.genealogy import Node
 from workbench.ui.lot_panel import DetailsPanel, DocumentPanel, LotPanel, OrderPanel, PartyPanel, ResourcePanel
 from workbench.ui.timeline import LotTimeline, epoch
 
@@ -76,13 +77,13 @@ def test_graph_nodes_of_every_kind(qtbot, small_plant):
     cases = [
         (Node("machine:MX1", "machine", "MX1"), ResourcePanel, "Operations", "1"),
         (Node("operator:bob", "operator", "bob"), ResourcePanel, "Orders", "1"),
-        (Node("vendor:MILL", "vendor", "MILL", "MILL Supplies", {}), PartyPanel, "Contact", "Pat Vendor"),
-        (Node("customer:SHOP", "customer", "SHOP", "SHOP Foods", {}), PartyPanel, "Lots", "1"),
-        (Node("order:WO-1", "order", "WO-1", None, {}), OrderPanel, "Item", "BAR"),
-        (Node("operation:WO-1/Bake", "operation", "WO-1/Bake", "Bake", {}), OrderPanel, "Item", "BAR"),
-        (Node("receipt:R-100", "receipt", "R-100", None, {}), DocumentPanel, "Purchase order", "PO-7781"),
-        (Node("shipment:SH-9", "shipment", "SH-9", None, {}), DocumentPanel, "Customer order", "CUST-PO-55"),
-        (Node("return:RMA-3", "return", "RMA-3", None, {}), DocumentPanel, "Reason", "torn wrapper"),
+        (Node("vendor:MILL", "vendor", "MILL", "MILL Supplies"), PartyPanel, "Contact", "Pat Vendor"),
+        (Node("customer:SHOP", "customer", "SHOP", "SHOP Foods"), PartyPanel, "Lots", "1"),
+        (Node("order:WO-1", "order", "WO-1", None), OrderPanel, "Item", "BAR"),
+        (Node("operation:WO-1/Bake", "operation", "WO-1/Bake", "Bake"), OrderPanel, "Item", "BAR"),
+        (Node("receipt:R-100", "receipt", "R-100", None), DocumentPanel, "Purchase order", "PO-7781"),
+        (Node("shipment:SH-9", "shipment", "SH-9", None), DocumentPanel, "Customer order", "CUST-PO-55"),
+        (Node("return:RMA-3", "return", "RMA-3", None), DocumentPanel, "Reason", "torn wrapper"),
     ]
     for node, kind, key, value in cases:
         with qtbot.waitSignal(panel.loaded, timeout=10000):
@@ -91,7 +92,7 @@ def test_graph_nodes_of_every_kind(qtbot, small_plant):
         assert facts(panel.sheet)[key] == value, node.id
     lot = small_plant.lots["SUGAR/L2411"]
     with qtbot.waitSignal(panel.loaded, timeout=10000):
-        panel.show_node(Node("lot:SUGAR/L2411", "lot", "L2411", "Cane sugar", {"lot_id": lot.id}))
+        panel.show_node(Node("lot:SUGAR/L2411", "lot", "L2411", "Cane sugar", lot_facts(lot.id, "SUGAR", "L2411")))
     assert facts(panel.sheet)["Received"] == "300 kg"
 
 

@@ -39,7 +39,7 @@ def view(plant, qtbot):
 
 def test_view_shows_hold_list_customers_chart_and_reconciliation(view):
     assert view.lot_model.rowCount() == 5
-    first_two = [(view.lot_model.rows[i][0][2], view.lot_model.rows[i][2]) for i in range(2)]
+    first_two = [(view.lot_model.rows[i].values[2], view.lot_model.rows[i].bold) for i in range(2)]
     assert first_two == [("BAR-B3", True), ("BAR-B1", True)]  # the hold list first, in bold
     assert "2 to hold" in view.summary.text() and "2 customers" in view.summary.text()
 

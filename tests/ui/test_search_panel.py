@@ -90,16 +90,15 @@ def test_selection_and_activation_signals(qtbot, small_plant):
     assert activated.args[0] == small_plant.lots["SUGAR/L2411"]
 
 
-def test_context_menu_follows_selection_and_installed_views(qtbot, small_plant):
+def test_context_menu_follows_selection(qtbot, small_plant):
     panel = make_panel(qtbot, small_plant.plant)
     run_search(qtbot, panel, "L2411")
-    panel.features = {"recall": True, "history": True, "commonality": False}
     panel.table.selectAll()
     actions = {a.text(): a for a in panel.context_menu().actions() if a.text()}
     assert not actions["Open genealogy"].isEnabled()  # two lots selected
     assert actions["Start recall…"].isEnabled()
     assert not actions["History…"].isEnabled()
-    assert not actions["Commonality…"].isEnabled()  # not installed
+    assert actions["Commonality…"].isEnabled()  # two lots selected
     with qtbot.waitSignal(panel.recallRequested) as recall:
         actions["Start recall…"].trigger()
     assert recall.args[0] == [small_plant.lots["FLOUR/L2411"], small_plant.lots["SUGAR/L2411"]]

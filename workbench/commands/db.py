@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from workbench.commands import add_db_option
-from workbench.config import redact, resolve_url
-from workbench.plant.session import head_revision, make_engine, schema_state, upgrade_plant
+from workbench.config import resolve_url
+from workbench.plant.session import head_revision, make_engine, redact, schema_state, upgrade_plant
 
 
 def register(sub) -> None:

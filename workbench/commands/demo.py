@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from workbench.commands import add_db_option, open_for_writing
-from workbench.config import redact, resolve_url
+from workbench.config import resolve_url
 from workbench.demo import (
     COMPANY,
     INCIDENT,
@@ -21,6 +21,7 @@ from workbench.demo import (
     holds_data,
 )
 from workbench.errors import WorkbenchError
+from workbench.plant.session import redact
 
 
 def register(sub) -> None:

@@ -6,9 +6,10 @@ import argparse
 import sys
 import time
 
+from workbench.actions.recall import start_recall, write_recall_package
 from workbench.commands import add_db_option, open_for_reading
+from workbench.format import per_unit
 from workbench.plant.lookup import find_lot
-from workbench.recall.engine import recall, write_recall_package
 from workbench.settings import load_letterhead
 
 
@@ -65,12 +66,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         with plant.Session() as session:
             roots = [find_lot(session, lot, item) for lot, item in args.lot_specs]
-            result = recall(session, roots, reason=args.reason)
+        result = start_recall(plant, roots, reason=args.reason)
     finally:
         plant.dispose()
-    files = write_recall_package(result, args.out, letterhead, force=args.force)
+    files = write_recall_package(result, args.out, letterhead=letterhead, force=args.force)
     t = result.totals
-    units = ", ".join(f"{v:,} {u}" for u, v in sorted(t.on_hold.items())) or "nothing"
+    units = per_unit(t.on_hold, empty="nothing")
     flagged = f"{t.flagged} lot(s) flagged in the reconciliation" if t.flagged else "the reconciliation balances"
     print(f"Recall {result.reference} of {', '.join(r.label for r in result.roots)}: "
           f"{t.affected_lots:,} affected lots, {t.lots_on_hold:,} to hold ({units}), "

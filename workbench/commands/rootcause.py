@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import math
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from workbench.commands import add_db_option, open_for_reading
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
+from workbench.format import quantity
 from workbench.jsonutil import dumps
-from workbench.plant.lookup import find_lot
+from workbench.plant.lookup import find_lot, find_lot_label
 
 
 def register(sub) -> None:
@@ -73,18 +73,15 @@ def _when(at: datetime | None) -> str:
 
 def parse_lot(session, text: str) -> LotRef:
     """``ITEM/LOT``, a lot code alone, or a GS1 barcode."""
-    text = text.strip()
-    if "/" in text and not text.startswith(("(", "]", "http://", "https://")):
-        item, lot = text.split("/", 1)
-        return find_lot(session, lot, item=item)
-    return find_lot(session, text)
+    return find_lot_label(session, text)
 
 
 # --- history -----------------------------------------------------------------------------
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from workbench.rootcause.engine import lot_history, siblings
+    from workbench.rootcause.history import lot_history
+    from workbench.rootcause.siblings import siblings
 
     if args.window_hours < 0:
         raise WorkbenchError("--window-hours must be zero or more.")
@@ -108,8 +105,8 @@ def run_history(args: argparse.Namespace) -> int:
         print(f"  {-u.depth:>2}  {u.lot.label:<30} {u.item_kind:<12} {source}")
     print(f"\nEvents ({len(h.events)}):")
     for e in h.events:
-        until = f" - {e.until:%H:%M}" if e.until else ""
-        print(f"  {_when(e.at)}{until:<8}  {e.text}")
+        until = f" - {e.end:%H:%M}" if e.end else ""
+        print(f"  {_when(e.at)}{until:<8}  {e.label}")
     for title, found in ((f"Siblings by shared material ({len(sib.by_material)}):", sib.by_material),
                          (f"Siblings by machine within ±{args.window_hours:g} h ({len(sib.by_machine)}):",
                           sib.by_machine)):
@@ -125,7 +122,7 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_commonality(args: argparse.Namespace) -> int:
-    from workbench.rootcause.engine import commonality, defective_from_returns
+    from workbench.rootcause.commonality import commonality, defective_from_returns
 
     if not args.lots and not args.returns_reason:
         raise WorkbenchError("Name the defective lots as ITEM/LOT, or give --returns-reason TEXT.")
@@ -170,27 +167,19 @@ def run_commonality(args: argparse.Namespace) -> int:
 
 
 def run_scar(args: argparse.Namespace) -> int:
-    from workbench.reports.scar import issue_scar_pdf
-    from workbench.settings import load_letterhead
+    from workbench.actions.scar import ProblemMissing, issue_scar, scar_path
 
-    out = Path(args.out)
-    if out.suffix.lower() != ".pdf":
-        raise WorkbenchError(f"{out}: the SCAR is written as a PDF; name a .pdf file.")
-    if not out.parent.is_dir():
-        raise WorkbenchError(f"{out.parent}: no such folder.")
+    out = scar_path(args.out)
     due = _day(args.due, "--due date")
-    letterhead = load_letterhead()
     plant = open_for_reading(args)
     try:
-        with plant.Session.begin() as session:
+        with plant.Session() as session:
             lot = find_lot(session, args.lot, args.item)
-            try:
-                done = issue_scar_pdf(session, lot, args.problem, due, out, letterhead)
-            except WorkbenchError as exc:
-                if "Describe the defect" in str(exc):
-                    raise WorkbenchError("Describe the defect with --problem TEXT "
-                                         "(no customer return is traced to this lot).") from None
-                raise
+        try:
+            done = issue_scar(plant, lot, args.problem, due, out)
+        except ProblemMissing:
+            raise WorkbenchError("Describe the defect with --problem TEXT "
+                                 "(no customer return is traced to this lot).") from None
     finally:
         plant.dispose()
     f = done.facts
@@ -203,7 +192,7 @@ def run_scar(args: argparse.Namespace) -> int:
 
 
 def run_vendor(args: argparse.Namespace) -> int:
-    from workbench.supplier.engine import vendor_quality
+    from workbench.supplier.quality import vendor_quality
 
     plant = open_for_reading(args)
     try:
@@ -220,8 +209,9 @@ def run_vendor(args: argparse.Namespace) -> int:
     for r in q.receipts:
         flag = f"  returns {r.returns}" if r.returns else ""
         flag += f"  SCARs {r.scars}" if r.scars else ""
-        print(f"  {r.received_at:%Y-%m-%d} {r.code:<16} {r.lot.label:<28} vendor lot {r.vendor_lot or '-':<14}"
-              f"{r.quantity:>10} {r.unit}{flag}")
+        line = r.line
+        print(f"  {line.received_at:%Y-%m-%d} {line.receipt:<16} {r.lot.label:<28} vendor lot "
+              f"{line.vendor_lot or '-':<14}{quantity(line.quantity, line.unit):>14}{flag}")
     if q.scars:
         print("SCARs:")
         for s in q.scars:

@@ -13,13 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from workbench.config import redact
 from workbench.demo.incident import DemoSummary
 from workbench.demo.simulate import DAYS, EPOCH, Simulation
 from workbench.demo.sink import TABLES, Sink
 from workbench.errors import WorkbenchError
 from workbench.plant import Consumption, Item, Lot, open_plant, rebuild_edges
-from workbench.plant.session import analyze
+from workbench.plant.session import analyze, redact
 from workbench.progress import report
 
 #: Lots per unit of ``scale`` (measured: 4,528 at scale 1, 43,015 at 10, 1,075,146 at 250).

@@ -4,8 +4,7 @@ Ids are assigned by the generator, so rows can be written in plain batches with 
 round trip per row. Every flush writes all tables in foreign-key order, so a row never
 reaches the database before the rows it refers to.
 
-Rows are converted by the columns' own bind processors (the ``Quantity`` and date-time
-types, exactly as a Core insert would), then handed to the driver in bulk: SQLite's
+Rows go through the plant's one bulk writer (``workbench.plant.bulk``): SQLite's
 ``executemany``, PostgreSQL's ``COPY``. Measured at scale 10 (43,000 lots) against
 ``session.execute(insert(table), rows)``: a fifth less CPU on SQLite, and on PostgreSQL
 2.3 times faster (its ``executemany`` pays per-row server round trips). ``core=True``
@@ -14,7 +13,7 @@ uses the plain Core insert (the tests check that both write the same rows).
 
 from __future__ import annotations
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from workbench.plant import (
@@ -30,6 +29,7 @@ from workbench.plant import (
     Shipment,
     Vendor,
 )
+from workbench.plant.bulk import BulkWriter
 
 #: Tables the generator fills, parents before children.
 TABLES = {
@@ -65,7 +65,7 @@ class Sink:
         self.dialect = session.get_bind().dialect if session is not None else None
         self.core = core or self.dialect is None or self.dialect.name not in (
             "sqlite", "postgresql")
-        self._processors: dict[str, list] = {}
+        self.writer = BulkWriter(session) if session is not None and not self.core else None
 
     def add(self, table: str, row: dict) -> None:
         self.counts[table] += 1
@@ -85,38 +85,13 @@ class Sink:
                 if self.core:
                     self.session.execute(insert(table), rows)
                 else:
-                    self._bulk(name, table, rows)
+                    self.writer.insert_rows(table, rows)
                 self.rows[name] = []
         self._pending = 0
-
-    def _bulk(self, name: str, table, rows: list[dict]) -> None:
-        columns = list(rows[0])
-        if name not in self._processors:
-            self._processors[name] = [table.c[c].type.bind_processor(self.dialect)
-                                      for c in columns]
-        pairs = list(zip(columns, self._processors[name], strict=False))
-        values = [tuple(p(r[c]) if p else r[c] for c, p in pairs) for r in rows]
-        names = ", ".join(columns)
-        connection = self.session.connection()
-        if self.dialect.name == "postgresql":
-            driver = connection.connection.driver_connection
-            with driver.cursor() as cursor, cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" * len(columns))
-            connection.exec_driver_sql(f"INSERT INTO {name} ({names}) VALUES ({marks})", values)
 
     def finish(self) -> None:
         """Write what is left and move PostgreSQL's id sequences past the ids used."""
         self.flush()
         if self.session is None:
             return
-        if self.session.get_bind().dialect.name == "postgresql":
-            for name, table in TABLES.items():
-                top = self.session.execute(select(func.max(table.c.id))).scalar()
-                if top is not None:
-                    self.session.execute(
-                        text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :v)"),
-                        {"t": name, "v": top},
-                    )
+        BulkWriter(self.session).advance_sequences(list(TABLES.values()))

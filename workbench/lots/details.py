@@ -21,7 +21,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.errors import NotFound, WorkbenchError
-from workbench.facts import LotRef
+from workbench.facts import (
+    EVENT_ORDER,
+    ItemFacts,
+    LifeEvent,
+    LotQuantity,
+    LotRef,
+    NodeId,
+    OperationFacts,
+    ReturnLine,
+    ShipmentLine,
+)
 from workbench.lots.search import lot_status
 from workbench.plant import (
     Consumption,
@@ -36,46 +46,11 @@ from workbench.plant import (
     Shipment,
     Vendor,
 )
+from workbench.plant.lookup import lot_infos
 from workbench.plant.stock import lot_balances
 
 #: Most rows a vendor, customer, machine or operator lists (newest first); totals count all.
 MAX_ROWS = 500
-
-
-@dataclass(frozen=True)
-class ItemFacts:
-    code: str
-    name: str | None
-    kind: str
-    unit: str
-    gtin: str | None
-
-
-@dataclass(frozen=True)
-class LotQuantity:
-    """A quantity of one lot, as lines of documents and orders list it."""
-
-    lot_id: int
-    item: str
-    lot: str
-    quantity: Decimal
-    unit: str
-    note: str | None = None  # vendor lot on receipts
-
-    @property
-    def ref(self) -> LotRef:
-        return LotRef(self.lot_id, self.item, self.lot)
-
-
-@dataclass(frozen=True)
-class OperationFacts:
-    order: str
-    step: str
-    machine: str | None
-    operator: str | None
-    started_at: datetime | None
-    finished_at: datetime | None
-    item: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,38 +79,6 @@ class Consumed:
 
 
 @dataclass(frozen=True)
-class Shipped:
-    shipment: str
-    shipped_at: datetime
-    customer: str
-    customer_name: str | None
-    order_ref: str | None
-    quantity: Decimal
-
-
-@dataclass(frozen=True)
-class Returned:
-    rma: str
-    received_at: datetime
-    customer: str
-    customer_name: str | None
-    quantity: Decimal
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class LifeEvent:
-    """One thing that happened to a lot. ``end`` is set for operations (drawn as bars)."""
-
-    at: datetime
-    kind: str  # received | produced | opening | operation | consumed | shipped | returned
-    label: str
-    quantity: Decimal | None = None
-    end: datetime | None = None
-    node_id: str | None = None
-
-
-@dataclass(frozen=True)
 class LotDetails:
     lot_id: int
     lot: str
@@ -158,8 +101,8 @@ class LotDetails:
     po: str | None
     made_by: OrderDetails | None
     consumptions: list[Consumed]
-    shipments: list[Shipped]
-    returns: list[Returned]
+    shipments: list[ShipmentLine]
+    returns: list[ReturnLine]
     events: list[LifeEvent] = field(default_factory=list)
 
     @property
@@ -191,7 +134,7 @@ class PartyDetails:
     total_lots: int
     first_at: datetime | None
     last_at: datetime | None
-    returns: list[Returned] = field(default_factory=list)
+    returns: list[ReturnLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -300,8 +243,9 @@ def lot_details(session: Session, lot_id: int, now: datetime | None = None) -> L
     if row is None:
         raise NotFound(f"No lot has the id {lot_id}.")
     item = ItemFacts(row.item, row.name, row.kind, row.unit, row.gtin)
+    ref = LotRef(lot_id, row.item, row.code)
     balance = lot_balances(session, [lot_id])[lot_id]
-    node = f"lot:{row.item}/{row.code}"
+    node = NodeId.lot(row.item, row.code)
     events: list[LifeEvent] = []
 
     receipt = session.execute(
@@ -313,7 +257,7 @@ def lot_details(session: Session, lot_id: int, now: datetime | None = None) -> L
     for r in receipt:
         po = f", PO {r.po}" if r.po else ""
         events.append(LifeEvent(r.received_at, "received", f"Received from {r.vendor} on {r.code}{po}",
-                                r.quantity, node_id=f"receipt:{r.code}"))
+                                r.quantity, node=NodeId.of("receipt", r.code)))
     first_receipt = receipt[0] if receipt else None
 
     made_by = None
@@ -324,14 +268,14 @@ def lot_details(session: Session, lot_id: int, now: datetime | None = None) -> L
             if op.started_at is not None:
                 who = ", ".join(x for x in (op.machine, op.operator) if x)
                 events.append(LifeEvent(op.started_at, "operation", f"{op.step} ({who})" if who else op.step,
-                                        end=op.finished_at, node_id=f"operation:{made_by.code}/{op.step}"))
+                                        end=op.finished_at, node=op.node_id))
         at = made_by.finished_at or row.created_at
         if at is not None:
             made_qty = next((q.quantity for q in made_by.outputs if q.lot_id == lot_id), balance.made)
             events.append(LifeEvent(at, "produced", f"Made by order {made_by.code}", made_qty,
-                                    node_id=f"order:{made_by.code}"))
+                                    node=NodeId.of("order", made_by.code)))
     elif row.origin == "opening" and row.created_at is not None:
-        events.append(LifeEvent(row.created_at, "opening", "Counted as opening stock", balance.made, node_id=node))
+        events.append(LifeEvent(row.created_at, "opening", "Counted as opening stock", balance.made, node=node))
 
     by_order: dict[int, list] = {}
     for c in session.execute(
@@ -343,7 +287,7 @@ def lot_details(session: Session, lot_id: int, now: datetime | None = None) -> L
         at = c.consumed_at or c.started_at
         if at is not None:
             events.append(LifeEvent(at, "consumed", f"Consumed by order {c.code}", c.quantity,
-                                    node_id=f"order:{c.code}"))
+                                    node=NodeId.of("order", c.code)))
         entry = by_order.setdefault(c.order_id, [c.code, at, Decimal(0)])
         entry[2] += c.quantity
         if entry[1] is None or (at is not None and at < entry[1]):
@@ -355,7 +299,8 @@ def lot_details(session: Session, lot_id: int, now: datetime | None = None) -> L
     )
 
     shipments = [
-        Shipped(r.code, r.shipped_at, r.customer, r.name, r.order_ref, r.quantity)
+        ShipmentLine(r.code, r.shipped_at, r.order_ref, r.customer, r.name, ref.item, row.name, ref.lot, lot_id,
+                     r.quantity, row.unit)
         for r in session.execute(
             select(Shipment.code, Shipment.shipped_at, Shipment.order_ref, Shipment.quantity,
                    Customer.code.label("customer"), Customer.name)
@@ -365,9 +310,9 @@ def lot_details(session: Session, lot_id: int, now: datetime | None = None) -> L
     ]
     for s in shipments:
         events.append(LifeEvent(s.shipped_at, "shipped", f"Shipped to {s.customer} on {s.shipment}", s.quantity,
-                                node_id=f"shipment:{s.shipment}"))
+                                node=NodeId.of("shipment", s.shipment)))
     returns = [
-        Returned(r.rma, r.received_at, r.customer, r.name, r.quantity, r.reason)
+        ReturnLine(r.rma, r.received_at, r.customer, r.name, ref.item, ref.lot, lot_id, r.quantity, row.unit, r.reason)
         for r in session.execute(
             select(Return.rma, Return.received_at, Return.quantity, Return.reason,
                    Customer.code.label("customer"), Customer.name)
@@ -378,9 +323,8 @@ def lot_details(session: Session, lot_id: int, now: datetime | None = None) -> L
     for r in returns:
         why = f": {r.reason}" if r.reason else ""
         events.append(LifeEvent(r.received_at, "returned", f"Returned by {r.customer} ({r.rma}){why}", r.quantity,
-                                node_id=f"return:{r.rma}"))
-    order = {"received": 0, "opening": 0, "operation": 1, "produced": 2, "consumed": 3, "shipped": 4, "returned": 5}
-    events.sort(key=lambda e: (e.at, order[e.kind]))
+                                node=NodeId.of("return", r.rma)))
+    events.sort(key=lambda e: (e.at, EVENT_ORDER[e.kind]))
     return LotDetails(
         lot_id=lot_id, lot=row.code, item=item, origin=row.origin,
         made=balance.made, consumed=balance.consumed, shipped=balance.shipped, returned=balance.returned,
@@ -422,13 +366,13 @@ def party_details(session: Session, kind: str, code: str) -> PartyDetails:
     lines = [PartyLine(r[0], r[1], r[2], q) for r, q in zip(rows, quantities, strict=True)]
     returns = []
     if kind == "customer":
-        returns = [
-            Returned(r.rma, r.received_at, code, party.name, r.quantity, r.reason)
-            for r in session.execute(
-                select(Return.rma, Return.received_at, Return.quantity, Return.reason)
-                .where(Return.customer_id == party.id).order_by(Return.received_at.desc()).limit(MAX_ROWS)
-            )
-        ]
+        rows = session.execute(
+            select(Return.rma, Return.received_at, Return.lot_id, Return.quantity, Return.reason)
+            .where(Return.customer_id == party.id).order_by(Return.received_at.desc()).limit(MAX_ROWS)
+        ).all()
+        info = lot_infos(session, {r.lot_id for r in rows})
+        returns = [ReturnLine(r.rma, r.received_at, code, party.name, info[r.lot_id][0], info[r.lot_id][1], r.lot_id,
+                              r.quantity, info[r.lot_id][3], r.reason) for r in rows]
     return PartyDetails(kind, party.code, party.name, party.contact, party.email, party.phone, party.address,
                         lines, total, lots, first, last, returns)
 

@@ -8,6 +8,7 @@ Digital Link URI. GS1 parsing is biip's, not ours.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import biip
@@ -16,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.errors import Ambiguous, NotFound, WorkbenchError
-from workbench.facts import LotRef
+from workbench.facts import LotRef, parse_lot_label
 from workbench.plant import Item, Lot
+from workbench.plant.query import among, chunks
 
 GS = "\x1d"
 
@@ -107,14 +109,35 @@ def find_lot(session: Session, text: str, item: str | None = None) -> LotRef:
     return LotRef(*rows[0])
 
 
-def lot_refs(session: Session, lot_ids) -> dict[int, LotRef]:
+def lot_refs(session: Session, lot_ids: Iterable[int]) -> dict[int, LotRef]:
     """LotRefs for many lot ids, set-wise."""
-    ids = list(set(lot_ids))
     out: dict[int, LotRef] = {}
-    for start in range(0, len(ids), 10000):
-        chunk = ids[start : start + 10000]
-        for row in session.execute(
-            select(Lot.id, Item.code, Lot.code).join(Item, Item.id == Lot.item_id).where(Lot.id.in_(chunk))
-        ):
+    stmt = select(Lot.id, Item.code, Lot.code).join(Item, Item.id == Lot.item_id)
+    for chunk in chunks(lot_ids):
+        for row in session.execute(stmt.where(among(Lot.id, chunk, session))):
             out[row[0]] = LotRef(*row)
     return out
+
+
+def lot_infos(session: Session, lot_ids: Iterable[int]) -> dict[int, tuple[str, str, str | None, str]]:
+    """(item, lot, item name, unit) for many lot ids, set-wise: what a line of a document shows."""
+    out: dict[int, tuple[str, str, str | None, str]] = {}
+    stmt = select(Lot.id, Item.code, Lot.code, Item.name, Item.unit).join(Item, Item.id == Lot.item_id)
+    for chunk in chunks(lot_ids):
+        for row in session.execute(stmt.where(among(Lot.id, chunk, session))):
+            out[row[0]] = (row[1], row[2], row[3], row[4])
+    return out
+
+
+def find_lot_label(session: Session, text: str) -> LotRef:
+    """The lot ``text`` names as users write it: ``ITEM/LOT``, a lot code alone, or a barcode.
+
+    The command line and the app read lots this one way. When nothing before the slash is
+    an item, the whole text is tried as a lot code (lot codes may hold slashes).
+    """
+    text = text.strip()
+    if parse_gs1(text) is None:
+        item, lot = parse_lot_label(text)
+        if item is not None and session.execute(select(Item.id).where(Item.code == item)).first() is not None:
+            return find_lot(session, lot, item=item)
+    return find_lot(session, text)

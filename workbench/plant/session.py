@@ -14,10 +14,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from workbench.config import redact
 from workbench.errors import SchemaError, WorkbenchError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def redact(url: str) -> str:
+    """A database URL fit for a status bar or a message: never a password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not a URL at all: shown as typed
+        return url
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from collections import Counter
 import graphviz
 
 from workbench.errors import WorkbenchError
-from workbench.trace.genealogy import Genealogy, Node
+from workbench.facts import Genealogy, Node, NodeId
+from workbench.format import number
 
 #: Fill colours per node kind, shared with the desktop graph's legend.
 KIND_STYLE = {
@@ -27,15 +28,11 @@ KIND_STYLE = {
 
 def _label(node: Node) -> str:
     if node.kind == "lot":
-        d = node.data
-        return f"{d['item']}\n{d['lot']}\n{_qty(d.get('quantity'))} {d.get('unit') or ''}".strip()
+        d = node.lot
+        return f"{d.item}\n{d.lot}\n{number(d.quantity)} {d.unit or ''}".strip()
     if node.name and node.name != node.code:
         return f"{node.code}\n{node.name}"
     return node.code
-
-
-def _qty(q) -> str:
-    return "" if q is None else f"{q:,}"
 
 
 def genealogy_figure(g: Genealogy, fmt: str = "png", title: str | None = None,
@@ -51,10 +48,10 @@ def genealogy_figure(g: Genealogy, fmt: str = "png", title: str | None = None,
     shown = {nid: n for nid, n in g.nodes.items() if n.kind not in hide_kinds}
     group_of: dict[str, str] = {}
     if len(shown) > max_nodes:
-        counts = Counter((n.data["item"], n.data["depth"]) for n in shown.values() if n.kind == "lot")
+        counts = Counter((n.lot.item, n.lot.depth) for n in shown.values() if n.kind == "lot")
         for nid, n in list(shown.items()):
-            if n.kind == "lot" and n.data["depth"] != 0 and counts[(n.data["item"], n.data["depth"])] > 1:
-                key = f"group:{n.data['item']}@{n.data['depth']}"
+            if n.kind == "lot" and n.lot.depth != 0 and counts[(n.lot.item, n.lot.depth)] > 1:
+                key = f"group:{n.lot.item}@{n.lot.depth}"
                 group_of[nid] = key
         for kind in ("shipment", "order", "return"):
             if sum(1 for n in shown.values() if n.kind == kind) > max_nodes // 4:
@@ -68,7 +65,7 @@ def genealogy_figure(g: Genealogy, fmt: str = "png", title: str | None = None,
         dot.attr(label=title, labelloc="t", fontsize="14")
     dot.attr("node", fontname="Helvetica", fontsize="9", style="filled", penwidth="1.2")
     dot.attr("edge", fontname="Helvetica", fontsize="8", color="#718096", arrowsize="0.6")
-    root_ids = {f"lot:{r.item}/{r.lot}" for r in g.roots}
+    root_ids = {NodeId.lot(r.item, r.lot) for r in g.roots}
     groups: dict[str, list[Node]] = {}
     # Graphviz reads "a:b" in an edge as node a, port b: give every box a plain name.
     names: dict[str, str] = {}
@@ -86,7 +83,7 @@ def genealogy_figure(g: Genealogy, fmt: str = "png", title: str | None = None,
     for key, members in groups.items():
         kind = members[0].kind
         shape, fill, line = KIND_STYLE.get(kind, ("box", "#ffffff", "#333333"))
-        what = members[0].data["item"] if kind == "lot" else kind
+        what = members[0].lot.item if kind == "lot" else kind
         dot.node(name(key), f"{len(members)} {kind}s\n{what}" if kind == "lot" else f"{len(members)} {kind}s",
                  shape="box3d", fillcolor=fill, color=line)
     drawn: set[tuple[str, str]] = set()
@@ -98,7 +95,7 @@ def genealogy_figure(g: Genealogy, fmt: str = "png", title: str | None = None,
             continue
         grouped = s != e.source or t != e.target
         drawn.add((s, t))
-        label = "" if grouped or e.quantity is None else f"{_qty(e.quantity)} {e.unit or ''}".strip()
+        label = "" if grouped or e.quantity is None else f"{number(e.quantity)} {e.unit or ''}".strip()
         dot.edge(name(s), name(t), label=label)
     try:
         return dot.pipe()

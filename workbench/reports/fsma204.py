@@ -45,6 +45,10 @@ def _place(name: str | None, address: str | None, code: str | None = None) -> st
     return ", ".join(p for p in parts if p)
 
 
+def _party_place(party) -> str:
+    return _place(party.name, party.address, party.code)
+
+
 def _description(recall, item: str, name: str | None = None) -> str:
     info = recall.items.get(item)
     return (name or (info.name if info else None) or item)
@@ -65,10 +69,10 @@ def trace_rows(recall, letterhead) -> list[tuple]:
 
     for r in recall.receipts:
         row("Receiving", r.received_at, "", r.item, r.lot, r.quantity, r.unit,
-            _place(r.vendor_name, r.vendor_address, r.vendor), here, None, r.vendor_lot, "Receipt", r.receipt, r.po)
+            _party_place(recall.party("vendor", r.vendor)), here, None, r.vendor_lot, "Receipt", r.receipt, r.po)
     for r in recall.returns:
         row("Receiving", r.received_at, "", r.item, r.lot, r.quantity, r.unit,
-            _place(r.customer_name, r.customer_address, r.customer), here, None, None,
+            _party_place(recall.party("customer", r.customer)), here, None, None,
             "Return authorization (RMA)", r.rma, None)
     for t in recall.transformations:
         at = t.finished_at or t.started_at
@@ -76,7 +80,7 @@ def trace_rows(recall, letterhead) -> list[tuple]:
             for ln in group:
                 row("Transformation", at, role, ln.item, ln.lot, ln.quantity, ln.unit, None, None, here, None,
                     "Production order", t.order, None, affected=ln.affected, name=ln.item_name)
-    addresses = {c.customer: _place(c.name, c.address, c.customer) for c in recall.customers}
+    addresses = {c.customer: _party_place(c.party) for c in recall.customers}
     for c in recall.customers:
         for ln in c.lines:
             row("Shipping", ln.shipped_at, "", ln.item, ln.lot, ln.quantity, ln.unit, here, addresses[c.customer],

@@ -16,18 +16,15 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
 
 from workbench.errors import WorkbenchError
+from workbench.facts import Edge, Genealogy, Node
+from workbench.format import per_unit
 from workbench.reports import pdfstyle as ps
 from workbench.reports.figures import genealogy_figure
 from workbench.settings import Letterhead
-from workbench.trace.genealogy import Edge, Genealogy, Node
 
 MAX_RECONCILIATION_ROWS = 14
 MAX_HOLD_ROWS = 10
 MAX_CUSTOMER_ROWS = 15
-
-
-def _per_unit(values: dict) -> str:
-    return ", ".join(f"{ps.qty(v)} {u}" for u, v in sorted(values.items())) or "none"
 
 
 def _kinds(by_kind: dict[str, int]) -> str:
@@ -52,9 +49,9 @@ def summary_story(recall, letterhead: Letterhead, figure: bytes | None) -> list:
     story.append(Paragraph("Key figures", st["h1"]))
     figures = [
         ("Affected lots", f"{tot.affected_lots:,} ({_kinds(tot.lots_by_kind)})"),
-        ("Lots to hold (stock on hand)", f"{tot.lots_on_hold:,}: {_per_unit(tot.on_hold)}"),
+        ("Lots to hold (stock on hand)", f"{tot.lots_on_hold:,}: {per_unit(tot.on_hold, zeros=True)}"),
         ("Customers to notify", f"{tot.customers:,}"),
-        ("Shipments (lines)", f"{tot.shipments:,} ({tot.shipment_lines:,} lines): {_per_unit(tot.shipped)}"),
+        ("Shipments (lines)", f"{tot.shipments:,} ({tot.shipment_lines:,} lines): {per_unit(tot.shipped, zeros=True)}"),
         ("Production orders involved", f"{tot.transformations:,}"),
         ("Reconciliation findings", f"{tot.flagged:,} lot(s) flagged" if tot.flagged else "none: every lot balances"),
     ]
@@ -114,7 +111,7 @@ def summary_story(recall, letterhead: Letterhead, figure: bytes | None) -> list:
     else:
         shown_c = recall.customers[:MAX_CUSTOMER_ROWS]
         rows = [(c.customer, c.display_name, c.contact or "", f"{len(c.lines):,}", f"{len(c.lots()):,}",
-                 _per_unit(c.quantities())) for c in shown_c]
+                 per_unit(c.quantities(), zeros=True)) for c in shown_c]
         story.append(ps.data_table(("Customer", "Name", "Contact", "Lines", "Lots", "Quantity"), rows,
                                    [22 * mm, 55 * mm, 35 * mm, 14 * mm, 12 * mm, 32 * mm], right=(3, 4, 5)))
         if len(recall.customers) > len(shown_c):

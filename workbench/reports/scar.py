@@ -10,7 +10,6 @@ chart (drawn with reportlab's own graphics, so reports never need Qt).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -22,11 +21,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from workbench.errors import WorkbenchError
+from workbench.facts import Edge, Genealogy
+from workbench.format import per_unit
 from workbench.reports import pdfstyle as ps
 from workbench.reports.figures import genealogy_figure
 from workbench.settings import Letterhead, load_letterhead
-from workbench.supplier.engine import ScarFacts, VendorQuality, issue_scar, response_due, scar_facts, vendor_quality
-from workbench.trace.genealogy import Edge, Genealogy
+from workbench.supplier.records import ScarFacts, VendorQuality
 
 WIDTH = 170 * mm
 MAX_DOWNSTREAM_ROWS = 12
@@ -88,10 +88,6 @@ VENDOR_SECTIONS = (
      ("Vendor: confirm the actions are complete. The customer's quality representative closes the "
      "request after reviewing the evidence."), 24 * mm),
 )
-
-
-def _per_unit(values: dict) -> str:
-    return ", ".join(f"{ps.qty(v)} {u}".strip() for u, v in sorted(values.items()) if v) or "none"
 
 
 def answer_box(title: str, prompt: str, height: float, signature: bool = False) -> Table:
@@ -204,7 +200,7 @@ def scar_story(facts: ScarFacts, quality: VendorQuality, code: str, problem: str
                             "(quality, production, the process owner).", 14 * mm))
 
     story.append(Paragraph("D2 Problem description", st["h1"]))
-    receipts = "; ".join(f"{r.code} on {ps.day(r.received_at)}: {ps.qty(r.quantity)} {facts.unit}"
+    receipts = "; ".join(f"{r.receipt} on {ps.day(r.received_at)}: {ps.qty(r.quantity)} {facts.unit}"
                          for r in facts.receipts)
     pos = ", ".join(dict.fromkeys(r.po for r in facts.receipts if r.po)) or "none recorded"
     story.append(ps.key_values([
@@ -220,7 +216,7 @@ def scar_story(facts: ScarFacts, quality: VendorQuality, code: str, problem: str
     if facts.returns:
         story.append(Paragraph(
             f"{len(facts.returns)} customer return(s) on lots made from this lot, the first on "
-            f"{ps.day(facts.returns[0]['received_at'])} ({t(facts.returns[0]['reason'] or 'no reason given')}).",
+            f"{ps.day(facts.returns[0].received_at)} ({t(facts.returns[0].reason or 'no reason given')}).",
             st["small"]))
 
     story.append(CondPageBreak(60 * mm))
@@ -237,11 +233,11 @@ def scar_story(facts: ScarFacts, quality: VendorQuality, code: str, problem: str
     story.append(Spacer(1, 2 * mm))
     kinds: dict[str, int] = {}
     for d in facts.downstream:
-        kinds[d.item_kind] = kinds.get(d.item_kind, 0) + 1
+        kinds[d.kind] = kinds.get(d.kind, 0) + 1
     reach = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
     story.append(ps.key_values([
         ("Downstream lots", f"{len(facts.downstream)} ({reach})"),
-        ("Downstream on hand, on hold", _per_unit(hold)),
+        ("Downstream on hand, on hold", per_unit(hold)),
         ("Products affected", ", ".join(f"{i} {n or ''} ({k} lots)".replace("  ", " ") for i, n, k in facts.products)
          or "none"),
         ("Customers supplied", f"{len(facts.customers)}"),
@@ -251,7 +247,7 @@ def scar_story(facts: ScarFacts, quality: VendorQuality, code: str, problem: str
             facts.downstream[:MAX_DOWNSTREAM_ROWS]
         story.append(Paragraph("Affected lots still on hand" if shown[0].on_hand > 0 else "Affected lots",
                                st["h2"]))
-        rows = [(d.lot.item, d.item_name or "", d.lot.lot, ps.qty(d.made), ps.qty(d.on_hand), d.unit) for d in shown]
+        rows = [(d.item, d.item_name or "", d.lot, ps.qty(d.balance.made), ps.qty(d.on_hand), d.unit) for d in shown]
         story.append(ps.data_table(("Item", "Description", "Lot", "Made", "On hand", "Unit"), rows,
                                    [36 * mm, 58 * mm, 22 * mm, 19 * mm, 19 * mm, 16 * mm], right=(3, 4)))
         more = len(facts.downstream) - len(shown)
@@ -261,7 +257,8 @@ def scar_story(facts: ScarFacts, quality: VendorQuality, code: str, problem: str
         shown_c = facts.customers[:MAX_CUSTOMER_ROWS]
         story.append(Paragraph("Customers supplied with affected lots", st["h2"]))
         story.append(ps.data_table(("Customer", "Name", "Shipments", "Lots", "Quantity"),
-                                   [(c.code, c.name or "", c.shipments, c.lots, _per_unit(c.quantity))
+                                   [(c.customer, c.name or "", c.shipment_count, len(c.lots()),
+                                     per_unit(c.quantities()))
                                     for c in shown_c],
                                    [25 * mm, 70 * mm, 22 * mm, 15 * mm, 38 * mm], right=(2, 3, 4)))
         if len(facts.customers) > len(shown_c):
@@ -331,33 +328,3 @@ def write_scar(facts: ScarFacts, quality: VendorQuality, path: str | Path, code:
     except OSError as exc:
         raise WorkbenchError(f"{path}: cannot write the SCAR ({exc.strerror}).") from exc
     return path
-
-
-@dataclass(frozen=True)
-class IssuedScar:
-    code: str
-    issued_at: datetime
-    due_at: datetime
-    problem: str
-    path: Path
-    facts: ScarFacts
-
-
-def issue_scar_pdf(session, lot, problem: str | None, due, path: str | Path,
-                   letterhead: Letterhead | None = None) -> IssuedScar:
-    """Record a SCAR for ``lot`` and write its PDF, in the caller's transaction.
-
-    Without ``problem`` the customer return reasons traced to the lot are used. If the
-    PDF cannot be written the error propagates and the caller's rollback drops the SCAR.
-    """
-    letterhead = letterhead or load_letterhead()
-    facts = scar_facts(session, lot)
-    problem = (problem or "").strip() or facts.default_problem()
-    if not problem:
-        raise WorkbenchError("Describe the defect found (no customer return is traced to this lot).")
-    code = issue_scar(session, lot, problem, due)
-    record = next(s for s in scar_facts(session, lot).scars if s.code == code)
-    quality = vendor_quality(session, facts.vendor.code)
-    due_at = record.due_at or response_due(record.issued_at, None)
-    written = write_scar(facts, quality, path, code, problem, record.issued_at, due_at, letterhead)
-    return IssuedScar(code, record.issued_at, due_at, problem, written, facts)

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
-from workbench.trace.genealogy import Edge, Genealogy, Node, lot_node_id
+from workbench.facts import Edge, Genealogy, Node, NodeId, OperationFacts
+from workbench.format import quantity
 
 
 def _q(edge: Edge) -> str:
-    if edge.quantity is None:
-        return ""
-    return f"{edge.quantity:,} {edge.unit or ''}".rstrip()
+    return quantity(edge.quantity, edge.unit)
+
+
+def _f(node: Node, name: str) -> Any:
+    """One fact of a box (None when its kind has no such fact)."""
+    return getattr(node.facts, name, None)
 
 
 def _d(value: datetime | None, with_time: bool = False) -> str:
@@ -26,15 +31,15 @@ def _d(value: datetime | None, with_time: bool = False) -> str:
 
 
 def _lot(n: Node) -> str:
-    d = n.data
-    parts = [f"{d['item']}/{d['lot']}"]
-    if d.get("item_name"):
-        parts.append(d["item_name"])
-    parts.append(f"{d['quantity']:,} {d['unit']} {_ORIGIN.get(d['origin'], d['origin'])} {_d(d.get('created_at'))}")
-    if d.get("expires_at"):
-        parts.append(f"expires {_d(d['expires_at'])}")
-    if d.get("vendor_lot"):
-        parts.append(f"vendor lot {d['vendor_lot']}")
+    d = n.lot
+    parts = [d.ref.label]
+    if d.item_name:
+        parts.append(d.item_name)
+    parts.append(f"{quantity(d.quantity, d.unit)} {_ORIGIN.get(d.origin, d.origin)} {_d(d.created_at)}")
+    if d.expires_at:
+        parts.append(f"expires {_d(d.expires_at)}")
+    if d.vendor_lot:
+        parts.append(f"vendor lot {d.vendor_lot}")
     return " · ".join(parts)
 
 
@@ -50,8 +55,8 @@ def _named(n: Node) -> str:
 
 
 def _order(n: Node) -> str:
-    d = n.data
-    return f"order {n.code} ({n.name or d.get('item')}, {_d(d.get('started_at'), True)} → {_d(d.get('finished_at'), True)})"
+    return (f"order {n.code} ({n.name or _f(n, 'item')}, {_d(_f(n, 'started_at'), True)} → "
+            f"{_d(_f(n, 'finished_at'), True)})")
 
 
 class _Printer:
@@ -89,14 +94,14 @@ class _Printer:
                 entries.append(("__order__", e.target)) if made else None
             elif e.kind == "shipped":
                 customer = next((self.g.nodes[x.target] for x in self.out_edges[e.target]), None)
-                entries.append(((f"shipped {_q(e)} on {target.code} {_d(target.data.get('shipped_at'))}"
+                entries.append(((f"shipped {_q(e)} on {target.code} {_d(_f(target, 'shipped_at'))}"
                                 f" to {_named(customer) if customer else '?'}"
-                                f" (order ref {target.data.get('order_ref') or '-'})"), None))
+                                f" (order ref {_f(target, 'order_ref') or '-'})"), None))
         for e in self.in_edges[lot_id]:
             if e.kind == "returned":
                 ret = self.g.nodes[e.source]
-                entries.append(((f"returned {_q(e)} on {ret.code} {_d(ret.data.get('received_at'))} from "
-                                f"{ret.data.get('customer')}: {ret.data.get('reason') or 'no reason given'}"), None))
+                entries.append(((f"returned {_q(e)} on {ret.code} {_d(_f(ret, 'received_at'))} from "
+                                f"{_f(ret, 'customer')}: {_f(ret, 'reason') or 'no reason given'}"), None))
         self._flush(prefix, entries)
 
     def _flush(self, prefix: str, entries: list[tuple[str, str | None]]) -> None:
@@ -128,23 +133,24 @@ class _Printer:
             source = self.g.nodes[e.source]
             if e.kind == "received":
                 vendor = next((self.g.nodes[x.source] for x in self.in_edges[e.source]), None)
-                rows.append(((f"received {_q(e)} on {source.code} {_d(source.data.get('received_at'))}"
-                             f" from {_named(vendor) if vendor else '?'}, PO {source.data.get('po') or '-'}, "
-                             f"vendor lot {source.data.get('vendor_lot') or '-'}"), []))
+                rows.append(((f"received {_q(e)} on {source.code} {_d(_f(source, 'received_at'))}"
+                             f" from {_named(vendor) if vendor else '?'}, PO {_f(source, 'po') or '-'}, "
+                             f"vendor lot {_f(source, 'vendor_lot') or '-'}"), []))
             elif e.kind == "produced":
                 subs: list[tuple[str, str]] = []
                 for x in sorted(self.in_edges[e.source], key=lambda x: (x.kind, x.source)):
                     node = self.g.nodes[x.source]
                     if x.kind == "performed":
-                        d = node.data
-                        subs.append(((f"step {d['step']} on {d.get('machine') or '?'} by {d.get('operator') or '?'}"
-                                     f", {_d(d.get('started_at'), True)} → {_d(d.get('finished_at'), True)}"), ""))
+                        op = node.facts
+                        assert isinstance(op, OperationFacts)
+                        subs.append(((f"step {op.step} on {op.machine or '?'} by {op.operator or '?'}"
+                                     f", {_d(op.started_at, True)} → {_d(op.finished_at, True)}"), ""))
                     elif x.kind == "consumed":
                         subs.append((f"used {_q(x)} of {_lot(node)}", x.source))
                 rows.append((f"made {_q(e)} by {_order(source)}", subs))
             elif e.kind == "returned":
-                rows.append(((f"returned {_q(e)} on {source.code} from {source.data.get('customer')}: "
-                             f"{source.data.get('reason') or 'no reason given'}"), []))
+                rows.append(((f"returned {_q(e)} on {source.code} from {_f(source, 'customer')}: "
+                             f"{_f(source, 'reason') or 'no reason given'}"), []))
         for i, (text, subs) in enumerate(rows):
             child_prefix = self.emit(prefix, i == len(rows) - 1, text)
             for j, (sub, lot) in enumerate(subs):
@@ -156,7 +162,7 @@ class _Printer:
     def render(self, forward: bool) -> list[str]:
         self.forward = forward
         for root in self.g.roots:
-            nid = lot_node_id(root.item, root.lot)
+            nid = NodeId.lot(root.item, root.lot)
             self.lines.append(_lot(self.g.nodes[nid]))
             self.seen.discard(nid)
             (self.forward_lot if forward else self.backward_lot)(nid, "")

@@ -24,12 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
-
-from workbench.facts import LotRef
-from workbench.plant import Consumption, LotEdge, Output, Receipt, Return, Shipment
-from workbench.trace.genealogy import CHUNK, Edge, Genealogy, Node
+from workbench.facts import Edge, Genealogy, Node
+from workbench.format import quantity as format_quantity
+from workbench.trace.genealogy import Beyond
 
 UPSTREAM = "upstream"
 DOWNSTREAM = "downstream"
@@ -48,63 +45,6 @@ OTHER_SIZE = (150.0, 46.0)
 
 def node_size(kind: str) -> tuple[float, float]:
     return NODE_SIZE.get(kind, OTHER_SIZE)
-
-
-def format_quantity(quantity: Decimal | None, unit: str | None) -> str:
-    """``1,200 kg``, ``12.5 kg``: exact, with thousands separators, no trailing zeros."""
-    if quantity is None:
-        return ""
-    q = Decimal(quantity)
-    text = f"{q.quantize(Decimal(1)):,}" if q == q.to_integral_value() else f"{q.normalize():,f}"
-    return f"{text} {unit}".strip() if unit else text
-
-
-def lot_ref(node: Node) -> LotRef:
-    """The LotRef of a lot node."""
-    return LotRef(id=node.data["lot_id"], item=node.data["item"], lot=node.data["lot"])
-
-
-@dataclass(frozen=True)
-class Beyond:
-    """What lies next to a lot in the database, to tell whether a "+" has anything to
-    open: the lots one step up- and downstream, and how many receipts and producing
-    orders (upstream) and consuming orders, shipments and returns (downstream) it has."""
-
-    parents: frozenset[int] = frozenset()
-    children: frozenset[int] = frozenset()
-    up_records: int = 0
-    down_records: int = 0
-
-
-def more_beyond(session: Session, lot_ids: Iterable[int]) -> dict[int, Beyond]:
-    """``Beyond`` for each lot: grouped queries, ids in chunks."""
-    ids = sorted(set(lot_ids))
-    parents: dict[int, set[int]] = defaultdict(set)
-    children: dict[int, set[int]] = defaultdict(set)
-    up: dict[int, int] = defaultdict(int)
-    down: dict[int, int] = defaultdict(int)
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        for parent, child in session.execute(
-            select(LotEdge.parent_lot_id, LotEdge.child_lot_id).distinct()
-            .where(or_(LotEdge.parent_lot_id.in_(chunk), LotEdge.child_lot_id.in_(chunk)))
-        ):
-            parents[child].add(parent)
-            children[parent].add(child)
-        for table, into, counted in (
-            (Output, up, Output.order_id),
-            (Receipt, up, Receipt.id),
-            (Consumption, down, Consumption.order_id),
-            (Shipment, down, Shipment.id),
-            (Return, down, Return.id),
-        ):
-            for lot_id, count in session.execute(
-                select(table.lot_id, func.count(func.distinct(counted))).where(table.lot_id.in_(chunk))
-                .group_by(table.lot_id)
-            ):
-                into[lot_id] += count
-    return {i: Beyond(frozenset(parents.get(i, ())), frozenset(children.get(i, ())), up.get(i, 0), down.get(i, 0))
-            for i in ids}
 
 
 @dataclass
@@ -189,7 +129,7 @@ class GraphState:
         for e in g.edges:
             self.edges.setdefault((e.source, e.target, e.kind), e)
         for node in g.lots():
-            d = node.data["depth"]
+            d = node.lot.depth
             inner = g.depth is None or abs(d) < g.depth
             if not inner:
                 continue
@@ -200,7 +140,7 @@ class GraphState:
         return added
 
     def lots_needing_counts(self) -> dict[int, str]:
-        return {n.data["lot_id"]: nid for nid, n in self.nodes.items() if n.kind == "lot" and nid not in self.more}
+        return {n.lot.lot_id: nid for nid, n in self.nodes.items() if n.kind == "lot" and nid not in self.more}
 
     def successors(self, node_id: str) -> list[str]:
         return [t for (s, t, _) in self.edges if s == node_id]
@@ -335,7 +275,7 @@ class GraphState:
     def _more_to_open(self) -> dict[str, tuple[bool, bool]]:
         """(more upstream, more downstream) per lot not yet expanded that way: a
         neighbouring lot, receipt, order, shipment or return the graph lacks."""
-        lot_ids = {n.data["lot_id"] for n in self.nodes.values() if n.kind == "lot"}
+        lot_ids = {n.lot.lot_id for n in self.nodes.values() if n.kind == "lot"}
         up_records: dict[str, int] = defaultdict(int)
         down_records: dict[str, int] = defaultdict(int)
         for (s, t, kind) in self.edges:
@@ -428,4 +368,4 @@ def _group_anchor(key: str) -> str:
 
 
 def lot_ids_of(state: GraphState, node_ids: Iterable[str]) -> list[int]:
-    return [state.nodes[n].data["lot_id"] for n in node_ids if n in state.nodes and state.nodes[n].kind == "lot"]
+    return [state.nodes[n].lot.lot_id for n in node_ids if n in state.nodes and state.nodes[n].kind == "lot"]

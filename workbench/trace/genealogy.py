@@ -4,7 +4,7 @@ One recursive CTE walks the indexed ``lot_edges`` table from the start lots (UNI
 cycle — a lot reworked into itself — ends instead of looping); a handful of grouped
 queries then fetch the lots, orders, operations, receipts, vendors, shipments, customers
 and returns around the lots found. The number of round trips does not grow with the
-number of lots (ids go in IN lists of at most ``CHUNK``).
+number of lots (ids go a chunk at a time, see ``workbench.plant.query``).
 
 Edges point the way material flows::
 
@@ -18,21 +18,33 @@ the frontier: shown, but not what lies beyond them (expand them with another tra
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Any
 
-from sqlalchemy import ARRAY, Integer, any_, bindparam, func, literal, literal_column, select, text
+from sqlalchemy import bindparam, func, literal, or_, select, text
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
-from workbench.facts import LotRef
-from workbench.jsonutil import jsonable
+from workbench.facts import (
+    DIRECTIONS,
+    Edge,
+    Genealogy,
+    LotFacts,
+    LotRef,
+    Node,
+    NodeId,
+    OperationFacts,
+    OrderFacts,
+    PartyBox,
+    PartyFacts,
+    ReceiptFacts,
+    ReturnFacts,
+    ShipmentFacts,
+)
 from workbench.plant import (
     Consumption,
     Customer,
@@ -48,89 +60,11 @@ from workbench.plant import (
     Vendor,
 )
 from workbench.plant.lookup import lot_refs
-
-DIRECTIONS = ("forward", "backward", "both")
-NODE_KINDS = ("lot", "vendor", "receipt", "order", "operation", "machine", "operator",
-              "shipment", "customer", "return")
-CHUNK = 10000
+from workbench.plant.query import among, chunks, ids_in, ids_value
 
 
-@dataclass
-class Node:
-    """A box in the genealogy. ``id`` is ``KIND:CODE`` (``lot:ITEM/LOT`` for lots)."""
-
-    id: str
-    kind: str
-    code: str
-    name: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        if self.kind == "lot":
-            return jsonable({"id": self.id, "kind": "lot", **self.data})
-        return jsonable({"id": self.id, "kind": self.kind, "code": self.code, "name": self.name, **self.data})
-
-
-@dataclass(frozen=True)
-class Edge:
-    """A flow between two nodes, with its quantity and unit where one applies."""
-
-    source: str
-    target: str
-    kind: str
-    quantity: Decimal | None = None
-    unit: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return jsonable({"source": self.source, "target": self.target, "kind": self.kind,
-                         "quantity": self.quantity, "unit": self.unit})
-
-
-@dataclass
-class Genealogy:
-    """The result of a trace: plain data, safe to hand to any thread."""
-
-    roots: list[LotRef]
-    direction: str
-    depth: int | None
-    nodes: dict[str, Node] = field(default_factory=dict)
-    edges: list[Edge] = field(default_factory=list)
-
-    def lots(self) -> list[Node]:
-        return [n for n in self.nodes.values() if n.kind == "lot"]
-
-    def lot_ids(self) -> set[int]:
-        return {n.data["lot_id"] for n in self.lots()}
-
-    def of_kind(self, kind: str) -> list[Node]:
-        return [n for n in self.nodes.values() if n.kind == kind]
-
-    def successors(self, node_id: str) -> list[str]:
-        return [e.target for e in self.edges if e.source == node_id]
-
-    def predecessors(self, node_id: str) -> list[str]:
-        return [e.source for e in self.edges if e.target == node_id]
-
-    def to_json(self) -> dict[str, Any]:
-        root = self.roots[0] if len(self.roots) == 1 else None
-        return {
-            "root": {"item": root.item, "lot": root.lot} if root else None,
-            "roots": [{"item": r.item, "lot": r.lot} for r in self.roots],
-            "direction": self.direction,
-            "depth": self.depth,
-            "nodes": [n.to_json() for n in self.nodes.values()],
-            "edges": [e.to_json() for e in self.edges],
-        }
-
-
-def lot_node_id(item: str, lot: str) -> str:
-    return f"lot:{item}/{lot}"
-
-
-def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
-    ordered = sorted(set(ids))
-    for start in range(0, len(ordered), CHUNK):
-        yield ordered[start : start + CHUNK]
+def lot_node_id(item: str, lot: str) -> NodeId:
+    return NodeId.lot(item, lot)
 
 
 # --- the walk ----------------------------------------------------------------------------
@@ -234,13 +168,13 @@ class _Builder:
 
     def __init__(self, g: Genealogy):
         self.g = g
-        self.flows: dict[tuple[str, str, str], list] = {}
+        self.flows: dict[tuple[NodeId, NodeId, str], list] = {}
 
-    def node(self, node: Node) -> str:
+    def node(self, node: Node) -> NodeId:
         self.g.nodes.setdefault(node.id, node)
         return node.id
 
-    def flow(self, source: str, target: str, kind: str, quantity: Decimal | None = None,
+    def flow(self, source: NodeId, target: NodeId, kind: str, quantity: Decimal | None = None,
              unit: str | None = None) -> None:
         key = (source, target, kind)
         if key in self.flows:
@@ -256,35 +190,22 @@ class _Builder:
         self.g.edges = [Edge(s, t, k, q, u) for (s, t, k), (q, u) in self.flows.items()]
 
 
-def _party(b: _Builder, kind: str, code: str, row) -> str:
+def _party(b: _Builder, kind: str, code: str, row) -> NodeId:
     """The vendor or customer box, made once however many rows name it."""
-    node_id = f"{kind}:{code}"
+    node_id = NodeId.of(kind, code)
     if node_id not in b.g.nodes:
         b.node(Node(node_id, kind, code, row.name,
-                    {"contact": row.contact, "email": row.email, "phone": row.phone, "address": row.address}))
+                    PartyBox(PartyFacts(code, row.name, row.contact, row.email, row.phone, row.address))))
     return node_id
 
 
-class _Ids:
-    """``column IN ids`` as one parameter: JSON text on SQLite, an array on PostgreSQL
-    (thousands of separate parameters cost more to render and convert than the query)."""
-
-    def __init__(self, postgresql: bool):
-        self.postgresql = postgresql
-
-    def __call__(self, column):
-        if self.postgresql:
-            return column == any_(bindparam("ids", type_=ARRAY(Integer)))
-        # SQLite: one JSON text parameter unpacked by json_each, instead of rendering
-        # ten thousand placeholders per chunk.
-        return column.in_(select(literal_column("value")).select_from(func.json_each(bindparam("ids"))))
-
-
 @cache
-def _statement(name: str, postgresql: bool):
+def _statement(name: str, dialect: str):
     """The follow-up queries, built once per dialect with one ``ids`` parameter so the
     compiled form is cached and each trace pays only for execution."""
-    in_ids = _Ids(postgresql)
+    def in_ids(column):
+        return ids_in(column, dialect)
+
     lot, item, c, o = Lot.__table__, Item.__table__, Consumption.__table__, Output.__table__
     po, op, sh, rt = ProductionOrder.__table__, Operation.__table__, Shipment.__table__, Return.__table__
     rc, cu, ve = Receipt.__table__, Customer.__table__, Vendor.__table__
@@ -322,51 +243,46 @@ def _statement(name: str, postgresql: bool):
 def _rows(session: Session, name: str, ids: Iterable[int]) -> list:
     """Run one follow-up query for all ``ids`` (in chunks), through Core for speed."""
     conn = session.connection()
-    statement = _statement(name, conn.dialect.name == "postgresql")
+    statement = _statement(name, conn.dialect.name)
     out: list = []
-    postgresql = conn.dialect.name == "postgresql"
-    for chunk in _chunks(ids):
-        out += conn.execute(statement, {"ids": chunk if postgresql else json.dumps(chunk)}).all()
+    for chunk in chunks(ids):
+        out += conn.execute(statement, {"ids": ids_value(chunk, conn)}).all()
     return out
 
 
-def _add_lots(session: Session, b: _Builder, depths: dict[int, int]) -> dict[int, str]:
-    ids: dict[int, str] = {}
+def _add_lots(session: Session, b: _Builder, depths: dict[int, int]) -> dict[int, NodeId]:
+    ids: dict[int, NodeId] = {}
     for r in _rows(session, "lots", depths):
-        nid = lot_node_id(r.item, r.code)
+        nid = NodeId.lot(r.item, r.code)
         ids[r.id] = nid
-        b.node(Node(nid, "lot", r.code, r.item_name, {
-            "lot_id": r.id, "item": r.item, "lot": r.code, "item_name": r.item_name,
-            "item_kind": r.kind, "quantity": r.quantity, "unit": r.unit,
-            "created_at": r.created_at, "expires_at": r.expires_at, "origin": r.origin,
-            "vendor_lot": r.vendor_lot, "depth": depths[r.id],
-        }))
+        b.node(Node(nid, "lot", r.code, r.item_name, LotFacts(
+            lot_id=r.id, item=r.item, lot=r.code, item_name=r.item_name, item_kind=r.kind, quantity=r.quantity,
+            unit=r.unit, created_at=r.created_at, expires_at=r.expires_at, origin=r.origin,
+            vendor_lot=r.vendor_lot, depth=depths[r.id])))
     return ids
 
 
-def _add_orders(session: Session, b: _Builder, order_ids: set[int], with_operations: bool) -> dict[int, str]:
-    ids: dict[int, str] = {}
+def _add_orders(session: Session, b: _Builder, order_ids: set[int], with_operations: bool) -> dict[int, NodeId]:
+    ids: dict[int, NodeId] = {}
     for r in _rows(session, "orders", order_ids):
-        ids[r.id] = b.node(Node(f"order:{r.code}", "order", r.code, r.item_name, {
-            "item": r.item, "started_at": r.started_at, "finished_at": r.finished_at}))
+        ids[r.id] = b.node(Node(NodeId.of("order", r.code), "order", r.code, r.item_name,
+                                OrderFacts(r.item, r.started_at, r.finished_at)))
     if not with_operations:
         return ids
     for op in _rows(session, "operations", order_ids):
         order_node = ids[op.order_id]
-        order_code = order_node.split(":", 1)[1]
-        op_id = b.node(Node(f"operation:{order_code}/{op.step}", "operation", f"{order_code}/{op.step}",
-                            op.step, {"order": order_code, "step": op.step, "machine": op.machine,
-                                      "operator": op.operator, "started_at": op.started_at,
-                                      "finished_at": op.finished_at}))
+        order_code = order_node.key
+        facts = OperationFacts(order_code, op.step, op.machine, op.operator, op.started_at, op.finished_at)
+        op_id = b.node(Node(facts.node_id, "operation", f"{order_code}/{op.step}", op.step, facts))
         b.flow(op_id, order_node, "performed")
         if op.machine:
-            b.flow(b.node(Node(f"machine:{op.machine}", "machine", op.machine)), op_id, "ran")
+            b.flow(b.node(Node(NodeId.of("machine", op.machine), "machine", op.machine)), op_id, "ran")
         if op.operator:
-            b.flow(b.node(Node(f"operator:{op.operator}", "operator", op.operator)), op_id, "operated")
+            b.flow(b.node(Node(NodeId.of("operator", op.operator), "operator", op.operator)), op_id, "operated")
     return ids
 
 
-def _downstream(session: Session, b: _Builder, lots: dict[int, str], inner: set[int], unit_of) -> None:
+def _downstream(session: Session, b: _Builder, lots: dict[int, NodeId], inner: set[int], unit_of) -> None:
     """Orders that consumed, shipments and returns of the ``inner`` lots (not the frontier)."""
     consumed = _rows(session, "consumed_lots", inner)
     orders = _add_orders(session, b, {o for _, o, _ in consumed}, with_operations=False)
@@ -376,20 +292,20 @@ def _downstream(session: Session, b: _Builder, lots: dict[int, str], inner: set[
         if lot_id in lots:
             b.flow(orders[order_id], lots[lot_id], "produced", qty, unit_of(lot_id))
     for r in _rows(session, "shipments", inner):
-        sid = b.node(Node(f"shipment:{r.code}", "shipment", r.code, None, {
-            "shipped_at": r.shipped_at, "order_ref": r.order_ref, "customer": r.ccode}))
+        sid = b.node(Node(NodeId.of("shipment", r.code), "shipment", r.code, None,
+                          ShipmentFacts(r.shipped_at, r.order_ref, r.ccode)))
         cid = _party(b, "customer", r.ccode, r)
         b.flow(lots[r.lot_id], sid, "shipped", r.quantity, unit_of(r.lot_id))
         b.flow(sid, cid, "delivered", r.quantity, unit_of(r.lot_id))
     for r in _rows(session, "returns", inner):
-        rid = b.node(Node(f"return:{r.rma}", "return", r.rma, None, {
-            "received_at": r.received_at, "reason": r.reason, "customer": r.ccode}))
+        rid = b.node(Node(NodeId.of("return", r.rma), "return", r.rma, None,
+                          ReturnFacts(r.received_at, r.reason, r.ccode)))
         cid = _party(b, "customer", r.ccode, r)
         b.flow(cid, rid, "returned", r.quantity, unit_of(r.lot_id))
         b.flow(rid, lots[r.lot_id], "returned", r.quantity, unit_of(r.lot_id))
 
 
-def _upstream(session: Session, b: _Builder, lots: dict[int, str], inner: set[int], unit_of) -> None:
+def _upstream(session: Session, b: _Builder, lots: dict[int, NodeId], inner: set[int], unit_of) -> None:
     """Orders that made, receipts and vendors of the ``inner`` lots (not the frontier)."""
     made = _rows(session, "outputs_of_lots", inner)
     orders = _add_orders(session, b, {o for o, _, _ in made}, with_operations=True)
@@ -400,8 +316,8 @@ def _upstream(session: Session, b: _Builder, lots: dict[int, str], inner: set[in
             b.flow(lots[lot_id], orders[order_id], "consumed", qty, unit_of(lot_id))
     for r in _rows(session, "receipts", inner):
         vid = _party(b, "vendor", r.code, r)
-        rid = b.node(Node(f"receipt:{r.rcode}", "receipt", r.rcode, None, {
-            "received_at": r.received_at, "po": r.po, "vendor": r.code, "vendor_lot": r.vendor_lot}))
+        rid = b.node(Node(NodeId.of("receipt", r.rcode), "receipt", r.rcode, None,
+                          ReceiptFacts(r.received_at, r.po, r.code, r.vendor_lot)))
         b.flow(vid, rid, "supplied", r.quantity, unit_of(r.lot_id))
         b.flow(rid, lots[r.lot_id], "received", r.quantity, unit_of(r.lot_id))
 
@@ -431,7 +347,7 @@ def trace(session: Session, roots: LotRef | int | Sequence[LotRef | int], direct
     signed = {lot: -d for lot, d in up.items()}
     signed.update(down)  # a lot both up- and downstream (a cycle) counts as downstream
     lots = _add_lots(session, b, signed)
-    units = {n.data["lot_id"]: n.data["unit"] for n in g.nodes.values() if n.kind == "lot"}
+    units = {f.lot_id: f.unit for f in g.lot_facts()}
     unit_of = units.get
 
     def inner(hops: dict[int, int]) -> set[int]:
@@ -454,3 +370,50 @@ def trace_forward(session: Session, lot: LotRef | int, depth: int | None = None)
 
 def trace_backward(session: Session, lot: LotRef | int, depth: int | None = None) -> Genealogy:
     return trace(session, lot, "backward", depth)
+
+
+# --- what lies beyond ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Beyond:
+    """What lies next to a lot in the database, to tell whether a "+" has anything to
+    open: the lots one step up- and downstream, and how many receipts and producing
+    orders (upstream) and consuming orders, shipments and returns (downstream) it has."""
+
+    parents: frozenset[int] = frozenset()
+    children: frozenset[int] = frozenset()
+    up_records: int = 0
+    down_records: int = 0
+
+
+def more_beyond(session: Session, lot_ids: Iterable[int]) -> dict[int, Beyond]:
+    """``Beyond`` for each lot: grouped queries, ids in chunks."""
+    ids = sorted(set(lot_ids))
+    parents: dict[int, set[int]] = defaultdict(set)
+    children: dict[int, set[int]] = defaultdict(set)
+    up: dict[int, int] = defaultdict(int)
+    down: dict[int, int] = defaultdict(int)
+    for chunk in chunks(ids):
+        for parent, child in session.execute(
+            select(LotEdge.parent_lot_id, LotEdge.child_lot_id).distinct()
+            .where(or_(among(LotEdge.parent_lot_id, chunk, session), among(LotEdge.child_lot_id, chunk, session)))
+        ):
+            parents[child].add(parent)
+            children[parent].add(child)
+        for table, into, counted in (
+            (Output, up, Output.order_id),
+            (Receipt, up, Receipt.id),
+            (Consumption, down, Consumption.order_id),
+            (Shipment, down, Shipment.id),
+            (Return, down, Return.id),
+        ):
+            for lot_id, count in session.execute(
+                select(table.lot_id, func.count(func.distinct(counted))).where(among(table.lot_id, chunk, session))
+                .group_by(table.lot_id)
+            ):
+                into[lot_id] += count
+    return {i: Beyond(frozenset(parents.get(i, ())), frozenset(children.get(i, ())), up.get(i, 0), down.get(i, 0))
+            for i in ids}
+
+

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from workbench.facts import LotRef
+from workbench.facts import LotRef, NodeId
 from workbench.progress import report
 from workbench.trace.explore import (
     DOWNSTREAM,
@@ -22,10 +22,9 @@ from workbench.trace.explore import (
     GraphState,
     VisibleGraph,
     lot_ids_of,
-    more_beyond,
     node_size,
 )
-from workbench.trace.genealogy import trace
+from workbench.trace.genealogy import more_beyond, trace
 from workbench.trace.layout import Layout, LayoutNode, Point, layout
 
 
@@ -76,7 +75,7 @@ def open_lot(session: Session, lot: LotRef, base: GraphState, progress=None) -> 
     state = GraphState(hidden_kinds=base.hidden_kinds, threshold=base.threshold)
     report(progress, 0.1, f"Tracing {lot.label}…")
     g = trace(session, lot, "both", depth=1)
-    state.roots = [f"lot:{r.item}/{r.lot}" for r in g.roots]
+    state.roots = [NodeId.lot(r.item, r.lot) for r in g.roots]
     state.merge(g)
     _count_new_lots(session, state)
     report(progress, 0.6, "Laying out…")
@@ -113,3 +112,38 @@ def frontier(state: GraphState, visible: VisibleGraph) -> list[Expansion]:
     if down:
         out.append(Expansion(down, DOWNSTREAM))
     return out
+
+
+def refresh(session: Session, base: GraphState, previous: dict[str, Point], pinned: dict[str, Point],
+            progress=None) -> Snapshot:
+    """The same view traced again after the plant changed: the same roots, expansions, groups
+    and hidden kinds; new records appear, retracted ones go."""
+    roots = [base.nodes[r].lot.ref for r in base.roots if r in base.nodes and base.nodes[r].kind == "lot"]
+    state = GraphState(hidden_kinds=base.hidden_kinds, threshold=base.threshold, opened=dict(base.opened),
+                       revealed=set(base.revealed))
+    if not roots:
+        return arrange(state, previous, pinned)
+    report(progress, 0.1, "Tracing again…")
+    g = trace(session, roots, "both", depth=1)
+    state.roots = [NodeId.lot(r.item, r.lot) for r in g.roots]
+    state.merge(g)
+    wanted = {(nid, d) for nid, directions in base.expanded.items() for d in directions}
+    while True:
+        # A box opened two levels out needs the level before it first: replay in rounds.
+        ready = [(nid, d) for nid, d in wanted if nid in state.nodes and d not in state.expanded.get(nid, set())]
+        if not ready:
+            break
+        for direction in (UPSTREAM, DOWNSTREAM):
+            ids = tuple(sorted(nid for nid, d in ready if d == direction))
+            if not ids:
+                continue
+            roots_of = [r for nid in ids for r in state.expansion_roots(nid, direction)]
+            lot_ids = lot_ids_of(state, dict.fromkeys(roots_of))
+            if lot_ids:
+                state.merge(trace(session, lot_ids, TRACE_DIRECTION[direction], depth=1))
+            for nid in ids:
+                state.expanded.setdefault(nid, set()).add(direction)
+        wanted -= set(ready)
+    _count_new_lots(session, state)
+    report(progress, 0.7, "Laying out…")
+    return arrange(state, previous, pinned)

@@ -1,7 +1,7 @@
 """The "Commonality" view: what several defective lots share that the other lots don't.
 
 A table of every upstream factor (material lot, vendor lot, vendor, machine, operator,
-shift, order) ranked by ``workbench.rootcause.engine.commonality`` — defective share,
+shift, order) ranked by ``workbench.rootcause.commonality.commonality`` — defective share,
 baseline share, lift and the one-sided Fisher exact p-value — beside a bar chart of the
 top factors (defective share against baseline share). Selecting a factor emits
 ``factorActivated(node_ids)``, which the main window forwards to the genealogy view's
@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.facts import LotRef
-from workbench.rootcause.engine import Commonality, Factor, commonality, defective_from_returns, return_reasons
-from workbench.ui.history_view import RowsModel, heading, hint, style_plot, table_view
+from workbench.rootcause.commonality import commonality, defective_from_returns, return_reasons
+from workbench.rootcause.records import Commonality, Factor
 from workbench.ui.ops import plant_op, run_op
+from workbench.ui.widgets import RowsModel, Shown, heading, hint, style_plot, table_view
 
 DEFECTIVE = "#c53030"
 BASELINE = "#a0aec0"
@@ -209,6 +210,10 @@ class CommonalityView(QWidget):
         self._track(run_op(self, plant_op(self.plant, lambda s, p: return_reasons(s)), loaded,
                            lambda m, c: self.reasons.setToolTip(m)))
 
+    def on_changes(self, changes) -> None:
+        if changes.touches_lots() and self.lots:
+            self.rank(self.lots)
+
     def rank(self, lots: list[LotRef]) -> None:
         self.lots = list(lots)
         self.title.setText(f"Commonality of {len(self.lots)} defective lots")
@@ -263,19 +268,15 @@ class CommonalityView(QWidget):
     def _show(self) -> None:
         factors = self.shown_factors()
         rank = {id(f): i + 1 for i, f in enumerate(self.result.factors)} if self.result else {}
+        # Shares, lift and p shown as text, sorted as numbers ('new' lift sorts as infinity).
         self.model.set_rows([
             ((rank[id(f)], f.label, KIND_TITLES[f.kind], f"{f.defective_exposed}/{f.defective_total}",
-              f"{f.baseline_exposed}/{f.baseline_total}", round(f.defective_share, 3), round(f.baseline_share, 3),
-              _lift(f), f.p_value), f) for f in factors],
+              f"{f.baseline_exposed}/{f.baseline_total}", Shown(f.defective_share, f"{f.defective_share:.0%}"),
+              Shown(f.baseline_share, f"{f.baseline_share:.0%}"), Shown(_lift(f), _lift_text(f)),
+              Shown(f.p_value, f"{f.p_value:.2g}")), f) for f in factors],
             tips=[f"{f.label}: {f.defective_exposed} of {f.defective_total} defective lots and "
                   f"{f.baseline_exposed} of {f.baseline_total} baseline lots share it; lift {_lift_text(f)}"
                   for f in factors])
-        # Shown as text, sorted as numbers ('new' lift sorts as infinity).
-        for row, f in zip(self.model.rows, factors, strict=False):
-            row[0][5] = f"{f.defective_share:.0%}"
-            row[0][6] = f"{f.baseline_share:.0%}"
-            row[0][7] = _lift_text(f)
-            row[0][8] = f"{f.p_value:.2g}"
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(1, max(self.table.columnWidth(1), 220))
         self.chart.show_factors(factors)

@@ -4,7 +4,7 @@ Left, the genealogy graph opened fully upstream; right, a Gantt-style timeline (
 per machine, a bar per operation: the suspect lot's own operations in blue, its
 siblings' operations on the same machines in orange, the ± window shaded) over three
 tables: the time-ordered events, the upstream lots with their receipts, and the
-siblings with the reason each one is a sibling. The data is ``workbench.rootcause.engine``'s
+siblings with the reason each one is a sibling. The data is ``workbench.rootcause``'s
 ``lot_history`` and ``siblings``, loaded in the background.
 
 ``RowsModel`` (a small read-only, sortable table model of plain rows) lives here and is
@@ -13,178 +13,39 @@ shared by the other root-cause views.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
-from workbench.facts import LotRef
-from workbench.rootcause.engine import DEFAULT_WINDOW, LotHistory, OperationRecord, Siblings, lot_history, siblings
+from workbench.facts import LotRef, OperationFacts
+from workbench.format import quantity as fmt_quantity
+from workbench.format import when as fmt_time
+from workbench.rootcause.history import lot_history
+from workbench.rootcause.records import LotHistory, Siblings
+from workbench.rootcause.siblings import DEFAULT_WINDOW, siblings
 from workbench.trace.genealogy import lot_node_id
 from workbench.ui.ops import plant_op, run_op
-from workbench.ui.style import BORDER, MUTED, fmt_quantity, fmt_time
+from workbench.ui.style import MUTED
+from workbench.ui.widgets import RowsModel, epoch, heading, hint, style_plot, table_view
 
 OURS = "#2b6cb0"
 OWN_ORDER = "#1a4a80"
 SIBLING = "#dd6b20"
 WINDOW_FILL = "#ebf4ff"
-
-
-def epoch(at: datetime) -> float:
-    """Seconds since 1970 of a naive UTC time (the date axes show UTC)."""
-    return at.replace(tzinfo=UTC).timestamp()
-
-
-# --- a small table model, shared by the root-cause views ---------------------------------
-
-
-class RowsModel(QAbstractTableModel):
-    """Plain rows for a QTableView: display text, sort keys, right-aligned columns, and a
-    payload per row (what a click on the row means)."""
-
-    def __init__(self, headers: Sequence[str], right: Sequence[int] = (), parent=None):
-        super().__init__(parent)
-        self.headers = list(headers)
-        self.right = set(right)
-        self.rows: list[tuple[list[str], list[Any], Any, str | None]] = []
-
-    def set_rows(self, rows: Sequence[tuple[Sequence[Any], Any]], tips: Sequence[str | None] | None = None) -> None:
-        """``rows``: (values, payload). Values are shown as text and sorted as themselves."""
-        self.beginResetModel()
-        self.rows = [([_cell(v) for v in values], [_key(v) for v in values], payload,
-                      tips[i] if tips else None) for i, (values, payload) in enumerate(rows)]
-        self.endResetModel()
-
-    def payload(self, row: int) -> Any:
-        return self.rows[row][2]
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        text, _keys, _payload, tip = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return text[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tip or text[index.column()]
-        return None
-
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section in self.right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
-        self.rows.sort(key=lambda r: r[1][column], reverse=order == Qt.SortOrder.DescendingOrder)
-        self.layoutChanged.emit()
-
-    def write_csv(self, path: str | Path) -> Path:
-        path = Path(path)
-        with path.open("w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
-            w.writerow(self.headers)
-            for text, *_ in self.rows:
-                w.writerow(text)
-        return path
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return fmt_time(value)
-    if isinstance(value, float):
-        return f"{value:.3g}"
-    return str(value)
-
-
-def _key(value: Any) -> tuple:
-    """Sort key: numbers and dates by value, text without case; blanks last."""
-    if value is None or value == "":
-        return (2, "")
-    if isinstance(value, (int, float)):
-        return (0, float(value))
-    if isinstance(value, datetime):
-        return (0, epoch(value))
-    return (1, str(value).lower())
-
-
-def table_view(model: RowsModel, on_activate: Callable[[Any], None] | None = None, parent=None) -> QTableView:
-    """A read-only sortable table with sensible column sizes; double-click calls ``on_activate``."""
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setSortingEnabled(True)
-    view.setAlternatingRowColors(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(22)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setSortIndicatorShown(True)
-    if on_activate is not None:
-        view.doubleClicked.connect(lambda index: on_activate(model.payload(index.row())))
-    return view
-
-
-def style_plot(plot: pg.PlotWidget, font) -> None:
-    """The workbench's look for a pyqtgraph plot: light axes, small ticks, no menu."""
-    plot.setMenuEnabled(False)
-    plot.hideButtons()
-    item = plot.getPlotItem()
-    small = QFont(font)
-    small.setPointSizeF(8.5)
-    for name in ("left", "bottom"):
-        ax = item.getAxis(name)
-        ax.setPen(pg.mkPen(BORDER))
-        ax.setTextPen(pg.mkPen(MUTED))
-        ax.setStyle(tickFont=small)
-
-
-def heading(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("panelTitle")
-    return label
-
-
-def hint(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("panelSubtitle")
-    label.setWordWrap(True)
-    return label
-
-
-# --- the Gantt chart ---------------------------------------------------------------------
 
 
 class MachineGantt(QWidget):
@@ -200,7 +61,7 @@ class MachineGantt(QWidget):
         self.plot.getPlotItem().getAxis("left").setWidth(90)
         self.legend = self.plot.addLegend(offset=(10, 4), labelTextSize="8pt", colCount=3,
                                           brush=pg.mkBrush(255, 255, 255, 230))
-        self.bars: list[tuple[float, float, int, OperationRecord, str]] = []
+        self.bars: list[tuple[float, float, int, OperationFacts, str]] = []
         self.machines: list[str] = []
         self.plot.scene().sigMouseMoved.connect(self._hover)
         layout = QVBoxLayout(self)
@@ -212,7 +73,7 @@ class MachineGantt(QWidget):
         self.legend.clear()
         self.bars = []
         ours = [op for op in history.operations if op.machine and (op.started_at or op.finished_at)]
-        theirs: list[OperationRecord] = []
+        theirs: list[OperationFacts] = []
         if sib is not None:
             seen = set()
             for s in sib.by_machine:
@@ -226,7 +87,7 @@ class MachineGantt(QWidget):
         own_order = {op.order for op in ours if history.lot.label in op.made}
         window = sib.window if sib is not None else DEFAULT_WINDOW
 
-        def span(op: OperationRecord) -> tuple[float, float]:
+        def span(op: OperationFacts) -> tuple[float, float]:
             start = op.started_at or op.finished_at
             end = op.finished_at or start
             return epoch(start), max(epoch(end), epoch(start) + 60)
@@ -398,6 +259,10 @@ class HistoryView(QWidget):
 
     # --- loading -------------------------------------------------------------------------
 
+    def on_changes(self, changes) -> None:
+        if changes.touches_lots():
+            self.load()
+
     def load(self) -> None:
         window = self.window
         lot = self.lot
@@ -437,7 +302,7 @@ class HistoryView(QWidget):
             f"{len(sib.by_material)} by shared material, {len(sib.by_machine)} by machine within "
             f"±{sib.window.total_seconds() / 3600:g} h")
         self.gantt.show(h, sib)
-        self.events.set_rows([((e.at, e.until, e.machine, e.operator, e.text), e.node) for e in h.events])
+        self.events.set_rows([((e.at, e.end, e.machine, e.operator, e.label), e.node) for e in h.events])
         self.upstream.set_rows([
             ((u.lot.lot, u.lot.item, u.item_kind, u.depth, fmt_quantity(u.quantity, u.unit), u.vendor, u.vendor_lot,
               u.receipt, u.po, u.received_at), u.lot) for u in h.upstream])
@@ -489,4 +354,4 @@ class HistoryView(QWidget):
             self.export_tables(folder)
 
 
-__all__ = ["HistoryView", "MachineGantt", "RowsModel", "epoch", "table_view"]
+__all__ = ["HistoryView", "MachineGantt"]

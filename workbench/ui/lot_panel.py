@@ -25,11 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.facts import LotRef
+from workbench.facts import LotRef, OperationFacts
+from workbench.format import clock as fmt_clock
+from workbench.format import day as fmt_date
+from workbench.format import quantity as fmt_quantity
+from workbench.format import when as fmt_time
 from workbench.lots.details import (
     DocumentDetails,
     LotDetails,
-    OperationFacts,
     OrderDetails,
     PartyDetails,
     ResourceDetails,
@@ -38,7 +41,7 @@ from workbench.lots.details import (
 )
 from workbench.plant import Plant
 from workbench.ui.ops import plant_op, run_op
-from workbench.ui.style import STATUS_COLOURS, fmt_clock, fmt_date, fmt_quantity, fmt_time, kind_colours
+from workbench.ui.style import STATUS_COLOURS, kind_colours
 
 #: Rows a small table shows before it scrolls.
 VISIBLE_ROWS = 8
@@ -372,6 +375,7 @@ class DetailsPanel(QWidget):
         super().__init__(parent)
         self.plant = plant
         self.details = None
+        self._last_load = None
         self.sheet: QWidget | None = None
         self._generation = 0
         self.scroll = QScrollArea()
@@ -384,6 +388,7 @@ class DetailsPanel(QWidget):
 
     def set_plant(self, plant: Plant) -> None:
         self.plant = plant
+        self._last_load = None
         self.clear()
 
     def clear(self, message: str = "Select a lot in the results or a box in the genealogy to see its facts here.") -> None:
@@ -405,9 +410,15 @@ class DetailsPanel(QWidget):
         self._load(lambda s, _p: lot_details(s, lot_id))
 
     def show_node(self, node) -> None:
-        """Show a ``workbench.trace.genealogy.Node`` (a lot, vendor, order, machine, shipment…)."""
-        kind, code, lot_id = node.kind, node.code, node.data.get("lot_id") if node.data else None
+        """Show a genealogy ``Node`` (a lot, vendor, order, machine, shipment…)."""
+        kind, code = node.kind, node.code
+        lot_id = node.lot.lot_id if node.kind == "lot" else None
         self._load(lambda s, _p: node_details(s, kind, code, lot_id))
+
+    def on_changes(self, changes) -> None:
+        """The plant changed: the facts shown are loaded again."""
+        if (changes.touches_lots() or changes.scars) and self._last_load is not None:
+            self._load(self._last_load)
 
     def show_details(self, details) -> None:
         """Show facts already loaded (a ``workbench.lots.details`` dataclass)."""
@@ -423,6 +434,7 @@ class DetailsPanel(QWidget):
             self.lotActivated.emit(lots[row])
 
     def _load(self, fn) -> None:
+        self._last_load = fn
         self._generation += 1
         generation = self._generation
 

@@ -2,15 +2,12 @@
 the facts about the selection on the right, further investigations as tabs.
 
 The window owns no business logic: searches, details and traces run in the core through
-``workbench.ui.ops.run_op``. Views built by other modules (genealogy graph, recall,
-history, commonality, SCAR, vendor) are imported lazily; an action whose module is not
-installed is disabled rather than failing.
+``workbench.ui.ops.run_op``; writes go through ``workbench.actions`` and return the
+``Changes`` they made, which ``broadcast`` hands to every open view.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, QSize, Qt, Signal
@@ -33,53 +30,29 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
-from workbench.config import redact
+from workbench.actions.changes import Changes
+from workbench.actions.imports import import_into
+from workbench.demo import INCIDENT
 from workbench.facts import LotRef
+from workbench.interchange.bundle import ImportFailed
 from workbench.lots.details import LotDetails, lot_details
-from workbench.plant import Lot, Plant, ProductionOrder, Shipment, open_plant
-from workbench.plant.lookup import find_lot
+from workbench.plant import Plant, open_plant
+from workbench.plant.counts import plant_counts
+from workbench.plant.lookup import find_lot_label
+from workbench.plant.session import redact
 from workbench.ui import settings
+from workbench.ui.commonality_view import CommonalityView
+from workbench.ui.graph import GenealogyView
+from workbench.ui.history_view import HistoryView
 from workbench.ui.lot_panel import DetailsPanel
 from workbench.ui.ops import plant_op, run_op, wait_idle
+from workbench.ui.recall_view import RecallView
+from workbench.ui.scar_dialog import ScarDialog
 from workbench.ui.search_panel import SearchPanel
 from workbench.ui.style import icon
 from workbench.ui.timeline import LotTimeline
-
-#: Investigation -> module and class that provide it (built by other engineers).
-FEATURES = {
-    "genealogy": ("workbench.ui.graph", "GenealogyView"),
-    "recall": ("workbench.ui.recall_view", "RecallView"),
-    "history": ("workbench.ui.history_view", "HistoryView"),
-    "commonality": ("workbench.ui.commonality_view", "CommonalityView"),
-    "scar": ("workbench.ui.scar_dialog", "ScarDialog"),
-    "vendor": ("workbench.ui.vendor_view", "VendorView"),
-    "import": ("workbench.interchange.bundle", "import_bundle"),
-}
-
-
-def feature_available(name: str) -> bool:
-    """Whether the module of an investigation is installed (without importing it).
-
-    The genealogy view is the window's centre, so it is imported right away: a package
-    that exists but does not offer ``GenealogyView`` (yet) counts as missing.
-    """
-    module, attr = FEATURES[name]
-    if name == "genealogy":
-        try:
-            return hasattr(importlib.import_module(module), attr)
-        except ImportError:
-            return False
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def feature(name: str):
-    module, attr = FEATURES[name]
-    return getattr(importlib.import_module(module), attr)
+from workbench.ui.vendor_view import VendorView
 
 
 def _lot_key(plant: Plant) -> str:
@@ -185,8 +158,6 @@ class OpenDatabaseDialog(QDialog):
 
 def show_import_result(parent: QWidget, outcome) -> None:
     """The import summary, or every FILE:LINE fault, in a dialog."""
-    from workbench.interchange.bundle import ImportFailed
-
     box = QDialog(parent)
     text = QPlainTextEdit()
     text.setReadOnly(True)
@@ -218,6 +189,7 @@ class MainWindow(QMainWindow):
 
     lotOpened = Signal(object)  # LotRef whose genealogy is now shown
     plantChanged = Signal(object)
+    changesBroadcast = Signal(object)  # the Changes every view was just told about
 
     def __init__(self, plant: Plant, parent=None, persist: bool = True):
         super().__init__(parent)
@@ -225,15 +197,13 @@ class MainWindow(QMainWindow):
         #: Restore and save the window layout (off for screenshots, which must look the same everywhere).
         self.persist = persist
         self.current_lot: LotRef | None = None
-        self.genealogy = None  # GenealogyView once the graph module is installed
-        self.features = {name: feature_available(name) for name in FEATURES}
+        self.genealogy: GenealogyView | None = None
         self.setWindowTitle("Lot-trace workbench")
         self.setWindowIcon(icon("app"))
         self.setObjectName("mainWindow")
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
 
         self.search_panel = SearchPanel(plant)
-        self.search_panel.features = {k: self.features[k] for k in ("recall", "history", "commonality")}
         self.search_panel.lotActivated.connect(self.open_lot)
         self.search_panel.lotSelected.connect(self.show_lot_details)
         self.search_panel.selectionChanged.connect(self._update_actions)
@@ -290,16 +260,12 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_graph(self) -> None:
-        """The graph engineer's GenealogyView, if installed; a note otherwise."""
+        """A genealogy view on the current plant (replacing the old plant's)."""
         if self.genealogy is not None:
             self.graph_stack.removeWidget(self.genealogy)
             self.genealogy.deleteLater()
             self.genealogy = None
-        if not self.features["genealogy"]:
-            self.welcome.set_note("The genealogy graph is not installed in this version; "
-                                  "the details and the timeline still show the lot.")
-            return
-        view = feature("genealogy")(self.plant, self)
+        view = GenealogyView(self.plant, self)
         view.nodeSelected.connect(self.details.show_node)
         view.lotActivated.connect(self.open_lot)
         view.recallRequested.connect(self.start_recall)
@@ -443,8 +409,7 @@ class MainWindow(QMainWindow):
 
     def open_lot_label(self, label: str) -> None:
         """Open a lot named ``ITEM/LOT`` (recent lots, the welcome page)."""
-        item, _, code = label.partition("/")
-        run_op(self, plant_op(self.plant, lambda s, _p: find_lot(s, code, item=item or None)), self.open_lot,
+        run_op(self, plant_op(self.plant, lambda s, _p: find_lot_label(s, label)), self.open_lot,
                lambda message, _c: QMessageBox.warning(self, "Open lot", message))
 
     def show_lot_details(self, lot: LotRef) -> None:
@@ -472,25 +437,13 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_lot = self.current_lot is not None or bool(self.search_panel.selected_lots())
-        self.recall_action.setEnabled(self.features["recall"] and has_lot)
-        self.history_action.setEnabled(self.features["history"] and has_lot)
-        self.commonality_action.setEnabled(self.features["commonality"] and has_lot)
-        self.scar_action.setEnabled(self.features["scar"] and has_lot)
-        self.import_action.setEnabled(self.features["import"])
-        for action, name in ((self.recall_action, "recall"), (self.history_action, "history"),
-                             (self.commonality_action, "commonality"), (self.scar_action, "scar")):
-            if not self.features[name]:
-                action.setToolTip(f"{action.text()} (not installed in this version)")
+        for action in (self.recall_action, self.history_action, self.commonality_action, self.scar_action):
+            action.setEnabled(has_lot)
 
     def _refresh_welcome(self) -> None:
         suggestion = None
         if "demo-plant" in self.plant.url:
-            try:
-                from workbench.demo import INCIDENT
-
-                suggestion = f"{INCIDENT.item}/{INCIDENT.lot}"
-            except (ImportError, AttributeError):
-                suggestion = None
+            suggestion = f"{INCIDENT.item}/{INCIDENT.lot}"
         self.welcome.set_recent(self.recent_lots(), suggestion)
 
     def recent_lots(self) -> list[str]:
@@ -505,7 +458,7 @@ class MainWindow(QMainWindow):
         if not labels:
             self.recent_lot_menu.addAction("(none yet)").setEnabled(False)
 
-    # -- investigations (other engineers' views, loaded lazily) ------------------------
+    # -- investigations ----------------------------------------------------------------
 
     def open_tab(self, widget: QWidget, title: str) -> int:
         """Open ``widget`` as a closable tab and show it."""
@@ -521,23 +474,22 @@ class MainWindow(QMainWindow):
         widget.deleteLater()
 
     def start_recall(self, lots: list[LotRef]) -> None:
-        if not lots or not self.features["recall"]:
+        if not lots:
             return
-        view = feature("recall")(self.plant, list(lots))
+        view = RecallView(self.plant, list(lots))
         title = f"Recall {lots[0].label}" + (f" +{len(lots) - 1}" if len(lots) > 1 else "")
         self.open_tab(view, title)
 
     def open_history(self, lot: LotRef | None) -> None:
-        if lot is None or not self.features["history"]:
+        if lot is None:
             return
-        self.open_tab(feature("history")(self.plant, lot), f"History {lot.label}")
+        self.open_tab(HistoryView(self.plant, lot), f"History {lot.label}")
 
     def open_commonality(self, lots: list[LotRef]) -> None:
-        if not lots or not self.features["commonality"]:
+        if not lots:
             return
-        view = feature("commonality")(self.plant, list(lots))
-        if self.genealogy is not None and hasattr(view, "factorActivated"):
-            view.factorActivated.connect(self._highlight_factor)
+        view = CommonalityView(self.plant, list(lots))
+        view.factorActivated.connect(self._highlight_factor)
         self.open_tab(view, f"Commonality ({len(lots)} lots)")
 
     def _highlight_factor(self, node_ids: list) -> None:
@@ -546,14 +498,14 @@ class MainWindow(QMainWindow):
             self.genealogy.highlight(list(node_ids))
 
     def open_scar(self, lot: LotRef | None) -> None:
-        if lot is None or not self.features["scar"]:
+        if lot is None:
             return
-        feature("scar")(self.plant, lot, self).exec()
+        dialog = ScarDialog(self.plant, lot, self)
+        dialog.issued.connect(lambda _code, _path: self.broadcast(Changes(scars=True, lots=frozenset({lot.id}))))
+        dialog.exec()
 
     def open_vendor(self, vendor_code: str) -> None:
-        if not self.features["vendor"]:
-            return
-        self.open_tab(feature("vendor")(self.plant, vendor_code), f"Vendor {vendor_code}")
+        self.open_tab(VendorView(self.plant, vendor_code), f"Vendor {vendor_code}")
 
     # -- file menu ---------------------------------------------------------------------
 
@@ -603,44 +555,54 @@ class MainWindow(QMainWindow):
             self.recent_db_menu.addAction("(none yet)").setEnabled(False)
 
     def load_counts(self) -> None:
-        def count(session, _progress):
-            return tuple(session.execute(select(func.count()).select_from(t)).scalar()
-                         for t in (Lot, ProductionOrder, Shipment))
-
-        def show(counts) -> None:
-            lots, orders, shipments = counts
-            self.counts_label.setText(f"{lots:,} lots · {orders:,} orders · {shipments:,} shipment lines")
-
         plant = self.plant
-        run_op(self, plant_op(plant, count), lambda c: show(c) if plant is self.plant else None,
+        run_op(self, plant_op(plant, lambda s, _p: plant_counts(s)),
+               lambda c: self.counts_label.setText(str(c)) if plant is self.plant else None,
                lambda message, _c: self.counts_label.setText(message))
 
     def import_bundle_dialog(self) -> None:
-        if not self.features["import"]:
-            return
         folder = QFileDialog.getExistingDirectory(self, "Import bundle (folder of CSV files)")
         if folder:
             self.import_bundle(folder)
 
     def import_bundle(self, folder: str) -> None:
         """Import in the background, in one transaction; show the summary or the faults."""
-        from workbench.interchange.bundle import ImportFailed, import_bundle
-
         plant = self.plant
 
         def run(progress):
             try:
-                with plant.Session.begin() as session:
-                    return import_bundle(session, folder, progress)
+                return import_into(plant, folder, progress)
             except ImportFailed as exc:
                 return exc
 
         def done(outcome) -> None:
-            show_import_result(self, outcome)
-            if not isinstance(outcome, ImportFailed):
-                self.load_counts()
+            if isinstance(outcome, ImportFailed):
+                show_import_result(self, outcome)
+                return
+            summary, changes = outcome
+            show_import_result(self, summary)
+            self.broadcast(changes)
 
         run_op(self, run, done, label=f"Importing {folder}…")
+
+    # -- keeping every view current ---------------------------------------------------
+
+    def broadcast(self, changes: Changes) -> None:
+        """A write changed the plant: every open view refreshes what it shows."""
+        if changes.empty:
+            return
+        if changes.plant:
+            self.load_counts()
+        self.search_panel.on_changes(changes)
+        self.details.on_changes(changes)
+        if self.genealogy is not None:
+            self.genealogy.on_changes(changes)
+        for index in range(1, self.workspace.count()):
+            view = self.workspace.widget(index)
+            on_changes = getattr(view, "on_changes", None)
+            if on_changes is not None:
+                on_changes(changes)
+        self.changesBroadcast.emit(changes)
 
     def export_view(self) -> None:
         """Save the current tab: the genealogy through its own exporter, others as a picture."""

@@ -11,136 +11,43 @@ progress bar over the files, Cancel, and "Open folder" at the end.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, QUrl
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
+from workbench.actions.recall import start_recall, write_recall_package
 from workbench.facts import LotRef
-from workbench.recall.engine import Recall, recall, with_reason, write_recall_package
-from workbench.settings import load_letterhead
-from workbench.ui.ops import Op, plant_op, run_op
-from workbench.ui.style import MUTED, fmt_quantity, fmt_time
+from workbench.format import per_unit
+from workbench.format import quantity as fmt_quantity
+from workbench.format import when as fmt_time
+from workbench.recall.records import Recall
+from workbench.ui.ops import Op, run_op
+from workbench.ui.style import MUTED
+from workbench.ui.widgets import Row, RowsModel, table_view
 
 ALERT = "#c53030"
 HOLD = "#2f855a"
 BAR = "#2b6cb0"
 #: Customers shown in the bar chart (the rest are in the table).
 CHART_CUSTOMERS = 25
-
-
-class RecallTableModel(QAbstractTableModel):
-    """Read-only sortable rows of plain values; flagged rows in red, marked rows in bold."""
-
-    def __init__(self, headers: Sequence[str], right: Sequence[int] = (), parent=None):
-        super().__init__(parent)
-        self.headers = list(headers)
-        self.right = set(right)
-        self.rows: list[tuple[list[Any], bool, bool, str | None]] = []
-
-    def set_rows(self, rows: Sequence[tuple[Sequence[Any], bool, bool, str | None]]) -> None:
-        """``rows``: (values, flagged, bold, tooltip)."""
-        self.beginResetModel()
-        self.rows = [(list(values), flagged, bold, tip) for values, flagged, bold, tip in rows]
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def is_flagged(self, row: int) -> bool:
-        return self.rows[row][1]
-
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        values, flagged, bold, tip = self.rows[index.row()]
-        value = values[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _text(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and flagged:
-            return QBrush(QColor(ALERT))
-        if role == Qt.ItemDataRole.FontRole and (bold or flagged):
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tip
-        return None
-
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section in self.right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
-        self.rows.sort(key=lambda r: _key(r[0][column]), reverse=order == Qt.SortOrder.DescendingOrder)
-        self.layoutChanged.emit()
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return fmt_quantity(value)
-    if hasattr(value, "strftime"):
-        return fmt_time(value)
-    return str(value)
-
-
-def _key(value: Any) -> tuple:
-    if value is None or value == "":
-        return (2, 0, "")
-    if isinstance(value, (int, float, Decimal)):
-        return (0, value, "")
-    if hasattr(value, "timestamp"):
-        return (0, value.timestamp(), "")
-    return (1, 0, str(value).lower())
-
-
-def _table(model: QAbstractTableModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSortingEnabled(True)
-    view.setAlternatingRowColors(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
-def _per_unit(values: dict[str, Decimal]) -> str:
-    return ", ".join(fmt_quantity(v, u) for u, v in sorted(values.items())) or "none"
 
 
 class RecallView(QWidget):
@@ -207,8 +114,8 @@ class RecallView(QWidget):
         self.poll.timeout.connect(self._show_progress)
 
         self.tabs = QTabWidget()
-        self.lot_model = RecallTableModel(self.LOT_HEADERS, right=range(4, 10))
-        self.lot_table = _table(self.lot_model)
+        self.lot_model = RowsModel(self.LOT_HEADERS, right=range(4, 10))
+        self.lot_table = table_view(self.lot_model)
         self.tabs.addTab(self.lot_table, "Affected lots")
 
         customers = QSplitter(Qt.Orientation.Horizontal)
@@ -240,19 +147,24 @@ class RecallView(QWidget):
         self.found = QLabel("")
         self.found.setWordWrap(True)
         rec_layout.addWidget(self.found)
-        self.rec_model = RecallTableModel(self.REC_HEADERS, right=range(3, 10))
-        self.rec_table = _table(self.rec_model)
+        self.rec_model = RowsModel(self.REC_HEADERS, right=range(3, 10))
+        self.rec_table = table_view(self.rec_model)
         rec_layout.addWidget(self.rec_table)
         self.tabs.addTab(rec, "Reconciliation")
         layout.addWidget(self.tabs, 1)
 
     # --- loading -------------------------------------------------------------------------
 
+    def on_changes(self, changes) -> None:
+        if changes.touches_lots():
+            self.refresh()
+
     def refresh(self) -> None:
         """(Re)run the recall query in the background."""
         lots = list(self.lots)
         self.summary.setText("Tracing forward…")
-        run_op(self, plant_op(self.plant, lambda s, p: recall(s, lots, progress=p)), self._loaded,
+        plant = self.plant
+        run_op(self, lambda p: start_recall(plant, lots, progress=p), self._loaded,
                self._load_failed, label="Tracing the recall…")
 
     def _load_failed(self, message: str, cancelled: bool) -> None:
@@ -265,8 +177,8 @@ class RecallView(QWidget):
         flagged = (f"<span style='color:{ALERT}'><b>{t.flagged} lot(s) with units unaccounted for</b></span>"
                    if t.flagged else "the reconciliation balances")
         self.summary.setText(
-            f"{t.affected_lots:,} affected lots · <b>{t.lots_on_hold:,} to hold</b> ({_per_unit(t.on_hold)}) · "
-            f"{t.customers:,} customers · {t.shipment_lines:,} shipment lines ({_per_unit(t.shipped)}) · {flagged}")
+            f"{t.affected_lots:,} affected lots · <b>{t.lots_on_hold:,} to hold</b> ({per_unit(t.on_hold)}) · "
+            f"{t.customers:,} customers · {t.shipment_lines:,} shipment lines ({per_unit(t.shipped)}) · {flagged}")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self._fill_lots(r)
         self._fill_customers(r)
@@ -283,9 +195,9 @@ class RecallView(QWidget):
         rows = []
         for a in order:
             b = a.balance
-            rows.append(([a.item, a.item_name, a.lot, a.kind, a.depth, b.made, b.consumed, b.shipped, b.returned,
-                          b.on_hand, a.unit, a.expires_at], b.unaccounted > 0, a.lot_id in on_hold,
-                         "On hand: put on hold" if a.lot_id in on_hold else None))
+            rows.append(Row((a.item, a.item_name, a.lot, a.kind, a.depth, b.made, b.consumed, b.shipped, b.returned,
+                             b.on_hand, a.unit, a.expires_at), a.ref, flagged=b.unaccounted > 0,
+                            bold=a.lot_id in on_hold, tip="On hand: put on hold" if a.lot_id in on_hold else None))
         self.lot_model.set_rows(rows)
         self.lot_table.resizeColumnsToContents()
 
@@ -298,7 +210,7 @@ class RecallView(QWidget):
             total = quantities[unit] if unit else None
             row = [QStandardItem(c.customer), QStandardItem(c.display_name), QStandardItem(c.contact or ""),
                    QStandardItem(c.phone or ""), QStandardItem(f"{len(c.lots())} lot(s)"),
-                   QStandardItem(fmt_quantity(total) if total is not None else _per_unit(quantities)),
+                   QStandardItem(fmt_quantity(total) if total is not None else per_unit(quantities)),
                    QStandardItem(unit)]
             row[0].setToolTip("\n".join(x for x in (c.email, c.address) if x))
             row[5].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -338,9 +250,9 @@ class RecallView(QWidget):
     def _fill_reconciliation(self, r: Recall) -> None:
         rows = []
         for row in r.reconciliation:
-            rows.append(([row.item, row.lot, row.kind, row.made, row.returned, row.consumed, row.shipped,
-                          row.on_hand, row.unaccounted, row.record_difference, row.unit, "; ".join(row.findings)],
-                         row.flagged, False, "; ".join(row.findings) or None))
+            rows.append(Row((row.item, row.lot, row.kind, row.made, row.returned, row.consumed, row.shipped,
+                             row.on_hand, row.unaccounted, row.record_difference, row.unit, "; ".join(row.findings)),
+                            flagged=row.flagged, tip="; ".join(row.findings) or None))
         self.rec_model.set_rows(rows)
         self.rec_table.resizeColumnsToContents()
         t = r.totals
@@ -376,10 +288,10 @@ class RecallView(QWidget):
 
     def export_to(self, target: Path) -> Op:
         """Write the package into ``target`` in the background, with progress and Cancel."""
-        r = with_reason(self.recall, self.reason.text().strip() or None)
+        r, reason = self.recall, self.reason.text()
 
         def work(progress):
-            return write_recall_package(r, target, load_letterhead(), progress=progress)
+            return write_recall_package(r, target, reason=reason, progress=progress)
 
         self.exported_to = None
         self.open_button.setVisible(False)

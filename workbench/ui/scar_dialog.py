@@ -1,6 +1,6 @@
 """The "Supplier corrective action…" dialog: issue a SCAR for a purchased lot.
 
-Shows the D2/D3 facts (``workbench.supplier.engine.scar_facts``), asks for the defect found
+Shows the D2/D3 facts (``workbench.supplier.scar.scar_facts``), asks for the defect found
 and the vendor's response date, then records the SCAR and writes the 8D PDF
 (``workbench.reports.scar``) in one background transaction: if the PDF cannot be
 written, no SCAR is recorded.
@@ -28,10 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.actions.scar import issue_scar, scar_path
+from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
-from workbench.supplier.engine import DEFAULT_RESPONSE_DAYS, ScarFacts, scar_facts
+from workbench.format import quantity as fmt_quantity
+from workbench.format import when as fmt_time
+from workbench.supplier.records import DEFAULT_RESPONSE_DAYS, ScarFacts
+from workbench.supplier.scar import scar_facts
 from workbench.ui.ops import plant_op, run_op
-from workbench.ui.style import fmt_quantity, fmt_time
 
 
 class ScarDialog(QDialog):
@@ -107,7 +111,7 @@ class ScarDialog(QDialog):
     def _loaded(self, facts: ScarFacts) -> None:
         self._op = None
         self.facts = facts
-        receipts = "; ".join(f"{r.code} on {fmt_time(r.received_at)[:10]}" for r in facts.receipts)
+        receipts = "; ".join(f"{r.receipt} on {fmt_time(r.received_at)[:10]}" for r in facts.receipts)
         hold = facts.downstream_on_hand()
         self.facts_label.setText(
             f"<b>{facts.vendor.display}</b> · vendor lot <b>{facts.vendor_lot or '—'}</b> · PO {facts.po or '—'} · "
@@ -134,26 +138,19 @@ class ScarDialog(QDialog):
     def issue(self) -> None:
         """Record the SCAR and write the PDF in the background."""
         problem = self.problem_edit.toPlainText().strip()
-        path = Path(self.path_edit.text().strip()).expanduser()
         if not problem:
             self.status.setText("Describe the defect found.")
             return
-        if path.suffix.lower() != ".pdf":
-            path = path.with_suffix(".pdf")
-            self.path_edit.setText(str(path))
-        if not path.parent.is_dir():
-            self.status.setText(f"The folder {path.parent} does not exist.")
+        try:
+            path = scar_path(self.path_edit.text())
+        except WorkbenchError as exc:
+            self.status.setText(str(exc))
             return
+        self.path_edit.setText(str(path))
         due, lot, plant = self.due(), self.lot, self.plant
-        if due < date.today():
-            self.status.setText("The response due date is in the past.")
-            return
 
         def work(_progress):
-            from workbench.reports.scar import issue_scar_pdf
-
-            with plant.Session.begin() as session:
-                return issue_scar_pdf(session, lot, problem, due, path)
+            return issue_scar(plant, lot, problem, due, path)
 
         self.issue_button.setEnabled(False)
         self.status.setText("Issuing…")

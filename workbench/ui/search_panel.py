@@ -36,10 +36,12 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.facts import LotRef
+from workbench.format import day as fmt_date
+from workbench.format import quantity as fmt_quantity
 from workbench.lots.search import SearchHit, completions, search
 from workbench.plant import Plant
 from workbench.ui.ops import plant_op, run_op
-from workbench.ui.style import STATUS_COLOURS, fmt_date, fmt_quantity, icon
+from workbench.ui.style import STATUS_COLOURS, icon
 
 COMPLETION_DELAY_MS = 150
 
@@ -132,7 +134,8 @@ class SearchPanel(QWidget):
         self._generation = 0
         self._completion_generation = 0
         #: Which investigations exist (the main window sets these; the menu disables the rest).
-        self.features = {"recall": False, "history": False, "commonality": False}
+        #: The text whose results are shown (searched again when the plant changes).
+        self._shown_text = ""
 
         self.field = QLineEdit()
         self.field.setObjectName("searchField")
@@ -235,6 +238,11 @@ class SearchPanel(QWidget):
         self.filter.hide()
         self.stack.setCurrentWidget(self.placeholder)
 
+    def on_changes(self, changes) -> None:
+        """The plant changed: the results shown are asked for again."""
+        if changes.touches_lots() and self._shown_text:
+            self.search(self._shown_text)
+
     def search(self, text: str) -> None:
         """Search in the background; the table fills when the answer comes back."""
         text = text.strip()
@@ -254,6 +262,7 @@ class SearchPanel(QWidget):
     def _show(self, generation: int, text: str, hits: list[SearchHit]) -> None:
         if generation != self._generation:
             return  # an older search finished after a newer one started
+        self._shown_text = text
         self.model.set_hits(hits)
         self.proxy.sort(-1)
         self.selectionChanged.emit()
@@ -349,13 +358,13 @@ class SearchPanel(QWidget):
         open_action.triggered.connect(lambda: self.lotActivated.emit(lots[0]))
         menu.addSeparator()
         recall = menu.addAction(icon("recall"), "Start recall…")
-        recall.setEnabled(bool(lots) and self.features["recall"])
+        recall.setEnabled(bool(lots))
         recall.triggered.connect(lambda: self.recallRequested.emit(lots))
         history = menu.addAction(icon("history"), "History…")
-        history.setEnabled(len(lots) == 1 and self.features["history"])
+        history.setEnabled(len(lots) == 1)
         history.triggered.connect(lambda: self.historyRequested.emit(lots[0]))
         commonality = menu.addAction(icon("commonality"), "Commonality…")
-        commonality.setEnabled(len(lots) >= 2 and self.features["commonality"])
+        commonality.setEnabled(len(lots) >= 2)
         commonality.triggered.connect(lambda: self.commonalityRequested.emit(lots))
         menu.addSeparator()
         copy = QAction("Copy", menu)

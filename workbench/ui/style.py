@@ -8,8 +8,6 @@ the PDF figures agree.
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
 from functools import cache
 
 from PySide6.QtGui import QColor, QFont, QIcon, QPalette
@@ -120,35 +118,3 @@ def apply_style(app: QApplication) -> None:
     font.setPointSizeF(9.5)
     app.setFont(font)
     app.setStyleSheet(STYLESHEET)
-
-
-def fmt_quantity(value: Decimal | None, unit: str | None = None) -> str:
-    """1,234.5 kg: thousands separators, no trailing zeros, exact (never rounded)."""
-    if value is None:
-        return ""
-    q = Decimal(value).normalize()
-    if q == q.to_integral_value():
-        text = f"{int(q):,}"
-    else:
-        text = f"{q:,f}"
-    return f"{text} {unit}" if unit else text
-
-
-def fmt_time(value: datetime | None, seconds: bool = False) -> str:
-    """2026-03-02 06:00 (UTC, as stored)."""
-    if value is None:
-        return ""
-    return value.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
-
-
-def fmt_clock(value: datetime | None, day: datetime | None) -> str:
-    """A time of ``day`` as 10:45; another day's as 10-30 01:15 (tables stay narrow)."""
-    if value is None:
-        return ""
-    if day is not None and value.date() == day.date():
-        return value.strftime("%H:%M")
-    return value.strftime("%m-%d %H:%M")
-
-
-def fmt_date(value: datetime | None) -> str:
-    return "" if value is None else value.strftime("%Y-%m-%d")

@@ -8,25 +8,23 @@ bar shows what happened, when and how much. Data comes from ``LotDetails.events`
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QLabel, QStackedWidget, QToolTip, QVBoxLayout, QWidget
 
-from workbench.lots.details import LifeEvent, LotDetails
-from workbench.ui.style import BORDER, EVENT_KIND, MUTED, fmt_date, fmt_quantity, fmt_time, kind_colours
+from workbench.facts import LifeEvent
+from workbench.format import day as fmt_date
+from workbench.format import quantity as fmt_quantity
+from workbench.format import when as fmt_time
+from workbench.lots.details import LotDetails
+from workbench.ui.style import BORDER, EVENT_KIND, MUTED, kind_colours
+from workbench.ui.widgets import epoch
 
 #: Lane (y) of each event kind, bottom to top, and the lane labels.
 LANES = {"returned": 0, "shipped": 1, "consumed": 2, "received": 3, "opening": 3, "produced": 3, "operation": 3}
 LANE_LABELS = {0: "Returned", 1: "Shipped", 2: "Consumed", 3: "Made / received"}
 HOVER_PIXELS = 8
-
-
-def epoch(at: datetime) -> float:
-    """Seconds since 1970 of a naive UTC time (the date axis shows UTC)."""
-    return at.replace(tzinfo=UTC).timestamp()
 
 
 class LotTimeline(QWidget):

@@ -1,6 +1,6 @@
 """The "Vendor" view: a vendor's receipts and lots, how many were implicated, and its SCARs.
 
-Data from ``workbench.supplier.engine.vendor_quality``: every receipt line with the customer
+Data from ``workbench.supplier.quality.vendor_quality``: every receipt line with the customer
 returns traced to its lot (downstream at any depth) and the SCARs issued on it; a
 monthly chart (receipts, receipts later implicated, returns traced); the returns and
 the SCARs, open ones first. A purchased lot chosen in the receipts table can get a new
@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.facts import LotRef
-from workbench.supplier.engine import VendorQuality, vendor_quality
-from workbench.ui.history_view import RowsModel, heading, hint, style_plot, table_view
+from workbench.format import quantity as fmt_quantity
+from workbench.supplier.quality import vendor_quality
+from workbench.supplier.records import VendorQuality
 from workbench.ui.ops import plant_op, run_op
-from workbench.ui.style import fmt_quantity
+from workbench.ui.widgets import RowsModel, heading, hint, style_plot, table_view
 
 RECEIPTS = "#7f9cb0"
 IMPLICATED = "#dd8a3e"
@@ -105,6 +106,10 @@ class VendorView(QWidget):
                               "from it), or a SCAR issued on it. Double-click a receipt to open its lot."))
         self.load()
 
+    def on_changes(self, changes) -> None:
+        if changes.scars or changes.touches_lots():
+            self.load()
+
     def load(self) -> None:
         code = self.vendor_code
         self._op = run_op(self, plant_op(self.plant, lambda s, p: vendor_quality(s, code)), self._loaded,
@@ -130,11 +135,11 @@ class VendorView(QWidget):
         self.contact.setText(" · ".join(x for x in (v.contact, v.phone, v.email,
                                                     (v.address or "").replace("\n", ", ")) if x))
         self.receipts.set_rows([
-            ((r.received_at, r.code, r.po, r.lot.lot, r.lot.item, r.vendor_lot, fmt_quantity(r.quantity, r.unit),
-              r.returns, r.scars), r.lot) for r in q.receipts])
+            ((r.line.received_at, r.line.receipt, r.line.po, r.lot.lot, r.lot.item, r.line.vendor_lot,
+              fmt_quantity(r.line.quantity, r.line.unit), r.returns, r.scars), r.lot) for r in q.receipts])
         self.returns.set_rows([
-            ((r["received_at"], r["rma"], r["customer"], r["lot"], ", ".join(r["from_lots"]),
-              fmt_quantity(r["quantity"]), r["reason"]), r) for r in q.returns])
+            ((r.line.received_at, r.line.rma, r.line.customer, r.line.ref.label, ", ".join(r.from_lots),
+              fmt_quantity(r.line.quantity), r.line.reason), r) for r in q.returns])
         scars = sorted(q.scars, key=lambda s: (s.status != "open", s.issued_at))
         self.scars.set_rows([
             ((s.code, "open, overdue" if s.overdue else s.status, s.lot.label, s.issued_at, s.due_at, s.problem), s)

@@ -13,8 +13,8 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, func, literal, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
-from workbench.interchange.bundle.checking import CHUNK
 from workbench.plant import Consumption, Item, Lot, Return, Shipment
+from workbench.plant.query import CHUNK
 from workbench.plant.types import QUANTITY_SCALE, tidy
 
 _VERB = {"receipt": "received", "production": "made", "opening": "counted as opening stock"}

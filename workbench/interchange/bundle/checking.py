@@ -14,16 +14,12 @@ receipt lines by (receipt, item, lot); operations by (order, step); consumptions
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections import defaultdict
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import cache
 
-from sqlalchemy import ARRAY, any_, bindparam, func, literal, select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from workbench.interchange.bundle.faults import FaultLog
@@ -40,10 +36,8 @@ from workbench.plant import (
     Return,
     Shipment,
     Vendor,
+    query,
 )
-
-#: IN lists are chunked so that no statement carries more than this many values.
-CHUNK = 10_000
 
 ORIGIN_FILE = {"opening": "lots.csv", "receipt": "receipts.csv", "production": "outputs.csv"}
 
@@ -87,39 +81,14 @@ class Plan:
 
 
 def fetch_in(session: Session, stmt, column, values):
-    """Rows of ``stmt`` where ``column`` is in ``values``, in chunks of ``CHUNK`` values.
-
-    Each chunk travels as ONE parameter: an array on PostgreSQL (``= ANY(:values)``),
-    a JSON array unpacked by ``json_each`` on SQLite. Ten thousand separate IN
-    parameters cost more to compile and bind than the indexed lookup itself.
-    """
-    values = sorted(set(values))
+    """Rows of ``stmt`` where ``column`` is among ``values`` (``workbench.plant.query``),
+    skipping the look-up when the table is empty (a first import)."""
+    values = set(values)
     if not values:
         return
     if session.execute(select(literal(1)).select_from(column.table).limit(1)).first() is None:
-        return  # the table is empty (a first import): nothing to look up
-    dialect = session.get_bind().dialect.name
-    for start in range(0, len(values), CHUNK):
-        chunk = values[start : start + CHUNK]
-        if dialect == "postgresql":
-            condition = column == any_(bindparam("values", chunk, type_=ARRAY(column.type)))
-        elif dialect == "sqlite" and _sqlite_has_json_each():
-            listed = func.json_each(bindparam("values", json.dumps(chunk))).table_valued("value")
-            condition = column.in_(select(listed.c.value))
-        else:
-            condition = column.in_(chunk)
-        yield from session.execute(stmt.where(condition))
-
-
-@cache
-def _sqlite_has_json_each() -> bool:
-    """SQLite has had json_each built in since 3.38; an older library may lack it."""
-    try:
-        with closing(sqlite3.connect(":memory:")) as probe:
-            probe.execute("SELECT value FROM json_each('[1]')").fetchall()
-        return True
-    except sqlite3.OperationalError:
-        return False
+        return
+    yield from query.fetch_in(session, stmt, column, values)
 
 
 def _show(value) -> str:

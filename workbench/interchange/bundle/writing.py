@@ -12,14 +12,11 @@ the ORM stores them (quantities as millionths, date-times in SQLAlchemy's format
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from decimal import Decimal
 
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from workbench.interchange.bundle.checking import Plan
-from workbench.interchange.bundle.format import QUANTITY_DECIMALS
 from workbench.plant import (
     Consumption,
     Customer,
@@ -34,86 +31,10 @@ from workbench.plant import (
     Vendor,
     rebuild_edges,
 )
-from workbench.plant.types import Quantity, UTCDateTime
+from workbench.plant.bulk import BulkWriter
 
 #: ``progress(fraction, message)``, the convention of ``workbench.progress``.
 Progress = Callable[[float, str], None]
-
-
-_PROBES = {"datetime": datetime(2026, 3, 2, 6, 30, 15, 250), "quantity": Decimal("1234.5")}
-
-
-def _fast_converter(column, dialect):
-    """The column's bind processor, or an equivalent faster function.
-
-    A quantity becomes whole millionths; on SQLite a date-time becomes the text
-    SQLAlchemy itself stores. Each shortcut is checked against the real processor
-    once, so a change in SQLAlchemy's storage format cannot slip past unnoticed.
-    """
-    processor = column.type.dialect_impl(dialect).bind_processor(dialect)
-    if processor is None:
-        return None
-    if isinstance(column.type, Quantity):
-        fast, probe = (lambda d: int(d.scaleb(QUANTITY_DECIMALS))), _PROBES["quantity"]
-    elif isinstance(column.type, UTCDateTime) and dialect.name == "sqlite":
-        fast, probe = (lambda t: t.isoformat(" ", "microseconds")), _PROBES["datetime"]
-    elif isinstance(column.type, UTCDateTime):
-        fast, probe = None, _PROBES["datetime"]  # naive already: nothing to do
-        return None if processor(probe) == probe else processor
-    else:
-        return processor
-    return fast if fast(probe) == processor(probe) else processor
-
-
-class BulkWriter:
-    """Inserts tuples into one table at a time on the session's connection."""
-
-    def __init__(self, session: Session):
-        self.connection = session.connection()
-        self.dialect = self.connection.dialect
-
-    def reserve_ids(self, table: Table, n: int) -> list[int]:
-        """``n`` fresh primary keys for ``table``."""
-        if n == 0:
-            return []
-        if self.dialect.name == "postgresql":
-            rows = self.connection.execute(
-                text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-                {"t": table.name, "n": n},
-            )
-            return sorted(r[0] for r in rows)
-        top = self.connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-        return list(range(top + 1, top + n + 1))
-
-    def insert(self, table: Table, columns: dict[str, list]) -> int:
-        """Insert rows given column by column (``{"code": [...], "quantity": [...]}``).
-
-        Columns rather than rows: each column is converted in one comprehension,
-        which is much cheaper in Python than converting values row by row.
-        """
-        names = list(columns)
-        data = []
-        for name, values in columns.items():
-            convert = _fast_converter(table.c[name], self.dialect)
-            data.append(values if convert is None else [None if v is None else convert(v) for v in values])
-        count = len(data[0]) if data else 0
-        if count == 0:
-            return 0
-        listed = ", ".join(names)
-        if self.dialect.name == "postgresql":
-            raw = self.connection.connection.driver_connection
-            with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({listed}) FROM STDIN") as copy:
-                for row in zip(*data, strict=False):
-                    copy.write_row(row)
-            return count
-        cursor = self.connection.connection.driver_connection.cursor()
-        try:
-            cursor.executemany(
-                f"INSERT INTO {table.name} ({listed}) VALUES ({', '.join('?' * len(names))})", zip(*data, strict=False)
-            )
-        finally:
-            cursor.close()
-        return count
 
 
 def _column(rows: list, attribute: str) -> list:

@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
     QStyleOptionGraphicsItem,
 )
 
+from workbench.facts import OperationFacts, ReceiptFacts, ReturnFacts, ShipmentFacts
+from workbench.format import quantity as format_quantity
 from workbench.reports.figures import KIND_STYLE
-from workbench.trace.explore import DOWNSTREAM, UPSTREAM, VisibleNode, format_quantity, node_size
+from workbench.trace.explore import DOWNSTREAM, UPSTREAM, VisibleNode, node_size
 
 ROOT_COLOUR = QColor("#e53e3e")
 SELECT_COLOUR = QColor("#2563eb")
@@ -136,10 +138,10 @@ def node_lines(v: VisibleNode) -> list[tuple[str, str]]:
         return lines
     n = v.node
     if n.kind == "lot":
-        d = n.data
-        amount = format_quantity(d.get("quantity"), d.get("unit"))
-        name = d.get("item_name") or ""
-        return [("title", d["item"]), ("body", f"Lot {d['lot']}"),
+        d = n.lot
+        amount = format_quantity(d.quantity, d.unit)
+        name = d.item_name or ""
+        return [("title", d.item), ("body", f"Lot {d.lot}"),
                 ("small", f"{amount} · {name}" if amount and name else (amount or name or " "))]
     lines = [("caption", KIND_TITLE.get(n.kind, n.kind).upper()), ("title", n.code)]
     detail = n.name if n.name and n.name != n.code else _detail(n)
@@ -149,15 +151,15 @@ def node_lines(v: VisibleNode) -> list[tuple[str, str]]:
 
 
 def _detail(n) -> str:
-    d = n.data
-    if n.kind == "shipment":
-        return f"to {d.get('customer')}" if d.get("customer") else ""
-    if n.kind == "receipt":
-        return f"PO {d['po']}" if d.get("po") else ""
-    if n.kind == "return":
-        return d.get("reason") or ""
-    if n.kind == "operation":
-        return d.get("machine") or ""
+    f = n.facts
+    if isinstance(f, ShipmentFacts):
+        return f"to {f.customer}" if f.customer else ""
+    if isinstance(f, ReceiptFacts):
+        return f"PO {f.po}" if f.po else ""
+    if isinstance(f, ReturnFacts):
+        return f.reason or ""
+    if isinstance(f, OperationFacts):
+        return f.machine or ""
     return ""
 
 
@@ -169,7 +171,7 @@ def tooltip(v: VisibleNode) -> str:
     rows = [f"{KIND_TITLE.get(n.kind, n.kind)} {n.code}"]
     if n.name and n.name != n.code:
         rows.append(n.name)
-    for key, value in n.data.items():
+    for key, value in (n.facts.to_json() if n.facts is not None else {}).items():
         if value not in (None, "") and key not in ("lot_id", "depth"):
             rows.append(f"{key.replace('_', ' ')}: {value}")
     hints = []
@@ -196,7 +198,6 @@ class NodeItem(QGraphicsItem):
         self.edges: list[EdgeItem] = []
         self.highlighted = False
         self.on_path = False
-        self.painted = 0  # how often paint ran (tests check the override fires)
         self._drag_from: str | None = None
         self._drag_start = QPointF()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -305,7 +306,6 @@ class NodeItem(QGraphicsItem):
             self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        self.painted += 1
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         fill, line = style_of(self.visible.group.kind if self.visible.group else self.kind)
         r = self.body_rect()

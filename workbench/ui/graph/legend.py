@@ -20,7 +20,6 @@ class Legend(QWidget):
         self.kinds: list[str] = list(ORDER)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setToolTip("Shapes and colours of the genealogy graph")
-        self.painted = 0
 
     def set_kinds(self, kinds) -> None:
         wanted = [k for k in ORDER if k in set(kinds)]
@@ -36,7 +35,6 @@ class Legend(QWidget):
         return QSize(600, int(self.fontMetrics().height() + 14))
 
     def paintEvent(self, event) -> None:
-        self.painted += 1
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), QColor("#ffffff"))

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
-from workbench.trace.explore import DOWNSTREAM, UPSTREAM, GraphState, lot_ref
-from workbench.trace.jobs import Expansion, Snapshot, arrange, expand, frontier, open_lot
+from workbench.trace.explore import DOWNSTREAM, UPSTREAM, GraphState
+from workbench.trace.jobs import Expansion, Snapshot, arrange, expand, frontier, open_lot, refresh
 from workbench.ui.graph.export import export_scene
 from workbench.ui.graph.items import KIND_TITLE, NodeItem
 from workbench.ui.graph.legend import Legend
@@ -49,7 +49,6 @@ class GraphCanvas(QGraphicsView):
 
     def __init__(self, scene: GenealogyScene, parent=None):
         super().__init__(scene, parent)
-        self.background_painted = 0
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
                             | QPainter.RenderHint.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
@@ -115,7 +114,6 @@ class GraphCanvas(QGraphicsView):
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         # A plain light paper: a dot grid looked nice but cost a third of every frame.
-        self.background_painted += 1
         painter.fillRect(rect, PAPER)
 
     # Every change of the transform tells the scene, which switches level of detail.
@@ -234,6 +232,17 @@ class GenealogyView(QWidget):
         self._submit(lambda: self._run(lambda s, p: open_lot(s, lot, base, p), f"Tracing {lot.label}…",
                                        fit=True))
 
+    def on_changes(self, changes) -> None:
+        """The plant changed: trace what is shown again, keeping its shape."""
+        if self.snapshot is None or not changes.touches_lots():
+            return
+
+        def start() -> None:
+            base, previous, pinned = self.state, self._positions(), self._pin(None)
+            self._run(lambda s, p: refresh(s, base, previous, pinned, p), "Updating the genealogy…")
+
+        self._submit(start)
+
     def highlight(self, node_ids: list[str]) -> None:
         """Mark these nodes (and show any folded into a group or hidden); centre on the first."""
         self._highlighted = set(node_ids)
@@ -338,7 +347,7 @@ class GenealogyView(QWidget):
         node = self.state.nodes.get(node_id)
         if node is None or node.kind != "lot":
             return
-        ref = lot_ref(node)
+        ref = node.lot.ref
         self.show_lot(ref)
         self.lotActivated.emit(ref)
 
@@ -397,7 +406,7 @@ class GenealogyView(QWidget):
         return [i.node for i in self.scene.selectedItems() if isinstance(i, NodeItem) and i.node is not None]
 
     def selected_lots(self) -> list[LotRef]:
-        return [lot_ref(n) for n in self.selected_nodes() if n.kind == "lot"]
+        return [n.lot.ref for n in self.selected_nodes() if n.kind == "lot"]
 
     # --- background jobs -------------------------------------------------------------
 
@@ -541,7 +550,7 @@ class GenealogyView(QWidget):
 
     def _title(self) -> str:
         roots = [self.state.nodes[r] for r in self.state.roots if r in self.state.nodes]
-        return "Genealogy of " + ", ".join(f"{n.data['item']}/{n.data['lot']}" for n in roots) if roots else "Genealogy"
+        return "Genealogy of " + ", ".join(n.lot.ref.label for n in roots) if roots else "Genealogy"
 
     # --- user actions ----------------------------------------------------------------
 
@@ -616,9 +625,9 @@ class GenealogyView(QWidget):
         if lots:
             menu.addAction("Start recall…", lambda: self.recallRequested.emit(lots))
         if node.kind == "lot":
-            ref = lot_ref(node)
+            ref = node.lot.ref
             menu.addAction("History…", lambda: self.historyRequested.emit(ref))
-            if node.data.get("origin") == "receipt":
+            if node.lot.origin == "receipt":
                 menu.addAction("Supplier corrective action…", lambda: self.scarRequested.emit(ref))
         if node.kind == "vendor":
             menu.addAction("Vendor…", lambda: self.vendorRequested.emit(node.code))
@@ -630,7 +639,7 @@ class GenealogyView(QWidget):
 def _matches(node, text: str, exact: bool = False) -> bool:
     values = [node.code, node.name or ""]
     if node.kind == "lot":
-        values += [node.data.get("item") or "", node.data.get("lot") or "", node.data.get("vendor_lot") or "",
-                   f"{node.data.get('item')}/{node.data.get('lot')}"]
+        f = node.lot
+        values += [f.item, f.lot, f.vendor_lot or "", f.ref.label]
     values = [v.lower() for v in values if v]
     return text in values if exact else any(text in v for v in values)

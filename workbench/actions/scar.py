@@ -1,0 +1,93 @@
+"""Issuing a supplier corrective-action request: record it and write its 8D PDF, at once.
+
+The one place a SCAR's input is checked (the command line and the app both come here):
+the PDF path, the defect text (or the customer return reasons traced to the lot), the
+response due date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from workbench.actions.changes import Changes
+from workbench.errors import WorkbenchError
+from workbench.facts import LotRef
+from workbench.plant import Plant
+from workbench.reports.scar import write_scar
+from workbench.settings import Letterhead, load_letterhead
+from workbench.supplier.quality import vendor_quality
+from workbench.supplier.records import ScarFacts, ScarRecord
+from workbench.supplier.scar import issue_scar as record_scar
+from workbench.supplier.scar import scar_facts
+
+
+class ProblemMissing(WorkbenchError):
+    """No defect was described and no customer return is traced to the lot."""
+
+    def __init__(self) -> None:
+        super().__init__("Describe the defect found: no customer return is traced to this lot.")
+
+
+@dataclass(frozen=True)
+class IssuedScar:
+    record: ScarRecord
+    path: Path
+    facts: ScarFacts
+    changes: Changes
+
+    @property
+    def code(self) -> str:
+        return self.record.code
+
+    @property
+    def issued_at(self) -> datetime:
+        return self.record.issued_at
+
+    @property
+    def due_at(self) -> datetime:
+        assert self.record.due_at is not None
+        return self.record.due_at
+
+    @property
+    def problem(self) -> str:
+        return self.record.problem or ""
+
+
+def scar_path(text: str | Path) -> Path:
+    """Where the PDF goes: a name without a suffix gets ``.pdf``; another suffix is refused;
+    the folder must exist."""
+    path = Path(text).expanduser()
+    if not str(text).strip():
+        raise WorkbenchError("Name the PDF file the SCAR is written to.")
+    if path.suffix == "":
+        path = path.with_suffix(".pdf")
+    elif path.suffix.lower() != ".pdf":
+        raise WorkbenchError(f"{path}: the SCAR is written as a PDF; name a .pdf file.")
+    if not path.parent.is_dir():
+        raise WorkbenchError(f"{path.parent}: no such folder; choose an existing folder for the SCAR.")
+    return path
+
+
+def issue_scar(plant: Plant, lot: LotRef, problem: str | None, due: date | None, out: str | Path,
+               letterhead: Letterhead | None = None, today: date | None = None) -> IssuedScar:
+    """Record a SCAR for ``lot`` and write its PDF, in one transaction.
+
+    Without ``problem`` the customer return reasons traced to the lot are used. If the PDF
+    cannot be written nothing is recorded.
+    """
+    path = scar_path(out)
+    if due is not None and due < (today or date.today()):
+        raise WorkbenchError(f"The response due date {due:%Y-%m-%d} is in the past.")
+    letterhead = letterhead or load_letterhead()
+    with plant.Session.begin() as session:
+        facts = scar_facts(session, lot)
+        text = (problem or "").strip() or facts.default_problem()
+        if not text:
+            raise ProblemMissing()
+        record = record_scar(session, lot, text, due)
+        quality = vendor_quality(session, facts.vendor.code)
+        assert record.due_at is not None
+        written = write_scar(facts, quality, path, record.code, text, record.issued_at, record.due_at, letterhead)
+    return IssuedScar(record, written, facts, Changes(scars=True, lots=frozenset({lot.id})))

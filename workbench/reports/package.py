@@ -1,0 +1,137 @@
+"""The recall package: every file a recall team sends out, written from a ``Recall``.
+
+``recall.json``, ``hold-list.csv``, ``reconciliation.csv``, the contact list (CSV and
+Excel), the FDA FSMA 204 sortable spreadsheet, a PDF summary and one letter per customer.
+Written into a temporary folder beside the target and renamed into place at the end,
+so a cancel or an error leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import WorkbenchError
+from workbench.format import plain
+from workbench.jsonutil import dumps
+from workbench.progress import report
+from workbench.recall.records import RECONCILIATION_FIELDS, Recall
+from workbench.reports import letters
+from workbench.reports.contacts import write_contacts_csv, write_contacts_xlsx
+from workbench.reports.fsma204 import write_fsma204
+from workbench.reports.recall_summary import write_summary
+from workbench.settings import load_letterhead
+
+
+def _csv(path: Path, header: Sequence[str], rows: Iterable[Sequence]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(["" if v is None else _cell(v) for v in row])
+
+
+def _cell(value) -> str:
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    return str(value)
+
+
+def write_reconciliation_csv(r: Recall, path: Path) -> None:
+    """One row per affected lot: the mass balance and its findings."""
+    header = [*RECONCILIATION_FIELDS, "flagged", "findings"]
+    _csv(path, header, ([*(getattr(row, f) for f in RECONCILIATION_FIELDS), "yes" if row.flagged else "no",
+                         "; ".join(row.findings)] for row in r.reconciliation))
+
+
+def write_hold_list_csv(r: Recall, path: Path) -> None:
+    """The lots to put on hold: everything affected with stock on hand."""
+    _csv(path, ["item", "item_name", "lot", "kind", "on_hand", "unit", "made", "created_at", "expires_at"],
+         ([a.item, a.item_name, a.lot, a.kind, a.on_hand, a.unit, a.balance.made, a.created_at, a.expires_at]
+          for a in r.hold))
+
+
+def _check_target(out_dir: Path, force: bool) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise WorkbenchError(f"{out_dir} exists and is not a folder.")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
+        raise WorkbenchError(f"The folder {out_dir} is not empty; choose another or use --force to replace it.")
+
+
+def write_file(name: str, r: Recall, path: Path, letterhead) -> None:
+    """Write one file of the package by its name (module-level: worker processes call it)."""
+    writers: dict[str, Callable[[], Any]] = {
+        "recall.json": lambda: path.write_text(dumps(r.to_json(), indent=1) + "\n", encoding="utf-8"),
+        "hold-list.csv": lambda: write_hold_list_csv(r, path),
+        "reconciliation.csv": lambda: write_reconciliation_csv(r, path),
+        "contacts.csv": lambda: write_contacts_csv(r, path),
+        "contacts.xlsx": lambda: write_contacts_xlsx(r, path),
+        "fsma204.xlsx": lambda: write_fsma204(r, path, letterhead),
+        "summary.pdf": lambda: write_summary(r, path, letterhead),
+    }
+    writers[name]()
+
+
+#: Files written beside the letters; the spreadsheets go to worker processes when letters do.
+FILES = ("recall.json", "hold-list.csv", "reconciliation.csv", "contacts.csv", "summary.pdf")
+SPREADSHEETS = ("fsma204.xlsx", "contacts.xlsx")
+
+
+def write_recall_package(r: Recall, out_dir: str | Path, letterhead=None, progress=None,
+                         force: bool = False, parallel: bool | None = None) -> list[Path]:
+    """Write the recall package into ``out_dir``; returns the files written.
+
+    Everything is written into a temporary folder beside ``out_dir`` and renamed into
+    place at the end, so a cancel or an error leaves nothing half-written. A non-empty
+    existing ``out_dir`` is refused unless ``force`` (then it is replaced).
+
+    With many customers (or ``parallel=True``) the letters and the two spreadsheets are
+    made on worker processes, one per core, while this process writes the rest.
+    """
+    out_dir = Path(out_dir).resolve()
+    _check_target(out_dir, force)
+    letterhead = letterhead or load_letterhead()
+    if parallel is None:
+        parallel = len(r.customers) >= letters.PARALLEL_FROM and letters.workers() > 1
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; the package is an ordinary folder
+    pool = letters.process_pool() if parallel else None
+    try:
+        pending = [pool.apply_async(write_file, (name, r, tmp / name, letterhead)) for name in SPREADSHEETS] \
+            if pool else []
+        local = FILES if pool else (*FILES, *SPREADSHEETS)
+        for i, name in enumerate(local):
+            report(progress, 0.1 * i / len(local), f"Writing {name}")
+            write_file(name, r, tmp / name, letterhead)
+
+        def letters_progress(fraction: float, message: str | None = None) -> None:
+            report(progress, 0.1 + 0.85 * fraction, message)
+
+        letters.write_letters(r, letterhead, tmp, progress=letters_progress if progress else None, pool=pool)
+        for job in pending:
+            report(progress, 0.97, "Finishing the spreadsheets")
+            job.get()
+        report(progress, 1.0, "Finishing")
+        if out_dir.exists():
+            if not force and any(out_dir.iterdir()):
+                raise WorkbenchError(f"The folder {out_dir} filled up while the package was written; "
+                                     "nothing was replaced.")
+            shutil.rmtree(out_dir)
+        os.replace(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        if pool is not None:
+            pool.terminate()
+    return sorted(p for p in out_dir.rglob("*") if p.is_file())
