@@ -16,7 +16,7 @@ from workbench.plant import SupplierAction
 def test_the_pdf_path_rule(tmp_path):
     assert scar_path(tmp_path / "scar") == tmp_path / "scar.pdf"
     assert scar_path(tmp_path / "SCAR.PDF") == tmp_path / "SCAR.PDF"
-    with pytest.raises(WorkbenchError, match="name a .pdf file"):
+    with pytest.raises(WorkbenchError, match=r"name a \.pdf file"):
         scar_path(tmp_path / "scar.docx")
     with pytest.raises(WorkbenchError, match="no such folder"):
         scar_path(tmp_path / "missing" / "scar.pdf")
