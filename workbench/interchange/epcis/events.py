@@ -8,6 +8,7 @@ message. So every check is written once, for JSON and XML alike.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -46,6 +47,7 @@ from workbench.interchange.epcis.vocab import (
 Place = Callable[[str], str]
 """Turns a field path inside the event (``""`` for the event itself) into a place for a message."""
 
+_NO_SECONDS = re.compile(r".*T\d\d:\d\d(?:Z|[+-]\d\d:\d\d)?")
 _EVENT_TYPES = {t.value: t for t in EventType}
 _ACTIONS = {a.value: a for a in Action}
 _VOCABULARY_KINDS = {
@@ -159,10 +161,14 @@ class Builder:
             self.log.fault(place(path), f"{what} must be a date and time, not {_show(value)}")
             return None
         try:
-            return parse_time(value, what)
+            moment = parse_time(value, what)
         except TimeError as e:
             self.log.fault(place(path), str(e))
             return None
+        if _NO_SECONDS.fullmatch(value.strip()):
+            self.log.warn(place(path), f"{what} {value.strip()!r} has no seconds (xsd:dateTime needs them); read as :00",
+                          once=f"no-seconds:{what}")
+        return moment
 
     def location(self, value: Any, place: Place, path: str) -> Location | None:
         if value is None:
@@ -303,7 +309,7 @@ class Builder:
             "ilmd": self.ilmd(fields.get("ilmd")),
             "error_declaration": self.error_declaration(fields.get("errorDeclaration"), place),
             "certification_info": tuple(c.strip() for c in certification if isinstance(c, str)),
-            "sensor_elements": tuple(fields.get("sensorElementList", ())),
+            "sensor_elements": tuple(_sensor_order(e) for e in fields.get("sensorElementList", ())),
             "extensions": tuple(extensions),
             "where": place(""),
             "index": index,
@@ -331,6 +337,13 @@ class Builder:
             children=tuple(k for k in kids if k is not None),
             where=where,
         )
+
+
+def _sensor_order(element: RawElement) -> RawElement:
+    """A sensorElement with its metadata first, then its reports, then the rest (the XSD order; stable otherwise)."""
+    rank = {"sensorMetadata": 0, "sensorReport": 1}
+    children = tuple(sorted(element.children, key=lambda c: rank.get(c.name, 2)))
+    return element if children == element.children else RawElement(element.name, element.value, element.kind, children)
 
 
 def _short_attribute(attribute_id: str) -> str:

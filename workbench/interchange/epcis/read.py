@@ -74,6 +74,8 @@ def read_document(data: bytes | str | Path, source: str | None = None, options: 
             creation = parse_time(header["creationDate"], "creationDate")
         except TimeError as e:
             log.warn(source, f"{e}; the document is read without its creation date")
+    if header and not events and not master and not log.faults:
+        log.warn(source, "the document holds no events and no master data")
     duplicates = _duplicates(events, log)
     _check_master_data(master, log)
     log.raise_if_any()

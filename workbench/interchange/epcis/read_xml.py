@@ -22,8 +22,13 @@ EPCIS_NAMESPACES = {
     "urn:epcglobal:epcis:xsd:2": "2.0",
     "urn:epcglobal:epcis-query:xsd:1": "1.2",
     "urn:epcglobal:epcis-query:xsd:2": "2.0",
+    "urn:epcglobal:epcis-masterdata:xsd:1": "1.2",
+    "urn:epcglobal:epcis-masterdata:xsd:2": "2.0",
 }
+ROOTS = ("EPCISDocument", "EPCISQueryDocument", "EPCISMasterDataDocument")
+_QUALIFIED = ("{urn:epcglobal:epcis:xsd:1}", "{urn:epcglobal:epcis:xsd:2}")
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 EVENT_TAGS = ("ObjectEvent", "AggregationEvent", "TransformationEvent", "TransactionEvent", "AssociationEvent")
 _WRAPPERS = ("extension", "baseExtension")
 _TEXT = ("eventID", "eventTime", "eventTimeZoneOffset", "recordTime", "action", "bizStep", "disposition", "parentID",
@@ -38,6 +43,20 @@ def _local(tag: Any) -> str:
     return tag if isinstance(tag, str) and not tag.startswith("{") else str(tag).split("}", 1)[-1]
 
 
+def _unqualify(element: Any) -> bool:
+    """Rename EPCIS-namespace-qualified elements below ``element`` to their bare names (seen in real files).
+
+    The XSD says EPCIS fields are unqualified; some writers qualify them. True when any was renamed.
+    """
+    renamed = False
+    for child in element.iter():
+        tag = child.tag
+        if isinstance(tag, str) and tag.startswith(_QUALIFIED):
+            child.tag = tag.split("}", 1)[1]
+            renamed = True
+    return renamed
+
+
 def _text(element: Any) -> str:
     return (element.text or "").strip()
 
@@ -49,11 +68,31 @@ def raw_element(element: Any) -> RawElement:
     for name, value in element.attrib.items():
         if name == XSI_TYPE:
             kind = _KINDS.get(value.rpartition(":")[2], ValueKind.STRING)
+        elif name == XSI_NIL:
+            kind = ValueKind.NULL if value.strip() in ("true", "1") else kind
         else:
             children.append(RawElement(name, value))
     children += (raw_element(c) for c in element if isinstance(c.tag, str))
     text = (element.text or "").strip()
-    return RawElement(element.tag, text if text or not children else None, kind, tuple(children))
+    value = None if kind is ValueKind.NULL or (children and not text) else text
+    return RawElement(element.tag, value, kind, tuple(children))
+
+
+_SENSOR_KINDS = {**{n: ValueKind.NUMBER for n in ("value", "minValue", "maxValue", "meanValue", "sDev", "percRank",
+                                                   "percValue")}, "booleanValue": ValueKind.BOOLEAN}
+
+
+def sensor_element(element: Any) -> RawElement:
+    """A sensorElement; report fields the schema types as numbers or booleans get that kind (XML attributes have none)."""
+    found = raw_element(element)
+    children = []
+    flat = [g for c in found.children for g in (c.children if c.name in _WRAPPERS else (c,))]
+    for child in flat:
+        if child.name == "sensorReport":
+            fields = tuple(RawElement(f.name, f.value, _SENSOR_KINDS.get(f.name, f.kind), f.children) for f in child.children)
+            child = RawElement(child.name, child.value, child.kind, fields)
+        children.append(child)
+    return RawElement(found.name, found.value, found.kind, tuple(children))
 
 
 def _children(element: Any) -> Iterator[Any]:
@@ -97,7 +136,7 @@ class XmlReader:
                 items = []
                 for n, q in enumerate(c for c in child if c.tag == "quantityElement"):
                     lines[f"{tag}[{n}]"] = q.sourceline
-                    items.append({c.tag: (c.text or "").strip() for c in q if isinstance(c.tag, str)})
+                    items.append({c.tag: _text(c) for c in q if isinstance(c.tag, str) and _text(c)})
                 fields[tag] = items
             elif tag in ("readPoint", "bizLocation"):
                 found = {c.tag: c for c in _children(child)}
@@ -113,7 +152,7 @@ class XmlReader:
             elif tag == "ilmd":
                 fields[tag] = tuple(raw_element(c) for c in _children(child))
             elif tag == "sensorElementList":
-                fields[tag] = tuple(raw_element(c) for c in child if isinstance(c.tag, str))
+                fields[tag] = tuple(sensor_element(c) for c in child if isinstance(c.tag, str))
             elif tag == "persistentDisposition":
                 fields[tag] = {k: [_text(c) for c in child if c.tag == k] for k in ("set", "unset")}
             elif tag == "certificationInfo":
@@ -165,6 +204,14 @@ class XmlReader:
                     out.append(built)
         return out
 
+    def unknown_events(self, elements: Any) -> None:
+        """A fault for each element of an event list that is no EPCIS event (an event type that does not exist)."""
+        for element in elements:
+            if isinstance(element.tag, str) and _local(element.tag) not in (*EVENT_TAGS, "extension"):
+                self.log.fault(self.where(element), f"unknown event type <{_local(element.tag)}>; EPCIS has ObjectEvent, "
+                                                    "AggregationEvent, TransformationEvent, TransactionEvent and "
+                                                    "AssociationEvent")
+
     # ---- the document ----------------------------------------------------------------------------
 
     def read(self, stream: IO[bytes]) -> tuple[dict[str, Any], list[EpcisEvent], list[VocabularyElement]]:
@@ -174,15 +221,15 @@ class XmlReader:
         master: list[VocabularyElement] = []
         root = None
         index = 0
-        parse = etree.iterparse(stream, events=("start", "end"), tag=("{*}EPCISDocument", "{*}EPCISQueryDocument",
-                                                                      "EPCISHeader", *EVENT_TAGS),
+        parse = etree.iterparse(stream, events=("start", "end"), tag=[*(f"{{*}}{r}" for r in ROOTS), "{*}EPCISHeader",
+                                                                      "{*}EventList", *(f"{{*}}{t}" for t in EVENT_TAGS)],
                                 resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True)
         for action, element in parse:
             if root is None:
                 root = element
                 namespace, _, name = element.tag[1:].partition("}") if element.tag.startswith("{") else ("", "", element.tag)
                 version = EPCIS_NAMESPACES.get(namespace)
-                if version is None or name not in ("EPCISDocument", "EPCISQueryDocument"):
+                if version is None or name not in ROOTS:
                     self.log.fault(self.where(element), f"not an EPCIS document: the root element is <{_local(element.tag)}> "
                                                         f"in namespace {namespace or 'none'!r}")
                     return {}, [], []
@@ -192,18 +239,27 @@ class XmlReader:
                 continue
             if action != "end":
                 continue
-            if element.tag == "EPCISHeader":
+            tag = element.tag.split("}", 1)[1] if element.tag.startswith(_QUALIFIED) else element.tag
+            if tag == "EPCISHeader":
                 master = self.master_data(element)
                 element.clear()
-            elif element.tag in EVENT_TAGS:
+            elif tag == "EventList":
+                self.unknown_events(element)
+            elif tag in EVENT_TAGS:
                 parent = element.getparent()
-                if parent is None or parent.tag not in ("EventList", "extension"):
+                if parent is None or _local(parent.tag) not in ("EventList", "extension"):
                     continue
+                if _unqualify(element):
+                    self.log.warn(self.where(element), "EPCIS fields are written in the EPCIS namespace (the schema has them "
+                                                       "unqualified); they are read as EPCIS fields", once="qualified")
                 event = self.event(element, index)
                 index += 1
                 if event is not None:
                     events.append(event)
                 element.clear(keep_tail=False)
-                while element.getprevious() is not None:
-                    del parent[0]
+                while (previous := element.getprevious()) is not None:
+                    self.unknown_events([previous])
+                    parent.remove(previous)
+        if root is not None and root.tag.endswith("}EPCISMasterDataDocument"):
+            master = self.master_data(root)
         return header, events, master

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
-_DATETIME = re.compile(r"-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?")
+_DATETIME = re.compile(r"-?\d{4,}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)?")
 _OFFSET = re.compile(r"[+-](\d\d):(\d\d)")
 _DATE = re.compile(r"(\d{4}-\d\d-\d\d)(?:$|T|Z|[+-]\d\d:\d\d$)")
 
@@ -25,7 +25,7 @@ def parse_time(text: str, what: str = "time") -> datetime:
     stripped = text.strip()
     if not _DATETIME.fullmatch(stripped):
         raise TimeError(f"{what} {text!r} is not an xsd:dateTime such as 2024-03-01T08:30:00.000+01:00")
-    if stripped[-1] != "Z" and not _OFFSET.fullmatch(stripped[-6:]):
+    if stripped[-1] != "Z" and not (len(stripped) > 19 and _OFFSET.fullmatch(stripped[-6:])):
         raise TimeError(f"{what} {text!r} has no UTC offset (add Z or +01:00)")
     try:
         return datetime.fromisoformat(stripped)
