@@ -50,7 +50,7 @@ def read_document(data: bytes | str | Path, source: str | None = None, options: 
         data = data[len(BOM):]
     start = data.lstrip()[:1]
     namespaces: dict[str, str] = {}
-    if start == b"{":
+    if start in (b"{", b"["):
         header, events, master, fmt = _read_json(data, source, log, builder)
         namespaces = {}
     elif start == b"<":

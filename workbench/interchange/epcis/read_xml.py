@@ -260,6 +260,13 @@ class XmlReader:
                 while (previous := element.getprevious()) is not None:
                     self.unknown_events([previous])
                     parent.remove(previous)
-        if root is not None and root.tag.endswith("}EPCISMasterDataDocument"):
+        if root is None:
+            stream.seek(0)
+            _, first = next(etree.iterparse(stream, events=("start",), resolve_entities=False, no_network=True))
+            namespace = first.tag[1:].partition("}")[0] if first.tag.startswith("{") else "none"
+            self.log.fault(self.where(first), f"not an EPCIS document: the root element is <{_local(first.tag)}> in "
+                                              f"namespace {namespace!r}")
+            return {}, [], []
+        if root.tag.endswith("}EPCISMasterDataDocument"):
             master = self.master_data(root)
         return header, events, master
