@@ -33,7 +33,8 @@ def test_not_well_formed_json_names_the_line():
 
 
 def test_not_well_formed_xml_names_the_line():
-    text = b'<?xml version="1.0"?>\n<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2">\n<EPCISBody>\n</epcis:EPCISDocument>'
+    text = (b'<?xml version="1.0"?>\n<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2">\n'
+            b"<EPCISBody>\n</epcis:EPCISDocument>")
     (fault,) = faults(text)
     assert fault.startswith("in.jsonld:4: not well-formed XML:")
 
@@ -56,10 +57,11 @@ def test_every_fault_is_collected_each_with_its_place():
               dict(EVENT, epcList=["not a uri"]), dict(EVENT, action="CREATE"),
               dict(EVENT, recordTime="2024-03-01T08:30:00")]
     assert faults(doc(*events)) == [
-        "in.jsonld: eventList[1].eventTime: eventTime '22-07-2026' is not an xsd:dateTime such as 2024-03-01T08:30:00.000+01:00",
+        ("in.jsonld: eventList[1].eventTime: eventTime '22-07-2026' is not an xsd:dateTime such as "
+        "2024-03-01T08:30:00.000+01:00"),
         "in.jsonld: eventList[2]: the event has no eventTime",
-        "in.jsonld: eventList[3]: unknown event type 'ObjectEventX'; EPCIS has ObjectEvent, AggregationEvent, "
-        "TransformationEvent, TransactionEvent and AssociationEvent",
+        ("in.jsonld: eventList[3]: unknown event type 'ObjectEventX'; EPCIS has ObjectEvent, AggregationEvent, "
+        "TransformationEvent, TransactionEvent and AssociationEvent"),
         "in.jsonld: eventList[4].quantityList[0]: quantity 'twenty' is not a number",
         "in.jsonld: eventList[5].epcList[0]: EPC: 'not a uri' is not a URI",
         "in.jsonld: eventList[6].action: action 'CREATE' is not ADD, OBSERVE or DELETE",
@@ -81,19 +83,19 @@ def test_xml_faults_name_the_line_of_the_field():
 <RecallEvent/>
 </EventList></EPCISBody></epcis:EPCISDocument>"""
     assert faults(text) == ["in.jsonld:8: quantity 'x' is not a number",
-                            "in.jsonld:11: unknown event type <RecallEvent>; EPCIS has ObjectEvent, AggregationEvent, "
-                            "TransformationEvent, TransactionEvent and AssociationEvent"]
+                            ("in.jsonld:11: unknown event type <RecallEvent>; EPCIS has ObjectEvent, AggregationEvent, "
+                            "TransformationEvent, TransactionEvent and AssociationEvent")]
 
 
 def test_a_malformed_gs1_identifier_is_a_warning_or_with_strict_identifiers_a_fault():
     text = doc(dict(EVENT, epcList=["urn:epc:id:sscc:08600031303.0003"]))
     document = read_document(text, source="in.jsonld")
     assert document.events[0].epc_list[0].key == "urn:epc:id:sscc:08600031303.0003"
-    assert document.warnings == ("in.jsonld: eventList[0].epcList[0]: urn:epc:id:sscc:08600031303.0003 is not a valid "
-                                 "SSCC: company prefix and reference have 15 digits, not 17; it is kept as given",)
+    assert document.warnings == (("in.jsonld: eventList[0].epcList[0]: urn:epc:id:sscc:08600031303.0003 is not a valid "
+                                 "SSCC: company prefix and reference have 15 digits, not 17; it is kept as given"),)
     assert faults(text, strict_identifiers=True) == [
-        "in.jsonld: eventList[0].epcList[0]: urn:epc:id:sscc:08600031303.0003 is not a valid SSCC: company prefix and "
-        "reference have 15 digits, not 17"]
+        ("in.jsonld: eventList[0].epcList[0]: urn:epc:id:sscc:08600031303.0003 is not a valid SSCC: company prefix and "
+        "reference have 15 digits, not 17")]
 
 
 def test_bom_is_silent_and_comments_are_stripped_with_one_warning():
@@ -101,8 +103,8 @@ def test_bom_is_silent_and_comments_are_stripped_with_one_warning():
     assert "//" in text
     document = read_document(b"\xef\xbb\xbf" + text.encode(), source="in.jsonld")
     assert len(document.events) == 1
-    assert document.warnings == ("in.jsonld: 2 comments (// or /* */) removed: comments are not JSON, but the file is "
-                                 "read without them",)
+    assert document.warnings == (("in.jsonld: 2 comments (// or /* */) removed: comments are not JSON, but the file is "
+                                 "read without them"),)
     assert read_document(b"\xef\xbb\xbf" + doc(EVENT).encode()).warnings == ()
 
 
@@ -118,10 +120,10 @@ def test_duplicate_event_ids_say_whether_the_content_is_the_same():
     other = dict(EVENT, eventID="urn:uuid:2")
     document = read_document(doc(same, same, other, dict(other, bizStep="receiving")), source="in.jsonld")
     assert document.warnings == (
-        "in.jsonld: eventList[0]: eventID urn:uuid:1 is given 2 times with identical content (eventList[0], eventList[1]); "
-        "they are one event",
-        "in.jsonld: eventList[2]: eventID urn:uuid:2 is given 2 times with different content (eventList[2], eventList[3]); "
-        "each is kept, told apart by its event hash")
+        ("in.jsonld: eventList[0]: eventID urn:uuid:1 is given 2 times with identical content (eventList[0], eventList[1]); "
+        "they are one event"),
+        ("in.jsonld: eventList[2]: eventID urn:uuid:2 is given 2 times with different content (eventList[2], eventList[3]); "
+        "each is kept, told apart by its event hash"))
     assert [(d.event_id, d.indexes, d.identical) for d in document.duplicates] == [
         ("urn:uuid:1", (0, 1), True), ("urn:uuid:2", (2, 3), False)]
 
@@ -145,8 +147,8 @@ def test_a_custom_business_step_is_kept_as_given_and_a_bare_unknown_one_is_warne
                              source="in.jsonld")
     assert [(e.biz_step.name, e.biz_step.standard) for e in document.events] == [
         ("urn:gdst:bizStep:fishingEvent", False), ("fishing", False)]
-    assert document.warnings == ("in.jsonld: eventList[1].bizStep: bizStep 'fishing' is neither a CBV standard value nor "
-                                 "a URI; it is kept as given",)
+    assert document.warnings == (("in.jsonld: eventList[1].bizStep: bizStep 'fishing' is neither a CBV standard value nor "
+                                 "a URI; it is kept as given"),)
 
 
 def test_query_documents_and_versions_are_detected_by_content():

@@ -279,7 +279,7 @@ class Builder:
             self.log.fault(place("transformationID"), f"transformationID must be a URI, not {_show(transformation_id)}")
         certification = fields.get("certificationInfo")
         certification = [certification] if isinstance(certification, str) else _list(certification)
-        built = {
+        built: dict[str, Any] = {
             "type": event_type,
             "event_time": event_time,
             "event_time_zone_offset": offset,

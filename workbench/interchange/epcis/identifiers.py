@@ -153,13 +153,13 @@ def _gtin(cp: str, itemref: str) -> str:
     return body + check_digit(body)
 
 
-def _epc_urn(raw: str, kind: str, scheme_name: str, body: str) -> Identifier:  # noqa: C901 - one branch per TDS scheme
+def _epc_urn(raw: str, kind: str, scheme_name: str, body: str) -> Identifier:
     try:
         scheme = Scheme(scheme_name)
     except ValueError:
         return Identifier(raw=raw, scheme=Scheme.URI, key=raw)
     pattern = kind == "idpat"
-    if kind == "class" and scheme is not Scheme.LGTIN or kind == "id" and scheme in (Scheme.LGTIN, Scheme.GTIN):
+    if (kind == "class" and scheme is not Scheme.LGTIN) or (kind == "id" and scheme in (Scheme.LGTIN, Scheme.GTIN)):
         return Identifier(raw=raw, scheme=Scheme.URI, key=raw)
     base = "https://id.gs1.org"
 
@@ -187,7 +187,7 @@ def _epc_urn(raw: str, kind: str, scheme_name: str, body: str) -> Identifier:  #
     if scheme is Scheme.SSCC:
         parts = _split(body, 2)
         if parts is None or (why := _company_ref(raw, scheme, parts[0], parts[1], 17)):
-            return _malformed(raw, scheme, why if parts else "it needs company prefix and serial reference")
+            return _malformed(raw, scheme, (why or "") if parts else "it needs company prefix and serial reference")
         cp, ref = parts
         sscc = ref[:1] + cp + ref[1:]
         sscc += check_digit(sscc)
@@ -196,7 +196,7 @@ def _epc_urn(raw: str, kind: str, scheme_name: str, body: str) -> Identifier:  #
     if scheme in (Scheme.SGLN, Scheme.PGLN):
         parts = _split(body, 3 if scheme is Scheme.SGLN else 2)
         if parts is None or (why := _company_ref(raw, scheme, parts[0], parts[1], 12)):
-            return _malformed(raw, scheme, why if parts else "it needs company prefix and location reference")
+            return _malformed(raw, scheme, (why or "") if parts else "it needs company prefix and location reference")
         gln = parts[0] + parts[1]
         gln += check_digit(gln)
         if scheme is Scheme.PGLN:
@@ -212,12 +212,14 @@ def _epc_urn(raw: str, kind: str, scheme_name: str, body: str) -> Identifier:  #
     if scheme in (Scheme.GRAI, Scheme.GDTI, Scheme.SGCN):
         parts = _split(body, 3)
         if parts is None or (why := _company_ref(raw, scheme, parts[0], parts[1], 12)):
-            return _malformed(raw, scheme, why if parts else "it needs company prefix, type and serial")
+            return _malformed(raw, scheme, (why or "") if parts else "it needs company prefix, type and serial")
         key = ("0" if scheme is Scheme.GRAI else "") + parts[0] + parts[1]
         key += check_digit(key)
         ai = {Scheme.GRAI: "8003", Scheme.GDTI: "253", Scheme.SGCN: "255"}[scheme]
         if pattern:
-            return _gs1(raw, scheme, f"{base}/{ai}/{key}") if parts[2] == "*" else Identifier(raw=raw, scheme=Scheme.URI, key=raw)
+            if parts[2] != "*":
+                return Identifier(raw=raw, scheme=Scheme.URI, key=raw)
+            return _gs1(raw, scheme, f"{base}/{ai}/{key}")
         value, why = _value(raw, scheme, parts[2], 17 if scheme is Scheme.GDTI else 16 if scheme is Scheme.GRAI else 12)
         if value is None:
             return _malformed(raw, scheme, why or "")
@@ -227,7 +229,7 @@ def _epc_urn(raw: str, kind: str, scheme_name: str, body: str) -> Identifier:  #
         parts = _split(body, 2)
         total = 16 if scheme is Scheme.GSIN else 17
         if parts is None or (why := _company_ref(raw, scheme, parts[0], parts[1], total)):
-            return _malformed(raw, scheme, why if parts else "it needs company prefix and reference")
+            return _malformed(raw, scheme, (why or "") if parts else "it needs company prefix and reference")
         key = parts[0] + parts[1]
         key += check_digit(key)
         ai = {Scheme.GSRN: "8018", Scheme.GSRNP: "8017", Scheme.GSIN: "402"}[scheme]
@@ -258,10 +260,10 @@ def _epc_urn(raw: str, kind: str, scheme_name: str, body: str) -> Identifier:  #
     if scheme is Scheme.ITIP:
         parts = _split(body, 5)
         if parts is None or (why := _company_ref(raw, scheme, parts[0], parts[1], 13)):
-            return _malformed(raw, scheme, why if parts else "it needs company prefix, item reference, piece, total, serial")
-        cp, itemref, piece, total, tail = parts
+            return _malformed(raw, scheme, (why or "") if parts else "it needs 5 parts")
+        cp, itemref, piece, pieces, tail = parts
         gtin = _gtin(cp, itemref)
-        ref = f"{base}/8006/{gtin}{piece}{total}"
+        ref = f"{base}/8006/{gtin}{piece}{pieces}"
         if pattern:
             return _gs1(raw, scheme, ref, gtin=gtin) if tail == "*" else Identifier(raw=raw, scheme=Scheme.URI, key=raw)
         value, why = _value(raw, scheme, tail, 20)
@@ -290,7 +292,7 @@ _CHECKED = {"00": 18, "01": 14, "414": 13, "417": 13, "8017": 18, "8018": 18, "4
 _DL = re.compile(r"https?://[^/?#]+(/[^?#]*)", re.IGNORECASE)
 
 
-def _digital_link(raw: str) -> Identifier | None:  # noqa: C901 - the Digital Link grammar, step by step
+def _digital_link(raw: str) -> Identifier | None:
     match = _DL.match(raw)
     if match is None:
         return None
@@ -315,7 +317,7 @@ def _digital_link(raw: str) -> Identifier | None:  # noqa: C901 - the Digital Li
         checked = value[:13]
     elif ai in ("8003", "8006"):
         checked = value[:14]
-    if checked and (len(checked) != (length or len(checked)) or not checked.isdigit() or length and len(value) != length):
+    if checked and (len(checked) != (length or len(checked)) or not checked.isdigit() or (length and len(value) != length)):
         problem = f"{raw} is not a valid Digital Link: /{ai}/ needs {length or len(checked)} digits, not {value!r}"
     elif checked and check_digit(checked[:-1]) != checked[-1]:
         problem = f"{raw} has a wrong check digit: {checked[:-1]}{check_digit(checked[:-1])} would be right"
@@ -423,6 +425,6 @@ def canonical_value(text: str) -> str | None:
     """The constrained canonical Digital Link of a value that is a GS1 key in any form, else None (for the hash)."""
     stripped = text.strip()
     lowered = stripped[:8].lower()
-    if not (lowered.startswith("urn:epc:") or lowered.startswith("http")):
+    if not lowered.startswith(("urn:epc:", "http")):
         return None
     return _parse(stripped).dl

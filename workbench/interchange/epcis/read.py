@@ -20,7 +20,7 @@ from workbench.interchange.epcis.events import Builder, ReadOptions
 from workbench.interchange.epcis.faults import EpcisReadFailed, FaultLog
 from workbench.interchange.epcis.jsontext import JsonSyntaxError, loads
 from workbench.interchange.epcis.model import DuplicateEventId, EpcisDocument, EpcisEvent, VocabularyElement
-from workbench.interchange.epcis.read_json import JsonReader
+from workbench.interchange.epcis.read_json import STANDARD_PREFIXES, JsonReader
 from workbench.interchange.epcis.read_xml import XmlReader
 from workbench.interchange.epcis.times import TimeError, parse_time
 
@@ -51,8 +51,8 @@ def read_document(data: bytes | str | Path, source: str | None = None, options: 
     start = data.lstrip()[:1]
     namespaces: dict[str, str] = {}
     if start in (b"{", b"["):
-        header, events, master, fmt = _read_json(data, source, log, builder)
-        namespaces = {}
+        header, events, master, namespaces = _read_json(data, source, log, builder)
+        fmt = "json-ld"
     elif start == b"<":
         reader = XmlReader(source, log, builder)
         try:
@@ -69,9 +69,10 @@ def read_document(data: bytes | str | Path, source: str | None = None, options: 
     if not header and not log.faults:
         log.fault(source, "not an EPCIS document: no EPCISDocument or EPCISQueryDocument found")
     creation = None
-    if isinstance(header.get("creationDate"), str):
+    written = header.get("creationDate")
+    if isinstance(written, str):
         try:
-            creation = parse_time(header["creationDate"], "creationDate")
+            creation = parse_time(written, "creationDate")
         except TimeError as e:
             log.warn(source, f"{e}; the document is read without its creation date")
     if header and not events and not master and not log.faults:
@@ -94,7 +95,7 @@ def read_document(data: bytes | str | Path, source: str | None = None, options: 
 
 
 def _read_json(data: bytes, source: str, log: FaultLog, builder: Builder) -> tuple[
-        dict[str, object], list[EpcisEvent], list[VocabularyElement], str]:
+        dict[str, object], list[EpcisEvent], list[VocabularyElement], dict[str, str]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -110,7 +111,8 @@ def _read_json(data: bytes, source: str, log: FaultLog, builder: Builder) -> tup
                          "comments are not JSON, but the file is read without them")
     reader = JsonReader(source, log, builder)
     header, events, master = reader.read(document)
-    return header, events, master, "json-ld"
+    own = {p: ns for p, ns in reader.prefixes.items() if STANDARD_PREFIXES.get(p) != ns}
+    return header, events, master, own
 
 
 def _duplicates(events: list[EpcisEvent], log: FaultLog) -> tuple[DuplicateEventId, ...]:

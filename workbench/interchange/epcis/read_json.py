@@ -160,7 +160,7 @@ class JsonReader:
                 if not isinstance(element, dict):
                     self.log.fault(where, "a vocabulary element must be a JSON object with an id")
                     continue
-                attributes = []
+                attributes: list[tuple[str, str | None, tuple[RawElement, ...]]] = []
                 for attribute in element.get("attributes") or []:
                     if not isinstance(attribute, dict) or not isinstance(attribute.get("id"), str):
                         self.log.fault(where, "an attribute needs its id")

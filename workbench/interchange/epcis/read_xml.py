@@ -78,8 +78,8 @@ def raw_element(element: Any) -> RawElement:
     return RawElement(element.tag, value, kind, tuple(children))
 
 
-_SENSOR_KINDS = {**{n: ValueKind.NUMBER for n in ("value", "minValue", "maxValue", "meanValue", "sDev", "percRank",
-                                                   "percValue")}, "booleanValue": ValueKind.BOOLEAN}
+_SENSOR_NUMBERS = ("value", "minValue", "maxValue", "meanValue", "sDev", "percRank", "percValue")
+_SENSOR_KINDS = {**dict.fromkeys(_SENSOR_NUMBERS, ValueKind.NUMBER), "booleanValue": ValueKind.BOOLEAN}
 
 
 def sensor_element(element: Any) -> RawElement:

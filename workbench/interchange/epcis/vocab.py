@@ -16,6 +16,10 @@ from workbench.interchange.epcis.model import CbvValue
 CBV_WEB = "https://ref.gs1.org/cbv/"
 
 
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """One CBV vocabulary: its URN prefix, its Web URI prefix, and its standard short names."""
@@ -26,23 +30,24 @@ class Vocabulary:
     names: frozenset[str]
 
 
-BIZ_STEP = Vocabulary("bizStep", "urn:epcglobal:cbv:bizstep:", "BizStep-", frozenset("""
+BIZ_STEP = Vocabulary("bizStep", "urn:epcglobal:cbv:bizstep:", "BizStep-", _names("""
     accepting arriving assembling collecting commissioning consigning creating_class_instance cycle_counting
     decommissioning departing destroying disassembling dispensing encoding entering_exiting holding inspecting
     installing killing loading other packing picking receiving removing repackaging repairing replacing
     reserving retail_selling sampling sensor_reporting shipping staging_outbound stock_taking stocking storing
-    transporting unloading unpacking void_shipping""".split()))
-DISPOSITION = Vocabulary("disposition", "urn:epcglobal:cbv:disp:", "Disp-", frozenset("""
+    transporting unloading unpacking void_shipping"""))
+DISPOSITION = Vocabulary("disposition", "urn:epcglobal:cbv:disp:", "Disp-", _names("""
     active available completeness_verified completeness_inferred conformant container_closed container_open
     damaged destroyed dispensed disposed encoded expired in_progress in_transit inactive mismatch_instance
     mismatch_class mismatch_quantity needs_replacement no_pedigree_match non_conformant non_sellable_other
     partially_dispensed recalled reserved retail_sold returned sellable_accessible sellable_not_accessible
-    stolen unavailable unknown""".split()))
+    stolen unavailable unknown"""))
 BIZ_TRANSACTION_TYPE = Vocabulary("bizTransaction type", "urn:epcglobal:cbv:btt:", "BTT-", frozenset(
-    "bol cert desadv inv pedigree po poc prodorder recadv rma testprd testres upevt".split()))
+    ["bol", "cert", "desadv", "inv", "pedigree", "po", "poc", "prodorder", "recadv", "rma", "testprd", "testres", "upevt"]))
 SOURCE_DESTINATION_TYPE = Vocabulary("source/destination type", "urn:epcglobal:cbv:sdt:", "SDT-", frozenset(
-    "owning_party possessing_party location".split()))
-ERROR_REASON = Vocabulary("error reason", "urn:epcglobal:cbv:er:", "ER-", frozenset("did_not_occur incorrect_data".split()))
+    ["owning_party", "possessing_party", "location"]))
+ERROR_REASON = Vocabulary("error reason", "urn:epcglobal:cbv:er:", "ER-", _names("""
+    did_not_occur incorrect_data"""))
 
 VOCABULARIES = (BIZ_STEP, DISPOSITION, BIZ_TRANSACTION_TYPE, SOURCE_DESTINATION_TYPE, ERROR_REASON)
 

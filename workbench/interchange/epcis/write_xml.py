@@ -143,7 +143,7 @@ class _EventWriter:
             for element in location.extensions:
                 raw_to_xml(holder, element)
 
-    def write(self) -> None:  # noqa: C901 - one branch per EPCIS field
+    def write(self) -> None:
         e = self.event
         _sub(self.node, "eventTime", write_time(e.event_time))
         if e.record_time:
@@ -239,4 +239,4 @@ def document_xml(document: EpcisDocument, creation_date: datetime | None = None)
     event_list = _sub(_sub(root, "EPCISBody"), "EventList")
     for event in document.events:
         _EventWriter(event, _sub(event_list, event.type.value)).write()
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
