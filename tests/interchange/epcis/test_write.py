@@ -101,8 +101,8 @@ _quantities = st.lists(st.builds(QuantityElement, _classes,
                                  st.none() | st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False),
                                  st.sampled_from(["KGM", "EA", None])), max_size=3).map(
     lambda qs: tuple(QuantityElement(q.epc_class, q.quantity, q.uom if q.quantity is not None else None) for q in qs))
-_epcs = st.lists(st.integers(1, 10**6).map(lambda n: parse_identifier(f"urn:epc:id:sgtin:0614141.107346.{n}")),
-                 min_size=1, max_size=3).map(tuple)
+_epcs = st.lists(st.integers(1, 10**6), min_size=1, max_size=3, unique=True).map(
+    lambda ns: tuple(parse_identifier(f"urn:epc:id:sgtin:0614141.107346.{n}") for n in ns))
 _places = st.sampled_from(["urn:epc:id:sgln:0614141.07346.1234", "https://id.gs1.org/414/4012345000054"]).map(
     lambda t: Location(parse_identifier(t)))
 _steps = st.sampled_from(sorted(BIZ_STEP.names)).map(lambda n: standard(BIZ_STEP, n))
