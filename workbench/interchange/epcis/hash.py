@@ -42,6 +42,7 @@ from workbench.interchange.epcis.vocab import (
 )
 
 GS1_VOC = "https://gs1.org/voc/"
+_NUMBER_START = frozenset("+-.0123456789")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _SENSOR_METADATA = ("time", "startTime", "endTime", "deviceID", "deviceMetadata", "rawData", "dataProcessingMethod",
                     "bizRules")
@@ -108,14 +109,17 @@ def pre_hash(event: EpcisEvent) -> str:
 def canonical(text: str) -> str:
     """A value in its canonical form: CBV Web URI, canonical Digital Link, or a number without trailing zeros."""
     value = text.strip()
-    for vocabulary in VOCABULARIES:
-        value = value.replace(vocabulary.urn, CBV_WEB + vocabulary.web)
-    if _NUMBER.fullmatch(value):
+    if "urn:epcglobal:cbv:" in value:
+        for vocabulary in VOCABULARIES:
+            value = value.replace(vocabulary.urn, CBV_WEB + vocabulary.web)
+    if value[:1] in _NUMBER_START and _NUMBER.fullmatch(value):
         return _number(value)
     return canonical_value(value) or value
 
 
 def _number(text: str) -> str:
+    if text.isdigit() and (text[0] != "0" or len(text) == 1):
+        return text
     try:
         number = Decimal(text)
     except InvalidOperation:

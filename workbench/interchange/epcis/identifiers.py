@@ -108,13 +108,17 @@ _GS3A3 = re.compile(r"(?:%[0-9A-Fa-f]{2}|[!'()*+,\-.0-9:;=A-Z_a-z])*")
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9\-._]*")
+
+
+@lru_cache(maxsize=1 << 14)
 def check_digit(digits: str) -> str:
-    """The GS1 standard check digit (mod 10, weights 3-1 from the right) of a GTIN/GLN/SSCC body."""
+    """The GS1 standard check digit (mod 10, weights 3-1 from the right) of a GTIN/GLN/SSCC body (via biip)."""
     return str(gs1_standard_check_digit(digits))
 
 
 def dl_encode(value: str) -> str:
-    return quote(value, safe=_DL_SAFE)
+    return value if _PLAIN.fullmatch(value) else quote(value, safe=_DL_SAFE)
 
 
 def _gs1(raw: str, scheme: Scheme, dl: str | None, problem: str | None = None, **fields: str | None) -> Identifier:
@@ -143,20 +147,24 @@ def _company_ref(raw: str, scheme: Scheme, cp: str, ref: str, total: int) -> str
 
 def _value(raw: str, scheme: Scheme, text: str, limit: int) -> tuple[str | None, str | None]:
     """(decoded value, problem) of a URN component in the GS1 character set."""
-    if not text or len(unquote(text)) > limit or not _GS3A3.fullmatch(text):
+    value = unquote(text) if "%" in text else text
+    if not text or len(value) > limit or not _GS3A3.fullmatch(text):
         return None, f"{text!r} is not 1 to {limit} characters of the GS1 URN character set"
-    return unquote(text), None
+    return value, None
 
 
+_SCHEMES = {s.value: s for s in Scheme}
+
+
+@lru_cache(maxsize=1 << 14)
 def _gtin(cp: str, itemref: str) -> str:
     body = itemref[:1] + cp + itemref[1:]
     return body + check_digit(body)
 
 
 def _epc_urn(raw: str, kind: str, scheme_name: str, body: str) -> Identifier:
-    try:
-        scheme = Scheme(scheme_name)
-    except ValueError:
+    scheme = _SCHEMES.get(scheme_name)
+    if scheme is None:
         return Identifier(raw=raw, scheme=Scheme.URI, key=raw)
     pattern = kind == "idpat"
     if (kind == "class" and scheme is not Scheme.LGTIN) or (kind == "id" and scheme in (Scheme.LGTIN, Scheme.GTIN)):
@@ -381,7 +389,7 @@ def _gdst(raw: str) -> Identifier | None:
     return Identifier(raw=raw, scheme=scheme, key=raw, product=raw if scheme is Scheme.GDST_PRODUCT else None)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)
 def _parse(text: str) -> Identifier:
     lowered = text[:16].lower()
     if lowered.startswith("urn:epc:"):
@@ -409,16 +417,25 @@ def parse_identifier(text: str, require_gs1: bool = False) -> Identifier:
 
     Surrounding whitespace is ignored (EPCIS XML often has it); the text inside is kept exactly.
     """
-    stripped = text.strip()
-    if not _URI.fullmatch(stripped):
+    found = _checked(text)
+    if found is None:
+        stripped = text.strip()
         raise IdentifierError(f"{text!r} is not a URI" if stripped else "the identifier is empty")
-    found = _parse(stripped)
     if require_gs1:
         if found.problem:
             raise IdentifierError(found.problem)
         if found.scheme not in GS1_SCHEMES:
-            raise IdentifierError(f"{stripped} is not a GS1 identifier (EPC URN or GS1 Digital Link)")
+            raise IdentifierError(f"{found.raw} is not a GS1 identifier (EPC URN or GS1 Digital Link)")
     return found
+
+
+@lru_cache(maxsize=1 << 16)
+def _checked(text: str) -> Identifier | None:
+    """The identifier of a text as given (one cache lookup per call on the hot path), None when it is no URI."""
+    stripped = text.strip()
+    if not _URI.fullmatch(stripped):
+        return None
+    return _parse(stripped)
 
 
 def canonical_value(text: str) -> str | None:

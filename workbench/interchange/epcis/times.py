@@ -61,8 +61,9 @@ def hash_time(moment: datetime) -> str:
     """UTC with exactly three decimals and ``Z``, the 4th decimal rounding half up (CBV 2.0 event hash)."""
     utc = moment.astimezone(UTC)
     ms = (utc.microsecond + 500) // 1000
-    utc = utc.replace(microsecond=0) + timedelta(milliseconds=ms)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    if ms == 1000:
+        utc, ms = utc.replace(microsecond=0) + timedelta(seconds=1), 0
+    return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}.{ms:03d}Z"
 
 
 def kde_date(text: str | None) -> date | None:
