@@ -1,0 +1,364 @@
+"""Build model events and master data from the fields a reader found, checking each and saying where it is wrong.
+
+Both readers hand over the same shape: a dict of the standard fields in their JSON form (strings, lists
+of strings, lists of small dicts), with ILMD, sensor data and extension fields already turned into
+``RawElement`` trees, and a ``Place`` that turns a field path (``quantityList[0]``) into a place for a
+message. So every check is written once, for JSON and XML alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from workbench.interchange.epcis.faults import FaultLog
+from workbench.interchange.epcis.hash import event_hash
+from workbench.interchange.epcis.identifiers import Identifier, IdentifierError, parse_identifier
+from workbench.interchange.epcis.model import (
+    Action,
+    BizTransaction,
+    CbvValue,
+    EpcisEvent,
+    ErrorDeclaration,
+    EventType,
+    Ilmd,
+    Location,
+    MasterAttribute,
+    PersistentDisposition,
+    QuantityElement,
+    RawElement,
+    SourceDestination,
+    VocabularyElement,
+)
+from workbench.interchange.epcis.times import TimeError, check_offset, offset_of, parse_time
+from workbench.interchange.epcis.vocab import (
+    BIZ_STEP,
+    BIZ_TRANSACTION_TYPE,
+    DISPOSITION,
+    ERROR_REASON,
+    SOURCE_DESTINATION_TYPE,
+    Vocabulary,
+    cbv_value,
+)
+
+Place = Callable[[str], str]
+"""Turns a field path inside the event (``""`` for the event itself) into a place for a message."""
+
+_NO_SECONDS = re.compile(r".*T\d\d:\d\d(?:Z|[+-]\d\d:\d\d)?")
+_EVENT_TYPES = {t.value: t for t in EventType}
+_ACTIONS = {a.value: a for a in Action}
+_VOCABULARY_KINDS = {
+    "urn:epcglobal:epcis:vtype:businesslocation": "location",
+    "urn:epcglobal:epcis:vtype:location": "location",
+    "urn:epcglobal:epcis:vtype:readpoint": "read_point",
+    "urn:epcglobal:epcis:vtype:epcclass": "epc_class",
+    "urn:epcglobal:epcis:vtype:party": "party",
+}
+_MDA_PREFIXES = ("urn:epcglobal:cbv:mda#", "urn:epcglobal:cbv:mda:", "cbvmda:", "https://ref.gs1.org/cbv/mda#")
+
+
+@dataclass
+class ReadOptions:
+    """How strict to be: ``strict_identifiers`` makes a malformed GS1 identifier a fault instead of a warning."""
+
+    strict_identifiers: bool = False
+
+
+@dataclass
+class Builder:
+    """Builds the events of one document, collecting faults and warnings in ``log``."""
+
+    log: FaultLog
+    options: ReadOptions = field(default_factory=ReadOptions)
+
+    # ---- pieces ----------------------------------------------------------------------------------
+
+    def identifier(self, value: Any, place: Place, path: str, what: str) -> Identifier | None:
+        if not isinstance(value, str):
+            self.log.fault(place(path), f"{what} must be a URI, not {_show(value)}")
+            return None
+        try:
+            found = parse_identifier(value)
+        except IdentifierError as e:
+            self.log.fault(place(path), f"{what}: {e}")
+            return None
+        if found.problem:
+            if self.options.strict_identifiers:
+                self.log.fault(place(path), found.problem)
+            else:
+                self.log.warn(place(path), f"{found.problem}; it is kept as given", once=found.raw)
+        return found
+
+    def identifiers(self, values: Any, place: Place, path: str, what: str) -> tuple[Identifier, ...]:
+        if values is None:
+            return ()
+        if not isinstance(values, list):
+            self.log.fault(place(path), f"{path} must be a list of URIs, not {_show(values)}")
+            return ()
+        found = (self.identifier(v, place, f"{path}[{i}]", what) for i, v in enumerate(values))
+        return tuple(f for f in found if f is not None)
+
+    def quantities(self, values: Any, place: Place, path: str) -> tuple[QuantityElement, ...]:
+        if values is None:
+            return ()
+        if not isinstance(values, list):
+            self.log.fault(place(path), f"{path} must be a list of quantity elements")
+            return ()
+        out = []
+        for i, item in enumerate(values):
+            here = f"{path}[{i}]"
+            if not isinstance(item, dict):
+                self.log.fault(place(here), "a quantity element must have epcClass, quantity and uom")
+                continue
+            if "epcClass" not in item:
+                self.log.fault(place(here), "the quantity element has no epcClass")
+                continue
+            epc_class = self.identifier(item["epcClass"], place, here, "epcClass")
+            quantity = self.quantity(item.get("quantity"), place, here)
+            uom = item.get("uom")
+            if uom is not None and not isinstance(uom, str):
+                self.log.fault(place(here), f"uom must be a UN/CEFACT unit code, not {_show(uom)}")
+                uom = None
+            if epc_class is not None:
+                out.append(QuantityElement(epc_class, quantity, uom.strip() if uom else None))
+        return tuple(out)
+
+    def quantity(self, value: Any, place: Place, here: str) -> Decimal | None:
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            self.log.fault(place(here), f"quantity {_show(value)} is not a number")
+            return None
+        if isinstance(value, int | Decimal):
+            return Decimal(value)
+        if isinstance(value, str):
+            try:
+                number = Decimal(value.strip())
+            except InvalidOperation:
+                number = None
+            if number is not None and number.is_finite():
+                return number
+        self.log.fault(place(here), f"quantity {_show(value)} is not a number")
+        return None
+
+    def vocab(self, vocabulary: Vocabulary, value: Any, place: Place, path: str) -> CbvValue | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.log.fault(place(path), f"{vocabulary.field} must be a CBV value or a URI, not {_show(value)}")
+            return None
+        found = cbv_value(vocabulary, value)
+        if not found.standard and ":" not in found.name:
+            self.log.warn(place(path), f"{vocabulary.field} {found.name!r} is neither a CBV standard value nor a URI; "
+                                       "it is kept as given", once=f"{vocabulary.field}:{found.name}")
+        return found
+
+    def time(self, value: Any, place: Place, path: str, what: str) -> Any:
+        if not isinstance(value, str):
+            self.log.fault(place(path), f"{what} must be a date and time, not {_show(value)}")
+            return None
+        try:
+            moment = parse_time(value, what)
+        except TimeError as e:
+            self.log.fault(place(path), str(e))
+            return None
+        if _NO_SECONDS.fullmatch(value.strip()):
+            self.log.warn(place(path), f"{what} {value.strip()!r} has no seconds (xsd:dateTime needs them); read as :00",
+                          once=f"no-seconds:{what}")
+        return moment
+
+    def location(self, value: Any, place: Place, path: str) -> Location | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict) or "id" not in value:
+            self.log.fault(place(path), f"{path} must have an id")
+            return None
+        found = self.identifier(value["id"], place, path, f"{path} id")
+        return Location(found, tuple(value.get("extensions", ()))) if found else None
+
+    def transactions(self, values: Any, place: Place) -> tuple[BizTransaction, ...]:
+        out = []
+        for i, item in enumerate(_list(values)):
+            here = f"bizTransactionList[{i}]"
+            if not isinstance(item, dict) or "bizTransaction" not in item:
+                self.log.fault(place(here), "a business transaction needs its bizTransaction identifier")
+                continue
+            found = self.identifier(item["bizTransaction"], place, here, "bizTransaction")
+            kind = self.vocab(BIZ_TRANSACTION_TYPE, item.get("type"), place, here)
+            if found:
+                out.append(BizTransaction(found, kind))
+        return tuple(out)
+
+    def parties(self, values: Any, place: Place, path: str, key: str) -> tuple[SourceDestination, ...]:
+        out = []
+        for i, item in enumerate(_list(values)):
+            here = f"{path}[{i}]"
+            if not isinstance(item, dict) or key not in item or "type" not in item:
+                self.log.fault(place(here), f"a {key} needs its identifier and its type")
+                continue
+            found = self.identifier(item[key], place, here, key)
+            kind = self.vocab(SOURCE_DESTINATION_TYPE, item["type"], place, here)
+            if found and kind:
+                out.append(SourceDestination(found, kind))
+        return tuple(out)
+
+    def ilmd(self, elements: Sequence[RawElement] | None) -> Ilmd | None:
+        return None if elements is None else Ilmd(tuple(elements))
+
+    def error_declaration(self, value: Any, place: Place) -> ErrorDeclaration | None:
+        if value is None:
+            return None
+        here = "errorDeclaration"
+        if not isinstance(value, dict) or "declarationTime" not in value:
+            self.log.fault(place(here), "an error declaration needs its declarationTime")
+            return None
+        when = self.time(value["declarationTime"], place, here, "declarationTime")
+        reason = self.vocab(ERROR_REASON, value.get("reason"), place, here)
+        ids = value.get("correctiveEventIDs") or []
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            self.log.fault(place(here), "correctiveEventIDs must be a list of event ids")
+            ids = []
+        if when is None:
+            return None
+        return ErrorDeclaration(when, reason, tuple(i.strip() for i in ids), tuple(value.get("extensions", ())))
+
+    def persistent(self, value: Any, place: Place) -> PersistentDisposition | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.log.fault(place("persistentDisposition"), "persistentDisposition must have set and/or unset lists")
+            return None
+        found = {}
+        for key in ("set", "unset"):
+            items = (self.vocab(DISPOSITION, v, place, f"persistentDisposition.{key}") for v in _list(value.get(key)))
+            found[key] = tuple(v for v in items if v)
+        return PersistentDisposition(found["set"], found["unset"])
+
+    # ---- the event -------------------------------------------------------------------------------
+
+    def event(self, kind: Any, fields: Mapping[str, Any], extensions: Sequence[RawElement], place: Place,
+              index: int) -> EpcisEvent | None:
+        """The event, or None when it has a fault (each fault is logged)."""
+        before = len(self.log)
+        event_type = _EVENT_TYPES.get(kind) if isinstance(kind, str) else None
+        if event_type is None:
+            self.log.fault(place(""), f"unknown event type {_show(kind)}; EPCIS has ObjectEvent, AggregationEvent, "
+                                      "TransformationEvent, TransactionEvent and AssociationEvent")
+            return None
+        if "eventTime" not in fields:
+            self.log.fault(place(""), "the event has no eventTime")
+            event_time = None
+        else:
+            event_time = self.time(fields["eventTime"], place, "eventTime", "eventTime")
+        offset = fields.get("eventTimeZoneOffset")
+        if isinstance(offset, str):
+            try:
+                offset = check_offset(offset)
+            except TimeError as e:
+                self.log.fault(place("eventTimeZoneOffset"), str(e))
+        elif event_time is not None:
+            offset = offset_of(event_time)
+            self.log.warn(place(""), f"the event has no eventTimeZoneOffset; the offset of its eventTime ({offset}) is used",
+                          once="no-offset")
+        record_time = self.time(fields["recordTime"], place, "recordTime", "recordTime") if "recordTime" in fields else None
+        action = fields.get("action")
+        if action is None:
+            if event_type is not EventType.TRANSFORMATION:
+                self.log.fault(place(""), f"the {event_type.value} has no action (ADD, OBSERVE or DELETE)")
+        elif action not in _ACTIONS:
+            self.log.fault(place("action"), f"action {_show(action)} is not ADD, OBSERVE or DELETE")
+        event_id = fields.get("eventID")
+        if event_id is not None and (not isinstance(event_id, str) or not event_id.strip()):
+            self.log.fault(place("eventID"), f"eventID must be a URI, not {_show(event_id)}")
+        parent = fields.get("parentID")
+        transformation_id = fields.get("transformationID")
+        if transformation_id is not None and not isinstance(transformation_id, str):
+            self.log.fault(place("transformationID"), f"transformationID must be a URI, not {_show(transformation_id)}")
+        certification = fields.get("certificationInfo")
+        certification = [certification] if isinstance(certification, str) else _list(certification)
+        built: dict[str, Any] = {
+            "type": event_type,
+            "event_time": event_time,
+            "event_time_zone_offset": offset,
+            "hash": "",
+            "event_id": event_id.strip() if isinstance(event_id, str) and event_id.strip() else None,
+            "record_time": record_time,
+            "action": _ACTIONS.get(action) if isinstance(action, str) else None,
+            "biz_step": self.vocab(BIZ_STEP, fields.get("bizStep"), place, "bizStep"),
+            "disposition": self.vocab(DISPOSITION, fields.get("disposition"), place, "disposition"),
+            "persistent_disposition": self.persistent(fields.get("persistentDisposition"), place),
+            "read_point": self.location(fields.get("readPoint"), place, "readPoint"),
+            "biz_location": self.location(fields.get("bizLocation"), place, "bizLocation"),
+            "epc_list": self.identifiers(fields.get("epcList"), place, "epcList", "EPC"),
+            "quantity_list": self.quantities(fields.get("quantityList"), place, "quantityList"),
+            "parent_id": self.identifier(parent, place, "parentID", "parentID") if parent is not None else None,
+            "child_epcs": self.identifiers(fields.get("childEPCs"), place, "childEPCs", "EPC"),
+            "child_quantity_list": self.quantities(fields.get("childQuantityList"), place, "childQuantityList"),
+            "input_epc_list": self.identifiers(fields.get("inputEPCList"), place, "inputEPCList", "EPC"),
+            "input_quantity_list": self.quantities(fields.get("inputQuantityList"), place, "inputQuantityList"),
+            "output_epc_list": self.identifiers(fields.get("outputEPCList"), place, "outputEPCList", "EPC"),
+            "output_quantity_list": self.quantities(fields.get("outputQuantityList"), place, "outputQuantityList"),
+            "transformation_id": transformation_id.strip() if isinstance(transformation_id, str) and transformation_id.strip()
+            else None,
+            "biz_transaction_list": self.transactions(fields.get("bizTransactionList"), place),
+            "source_list": self.parties(fields.get("sourceList"), place, "sourceList", "source"),
+            "destination_list": self.parties(fields.get("destinationList"), place, "destinationList", "destination"),
+            "ilmd": self.ilmd(fields.get("ilmd")),
+            "error_declaration": self.error_declaration(fields.get("errorDeclaration"), place),
+            "certification_info": tuple(c.strip() for c in certification if isinstance(c, str)),
+            "sensor_elements": tuple(_sensor_order(e) for e in fields.get("sensorElementList", ())),
+            "extensions": tuple(extensions),
+            "where": place(""),
+            "index": index,
+        }
+        if len(self.log) > before:
+            return None
+        event = EpcisEvent(**built)
+        object.__setattr__(event, "hash", event_hash(event))  # the hash is of the event itself, so it comes last
+        return event
+
+    # ---- master data -----------------------------------------------------------------------------
+
+    def vocabulary_element(self, vocabulary_type: str, element_id: Any,
+                           attributes: Sequence[tuple[str, str | None, tuple[RawElement, ...]]],
+                           children: Sequence[Any], where: str) -> VocabularyElement | None:
+        found = self.identifier(element_id, lambda _: where, "", "the vocabulary element id")
+        if found is None:
+            return None
+        kids = (self.identifier(c, lambda _: where, "", "a child id") for c in children)
+        return VocabularyElement(
+            vocabulary=_VOCABULARY_KINDS.get(vocabulary_type.strip().lower(), vocabulary_type.strip()),
+            vocabulary_type=vocabulary_type,
+            id=found,
+            attributes=tuple(MasterAttribute(a, _short_attribute(a), v, c) for a, v, c in attributes),
+            children=tuple(k for k in kids if k is not None),
+            where=where,
+        )
+
+
+def _sensor_order(element: RawElement) -> RawElement:
+    """A sensorElement with its metadata first, then its reports, then the rest (the XSD order; stable otherwise)."""
+    rank = {"sensorMetadata": 0, "sensorReport": 1}
+    children = tuple(sorted(element.children, key=lambda c: rank.get(c.name, 2)))
+    return element if children == element.children else RawElement(element.name, element.value, element.kind, children)
+
+
+def _short_attribute(attribute_id: str) -> str:
+    for prefix in _MDA_PREFIXES:
+        if attribute_id.startswith(prefix):
+            return attribute_id[len(prefix):]
+    return attribute_id
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,149 @@
+"""Read any EPCIS document: detect the format by content, read it, check the whole, return it or every fault.
+
+``read_document(path)`` (or bytes with a ``source`` name for messages) returns an ``EpcisDocument``
+with its warnings, or raises ``EpcisReadFailed`` listing every fault, each one sentence with its place.
+The format is found from the content, never the file name: JSON/JSON-LD when the first character is
+``{``, XML when it is ``<``; a UTF-8 byte-order mark is skipped silently. Checks of the whole document:
+eventIDs used twice (with identical or different content, said which) and master data given twice.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from workbench.interchange.epcis.events import Builder, ReadOptions
+from workbench.interchange.epcis.faults import EpcisReadFailed, FaultLog
+from workbench.interchange.epcis.jsontext import JsonSyntaxError, loads
+from workbench.interchange.epcis.model import DuplicateEventId, EpcisDocument, EpcisEvent, VocabularyElement
+from workbench.interchange.epcis.read_json import STANDARD_PREFIXES, JsonReader
+from workbench.interchange.epcis.read_xml import XmlReader
+from workbench.interchange.epcis.times import TimeError, parse_time
+
+BOM = b"\xef\xbb\xbf"
+
+__all__ = ["EpcisReadFailed", "ReadOptions", "read_document"]
+
+
+@dataclass(frozen=True)
+class _Header:
+    schema_version: str
+    creation_date: str | None
+    query: bool
+
+
+def read_document(data: bytes | str | Path, source: str | None = None, options: ReadOptions | None = None) -> EpcisDocument:
+    """Read a document from a path, or from bytes/text named ``source`` in messages."""
+    if isinstance(data, Path):
+        source = source or str(data)
+        data = data.read_bytes()
+    elif isinstance(data, str):
+        data = data.encode("utf-8")
+    source = source or "<epcis>"
+    log = FaultLog(source)
+    builder = Builder(log, options or ReadOptions())
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    start = data.lstrip()[:1]
+    namespaces: dict[str, str] = {}
+    if start in (b"{", b"["):
+        header, events, master, namespaces = _read_json(data, source, log, builder)
+        fmt = "json-ld"
+    elif start == b"<":
+        reader = XmlReader(source, log, builder)
+        try:
+            raw_header, events, master = reader.read(io.BytesIO(data))
+        except etree.XMLSyntaxError as e:
+            line = e.lineno if e.lineno else 1
+            log.fault(f"{source}:{line}", f"not well-formed XML: {e.msg}")
+            raise EpcisReadFailed(source, log.faults) from None
+        namespaces = reader.namespaces
+        header, fmt = raw_header, f"xml-{raw_header.get('version', '')}"
+    else:
+        log.fault(source, "not an EPCIS document: it is neither JSON nor XML")
+        raise EpcisReadFailed(source, log.faults)
+    if not header and not log.faults:
+        log.fault(source, "not an EPCIS document: no EPCISDocument or EPCISQueryDocument found")
+    creation = None
+    written = header.get("creationDate")
+    if isinstance(written, str):
+        try:
+            creation = parse_time(written, "creationDate")
+        except TimeError as e:
+            log.warn(source, f"{e}; the document is read without its creation date")
+    if header and not events and not master and not log.faults:
+        log.warn(source, "the document holds no events and no master data")
+    duplicates = _duplicates(events, log)
+    _check_master_data(master, log)
+    log.raise_if_any()
+    return EpcisDocument(
+        source=source,
+        schema_version=str(header.get("schemaVersion") or ""),
+        creation_date=creation,
+        events=tuple(events),
+        vocabulary=tuple(master),
+        warnings=tuple(log.warnings),
+        duplicates=duplicates,
+        query=bool(header.get("query")),
+        format=fmt,
+        namespaces=namespaces,
+    )
+
+
+def _read_json(data: bytes, source: str, log: FaultLog, builder: Builder) -> tuple[
+        dict[str, object], list[EpcisEvent], list[VocabularyElement], dict[str, str]]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        log.fault(source, f"the file is not UTF-8 text (byte {e.start})")
+        raise EpcisReadFailed(source, log.faults) from None
+    try:
+        document, comments = loads(text)
+    except JsonSyntaxError as e:
+        log.fault(f"{source}:{e.line}", str(e))
+        raise EpcisReadFailed(source, log.faults) from None
+    if comments:
+        log.warn(source, f"{comments} comment{'s' if comments != 1 else ''} (// or /* */) removed: "
+                         "comments are not JSON, but the file is read without them")
+    reader = JsonReader(source, log, builder)
+    header, events, master = reader.read(document)
+    own = {p: ns for p, ns in reader.prefixes.items() if STANDARD_PREFIXES.get(p) != ns}
+    return header, events, master, own
+
+
+def _duplicates(events: list[EpcisEvent], log: FaultLog) -> tuple[DuplicateEventId, ...]:
+    by_id: dict[str, list[EpcisEvent]] = defaultdict(list)
+    for event in events:
+        if event.event_id:
+            by_id[event.event_id].append(event)
+    found = []
+    for event_id, group in by_id.items():
+        if len(group) < 2:
+            continue
+        identical = all(e == group[0] for e in group[1:])
+        places = ", ".join(e.where.split(": ", 1)[-1] if ": " in e.where else e.where.rsplit(":", 1)[-1] for e in group)
+        if identical:
+            log.warn(group[0].where, f"eventID {event_id} is given {len(group)} times with identical content "
+                                     f"({places}); they are one event")
+        else:
+            log.warn(group[0].where, f"eventID {event_id} is given {len(group)} times with different content "
+                                     f"({places}); each is kept, told apart by its event hash")
+        found.append(DuplicateEventId(event_id, tuple(e.index for e in group), identical))
+    return tuple(found)
+
+
+def _check_master_data(master: list[VocabularyElement], log: FaultLog) -> None:
+    seen: dict[tuple[str, str], VocabularyElement] = {}
+    for element in master:
+        key = (element.vocabulary, element.id.key)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = element
+        elif first.attributes != element.attributes:
+            log.warn(element.where, f"master data for {element.id.raw} ({element.vocabulary}) is given again with other "
+                                    f"attributes (first {first.name!r}, here {element.name!r}); both are kept, "
+                                    "EpcisDocument.describe gives the first")
