@@ -52,6 +52,8 @@ class CsvRecords:
     records: list[list[str]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     complete: bool = True
+    #: rows the reader gave (the header and blank lines included), for ``cross_check``.
+    yielded: int = 0
 
 
 def line_breaks(text: str) -> int:
@@ -162,16 +164,24 @@ def read_records(text: str, display: str, log: FaultLog) -> CsvRecords:
             end = reader.line_num
             if not header_seen:
                 return out
-    if out.complete:
-        implied, quotes = record_breaks(text)
-        if quotes % 2 or implied != yielded:
-            out.complete = False
-            log.add(
-                display, None,
-                f"{yielded:,} records were read but the file's structure implies {implied:,} "
-                f"({quotes:,} quote characters); a quote is unbalanced: check the file's quotes",
-            )
+    out.yielded = yielded
     return out
+
+
+def cross_check(text: str, out: CsvRecords, display: str, log: FaultLog) -> None:
+    """A fault when the records read do not add up to the file's structure (run on a file
+    read without any other quote fault: those explain a mismatch themselves)."""
+    implied, quotes = record_breaks(text)
+    if quotes % 2:
+        message = (f"has an odd number of quote characters ({quotes:,}): a quote is unclosed or stray, "
+                   "and a record may have been lost; check the file's quotes")
+    elif implied != out.yielded:
+        message = (f"{out.yielded:,} records were read but the file's line breaks outside quotes imply {implied:,}; "
+                   "a record may have been lost; check the file's quotes")
+    else:
+        return
+    out.complete = False
+    log.add(display, None, message)
 
 
 def stray_quotes(text: str, records: CsvRecords, suspects: set[int], display: str, log: FaultLog) -> set[int]:

@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from workbench.format import unsafe_characters
-from workbench.interchange.bundle.csvtext import read_records, stray_quotes
+from workbench.interchange.bundle.csvtext import cross_check, read_records, stray_quotes
 from workbench.interchange.bundle.faults import FaultLog
 from workbench.interchange.bundle.format import FILES, MANIFEST, MAX_QUANTITY, MULTILINE, FileSpec
 from workbench.interchange.bundle.limits import max_length
@@ -136,6 +136,7 @@ def read_file(spec: FileSpec, path: Path, display: str, log: FaultLog, digest: b
         return bundle_file
     bundle_file.columns = frozenset(positions)
     bundle_file.rows = _rows(spec, text, parsed, positions, len(names), display, log)
+    bundle_file.incomplete = not parsed.complete
     return bundle_file
 
 
@@ -162,6 +163,7 @@ def _rows(spec: FileSpec, text: str, parsed, positions: dict[str, int], width: i
     unsafe = _suspicious(text)
     quoted = '"' in text
     raws: dict[str, list[str]] = {}
+    strays: set[int] = set()
     if unsafe or quoted:
         suspects: set[int] = set()
         for column in spec.columns:
@@ -182,8 +184,10 @@ def _rows(spec: FileSpec, text: str, parsed, positions: dict[str, int], width: i
                         log.add(display, lines[i], message)
                         bad.add(i)
                         records[i][position] = ""  # never parsed, never stored
-        if suspects:
-            bad |= stray_quotes(text, parsed, suspects, display, log)
+        strays = stray_quotes(text, parsed, suspects, display, log) if suspects else set()
+        bad |= strays
+    if parsed.complete and not strays:
+        cross_check(text, parsed, display, log)
 
     columns = []
     for column in spec.columns:
