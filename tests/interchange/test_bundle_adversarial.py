@@ -28,7 +28,7 @@ from tests.interchange.test_bundle_import import BASE, write_bundle
 from workbench.cli import main
 from workbench.format import unsafe_characters
 from workbench.interchange.bundle.format import SPECS
-from workbench.interchange.bundle.limits import max_length
+from workbench.interchange.bundle.limits import max_length, targets
 from workbench.plant import open_plant
 
 FILES = {name: dedent(text).splitlines() for name, text in BASE.items()}
@@ -167,8 +167,8 @@ def test_a_corrupted_bundle_is_refused_exactly(loaded, tmp_path, monkeypatch, ca
     assert captured.out == "" and "Traceback" not in captured.err
     assert unsafe_characters(captured.err, multiline=True) == [], "an unsafe character was printed raw"
     *faults, summary = err
-    assert faults and summary == f"workbench: import refused: {len(faults)} fault{'s' if len(faults) > 1 else ''}; " \
-                                 "nothing was written.", err
+    plural = "s" if len(faults) > 1 else ""
+    assert faults and summary == f"workbench: import refused: {len(faults)} fault{plural}; nothing was written.", err
     assert all(re.match(r"bundle/[a-z]+\.csv(:\d+)?: \S", f) for f in faults), err
     assert any(re.match(r"bundle/[a-z]+\.csv:\d+: ", f) for f in faults), err
     assert dump(plant) == before
@@ -181,5 +181,4 @@ def test_every_text_column_of_the_format_has_its_plant_column():
         for column in spec.columns:
             if column in parsed or column.endswith("_at"):
                 continue
-            from workbench.interchange.bundle.limits import targets
             assert column in targets()[name], (name, column)

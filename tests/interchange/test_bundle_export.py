@@ -175,7 +175,7 @@ def test_export_refuses_a_folder_it_did_not_write(tmp_path, monkeypatch):
     assert check_export_folder(tmp_path / "new") == tmp_path / "new"
     with pytest.raises(WorkbenchError, match="is a file"):
         check_export_folder(tmp_path / "full" / "notes.txt")
-    with pytest.raises(WorkbenchError, match="^Give the folder to export into"):
+    with pytest.raises(WorkbenchError, match=r"^Give the folder to export into"):
         check_export_folder("", force=True)
     for here in (".", str(tmp_path), str(tmp_path.parent)):
         with pytest.raises(WorkbenchError, match="is the current folder or holds it"):
@@ -195,7 +195,7 @@ def test_a_previous_export_is_replaced_only_whole_and_only_when_it_is_one(plant,
     folder = tmp_path / "out"
     with plant.Session() as s:
         export_bundle(s, folder)
-        with pytest.raises(WorkbenchError, match="holds a previous export; replace it with --force"):
+        with pytest.raises(WorkbenchError, match=r"holds a previous export; replace it with --force"):
             check_export_folder(folder)
         assert check_export_folder(folder, force=True) == folder
         export_bundle(s, folder)  # replaced

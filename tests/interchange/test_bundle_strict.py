@@ -15,12 +15,10 @@ import pytest
 from tests.interchange.plantdump import dump
 from tests.interchange.test_bundle_import import (  # noqa: F401 - fixtures
     BASE,
-    _dispose_scratch,
     _in_tmp_path,
     bundle,
     refused,
     run_import,
-    scratch,
     write_bundle,
 )
 from workbench.cli import main
@@ -47,8 +45,8 @@ def test_an_unclosed_quote_is_refused_where_it_opens(scratch, tmp_path):
 def test_a_stray_quote_inside_a_value_is_refused(scratch, tmp_path):
     folder = bundle(tmp_path, customers_csv='customer,name\nSHOP,Corner "Shop\n')
     assert refused(scratch, folder) == [
-        'bundle/customers.csv:2: has a stray quote inside an unquoted value; a value holding a quote must be quoted, '
-        'with the quote doubled ("a ""b"" c")']
+        ('bundle/customers.csv:2: has a stray quote inside an unquoted value; a value holding a quote must be quoted, '
+        'with the quote doubled ("a ""b"" c")')]
 
 
 def test_a_stray_quote_after_a_closing_quote_is_refused(scratch, tmp_path):
@@ -80,8 +78,8 @@ def test_the_record_count_cross_check_catches_a_reader_that_loses_rows(scratch, 
                     + 'RMA-1,2026-03-09,SHOP,BISCUIT,B-1,6,"crushed\n'
                     + "RMA-2,2026-03-10,SHOP,BISCUIT,B-1,2,wet\n")
     faults = refused(scratch, folder)
-    assert faults == ["bundle/returns.csv: has an odd number of quote characters (1): a quote is unclosed or stray, "
-                      "and a record may have been lost; check the file's quotes"], faults
+    assert faults == [("bundle/returns.csv: has an odd number of quote characters (1): a quote is unclosed or stray, "
+                      "and a record may have been lost; check the file's quotes")], faults
 
 
 def test_record_breaks_count_line_breaks_outside_quotes():
@@ -98,7 +96,7 @@ def test_an_unsafe_character_in_a_code_or_name_is_refused_by_name(db_url, tmp_pa
     folder = bundle(tmp_path, customers_csv=f"customer,name\nSHOP,Corner{char}Shop\n")
     assert main(["import", "--db", db_url, str(folder)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"bundle/customers.csv:2: name 'Corner\\") and name in err, err
+    assert err.startswith("bundle/customers.csv:2: name 'Corner\\") and name in err, err
     assert char not in err
 
 
@@ -136,8 +134,8 @@ def test_codes_as_long_as_the_plant_column_are_accepted_one_more_is_refused(plan
     run_import(plant, bundle(tmp_path, lots_csv=f"item,lot,quantity\nSUGAR,S-OPEN,50\nSUGAR,{ok},5\n"))
     before = dump(plant)
     faults = refused_in(plant, bundle(tmp_path, lots_csv=f"item,lot,quantity\nSUGAR,S-OPEN,50\nSUGAR,{ok},5\nSUGAR,{long},5\n"))
-    assert faults == [f"bundle/lots.csv:4: lot '{'L' * 40}…' is {limit + 1} characters long; "
-                      f"the plant stores at most {limit}"]
+    assert faults == [(f"bundle/lots.csv:4: lot '{'L' * 40}…' is {limit + 1} characters long; "
+                      f"the plant stores at most {limit}")]
     assert dump(plant) == before
 
 
@@ -166,8 +164,8 @@ def test_a_date_is_one_of_the_documented_iso_forms(scratch, tmp_path, text):
 @pytest.mark.parametrize("text", ["9999-12-31T23:30:00-01:00", "0001-01-01T00:30:00+01:00"])
 def test_a_date_pushed_out_of_range_by_its_offset_is_a_fault_not_a_crash(scratch, tmp_path, text):
     faults = refused(scratch, bundle(tmp_path, lots_csv=f"item,lot,quantity,created_at\nSUGAR,S-OPEN,5,{text}\n"))
-    assert faults == [f"bundle/lots.csv:2: created_at {text} falls outside the years 1 to 9999 once converted to UTC; "
-                      "the plant cannot store it"]
+    assert faults == [(f"bundle/lots.csv:2: created_at {text} falls outside the years 1 to 9999 once converted to UTC; "
+                      "the plant cannot store it")]
 
 
 @pytest.mark.parametrize("days, message", [
@@ -183,8 +181,8 @@ def test_a_shelf_life_is_ascii_and_at_most_a_century(scratch, tmp_path, days, me
 def test_a_shelf_life_that_would_expire_a_lot_past_9999_is_refused(scratch, tmp_path):
     folder = bundle(tmp_path, lots_csv="item,lot,quantity,created_at\nSUGAR,S-OPEN,50,\nFLOUR,F-OPEN,5,9999-12-01\n")
     faults = refused(scratch, folder)
-    assert faults == ["bundle/lots.csv:3: lot F-OPEN of item FLOUR would expire 100 days after 9999-12-01T00:00:00, "
-                      "beyond the year 9999; give its expires_at"]
+    assert faults == [("bundle/lots.csv:3: lot F-OPEN of item FLOUR would expire 100 days after 9999-12-01T00:00:00, "
+                      "beyond the year 9999; give its expires_at")]
 
 
 def test_quantities_whose_total_the_plant_could_not_sum_are_refused(plant, tmp_path):
@@ -196,8 +194,8 @@ def test_quantities_whose_total_the_plant_could_not_sum_are_refused(plant, tmp_p
         "items.csv": "item,kind,unit\n",
         "lots.csv": "item,lot,quantity\nSUGAR,BIG-2,1000000000000\nSUGAR,BIG-3,1000000000000\n",
     }))
-    assert faults == [f"more/lots.csv:2: quantity 1000000000000 takes the total of all lots quantities in the plant "
-                      f"past {MAX_TOTAL_QUANTITY:,}, the most the plant can add up exactly; is a quantity mistyped?"]
+    assert faults == [(f"more/lots.csv:2: quantity 1000000000000 takes the total of all lots quantities in the plant "
+                      f"past {MAX_TOTAL_QUANTITY:,}, the most the plant can add up exactly; is a quantity mistyped?")]
     assert dump(plant) == before
 
 
@@ -218,16 +216,16 @@ def test_a_gtin_needs_its_check_digit(scratch, tmp_path, gtin, message):
 def test_two_items_may_not_share_a_gtin_in_the_bundle(scratch, tmp_path):
     items = BASE["items.csv"].replace("DOUGH,Dough,intermediate,kg,,", "DOUGH,Dough,intermediate,kg,9506000134352,")
     assert refused(scratch, bundle(tmp_path, items_csv=items)) == [
-        "bundle/items.csv:5: item BISCUIT has the GTIN 09506000134352 of item DOUGH on line 4; two items may not share "
-        "a GTIN (a scan could not tell them apart)"]
+        ("bundle/items.csv:5: item BISCUIT has the GTIN 09506000134352 of item DOUGH on line 4; two items may not share "
+        "a GTIN (a scan could not tell them apart)")]
 
 
 def test_two_items_may_not_share_a_gtin_with_the_plant_but_other_packaging_levels_may(plant, tmp_path):
     run_import(plant, bundle(tmp_path))
     faults = refused_in(plant, write_bundle(Path("more"), {"items.csv": "item,kind,unit,gtin\nCRACKER,product,box,"
                                                                         "9506000134352\n"}))
-    assert faults == ["more/items.csv:2: item CRACKER has the GTIN 9506000134352 of item BISCUIT in the plant; two "
-                      "items may not share a GTIN (a scan could not tell them apart)"]
+    assert faults == [("more/items.csv:2: item CRACKER has the GTIN 9506000134352 of item BISCUIT in the plant; two "
+                      "items may not share a GTIN (a scan could not tell them apart)")]
     # The case of 12 boxes: indicator digit 1, its own check digit; another packaging level.
     run_import(plant, write_bundle(Path("case"), {"items.csv": "item,kind,unit,gtin\nBISCUIT-12,product,case,"
                                                                "19506000134359\n"}))

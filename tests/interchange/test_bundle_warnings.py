@@ -6,11 +6,9 @@ from pathlib import Path
 
 from tests.interchange.test_bundle_import import (  # noqa: F401 - fixtures
     BASE,
-    _dispose_scratch,
     _in_tmp_path,
     bundle,
     run_import,
-    scratch,
     write_bundle,
 )
 from workbench.interchange.bundle import import_bundle
@@ -45,15 +43,15 @@ def test_a_consumption_before_its_lot_was_received(scratch, tmp_path):
     consumptions = BASE["consumptions.csv"].replace("MO-1,FLOUR,F-1,60,2026-03-03T06:05:00",
                                                     "MO-1,FLOUR,F-1,60,2026-03-01T06:05:00")
     assert warned(scratch, bundle(tmp_path, consumptions_csv=consumptions)) == [
-        "bundle/consumptions.csv:2: lot F-1 of item FLOUR is consumed 2026-03-01T06:05:00, before it was received "
-        "(2026-03-02T06:00:00)"]
+        ("bundle/consumptions.csv:2: lot F-1 of item FLOUR is consumed 2026-03-01T06:05:00, before it was received "
+        "(2026-03-02T06:00:00)")]
 
 
 def test_an_expiry_before_creation(scratch, tmp_path):
     folder = bundle(tmp_path, lots_csv="item,lot,quantity,created_at,expires_at\nSUGAR,S-OPEN,50,2026-03-01,2025-03-01\n")
     assert warned(scratch, folder) == [
-        "bundle/lots.csv:2: lot S-OPEN of item SUGAR expires 2025-03-01T00:00:00, before it was created "
-        "(2026-03-01T00:00:00)"]
+        ("bundle/lots.csv:2: lot S-OPEN of item SUGAR expires 2025-03-01T00:00:00, before it was created "
+        "(2026-03-01T00:00:00)")]
 
 
 def test_a_return_of_more_than_was_shipped(plant, tmp_path):
@@ -64,8 +62,8 @@ def test_a_return_of_more_than_was_shipped(plant, tmp_path):
     })
     summary = run_import(plant, more)
     assert [str(w) for w in summary.warnings] == [
-        "more/returns.csv:2: return RMA-2 of lot B-1 of item BISCUIT: customer SHOP returned 121 box in all but was "
-        "shipped only 120 box"]
+        ("more/returns.csv:2: return RMA-2 of lot B-1 of item BISCUIT: customer SHOP returned 121 box in all but was "
+        "shipped only 120 box")]
 
 
 def test_a_return_from_a_customer_who_never_received_the_lot(scratch, tmp_path):
@@ -73,8 +71,8 @@ def test_a_return_from_a_customer_who_never_received_the_lot(scratch, tmp_path):
                     customers_csv="customer,name\nSHOP,Corner Shop\nOTHER,Other Shop\n",
                     returns_csv="rma,received_at,customer,item,lot,quantity,reason\nRMA-1,2026-03-09,OTHER,BISCUIT,B-1,6,\n")
     assert warned(scratch, folder) == [
-        "bundle/returns.csv:2: return RMA-1 of lot B-1 of item BISCUIT comes from customer OTHER, who was never "
-        "shipped that lot"]
+        ("bundle/returns.csv:2: return RMA-1 of lot B-1 of item BISCUIT comes from customer OTHER, who was never "
+        "shipped that lot")]
 
 
 def test_codes_that_differ_only_by_case_or_normalisation(scratch, tmp_path):
@@ -82,12 +80,12 @@ def test_codes_that_differ_only_by_case_or_normalisation(scratch, tmp_path):
                     customers_csv="customer,name\nSHOP,Corner Shop\nshop,Corner shop\n\uff33\uff28\uff2f\uff30,Wide\n",
                     lots_csv="item,lot,quantity\nSUGAR,S-OPEN,50\nSUGAR,s-open,1\n")
     assert warned(scratch, folder) == [
-        "bundle/customers.csv:3: customer shop differs from customer SHOP (line 2) only by letter case or Unicode "
-        "normalisation; if they are one, use one code",
-        "bundle/customers.csv:4: customer \uff33\uff28\uff2f\uff30 differs from customer SHOP (line 2) only by letter "
-        "case or Unicode normalisation; if they are one, use one code",
-        "bundle/lots.csv:3: lot s-open of item SUGAR differs from lot S-OPEN (bundle/lots.csv:2) only by letter case "
-        "or Unicode normalisation; if they are one, use one code",
+        ("bundle/customers.csv:3: customer shop differs from customer SHOP (line 2) only by letter case or Unicode "
+        "normalisation; if they are one, use one code"),
+        ("bundle/customers.csv:4: customer \uff33\uff28\uff2f\uff30 differs from customer SHOP (line 2) only by letter "
+        "case or Unicode normalisation; if they are one, use one code"),
+        ("bundle/lots.csv:3: lot s-open of item SUGAR differs from lot S-OPEN (bundle/lots.csv:2) only by letter case "
+        "or Unicode normalisation; if they are one, use one code"),
     ]
 
 

@@ -72,8 +72,8 @@ def overdrawn_lots(session: Session, lot_ids: Collection[int]) -> list[tuple[str
             continue
         back = f" and {_qty(returned)} {unit} came back" if returned else ""
         warnings.append((item, lot,
-            f"Lot {lot} of item {item} was consumed {_qty(consumed)} {unit} and shipped {_qty(shipped)} {unit}, "
+            (f"Lot {lot} of item {item} was consumed {_qty(consumed)} {unit} and shipped {_qty(shipped)} {unit}, "
             f"but only {_qty(held)} {unit} were {_VERB.get(origin, origin)}{back}: "
-            f"{_qty(consumed + shipped - held - returned)} {unit} more than it held."
+            f"{_qty(consumed + shipped - held - returned)} {unit} more than it held.")
         ))
     return warnings

@@ -192,7 +192,7 @@ def check_export_folder(directory: str | Path, force: bool = False, database: st
 
 
 def _database_of(session: Session) -> str | None:
-    url = session.get_bind().url
+    url = session.get_bind().engine.url
     return url.database if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") else None
 
 

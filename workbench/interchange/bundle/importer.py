@@ -12,9 +12,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
+from workbench.interchange.bundle import manifest
 from workbench.interchange.bundle.balance import overdrawn_lots
 from workbench.interchange.bundle.checking import Checker
-from workbench.interchange.bundle import manifest
 from workbench.interchange.bundle.faults import BundleWarning, FaultLog
 from workbench.interchange.bundle.format import FILES, MANIFEST
 from workbench.interchange.bundle.plausibility import plausibility

@@ -9,8 +9,7 @@ SQLite (which would store anything) and PostgreSQL (which would fail with a trac
 from __future__ import annotations
 
 from functools import cache
-
-from sqlalchemy import Column
+from typing import Any
 
 from workbench.plant import (
     Consumption,
@@ -27,13 +26,13 @@ from workbench.plant import (
 )
 
 
-def _party(model) -> dict[str, Column]:
+def _party(model) -> dict[str, Any]:
     t = model.__table__.c
     return {"name": t.name, "contact": t.contact, "email": t.email, "phone": t.phone, "address": t.address}
 
 
 @cache
-def targets() -> dict[str, dict[str, Column]]:
+def targets() -> dict[str, dict[str, Any]]:
     """file -> text column of the bundle -> the plant column it is stored in (or matched against)."""
     item, lot, order = Item.__table__.c, Lot.__table__.c, ProductionOrder.__table__.c
     receipt, operation = Receipt.__table__.c, Operation.__table__.c

@@ -57,7 +57,7 @@ def _dates(checker: Checker, log: FaultLog) -> None:
     dates = _lot_dates(checker)
     for key, (file, line) in sorted(plan.created.items(), key=lambda kv: kv[1]):
         created, expires, _origin = dates.get(key, (None, None, ""))
-        if _before(expires, created):
+        if expires is not None and created is not None and _before(expires, created):
             log.warn(files[file].display, line,
                      f"{lot_name(*key)} expires {expires.isoformat()}, before it was created ({created.isoformat()})",
                      key)
@@ -70,7 +70,7 @@ def _dates(checker: Checker, log: FaultLog) -> None:
             if when is None or key not in dates:
                 continue
             created, _expires, origin = dates[key]
-            if _before(when, created):
+            if created is not None and _before(when, created):
                 log.warn(display, row.line,
                          f"{lot_name(*key)} is {verb} {when.isoformat()}, before it was "
                          f"{_MADE.get(origin, 'created')} ({created.isoformat()})", key)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from workbench.format import unsafe_characters
 from workbench.interchange.bundle.csvtext import cross_check, read_records, stray_quotes
@@ -32,7 +33,6 @@ from workbench.interchange.bundle.values import (
     SCREEN,
     ValueFault,
     maybe_too_fine,
-    parse_days,
     parse_quantity,
     parse_when,
     parser,
@@ -240,7 +240,7 @@ def _convert(file: str, column: str, required: bool, texts: list[str], lines: li
     return values
 
 
-def _fast(parse, required: bool, texts: list[str]) -> list | None:
+def _fast(parse, required: bool, texts: list[str]) -> list[Any] | None:
     """The column converted at C speed, or None when a value needs the exact path."""
     if not texts:
         return []
@@ -256,16 +256,13 @@ def _fast(parse, required: bool, texts: list[str]) -> list | None:
         if parse is parse_when:
             if SCREEN["when"].search("\n".join(texts)):
                 return None
-            values = [datetime.fromisoformat(t) if t else None for t in texts]
-            if required and None in values:
+            whens = [datetime.fromisoformat(t) if t else None for t in texts]
+            if required and None in whens:
                 return None
-            if any(v is not None and v.tzinfo is not None for v in values):
-                values = [v if v is None or v.tzinfo is None
-                          else v.astimezone(UTC).replace(tzinfo=None) for v in values]
-            return values
-        if parse is parse_days:
-            if SCREEN["days"].search("\n".join(texts)):
-                return None
+            if any(v is not None and v.tzinfo is not None for v in whens):
+                whens = [v if v is None or v.tzinfo is None
+                         else v.astimezone(UTC).replace(tzinfo=None) for v in whens]
+            return whens
     except (ValueError, ArithmeticError):  # a date out of range, an overflow once in UTC
         return None
     return None
