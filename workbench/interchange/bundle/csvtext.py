@@ -141,7 +141,7 @@ def read_records(text: str, display: str, log: FaultLog) -> CsvRecords:
                 if not header_seen:
                     out.header, header_seen = fields, True
                     continue
-                if not fields or not any(fields):
+                if not (fields and (fields[0] or any(fields))):
                     continue  # a blank line (or one holding only commas)
                 starts.append(start)
                 records.append(fields)

@@ -80,14 +80,16 @@ def _decode(data: bytes, display: str, log: FaultLog) -> str | None:
         return None
 
 
+_UNUSUAL = re.compile(r"[^\x20-\x7e\n\r]")
+
+
 def _suspicious(text: str) -> frozenset[str]:
     """The unsafe characters ``text`` holds anywhere (by the one definition in
     ``workbench.format``, applied to the set of distinct characters: fast). Line breaks
     count only where a value can hold one, that is when the file has quoted values."""
-    chars = set(text)
-    if '"' not in chars:
-        chars.discard("\n")
-        chars.discard("\r")
+    chars = set(_UNUSUAL.findall(text))  # all but printable ASCII and line breaks: usually none
+    if '"' in text:
+        chars.update(c for c in "\n\r" if c in text)
     names = unsafe_characters("".join(chars))
     return frozenset(chr(int(n[2:], 16)) for n in names)
 
@@ -150,7 +152,7 @@ def _rows(spec: FileSpec, text: str, parsed, positions: dict[str, int], width: i
     """
     records, lines = parsed.records, parsed.lines
     bad: set[int] = set()  # indexes of rows with a malformed value
-    for i, fields in enumerate(records):
+    for i, fields in enumerate(records if set(map(len, records)) - {width} else ()):
         n = len(fields)
         if n != width:
             # Still read as far as the header goes, so that its keys are known and
@@ -249,7 +251,7 @@ def _fast(parse, required: bool, texts: list[str]) -> list[Any] | None:
             if required and "" in texts:
                 return None
             joined = "\n".join(texts)
-            if SCREEN["quantity"].search(joined) or "-" in joined or any(maybe_too_fine(t) for t in texts):
+            if SCREEN["quantity"].search(joined) or any(maybe_too_fine(t) for t in texts):
                 return None
             values = list(map(Decimal, texts))
             return values if max(values) <= MAX_QUANTITY else None
