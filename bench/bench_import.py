@@ -86,7 +86,7 @@ def generate_bundle(folder: Path, scale: float = 1.0, seed: int = 1) -> dict[str
         for i in range(n(45_000)):
             item = rng.choice(materials)
             material_lots.append((item, f"OP{i:07d}"))
-            yield [item, f"OP{i:07d}", "1000", (T0 - timedelta(days=1)).isoformat(), ""]
+            yield [item, f"OP{i:07d}", "1000", (T0 - timedelta(days=1)).isoformat(), "", ""]
 
     emit("lots.csv", opening())
 
@@ -129,7 +129,7 @@ def generate_bundle(folder: Path, scale: float = 1.0, seed: int = 1) -> dict[str
             consumptions.append([order, in_item, in_lot, "10", (starts[i] + timedelta(minutes=5)).isoformat()])
         for k in range(2 if i % 2 else 1):
             lot = f"PL{i:06d}-{k}"
-            outputs.append([order, lot, "1000", ""])
+            outputs.append([order, lot, "1000", "", ""])
             (intermediate_lots if item in intermediates else product_lots).append((item, lot))
     emit("consumptions.csv", consumptions)
     emit("outputs.csv", outputs)

@@ -6,6 +6,7 @@ new database assigns afresh.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from sqlalchemy.orm import aliased
 from tests.factories import PlantBuilder
 from workbench.cli import main
 from workbench.errors import WorkbenchError
-from workbench.interchange.bundle import import_bundle
+from workbench.interchange.bundle import ImportFailed, import_bundle, manifest
+from workbench.interchange.bundle import export as export_module
 from workbench.interchange.bundle.export import check_export_folder, export_bundle
 from workbench.interchange.bundle.format import FILES
 from workbench.plant import (
@@ -163,15 +165,135 @@ def test_export_is_deterministic_and_in_the_format(plant, tmp_path):
     assert "MO-1,SALT,SA-OPEN,3," in (tmp_path / "one" / "consumptions.csv").read_text()
 
 
-def test_export_refuses_a_folder_that_is_not_empty(tmp_path):
+def test_export_refuses_a_folder_it_did_not_write(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "notes.txt").write_text("mine")
-    with pytest.raises(WorkbenchError, match="is not empty"):
-        check_export_folder(tmp_path / "full")
-    assert check_export_folder(tmp_path / "full", force=True) == tmp_path / "full"
+    for force in (False, True):
+        with pytest.raises(WorkbenchError, match="is not empty and is not a previous export"):
+            check_export_folder(tmp_path / "full", force=force)
     assert check_export_folder(tmp_path / "new") == tmp_path / "new"
     with pytest.raises(WorkbenchError, match="is a file"):
         check_export_folder(tmp_path / "full" / "notes.txt")
+    with pytest.raises(WorkbenchError, match=r"^Give the folder to export into"):
+        check_export_folder("", force=True)
+    for here in (".", str(tmp_path), str(tmp_path.parent)):
+        with pytest.raises(WorkbenchError, match="is the current folder or holds it"):
+            check_export_folder(here, force=True)
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "plant.sqlite").write_bytes(b"SQLite format 3\x00" + bytes(100))
+    with pytest.raises(WorkbenchError, match=r"holds a database \(plant.sqlite\)"):
+        check_export_folder(tmp_path / "db", force=True)
+    with pytest.raises(WorkbenchError, match="holds the plant's database"):
+        check_export_folder(tmp_path / "db", force=True, database=str(tmp_path / "db" / "plant.sqlite"))
+    assert (tmp_path / "full" / "notes.txt").read_text() == "mine"
+
+
+def test_a_previous_export_is_replaced_only_whole_and_only_when_it_is_one(plant, tmp_path):
+    with plant.Session.begin() as s:
+        build_small_plant(s)
+    folder = tmp_path / "out"
+    with plant.Session() as s:
+        export_bundle(s, folder)
+        with pytest.raises(WorkbenchError, match=r"holds a previous export; replace it with --force"):
+            check_export_folder(folder)
+        assert check_export_folder(folder, force=True) == folder
+        export_bundle(s, folder)  # replaced
+        (folder / "notes.txt").write_text("added by a user")
+        with pytest.raises(WorkbenchError, match="is not a previous export"):
+            export_bundle(s, folder)
+    assert (folder / "notes.txt").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_the_manifest_lists_rows_and_sha256_of_every_file(plant, tmp_path):
+    with plant.Session.begin() as s:
+        build_small_plant(s)
+    with plant.Session() as s:
+        written = export_bundle(s, tmp_path / "out")
+    entries = manifest.read(tmp_path / "out")
+    assert {name: e.rows for name, e in entries.items()} == written
+    for name, entry in entries.items():
+        assert hashlib.sha256((tmp_path / "out" / name).read_bytes()).hexdigest() == entry.sha256
+
+
+def _tamper_cut(folder):
+    path = folder / "shipments.csv"
+    path.write_text("".join(path.read_text().splitlines(keepends=True)[:-1]))
+
+
+def _tamper_edit(folder):
+    path = folder / "lots.csv"
+    path.write_text(path.read_text().replace("12.000001", "12.000002"))
+
+
+@pytest.mark.parametrize("tamper, expected", [
+    (_tamper_cut, "out/shipments.csv: does not match manifest.json"),
+    (_tamper_edit, "out/lots.csv: does not match manifest.json"),
+    (lambda f: (f / "returns.csv").unlink(), "out/returns.csv: is missing, but manifest.json lists it"),
+    (lambda f: (f / "manifest.json").write_text("{not json"), "out/manifest.json: is not JSON"),
+])
+def test_import_refuses_a_bundle_that_does_not_match_its_manifest(plant, db_factory, tmp_path, monkeypatch, tamper,
+                                                                 expected):
+    monkeypatch.chdir(tmp_path)
+    with plant.Session.begin() as s:
+        build_small_plant(s)
+    with plant.Session() as s:
+        export_bundle(s, "out")
+    tamper(Path("out"))
+    target = open_plant(db_factory.empty_url())
+    try:
+        with target.Session() as s, pytest.raises(ImportFailed) as caught:
+            import_bundle(s, "out")
+        assert str(caught.value.faults[0]).startswith(expected), caught.value.faults
+    finally:
+        target.dispose()
+
+
+def test_a_manifest_without_the_file_it_does_not_list(plant, db_factory, tmp_path):
+    with plant.Session.begin() as s:
+        build_small_plant(s)
+    with plant.Session() as s:
+        export_bundle(s, tmp_path / "out")
+    entries = manifest.read(tmp_path / "out")
+    del entries["returns.csv"]
+    (tmp_path / "out" / "manifest.json").write_text(manifest.dump(entries))
+    target = open_plant(db_factory.empty_url())
+    try:
+        with target.Session() as s, pytest.raises(ImportFailed) as caught:
+            import_bundle(s, tmp_path / "out")
+        assert "returns.csv: is not listed in manifest.json" in str(caught.value.faults[0])
+    finally:
+        target.dispose()
+
+
+@pytest.mark.parametrize("error", [OSError("disk full"), KeyboardInterrupt()])
+def test_an_export_interrupted_midway_leaves_nothing_at_the_target(plant, tmp_path, monkeypatch, error):
+    with plant.Session.begin() as s:
+        build_small_plant(s)
+    real = export_module._cell
+    calls = []
+
+    def failing(value):
+        calls.append(value)
+        if len(calls) > 40:  # some files written, some not
+            raise error
+        return real(value)
+
+    monkeypatch.setattr(export_module, "_cell", failing)
+    with plant.Session() as s, pytest.raises(type(error)):
+        export_bundle(s, tmp_path / "new" / "out")
+    assert not (tmp_path / "new").exists()
+    # Over a previous export: it stays as it was, byte for byte.
+    monkeypatch.setattr(export_module, "_cell", real)
+    with plant.Session() as s:
+        export_bundle(s, tmp_path / "out")
+    before = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    calls.clear()
+    monkeypatch.setattr(export_module, "_cell", failing)
+    with plant.Session() as s, pytest.raises(type(error)):
+        export_bundle(s, tmp_path / "out")
+    assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_cli_export_then_import(plant, db_factory, tmp_path, capsys):
@@ -181,9 +303,11 @@ def test_cli_export_then_import(plant, db_factory, tmp_path, capsys):
     assert main(["export", "--db", plant.url, str(folder)]) == 0
     assert "rows in 11 files" in capsys.readouterr().out
     assert main(["export", "--db", plant.url, str(folder)]) == 1
-    assert "is not empty" in capsys.readouterr().err
+    assert "holds a previous export" in capsys.readouterr().err
     assert main(["export", "--db", plant.url, "--force", str(folder)]) == 0
     capsys.readouterr()
+    assert main(["export", "--db", plant.url, "--force", ""]) == 1
+    assert capsys.readouterr().err.startswith("workbench: Give the folder to export into")
     target = db_factory.empty_url()
     assert main(["import", "--db", target, str(folder)]) == 0
     assert "total" in capsys.readouterr().out

@@ -28,9 +28,9 @@ def _qty(millionths: int) -> str:
     return format(tidy(Decimal(int(millionths)) / QUANTITY_SCALE), "f")
 
 
-def overdrawn_lots(session: Session, lot_ids: Collection[int]) -> list[str]:
-    """One sentence per lot of ``lot_ids`` whose consumptions plus shipments exceed its
-    own quantity plus returns, in item and lot order.
+def overdrawn_lots(session: Session, lot_ids: Collection[int]) -> list[tuple[str, str, str]]:
+    """(item, lot, sentence) for each lot of ``lot_ids`` whose consumptions plus shipments
+    exceed its own quantity plus returns, in item and lot order.
 
     One pass: the four movements of a lot are stacked (UNION ALL) and summed per lot
     in a single GROUP BY, so only the overdrawn lots come back. When the lots are few
@@ -71,9 +71,9 @@ def overdrawn_lots(session: Session, lot_ids: Collection[int]) -> list[str]:
         if lot_id not in wanted:
             continue
         back = f" and {_qty(returned)} {unit} came back" if returned else ""
-        warnings.append(
-            f"Lot {lot} of item {item} was consumed {_qty(consumed)} {unit} and shipped {_qty(shipped)} {unit}, "
+        warnings.append((item, lot,
+            (f"Lot {lot} of item {item} was consumed {_qty(consumed)} {unit} and shipped {_qty(shipped)} {unit}, "
             f"but only {_qty(held)} {unit} were {_VERB.get(origin, origin)}{back}: "
-            f"{_qty(consumed + shipped - held - returned)} {unit} more than it held."
-        )
+            f"{_qty(consumed + shipped - held - returned)} {unit} more than it held.")
+        ))
     return warnings

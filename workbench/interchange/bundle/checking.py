@@ -19,11 +19,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import literal, select
+from sqlalchemy import BigInteger, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
 from workbench.interchange.bundle.faults import FaultLog
+from workbench.interchange.bundle.format import MAX_TOTAL_QUANTITY
+from workbench.interchange.bundle.limits import QUANTITY_TABLES
 from workbench.interchange.bundle.reading import BundleFile
+from workbench.interchange.bundle.values import gtin_14
 from workbench.plant import (
     Consumption,
     Customer,
@@ -38,6 +41,7 @@ from workbench.plant import (
     Vendor,
     query,
 )
+from workbench.plant.types import QUANTITY_SCALE
 
 ORIGIN_FILE = {"opening": "lots.csv", "receipt": "receipts.csv", "production": "outputs.csv"}
 
@@ -78,6 +82,8 @@ class Plan:
     counts: dict[str, list[int]] = field(default_factory=dict)
     #: every lot the bundle names: the mass-balance warnings are about these.
     named_lots: set[tuple[str, str]] = field(default_factory=set)
+    #: the (file, line) creating each lot the bundle creates.
+    created: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
 
 
 def fetch_in(session: Session, stmt, column, values):
@@ -117,7 +123,7 @@ class Checker:
         self.files = files
         self.log = log
         self.plan = Plan()
-        self.broken = {name for name, f in files.items() if f.broken}
+        self.broken = {name for name, f in files.items() if f.unreliable}
         for name, f in files.items():
             self.plan.counts[name] = [len(f.rows), 0, 0]
 
@@ -181,6 +187,7 @@ class Checker:
         self.check_consumptions()
         self.check_shipments()
         self.check_returns()
+        self.check_totals()
         return self.plan
 
     def rows(self, name: str):
@@ -288,6 +295,34 @@ class Checker:
                             ("gtin", row.gtin, db.gtin), ("shelf_life_days", row.shelf_life_days, db.shelf_life_days)],
             )
         self.known_items = set(self.bundle_items) | set(self.db_items)
+        self.check_gtins()
+
+    def check_gtins(self) -> None:
+        """Two items may not share a GTIN (compared in its 14-digit form, the packaging
+        level included): a scan of it could not tell which item is meant."""
+        name = "items.csv"
+        rows = [r for r in self.rows(name) if r.gtin and r.item and r.item not in self.db_items]
+        if not rows:
+            return
+        first: dict[str, tuple[str, int]] = {}
+        for row in self.rows(name):
+            if row.gtin and row.item:
+                first.setdefault(gtin_14(row.gtin), (row.item, row.line))
+        forms = {row.gtin.lstrip("0").zfill(n) for row in rows for n in (8, 12, 13, 14)}
+        plant: dict[str, str] = {}
+        for r in fetch_in(self.s, select(Item.code, Item.gtin), Item.gtin, forms):
+            plant.setdefault(gtin_14(r.gtin), r.code)
+        for row in rows:
+            key = gtin_14(row.gtin)
+            other = plant.get(key)
+            if other is not None and other != row.item:
+                self.fault(name, row.line, f"item {row.item} has the GTIN {row.gtin} of item {other} in the plant; "
+                                           "two items may not share a GTIN (a scan could not tell them apart)")
+                continue
+            code, line = first[key]
+            if code != row.item:
+                self.fault(name, row.line, f"item {row.item} has the GTIN {row.gtin} of item {code} on line {line}; "
+                                           "two items may not share a GTIN (a scan could not tell them apart)")
 
     def shelf_life(self, item: str) -> int | None:
         row = self.bundle_items.get(item)
@@ -335,12 +370,21 @@ class Checker:
             return None
         return row.finished_at or row.started_at
 
-    def expiry(self, item: str, created: datetime | None, given: datetime | None) -> datetime | None:
-        """``given``, else ``created`` plus the item's shelf life (when it has one)."""
+    def expiry(self, item: str, created: datetime | None, given: datetime | None,
+               name: str = "", row=None) -> datetime | None:
+        """``given``, else ``created`` plus the item's shelf life (when it has one); a
+        sum past the last date the plant stores is a fault of ``row``."""
         if given is not None or created is None:
             return given
         life = self.shelf_lives.get(item)
-        return created + life if life is not None else None
+        if life is None:
+            return None
+        try:
+            return created + life
+        except OverflowError:
+            self.fault(name, row.line, f"{lot_name(item, getattr(row, 'lot', '?'))} would expire {life.days:,} days "
+                                       f"after {created.isoformat()}, beyond the year 9999; give its expires_at")
+            return None
 
     def unknown_lot(self, name: str, row, item: str, lot: str) -> None:
         """Fault a reference to a lot that neither the bundle nor the plant has
@@ -398,7 +442,7 @@ class Checker:
             if row.item not in known_items:
                 self.need(name, row, "item", row.item, known_items, "items.csv")
                 continue
-            expires = expiry(row.item, row.created_at, row.expires_at)
+            expires = expiry(row.item, row.created_at, row.expires_at, name, row)
             db = db_lots.get(key)
             if db is None:
                 plan.lots.append(NewLot(row.item, row.lot, row.vendor_lot, row.quantity, row.created_at, expires, "opening"))
@@ -428,7 +472,7 @@ class Checker:
             if row.item not in known_items:
                 self.need(name, row, "item", row.item, known_items, "items.csv")
                 continue
-            expires = expiry(row.item, row.received_at, row.expires_at)
+            expires = expiry(row.item, row.received_at, row.expires_at, name, row)
             db = db_lots.get(key)
             if db is None:
                 plan.lots.append(
@@ -470,7 +514,7 @@ class Checker:
                 continue
             created[key] = (name, row.line)
             made = row.created_at or self.order_end(row.order)
-            expires = expiry(item, made, row.expires_at)
+            expires = expiry(item, made, row.expires_at, name, row)
             db = db_lots.get(key)
             if db is None:
                 plan.lots.append(NewLot(item, row.lot, None, row.quantity, made, expires, "production"))
@@ -490,6 +534,7 @@ class Checker:
 
         self.known_lots = set(created) | set(db_lots)
         self.plan.named_lots.update(created)
+        self.plan.created = created
 
     def check_operations(self) -> None:
         name, keys, new, present = "operations.csv", {}, 0, 0
@@ -637,3 +682,55 @@ class Checker:
         self.check_lines(
             "returns.csv", Return, "rma", ("received_at", "customer", "quantity", "reason"), self.plan.returns
         )
+
+    def check_totals(self) -> None:
+        """Each kind of movement may add up to at most ``MAX_TOTAL_QUANTITY`` across the
+        plant, so that no sum the plant takes overflows its 64-bit millionths (SQLite
+        would stop with "integer overflow", PostgreSQL would hand back a number that
+        no longer fits). The fault is on the line that takes the total past the limit."""
+        plan = self.plan
+        new_rows = {
+            "lots": [(ORIGIN_FILE[n.origin], n) for n in plan.lots],
+            "receipts": [("receipts.csv", r) for r in plan.receipts],
+            "consumptions": [("consumptions.csv", r) for r in plan.consumptions],
+            "outputs": [("outputs.csv", o) for o in plan.outputs],
+            "shipments": [("shipments.csv", r) for r in plan.shipments],
+            "returns": [("returns.csv", r) for r in plan.returns],
+        }
+        for table, (model, _files) in QUANTITY_TABLES.items():
+            rows = new_rows[table]
+            if not rows:
+                continue
+            quantities = [(o[3] if table == "outputs" else o.quantity) or 0 for _f, o in rows]
+            held = plant_total(self.s, model)
+            if held + sum(quantities) <= MAX_TOTAL_QUANTITY:
+                continue
+            running = held
+            for (file, row), quantity in zip(rows, quantities, strict=True):
+                running += quantity
+                if running > MAX_TOTAL_QUANTITY:
+                    line = self.line_of(table, row)
+                    self.fault(file, line, f"quantity {format(quantity, 'f')} takes the total of all {table} "
+                                           f"quantities in the plant past {MAX_TOTAL_QUANTITY:,}, the most the plant "
+                                           "can add up exactly; is a quantity mistyped?")
+                    break
+
+    def line_of(self, table: str, row) -> int:
+        if table == "lots":
+            return self.plan.created[(row.item, row.code)][1]
+        if table == "outputs":  # (order, item, lot, quantity)
+            return self.plan.created[(row[1], row[2])][1]
+        return row.line
+
+
+def plant_total(session: Session, model) -> Decimal:
+    """The exact total of a quantity column, without a SQL sum that could itself overflow:
+    whole units and millionths are summed apart (each sum stays far inside 64 bits)."""
+    if session.execute(select(literal(1)).select_from(model.__table__).limit(1)).first() is None:
+        return Decimal(0)
+    raw = type_coerce(model.__table__.c.quantity, BigInteger)
+    scale = QUANTITY_SCALE
+    whole, fraction = session.execute(
+        select(func.coalesce(func.sum(raw // scale), 0), func.coalesce(func.sum(raw % scale), 0))
+    ).one()
+    return Decimal(int(whole) * scale + int(fraction)) / scale

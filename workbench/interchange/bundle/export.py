@@ -7,11 +7,21 @@ same lot by the same order at the same time share the import key, so they are
 written as one line with their summed quantity (the genealogy is unchanged).
 Rows are streamed from set-wise queries, sorted by their keys, so that two exports
 of the same plant are identical files.
+
+An export is written whole or not at all: into a new hidden folder beside the target,
+with a manifest (rows and SHA-256 of each file) written last, then renamed into place.
+An export that fails or is interrupted removes its own folder and leaves the target as
+it was. The target must be new, empty, or a previous export (recognised by its
+manifest, holding nothing else): export never deletes anything it did not write.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import os
+import shutil
+import uuid
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +30,8 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
-from workbench.interchange.bundle.format import FILES
+from workbench.interchange.bundle import manifest
+from workbench.interchange.bundle.format import FILES, MANIFEST, SPECS
 from workbench.plant import (
     Consumption,
     Customer,
@@ -112,32 +123,167 @@ def _statements() -> dict[str, object]:
     }
 
 
-def check_export_folder(directory: str | Path, force: bool = False) -> Path:
-    """The folder to export into: refused when it holds anything, unless ``force``."""
+def _is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def previous_export(folder: Path) -> bool:
+    """Whether ``folder`` holds exactly an export this program wrote: a valid manifest
+    and the files it lists, nothing else."""
+    try:
+        entries = manifest.read(folder)
+    except (manifest.NotAManifest, OSError):
+        return False
+    if entries is None:
+        return False
+    names = {p.name for p in folder.iterdir()}
+    return names == {MANIFEST, *entries} and all((folder / n).is_file() for n in entries)
+
+
+def _holds_database(folder: Path) -> str | None:
+    for path in folder.iterdir():
+        try:
+            if path.is_file():
+                with open(path, "rb") as handle:
+                    if handle.read(16) == b"SQLite format 3\x00":
+                        return path.name
+        except OSError:
+            continue
+    return None
+
+
+def check_export_folder(directory: str | Path, force: bool = False, database: str | None = None) -> Path:
+    """The folder to export into, or a ``WorkbenchError`` saying in one sentence why not.
+
+    Accepted: a new folder, an empty one, or (with ``force``) a previous export, which
+    is replaced. Refused always: an empty name, the current folder or one above it, a
+    folder holding a database (or the plant's own database file), a folder holding
+    anything but a previous export.
+    """
+    if str(directory).strip() == "":
+        raise WorkbenchError("Give the folder to export into; an empty name would mean the current folder.")
     folder = Path(directory)
+    resolved = folder.resolve()
+    if _is_inside(Path.cwd().resolve(), resolved):
+        raise WorkbenchError(
+            f"{directory} is the current folder or holds it; export into a new folder, such as {folder / 'bundle'}."
+        )
+    if database and _is_inside(Path(database).resolve(), resolved):
+        raise WorkbenchError(f"{directory} holds the plant's database {database}; export into a new folder.")
     if folder.exists() and not folder.is_dir():
         raise WorkbenchError(f"{directory} is a file, not a folder to export the bundle into.")
-    if folder.is_dir() and any(folder.iterdir()) and not force:
-        raise WorkbenchError(
-            f"The folder {directory} is not empty; choose an empty or new folder, or overwrite with --force."
-        )
+    if folder.is_dir() and any(folder.iterdir()):
+        found = _holds_database(folder)
+        if found is not None:
+            raise WorkbenchError(f"The folder {directory} holds a database ({found}); export into a new folder.")
+        if not previous_export(folder):
+            raise WorkbenchError(
+                f"The folder {directory} is not empty and is not a previous export; choose an empty or new folder."
+            )
+        if not force:
+            raise WorkbenchError(
+                f"The folder {directory} holds a previous export; replace it with --force, or choose a new folder."
+            )
     return folder
 
 
+def _database_of(session: Session) -> str | None:
+    url = session.get_bind().engine.url
+    return url.database if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") else None
+
+
 def export_bundle(session: Session, directory: str | Path) -> dict[str, int]:
-    """Write every file of the format into ``directory`` (created if missing; files of
-    the format already there are overwritten). Returns the data rows written per file."""
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write every file of the format and the manifest into ``directory``, atomically;
+    returns the data rows written per file.
+
+    ``directory`` may be new, empty or a previous export (replaced); anything else is
+    refused (``check_export_folder``; ``--force`` is the command's own confirmation).
+    """
+    folder = check_export_folder(directory, force=True, database=_database_of(session))
+    parent = folder.resolve().parent
+    made = [p for p in (parent, *parent.parents) if not p.exists()]
+    parent.mkdir(parents=True, exist_ok=True)
+    work = parent / f".{folder.name}.export-{uuid.uuid4().hex[:8]}"
+    work.mkdir()
+    try:
+        written = _write(session, work)
+        _swap(work, folder.resolve())
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        for p in made:  # folders made only for this export, innermost first
+            try:
+                p.rmdir()
+            except OSError:
+                break
+        raise
+    return written
+
+
+def _write(session: Session, work: Path) -> dict[str, int]:
     statements = _statements()
     written: dict[str, int] = {}
+    entries: dict[str, manifest.Entry] = {}
     for spec in FILES:
         count = 0
-        with open(folder / spec.name, "w", encoding="utf-8", newline="") as handle:
+        path = work / spec.name
+        with open(path, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(spec.columns)
             for row in session.execute(statements[spec.name].execution_options(**_STREAM)):
                 writer.writerow([_cell(v) for v in row])
                 count += 1
+            handle.flush()
+            os.fsync(handle.fileno())
         written[spec.name] = count
+        entries[spec.name] = manifest.Entry(count, _sha256(path))
+    with open(work / MANIFEST, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(manifest.dump(entries))
+        handle.flush()
+        os.fsync(handle.fileno())
     return written
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _swap(work: Path, target: Path) -> None:
+    """Put the finished ``work`` folder at ``target`` (new, empty, or a previous export)."""
+    old = None
+    if target.exists() and any(target.iterdir()):
+        if not previous_export(target):  # it changed since it was checked
+            raise WorkbenchError(f"The folder {target} is no longer a previous export; nothing was written.")
+        old = target.with_name(f".{target.name}.replaced-{uuid.uuid4().hex[:8]}")
+        target.rename(old)
+    try:
+        os.replace(work, target)  # onto a missing or empty folder: atomic
+    except BaseException:
+        if old is not None:
+            old.rename(target)
+        raise
+    _sync_folder(target.parent)
+    if old is not None:  # the previous export: only the files it listed, then the folder
+        for name in (*SPECS, MANIFEST):
+            (old / name).unlink(missing_ok=True)
+        old.rmdir()
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -71,3 +71,21 @@ QUANTITY_DECIMALS = 6
 #: The largest quantity accepted: far beyond any real lot, well inside the 64-bit
 #: integer of millionths the database stores.
 MAX_QUANTITY = 10**12
+
+#: The most one kind of movement (all lots' quantities, all receipt lines, all
+#: consumptions, outputs, shipments or returns) may add up to across the plant. The
+#: database stores millionths in 64 bits (at most 9.2 * 10**18, that is 9.2 * 10**12
+#: units); every sum a trace, a recall or the mass balance takes is a part of one of
+#: these totals, and the mass balance adds two such sums, so four times this still fits.
+MAX_TOTAL_QUANTITY = 2 * 10**12
+
+#: A shelf life longer than a century is not a shelf life (leave it empty for an item
+#: that does not expire); the cap also keeps every expiry date computable.
+MAX_SHELF_LIFE_DAYS = 36_525
+
+#: Columns that may span lines (line breaks and tabs allowed); every other text is one line.
+MULTILINE = frozenset({"address", "reason"})
+
+#: The file ``export`` writes beside the CSV files: rows and SHA-256 of each. ``import``
+#: checks a bundle against it when it is there.
+MANIFEST = "manifest.json"

@@ -12,11 +12,13 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
+from workbench.interchange.bundle import manifest
 from workbench.interchange.bundle.balance import overdrawn_lots
 from workbench.interchange.bundle.checking import Checker
-from workbench.interchange.bundle.faults import FaultLog
-from workbench.interchange.bundle.format import FILES
-from workbench.interchange.bundle.reading import read_bundle
+from workbench.interchange.bundle.faults import BundleWarning, FaultLog
+from workbench.interchange.bundle.format import FILES, MANIFEST
+from workbench.interchange.bundle.plausibility import plausibility
+from workbench.interchange.bundle.reading import BundleFile, read_bundle
 from workbench.interchange.bundle.writing import write_plan
 
 #: ``progress(fraction, message)`` as each stage starts: the convention of
@@ -39,8 +41,10 @@ class FileCounts:
 class ImportSummary:
     directory: str
     files: list[FileCounts]
-    #: One sentence per overdrawn lot (consumed + shipped > held + returned).
-    warnings: list[str]
+    #: Every record imported that cannot be true as it stands, with its FILE:LINE and lot:
+    #: implausible dates, returns, look-alike codes, ignored columns (before writing) and
+    #: lots that gave out more than they held (consumed + shipped > held + returned).
+    warnings: list[BundleWarning]
     seconds: float
     dry_run: bool = False
     #: Names in the folder that are not files of the format (a misspelt name shows here).
@@ -104,21 +108,65 @@ def _import(session: Session, folder: Path, display: str, say: Progress, dry_run
     log = FaultLog()
     say(0.0, f"Reading {display}")
     try:
-        files, ignored = read_bundle(folder, display, log)
+        entries = _manifest(folder, display, log)
+        files, ignored = read_bundle(folder, display, log, digest=entries is not None)
     except OSError as exc:
         raise WorkbenchError(f"The bundle folder {display} cannot be read ({exc.strerror or exc}).") from None
+    if entries is not None:
+        manifest.verify(entries, files, display, log)
+    for f in files.values():
+        if f.unknown_columns:
+            log.warn(f.display, 1, f"the column{'s' if len(f.unknown_columns) > 1 else ''} "
+                                   f"{', '.join(f.unknown_columns)} {'are' if len(f.unknown_columns) > 1 else 'is'} "
+                                   f"not part of {f.spec.name} and ignored")
     say(0.3, "Checking every row against the bundle and the plant")
     session.flush()
-    plan = Checker(session, files, log).run()
+    checker = Checker(session, files, log)
+    plan = checker.run()
+    if not log.faults:
+        plausibility(checker, log)
     log.raise_if_any()
 
-    warnings: list[str] = []
+    warnings = list(log.warnings)
     if not dry_run:
         write_plan(session, plan, say)
         say(0.95, "Checking the mass balance of the bundle's lots")
-        warnings = overdrawn_lots(session, {plan.lot_ids[k] for k in plan.named_lots if k in plan.lot_ids})
+        overdrawn = overdrawn_lots(session, {plan.lot_ids[k] for k in plan.named_lots if k in plan.lot_ids})
+        warnings += _located(overdrawn, files, plan.created)
     counts = [FileCounts(spec.name, *plan.counts[spec.name]) for spec in FILES]
     return ImportSummary(
         directory=display, files=counts, warnings=warnings, seconds=time.perf_counter() - started,
         dry_run=dry_run, ignored=tuple(ignored),
     )
+
+
+def _manifest(folder: Path, display: str, log: FaultLog) -> dict[str, manifest.Entry] | None:
+    try:
+        return manifest.read(folder)
+    except manifest.NotAManifest as exc:
+        log.add(str(Path(display) / MANIFEST), None, f"{exc}; the bundle cannot be checked against it")
+        return None
+
+
+def _located(overdrawn: list[tuple[str, str, str]], files: dict[str, BundleFile],
+             created: dict[tuple[str, str], tuple[str, int]]) -> list[BundleWarning]:
+    """Each overdrawn lot's warning at the line creating the lot, else the first line naming it."""
+    wanted = {(item, lot) for item, lot, _ in overdrawn} - set(created)
+    first: dict[tuple[str, str], tuple[str, int]] = {}
+    for name in ("consumptions.csv", "shipments.csv", "returns.csv"):
+        if not wanted:
+            break
+        for row in files[name].rows:
+            key = (row.item, row.lot)
+            if key in wanted:
+                first[key] = (files[name].display, row.line)
+                wanted.discard(key)
+    out = []
+    for item, lot, message in overdrawn:
+        if (item, lot) in created:
+            name, line = created[(item, lot)]
+            file: str | None = files[name].display
+        else:
+            file, line = first.get((item, lot), (None, None))  # type: ignore[assignment]
+        out.append(BundleWarning(file, line, message, item, lot))
+    return out

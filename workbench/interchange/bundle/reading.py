@@ -5,23 +5,39 @@ its values was malformed: the row still names its keys, so that one bad quantity
 does not also make every reference to its lot "unknown"), and one field per column
 of the format, already converted: text (None when empty), ``Decimal`` quantities,
 naive-UTC ``datetime`` values, ``int`` shelf lives.
+
+The CSV itself is read strictly (``csvtext``). Values are checked column by column:
+each check first screens a whole column at C speed (the set of characters a file
+holds, one regular-expression search over a joined column, the longest value) and
+only a column that fails the screen is gone through value by value, so that each bad
+value gets its own fault. Clean files pay for the screens only.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import hashlib
+import re
 from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+from workbench.format import unsafe_characters
+from workbench.interchange.bundle.csvtext import cross_check, read_records, stray_quotes
 from workbench.interchange.bundle.faults import FaultLog
-from workbench.interchange.bundle.format import FILES, MAX_QUANTITY, QUANTITY_DECIMALS, FileSpec
-from workbench.plant import ITEM_KINDS
-
-_STEP = Decimal(1).scaleb(-QUANTITY_DECIMALS)
+from workbench.interchange.bundle.format import FILES, MANIFEST, MAX_QUANTITY, MULTILINE, FileSpec
+from workbench.interchange.bundle.limits import max_length
+from workbench.interchange.bundle.values import (
+    SCREEN,
+    ValueFault,
+    maybe_too_fine,
+    parse_quantity,
+    parse_when,
+    parser,
+    unsafe_fault,
+)
 
 #: One row type per file: ``line``, ``ok`` and the format's columns.
 ROW_TYPES = {spec.name: namedtuple(spec.name[:-4].title() + "Row", ("line", "ok", *spec.columns)) for spec in FILES}
@@ -30,89 +46,28 @@ ROW_TYPES = {spec.name: namedtuple(spec.name[:-4].title() + "Row", ("line", "ok"
 @dataclass
 class BundleFile:
     """One file of the bundle as read: ``present`` is False when the file is absent,
-    ``broken`` when it could not be read at all (its rows are then unknown)."""
+    ``broken`` when it could not be read at all (its rows are then unknown),
+    ``incomplete`` when some of its records could not be read (a fault says where)."""
 
     spec: FileSpec
     display: str
     present: bool = False
     broken: bool = False
+    incomplete: bool = False
     columns: frozenset[str] = frozenset()
     rows: list = field(default_factory=list)
+    #: SHA-256 of the file's bytes (hex), for the manifest check.
+    sha256: str | None = None
+    #: Header columns that are not columns of the format (ignored, and said).
+    unknown_columns: tuple[str, ...] = ()
+
+    @property
+    def unreliable(self) -> bool:
+        """Rows are missing: references into this file are not reported as unknown."""
+        return self.broken or self.incomplete
 
 
-class ValueFault(ValueError):
-    """A value that does not parse; the message is the fault's text."""
-
-
-def parse_quantity(column: str, text: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueFault(f"{column} '{text}' is not a number") from None
-    if not value.is_finite():
-        raise ValueFault(f"{column} '{text}' is not a number")
-    if value < 0:
-        raise ValueFault(f"{column} {text} is negative")
-    if value > MAX_QUANTITY:
-        raise ValueFault(f"{column} {text} is larger than {MAX_QUANTITY:,}, the largest quantity the plant stores")
-    if value.as_tuple().exponent < -QUANTITY_DECIMALS and value != value.quantize(_STEP):
-        raise ValueFault(f"{column} {text} has more than {QUANTITY_DECIMALS} decimals")
-    return value
-
-
-def parse_when(column: str, text: str) -> datetime:
-    """An ISO 8601 date or date-time; one with an offset is converted to naive UTC."""
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueFault(
-            f"{column} '{text}' is not an ISO 8601 date or date-time (such as 2026-03-02 or 2026-03-02T06:30:00)"
-        ) from None
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value
-
-
-def parse_days(column: str, text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise ValueFault(f"{column} '{text}' is not a whole number of days") from None
-    if value < 0:
-        raise ValueFault(f"{column} {text} is negative")
-    return value
-
-
-def parse_kind(column: str, text: str) -> str:
-    if text not in ITEM_KINDS:
-        raise ValueFault(f"{column} '{text}' is not one of {', '.join(ITEM_KINDS)}")
-    return text
-
-
-def _maybe_too_fine(text: str) -> bool:
-    """Whether a number's text may carry more decimals than allowed (cheap, conservative)."""
-    point = text.find(".")
-    return (point >= 0 and len(text) - point - 1 > QUANTITY_DECIMALS) or "e" in text or "E" in text
-
-
-def _parser(column: str):
-    if column == "quantity":
-        return parse_quantity
-    if column.endswith("_at"):
-        return parse_when
-    if column == "shelf_life_days":
-        return parse_days
-    if column == "kind":
-        return parse_kind
-    return None
-
-
-def _decode(path: Path, display: str, log: FaultLog) -> str | None:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        log.add(display, None, f"cannot be read ({exc.strerror or exc})")
-        return None
+def _decode(data: bytes, display: str, log: FaultLog) -> str | None:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -125,23 +80,43 @@ def _decode(path: Path, display: str, log: FaultLog) -> str | None:
         return None
 
 
-def read_file(spec: FileSpec, path: Path, display: str, log: FaultLog) -> BundleFile:
+_UNUSUAL = re.compile(r"[^\x20-\x7e\n\r]")
+
+
+def _suspicious(text: str) -> frozenset[str]:
+    """The unsafe characters ``text`` holds anywhere (by the one definition in
+    ``workbench.format``, applied to the set of distinct characters: fast). Line breaks
+    count only where a value can hold one, that is when the file has quoted values."""
+    chars = set(_UNUSUAL.findall(text))  # all but printable ASCII and line breaks: usually none
+    if '"' in text:
+        chars.update(c for c in "\n\r" if c in text)
+    names = unsafe_characters("".join(chars))
+    return frozenset(chr(int(n[2:], 16)) for n in names)
+
+
+def read_file(spec: FileSpec, path: Path, display: str, log: FaultLog, digest: bool = False) -> BundleFile:
     """Read one file; faults go to ``log``. A file that cannot be read is ``broken``."""
     bundle_file = BundleFile(spec, display, present=True)
-    text = _decode(path, display, log)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        log.add(display, None, f"cannot be read ({exc.strerror or exc})")
+        bundle_file.broken = True
+        return bundle_file
+    if digest:
+        bundle_file.sha256 = hashlib.sha256(data).hexdigest()
+    text = _decode(data, display, log)
+    del data
     if text is None:
         bundle_file.broken = True
         return bundle_file
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        log.add(display, 1, f"the header row is not valid CSV ({exc})")
-        bundle_file.broken = True
-        return bundle_file
+    parsed = read_records(text, display, log)
+    bundle_file.incomplete = not parsed.complete
+    header = parsed.header
     names = [name.strip().lower() for name in header or ()]
     if not any(names):
-        log.add(display, 1, "is empty; its first line must be the header row (" + ", ".join(spec.columns) + ")")
+        if header is not None or parsed.complete:
+            log.add(display, 1, "is empty; its first line must be the header row (" + ", ".join(spec.columns) + ")")
         bundle_file.broken = True
         return bundle_file
     positions: dict[str, int] = {}
@@ -151,6 +126,7 @@ def read_file(spec: FileSpec, path: Path, display: str, log: FaultLog) -> Bundle
                 log.add(display, 1, f"the column {name} appears twice in the header")
                 bundle_file.broken = True
             positions[name] = position
+    bundle_file.unknown_columns = tuple(n for n in names if n and n not in spec.columns)
     missing = [c for c in spec.columns if c in spec.required and c not in positions]
     if missing:
         log.add(
@@ -161,43 +137,60 @@ def read_file(spec: FileSpec, path: Path, display: str, log: FaultLog) -> Bundle
     if bundle_file.broken:
         return bundle_file
     bundle_file.columns = frozenset(positions)
-    bundle_file.rows = _read_rows(spec, reader, positions, len(names), display, log)
+    bundle_file.rows = _rows(spec, text, parsed, positions, len(names), display, log)
+    bundle_file.incomplete = not parsed.complete
     return bundle_file
 
 
-def _read_rows(spec: FileSpec, reader, positions: dict[str, int], width: int, display: str, log: FaultLog) -> list:
+def _rows(spec: FileSpec, text: str, parsed, positions: dict[str, int], width: int, display: str,
+          log: FaultLog) -> list:
     """The file's rows, converted column by column.
 
     Converting a whole column at once (one comprehension of C-level parses) is several
     times faster than value by value; a column where the fast path meets a bad value
     is converted again value by value, so that each bad value gets its own fault.
     """
-    lines: list[int] = []
-    records: list[list[str]] = []
-    overlong: list[int] = []
-    end = reader.line_num
-    while True:
-        try:
-            for fields in reader:
-                start, end = end + 1, reader.line_num
-                n = len(fields)
-                if fields.count("") == n:
-                    continue  # a blank line
-                if n < width:
-                    fields.extend([""] * (width - n))
-                elif n > width and any(f.strip() for f in fields[width:]):
-                    # Still read as far as the header goes, so that its keys are known and
-                    # do not turn every reference to them into a second fault.
-                    log.add(display, start, f"has {n} values but the header names {width} columns")
-                    overlong.append(len(records))
-                lines.append(start)
-                records.append(fields)
-            break
-        except csv.Error as exc:  # the reader carries on with the next line
-            log.add(display, end + 1, f"is not valid CSV ({exc})")
-            end = reader.line_num
+    records, lines = parsed.records, parsed.lines
+    bad: set[int] = set()  # indexes of rows with a malformed value
+    for i, fields in enumerate(records if set(map(len, records)) - {width} else ()):
+        n = len(fields)
+        if n != width:
+            # Still read as far as the header goes, so that its keys are known and
+            # do not turn every reference to them into a second fault.
+            log.add(display, lines[i], f"has {n} value{'s' if n != 1 else ''} but the header names {width} columns")
+            bad.add(i)
+            if n < width:
+                fields.extend([""] * (width - n))
 
-    bad: set[int] = set(overlong)  # indexes of rows with a malformed value
+    unsafe = _suspicious(text)
+    quoted = '"' in text
+    raws: dict[str, list[str]] = {}
+    strays: set[int] = set()
+    if unsafe or quoted:
+        suspects: set[int] = set()
+        for column in spec.columns:
+            position = positions.get(column)
+            if position is None:
+                continue
+            raw = raws[column] = [f[position] for f in records]
+            joined = "\x1f".join(raw) if "\x1f" not in unsafe else "\x1e".join(raw)
+            if quoted and '"' in joined:
+                suspects.update(i for i, v in enumerate(raw) if '"' in v)
+            allowed = "\t\n\r" if column in MULTILINE else ""
+            screen = "".join(sorted(c for c in unsafe if c not in allowed))
+            if screen and re.search(f"[{re.escape(screen)}]", joined):
+                multiline = column in MULTILINE
+                for i, value in enumerate(raw):
+                    message = unsafe_fault(column, value, multiline)
+                    if message is not None:
+                        log.add(display, lines[i], message)
+                        bad.add(i)
+                        records[i][position] = ""  # never parsed, never stored
+        strays = stray_quotes(text, parsed, suspects, display, log) if suspects else set()
+        bad |= strays
+    if parsed.complete and not strays:
+        cross_check(text, parsed, display, log)
+
     columns = []
     for column in spec.columns:
         position = positions.get(column)
@@ -205,45 +198,37 @@ def _read_rows(spec: FileSpec, reader, positions: dict[str, int], width: int, di
             columns.append([None] * len(records))
             continue
         texts = [f[position].strip() for f in records]
-        columns.append(_convert(column, column in spec.required, texts, lines, bad, display, log))
+        columns.append(_convert(spec.name, column, column in spec.required, texts, lines, bad, display, log))
     oks = [i not in bad for i in range(len(records))] if bad else [True] * len(records)
     make = ROW_TYPES[spec.name]._make
     return [make(values) for values in zip(lines, oks, *columns, strict=False)]
 
 
-def _convert(column: str, required: bool, texts: list[str], lines: list[int], bad: set[int],
+def _convert(file: str, column: str, required: bool, texts: list[str], lines: list[int], bad: set[int],
              display: str, log: FaultLog) -> list:
-    parse = _parser(column)
+    parse = parser(column)
     if parse is None:
         values = [t or None for t in texts]
         if required and None in values:
             for i, t in enumerate(texts):
-                if not t:
+                if not t and i not in bad:
                     log.add(display, lines[i], f"{column} is empty")
                     bad.add(i)
+        limit = max_length(file, column)
+        if limit is not None and texts and max(map(len, texts)) > limit:
+            for i, t in enumerate(texts):
+                if len(t) > limit:
+                    log.add(display, lines[i], f"{column} '{t[:40]}…' is {len(t):,} characters long; "
+                                               f"the plant stores at most {limit:,}")
+                    bad.add(i)
         return values
-    try:
-        if parse is parse_quantity:
-            values = list(map(Decimal, texts))  # '' or junk raise: take the slow path
-            # min/max raise on NaN; a mantissa or exponent finer than allowed takes
-            # the slow path, which tells "1.5000000" (fine) from "1.0000001" (fault).
-            if values and min(values) >= 0 and max(values) <= MAX_QUANTITY and not any(
-                _maybe_too_fine(t) for t in texts
-            ):
-                return values
-        elif parse is parse_when:
-            values = [datetime.fromisoformat(t) if t else None for t in texts]
-            if not (required and None in values):
-                if any(v is not None and v.tzinfo is not None for v in values):
-                    values = [v if v is None or v.tzinfo is None
-                              else v.astimezone(UTC).replace(tzinfo=None) for v in values]
-                return values
-    except (ValueError, ArithmeticError, TypeError):  # InvalidOperation; Infinity's exponent 'F'
-        pass
+    fast = _fast(parse, required, texts)
+    if fast is not None:
+        return fast
     values = []
     for i, t in enumerate(texts):
         if not t:
-            if required:
+            if required and i not in bad:
                 log.add(display, lines[i], f"{column} is empty")
                 bad.add(i)
             values.append(None)
@@ -257,20 +242,51 @@ def _convert(column: str, required: bool, texts: list[str], lines: list[int], ba
     return values
 
 
-def read_bundle(directory: Path, display_dir: str, log: FaultLog) -> tuple[dict[str, BundleFile], list[str]]:
-    """Every file of the format (absent ones empty) and the names of files ignored."""
+def _fast(parse, required: bool, texts: list[str]) -> list[Any] | None:
+    """The column converted at C speed, or None when a value needs the exact path."""
+    if not texts:
+        return []
+    try:
+        if parse is parse_quantity:
+            if required and "" in texts:
+                return None
+            joined = "\n".join(texts)
+            if SCREEN["quantity"].search(joined) or any(maybe_too_fine(t) for t in texts):
+                return None
+            values = list(map(Decimal, texts))
+            return values if max(values) <= MAX_QUANTITY else None
+        if parse is parse_when:
+            if SCREEN["when"].search("\n".join(texts)):
+                return None
+            whens = [datetime.fromisoformat(t) if t else None for t in texts]
+            if required and None in whens:
+                return None
+            if any(v is not None and v.tzinfo is not None for v in whens):
+                whens = [v if v is None or v.tzinfo is None
+                         else v.astimezone(UTC).replace(tzinfo=None) for v in whens]
+            return whens
+    except (ValueError, ArithmeticError):  # a date out of range, an overflow once in UTC
+        return None
+    return None
+
+
+def read_bundle(directory: Path, display_dir: str, log: FaultLog,
+                digest: bool = False) -> tuple[dict[str, BundleFile], list[str]]:
+    """Every file of the format (absent ones empty) and the names of files ignored.
+    With ``digest`` each file's SHA-256 is taken as it is read (for the manifest)."""
     files: dict[str, BundleFile] = {}
     for spec in FILES:
         path = directory / spec.name
         display = str(Path(display_dir) / spec.name)
         if path.is_file():
-            files[spec.name] = read_file(spec, path, display, log)
+            files[spec.name] = read_file(spec, path, display, log, digest)
         else:
             files[spec.name] = BundleFile(spec, display)
             if spec.name == "items.csv":
                 log.add(display, None, "is missing; every bundle needs an items.csv (a header row is enough)")
                 files[spec.name].broken = True
     ignored = sorted(
-        p.name for p in directory.iterdir() if p.name not in files and not p.name.startswith(".")
+        p.name for p in directory.iterdir()
+        if p.name not in files and p.name != MANIFEST and not p.name.startswith(".")
     )
     return files, ignored
