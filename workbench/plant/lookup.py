@@ -91,7 +91,10 @@ def find_lot(session: Session, text: str, item: str | None = None) -> LotRef:
             ).scalars().all()
             if not found:
                 raise NotFound(f"No item has the GTIN {scanned.gtin} scanned in '{text}'.")
-            item = found[0]
+            if len(found) == 1:
+                item = found[0]
+            else:  # an older plant may hold one GTIN on several items: let Ambiguous name them
+                query = query.where(Item.code.in_(found))
     if item is not None:
         if session.execute(select(Item.id).where(Item.code == item)).first() is None:
             raise NotFound(f"There is no item '{item}'.")
