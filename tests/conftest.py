@@ -1,14 +1,23 @@
 """Shared fixtures: every database test runs on SQLite and on a real PostgreSQL server.
 
 PostgreSQL comes from ``WORKBENCH_TEST_PG`` (a server URL; default the local server).
-Each test session creates its own databases and drops them at the end. Without a
-reachable server the PostgreSQL tests skip, except under ``CI=true`` where they fail.
+Each test process creates its own databases, named after itself (``tests.scratch_databases``):
+a test's own database is dropped when the test ends, the shared ones when the session
+ends, and a new session first drops those left by runs that were killed. Without a
+reachable server the PostgreSQL tests skip, except under ``CI=true`` where they fail (in
+every xdist worker alike).
+
+Everything a test process writes is its own: databases, ``WORKBENCH_HOME``, QSettings
+(tests/ui/conftest.py), temporary files (pytest's per-worker ``tmp_path``), so the suite
+runs under pytest-xdist.
 """
 
 from __future__ import annotations
 
 import os
+import queue
 import shutil
+import threading
 import uuid
 from pathlib import Path
 
@@ -16,6 +25,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests import scratch_databases
 from workbench.plant import Base, Plant, open_plant
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -39,13 +49,44 @@ def _isolated_home(tmp_path_factory):
         os.environ["WORKBENCH_HOME"] = old
 
 
+def _admin_engine(url: str):
+    return create_engine(make_url(url), isolation_level="AUTOCOMMIT", pool_pre_ping=True,
+                         connect_args={"connect_timeout": 10})
+
+
+def pytest_sessionstart(session):
+    """Drop the databases of killed runs, once per run (in xdist's controller, not per worker)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    admin = _admin_engine(PG_SERVER)
+    try:
+        dropped = scratch_databases.sweep(admin)
+    except Exception:  # noqa: BLE001 - no server: the PostgreSQL fixtures say so (and fail under CI)
+        return
+    finally:
+        admin.dispose()
+    if dropped:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"dropped {len(dropped)} test databases left on {make_url(PG_SERVER).host} "
+                                "by runs that are gone")
+
+
 class PgServer:
-    """Creates and drops the test session's own PostgreSQL databases."""
+    """Creates and drops this test process's own PostgreSQL databases.
+
+    Drops happen on a background thread (each takes a tenth of a second of server time
+    that the tests need not wait for); the session's end waits for them.
+    """
 
     def __init__(self, url: str):
         self.url = make_url(url)
-        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-        self.created: list[str] = []
+        self.admin = _admin_engine(url)
+        self.owner = scratch_databases.Owner.current()
+        self.created: set[str] = set()
+        self._drops: queue.Queue[str | None] = queue.Queue()
+        self._dropper: threading.Thread | None = None
+        self.drop_errors: list[str] = []
 
     def reachable(self) -> str | None:
         try:
@@ -56,17 +97,42 @@ class PgServer:
             return str(exc).splitlines()[0]
 
     def create(self, template: str | None = None) -> str:
-        name = f"wb_test_{uuid.uuid4().hex[:12]}"
+        name = self.owner.new_name()
         with self.admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
-        self.created.append(name)
+            self.created.add(name)
+            conn.exec_driver_sql(f'COMMENT ON DATABASE "{name}" IS {_quote(self.owner.comment())}')
         return self.url.set(database=name).render_as_string(hide_password=False)
 
+    def drop_soon(self, url: str) -> None:
+        """Drop the database of ``url`` in the background (its connections are closed)."""
+        name = make_url(url).database
+        if name not in self.created:
+            return
+        self.created.discard(name)
+        if self._dropper is None:
+            self._dropper = threading.Thread(target=self._drop_loop, name="drop test databases", daemon=True)
+            self._dropper.start()
+        self._drops.put(name)
+
+    def _drop_loop(self) -> None:
+        while (name := self._drops.get()) is not None:
+            try:
+                scratch_databases.drop(self.admin, [name])
+            except Exception as exc:  # noqa: BLE001 - reported at the end; a later run sweeps it
+                self.drop_errors.append(f"{name}: {str(exc).splitlines()[0]}")
+
     def drop_all(self) -> None:
-        with self.admin.connect() as conn:
-            for name in self.created:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for name in sorted(self.created):
+            self.drop_soon(self.url.set(database=name).render_as_string(hide_password=False))
+        if self._dropper is not None:
+            self._drops.put(None)
+            self._dropper.join(120)
         self.admin.dispose()
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 @pytest.fixture(scope="session")
@@ -79,6 +145,7 @@ def pg_server():
         pytest.skip(f"no PostgreSQL server at {PG_SERVER}: {problem}")
     yield server
     server.drop_all()
+    assert not server.drop_errors, f"test databases that could not be dropped: {server.drop_errors}"
 
 
 class DatabaseFactory:
@@ -138,8 +205,11 @@ def db_factory(backend, request, _factories, tmp_path_factory) -> DatabaseFactor
 
 @pytest.fixture
 def db_url(db_factory) -> str:
-    """URL of a new, empty (migrated) plant database on each backend."""
-    return db_factory.empty_url()
+    """URL of a new, empty (migrated) plant database on each backend, dropped after the test."""
+    url = db_factory.empty_url()
+    yield url
+    if db_factory.pg is not None:
+        db_factory.pg.drop_soon(url)
 
 
 @pytest.fixture
