@@ -2,8 +2,8 @@
 
 PostgreSQL comes from ``WORKBENCH_TEST_PG`` (a server URL; default the local server).
 Each test process creates its own databases, named after itself (``tests.scratch_databases``):
-a test's own database is dropped when the test ends, the shared ones when the session
-ends, and a new session first drops those left by runs that were killed. Without a
+a test's database is emptied and reused by the next test, all are dropped when the session
+ends, and a new session drops those left by runs that were killed. Without a
 reachable server the PostgreSQL tests skip, except under ``CI=true`` where they fail (in
 every xdist worker alike).
 
@@ -15,7 +15,6 @@ runs under pytest-xdist.
 from __future__ import annotations
 
 import os
-import queue
 import shutil
 import threading
 import uuid
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from tests import scratch_databases
 from workbench.plant import Base, Plant, open_plant
@@ -54,29 +54,52 @@ def _admin_engine(url: str):
                          connect_args={"connect_timeout": 10})
 
 
+class _Sweep:
+    """Drops the databases of killed runs on a background thread: the server checkpoints
+    for them (seconds on a busy machine), which need not hold up the start. What is not
+    done when the session ends is left for the next run."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.dropped: list[str] = []
+        self.thread = threading.Thread(target=self._run, name="sweep stale test databases", daemon=True)
+
+    def _run(self) -> None:
+        admin = _admin_engine(self.url)
+        try:
+            self.dropped = scratch_databases.drop(admin, scratch_databases.stale_databases(admin))
+        except Exception:  # noqa: BLE001 - no server: the PostgreSQL fixtures say so (and fail under CI)
+            pass
+        finally:
+            admin.dispose()
+
+
+_sweep: _Sweep | None = None
+
+
 def pytest_sessionstart(session):
-    """Drop the databases of killed runs, once per run (in xdist's controller, not per worker)."""
-    if hasattr(session.config, "workerinput"):
-        return
-    admin = _admin_engine(PG_SERVER)
-    try:
-        dropped = scratch_databases.sweep(admin)
-    except Exception:  # noqa: BLE001 - no server: the PostgreSQL fixtures say so (and fail under CI)
-        return
-    finally:
-        admin.dispose()
-    if dropped:
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line(f"dropped {len(dropped)} test databases left on {make_url(PG_SERVER).host} "
-                                "by runs that are gone")
+    """Start dropping the databases of killed runs, once per run (xdist's controller, not each worker)."""
+    global _sweep
+    if not hasattr(session.config, "workerinput"):
+        _sweep = _Sweep(PG_SERVER)
+        _sweep.thread.start()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _sweep is not None:
+        _sweep.thread.join(60)
+        if _sweep.dropped:
+            terminalreporter.write_line(f"dropped {len(_sweep.dropped)} test databases left on "
+                                        f"{make_url(PG_SERVER).host} by runs that are gone")
 
 
 class PgServer:
-    """Creates and drops this test process's own PostgreSQL databases.
+    """Creates, resets and drops this test process's own PostgreSQL databases.
 
-    Drops happen on a background thread (each takes a tenth of a second of server time
-    that the tests need not wait for); the session's end waits for them.
+    Each DROP DATABASE forces a server checkpoint: 0.1 s on a quiet machine, up to 18 s on
+    a busy one, and a load on every other user of the server. So a test's database is not
+    dropped but emptied and handed to the next test (see ``DatabaseFactory``); the few
+    databases of a session are dropped together at its end.
     """
 
     def __init__(self, url: str):
@@ -84,9 +107,9 @@ class PgServer:
         self.admin = _admin_engine(url)
         self.owner = scratch_databases.Owner.current()
         self.created: set[str] = set()
-        self._drops: queue.Queue[str | None] = queue.Queue()
-        self._dropper: threading.Thread | None = None
-        self.drop_errors: list[str] = []
+
+    def url_of(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
 
     def reachable(self) -> str | None:
         try:
@@ -102,37 +125,52 @@ class PgServer:
             conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
             self.created.add(name)
             conn.exec_driver_sql(f'COMMENT ON DATABASE "{name}" IS {_quote(self.owner.comment())}')
-        return self.url.set(database=name).render_as_string(hide_password=False)
+        return self.url_of(name)
 
-    def drop_soon(self, url: str) -> None:
-        """Drop the database of ``url`` in the background (its connections are closed)."""
-        name = make_url(url).database
-        if name not in self.created:
-            return
+    def close_connections(self, name: str) -> None:
+        """End every session on ``name`` (what a test left open), as DROP ... WITH (FORCE) would."""
+        with self.admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name})
+
+    def drop(self, name: str) -> None:
         self.created.discard(name)
-        if self._dropper is None:
-            self._dropper = threading.Thread(target=self._drop_loop, name="drop test databases", daemon=True)
-            self._dropper.start()
-        self._drops.put(name)
-
-    def _drop_loop(self) -> None:
-        while (name := self._drops.get()) is not None:
-            try:
-                scratch_databases.drop(self.admin, [name])
-            except Exception as exc:  # noqa: BLE001 - reported at the end; a later run sweeps it
-                self.drop_errors.append(f"{name}: {str(exc).splitlines()[0]}")
+        scratch_databases.drop(self.admin, [name])
 
     def drop_all(self) -> None:
-        for name in sorted(self.created):
-            self.drop_soon(self.url.set(database=name).render_as_string(hide_password=False))
-        if self._dropper is not None:
-            self._drops.put(None)
-            self._dropper.join(120)
+        names, self.created = sorted(self.created), set()
+        scratch_databases.drop(self.admin, names)  # all at once: see scratch_databases.drop
         self.admin.dispose()
 
 
 def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+#: What a plant database's schema is, as one string: a database handed on to the next test
+#: must match its template exactly (a test that changed the schema spoils its database).
+_PG_SCHEMA = """
+SELECT string_agg(x, E'\n' ORDER BY x) FROM (
+    SELECT 'c ' || table_schema || '.' || table_name || '.' || column_name || ' ' || data_type || ' '
+           || is_nullable || ' ' || coalesce(column_default, '') AS x
+      FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
+    UNION ALL SELECT 'r ' || n.nspname || '.' || c.relname || ' ' || c.relkind::text
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+    UNION ALL SELECT 'i ' || indexdef FROM pg_indexes WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
+    UNION ALL SELECT 'k ' || conrelid::regclass::text || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+     WHERE connamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+    UNION ALL SELECT 'f ' || p.oid::regprocedure::text FROM pg_proc p
+     WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+    UNION ALL SELECT 'v ' || version_num FROM alembic_version
+) schema
+"""
+
+
+def _pg_tables(conn) -> list[str]:
+    return [f'"{schema}"."{name}"' for schema, name in conn.execute(text(
+        "SELECT schemaname, tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') "
+        "AND tablename <> 'alembic_version' ORDER BY 1, 2"))]
 
 
 @pytest.fixture(scope="session")
@@ -145,17 +183,25 @@ def pg_server():
         pytest.skip(f"no PostgreSQL server at {PG_SERVER}: {problem}")
     yield server
     server.drop_all()
-    assert not server.drop_errors, f"test databases that could not be dropped: {server.drop_errors}"
 
 
 class DatabaseFactory:
-    """Makes fresh plant databases quickly: one migrated template per backend, copied."""
+    """Makes fresh plant databases quickly: one migrated template per backend, copied.
+
+    On PostgreSQL a test's database (``db_url``) is handed back when the test ends and
+    emptied (TRUNCATE, sequences restarted) for the next test instead of being dropped and
+    created again: an emptied database whose schema is not exactly its template's is
+    dropped and a new copy made. The emptying happens when the next test asks, by which
+    time everything the last test started (background work in the UI tests) has ended.
+    """
 
     def __init__(self, backend: str, tmp: Path, pg: PgServer | None):
         self.backend = backend
         self.tmp = tmp
         self.pg = pg
         self._template: str | None = None
+        self._schema: str | None = None  # the template's, or None: do not reuse databases
+        self._used: list[str] = []  # PostgreSQL databases handed back, to empty and reuse
 
     def _template_url(self) -> str:
         if self._template is None:
@@ -164,6 +210,10 @@ class DatabaseFactory:
             else:
                 url = self.pg.create()
             plant = open_plant(url, create=True)
+            if self.backend == "postgresql":
+                with plant.engine.connect() as conn:
+                    seeded = [t for t in _pg_tables(conn) if conn.execute(text(f"SELECT 1 FROM {t} LIMIT 1")).first()]
+                    self._schema = None if seeded else conn.execute(text(_PG_SCHEMA)).scalar()
             plant.dispose()
             self._template = url
         return self._template
@@ -175,7 +225,33 @@ class DatabaseFactory:
             target = self.tmp / f"plant-{uuid.uuid4().hex[:8]}.sqlite"
             shutil.copyfile(make_url(template).database, target)
             return f"sqlite:///{target}"
+        while self._used:
+            name = self._used.pop()
+            if self._empty(name):
+                return self.pg.url_of(name)
+            self.pg.drop(name)
         return self.pg.create(template=make_url(template).database)
+
+    def hand_back(self, url: str) -> None:
+        """The test that had ``url`` (from ``empty_url``) is over: reuse the database."""
+        if self.backend == "postgresql" and self._schema is not None:
+            self._used.append(make_url(url).database)
+
+    def _empty(self, name: str) -> bool:
+        """Empty a used database for the next test; False if it cannot be made like new."""
+        self.pg.close_connections(name)
+        engine = create_engine(make_url(self.pg.url_of(name)), poolclass=NullPool)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("SET LOCAL lock_timeout = '20s'"))
+                tables = _pg_tables(conn)
+                if tables:
+                    conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                return conn.execute(text(_PG_SCHEMA)).scalar() == self._schema
+        except Exception:  # noqa: BLE001 - any trouble: this database is not reused
+            return False
+        finally:
+            engine.dispose()
 
     def blank_url(self) -> str:
         """A new database URL with nothing in it, not even the schema."""
@@ -205,11 +281,11 @@ def db_factory(backend, request, _factories, tmp_path_factory) -> DatabaseFactor
 
 @pytest.fixture
 def db_url(db_factory) -> str:
-    """URL of a new, empty (migrated) plant database on each backend, dropped after the test."""
+    """URL of a new, empty (migrated) plant database on each backend (on PostgreSQL one
+    that an earlier test used, emptied: see ``DatabaseFactory``)."""
     url = db_factory.empty_url()
     yield url
-    if db_factory.pg is not None:
-        db_factory.pg.drop_soon(url)
+    db_factory.hand_back(url)
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ import re
 import socket
 import uuid
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,25 +188,37 @@ def listed_databases(admin: Engine) -> list[tuple[str, int]]:
 
 
 def drop(admin: Engine, names: Iterable[str]) -> list[str]:
-    """Drop these databases (their connections too); the names that were dropped."""
+    """Drop these databases (their connections too); the names that were dropped.
+
+    All at once, each on its own connection: every DROP DATABASE makes the server
+    checkpoint, and a checkpoint serves every drop waiting for it. One after the other,
+    ten drops took 185 s on a busy machine (a checkpoint each); together, 1 s.
+    """
     names = list(names)
     for name in names:
         if not re.fullmatch(r"wb_test_[0-9a-z_]+", name):  # never anything else, never a quoting trick
             raise ValueError(f"not a test database: {name!r}")
-    dropped = []
-    if names:
+
+    def drop_one(name: str) -> str:
         with admin.connect() as conn:
-            for name in names:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                dropped.append(name)
-    return dropped
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        return name
+
+    if len(names) <= 1:
+        return [drop_one(name) for name in names]
+    with ThreadPoolExecutor(max_workers=min(8, len(names)), thread_name_prefix="drop test database") as pool:
+        return list(pool.map(drop_one, names))
 
 
-def sweep(admin: Engine, me: Owner | None = None) -> list[str]:
-    """Drop the stale test databases on the server of ``admin``; the names dropped."""
+def stale_databases(admin: Engine, me: Owner | None = None) -> list[str]:
+    """The stale test databases on the server of ``admin`` (see the module's docstring)."""
     me = me or Owner.current()
     listed = listed_databases(admin)
     legacy_possible = any(owner_of(name) is None for name, _ in listed)
     quiet = legacy_possible and server_is_local(admin.url) and not other_pytest_runs(me.pid)
-    return drop(admin, [name for name, connections in listed
-                        if is_stale(name, me, legacy_unused=quiet and connections == 0)])
+    return [name for name, connections in listed if is_stale(name, me, legacy_unused=quiet and connections == 0)]
+
+
+def sweep(admin: Engine, me: Owner | None = None) -> list[str]:
+    """Drop the stale test databases on the server of ``admin``; the names dropped."""
+    return drop(admin, stale_databases(admin, me))

@@ -9,9 +9,11 @@ import sys
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
 from tests import scratch_databases as sd
+from workbench.plant import Item, open_plant
 
 ME = sd.Owner.current()
 
@@ -65,7 +67,7 @@ def test_drop_refuses_names_that_are_not_test_databases():
 
 
 @pytest.mark.postgresql
-def test_sweep_drops_the_databases_of_gone_runs_only(pg_server):
+def test_the_sweep_picks_the_databases_of_gone_runs_only(pg_server):
     gone = finished_process()
     other_machine = replace(gone, host="ffffff" if ME.host != "ffffff" else "eeeeee")
     names = {"gone": gone.new_name(), "mine": ME.new_name(), "other machine": other_machine.new_name()}
@@ -73,12 +75,14 @@ def test_sweep_drops_the_databases_of_gone_runs_only(pg_server):
         for name in names.values():
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        dropped = sd.sweep(pg_server.admin, ME)
-        left = {name for name, _ in sd.listed_databases(pg_server.admin)}
-        assert names["gone"] in dropped and names["gone"] not in left
-        assert names["mine"] in left and names["other machine"] in left
-        assert not [n for n in dropped if sd.owner_of(n) and sd.owner_of(n).host == ME.host
-                    and sd.process_alive(sd.owner_of(n).pid, sd.owner_of(n).start)]
+        stale = set(sd.stale_databases(pg_server.admin, ME))
+        assert names["gone"] in stale
+        assert names["mine"] not in stale and names["other machine"] not in stale
+        for name in stale:  # whatever else is on the server: never a live run's
+            owner = sd.owner_of(name)
+            assert owner is None or owner.host != ME.host or not sd.process_alive(owner.pid, owner.start)
+        assert sd.drop(pg_server.admin, [names["gone"]]) == [names["gone"]]
+        assert names["gone"] not in {name for name, _ in sd.listed_databases(pg_server.admin)}
     finally:
         sd.drop(pg_server.admin, names.values())
 
@@ -94,4 +98,65 @@ def test_the_sessions_databases_carry_their_owner(pg_server):
                                         "WHERE datname = :n"), {"n": name}).scalar()
         assert f"made by pid {ME.pid}" in comment
     finally:
-        pg_server.drop_soon(url)
+        pg_server.drop(name)
+
+
+# -- reuse: a test's database is emptied for the next one instead of dropped ---------------
+
+POSTGRESQL_ONLY = pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgresql)])
+
+
+def _count_items(url: str) -> int:
+    plant = open_plant(url)
+    try:
+        with plant.Session() as s:
+            return s.scalar(select(func.count()).select_from(Item))
+    finally:
+        plant.dispose()
+
+
+@POSTGRESQL_ONLY
+def test_a_used_database_is_handed_on_empty_and_like_new(db_factory, backend):
+    url = db_factory.empty_url()
+    plant = open_plant(url)
+    with plant.Session.begin() as s:
+        s.add_all([Item(code="FLOUR", name="Flour", kind="material", unit="kg"),
+                    Item(code="SUGAR", name="Sugar", kind="material", unit="kg")])
+    left_open = plant.engine.connect()  # a careless test's open transaction, holding a lock
+    left_open.begin()
+    left_open.execute(select(func.count()).select_from(Item))
+    db_factory.hand_back(url)
+    again = db_factory.empty_url()
+    try:
+        assert again == url  # the same database, not a new one
+        assert _count_items(again) == 0
+        fresh = open_plant(again)
+        with fresh.Session.begin() as s:
+            item = Item(code="SALT", name="Salt", kind="material", unit="kg")
+            s.add(item)
+            s.flush()
+            assert item.id == 1  # identities start again
+        fresh.dispose()
+    finally:
+        plant.dispose()
+        db_factory.hand_back(again)
+
+
+@POSTGRESQL_ONLY
+@pytest.mark.parametrize("spoil", ["ALTER TABLE items ADD COLUMN colour text",
+                                   "UPDATE alembic_version SET version_num = 'ffff'",
+                                   "CREATE TABLE scratch (x int)"])
+def test_a_database_whose_schema_a_test_changed_is_dropped_not_reused(db_factory, pg_server, backend, spoil):
+    url = db_factory.empty_url()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(spoil))
+    engine.dispose()
+    db_factory.hand_back(url)
+    again = db_factory.empty_url()
+    try:
+        assert again != url
+        assert make_url(url).database not in {name for name, _ in sd.listed_databases(pg_server.admin)}
+        assert _count_items(again) == 0
+    finally:
+        db_factory.hand_back(again)
