@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from workbench.ui import settings
+from workbench.ui import ops, settings
 from workbench.ui.ops import active_ops, wait_idle
 
 
@@ -40,11 +40,22 @@ def message_boxes(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _no_leaked_work(qapp):
-    """Every UI test ends with no operation or worker thread still running."""
+    """Every UI test ends with no operation or worker thread still running.
+
+    Work still running after the wait is cancelled (and waited for once more) before the
+    test fails, so one broken test does not make every later test wait out its time-out.
+    """
     yield
-    assert wait_idle(20000), "background operations still running 20 s after the test"
-    assert active_ops() == 0
-    assert QThreadPool.globalInstance().activeThreadCount() == 0
+    if wait_idle(20000):
+        assert active_ops() == 0
+        assert QThreadPool.globalInstance().activeThreadCount() == 0
+        return
+    left = sorted(op.label or "(no label)" for op in ops._active)
+    for op in list(ops._active):
+        op.cancel()
+    stopped = wait_idle(10000)
+    pytest.fail(f"background operations still running 20 s after the test: {left}"
+                + ("" if stopped else "; they did not stop when cancelled either"))
 
 
 @pytest.fixture

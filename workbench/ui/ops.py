@@ -6,19 +6,32 @@ and (through ``plant_op``) its own session, and its result or error comes back o
 thread through a queued signal. A progress dialog with Cancel appears only when the work
 takes longer than ``DIALOG_DELAY_MS`` (so quick work never flashes a dialog). Anki's
 ``QueryOp`` is the model.
+
+An operation is not a Qt child of the view that started it: a view may be deleted while
+its work runs (a tab closed, the graph rebuilt for another plant), and an operation that
+died with it would never report back, stay counted as running forever and make every
+``wait_idle`` wait out its whole time-out. Instead the operation belongs to one long-lived
+holder object, is cancelled soon after its view goes, still finishes (leaving the running set),
+drops the callbacks that would touch the deleted view, and is deleted (later, never
+inside its own slot) once finished.
 """
 
 from __future__ import annotations
 
+import time
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from workbench.errors import WorkbenchError
 from workbench.progress import Cancelled, Progress
+
+if TYPE_CHECKING:
+    from workbench.plant import Plant
 
 DIALOG_DELAY_MS = 600
 POLL_MS = 100
@@ -37,7 +50,7 @@ class _Runnable(QRunnable):
         self.setAutoDelete(True)
         self.fn = fn
         self.progress = progress
-        self.signals = signals
+        self.signals = signals  # keeps the (parentless) signals object alive until run() returns
 
     def run(self) -> None:
         try:
@@ -53,30 +66,65 @@ class _Runnable(QRunnable):
             self.signals.succeeded.emit(result)
 
 
+_holder: QObject | None = None
+
+
+def _alive(obj: QObject | None) -> bool:
+    return obj is not None and shiboken6.isValid(obj)
+
+
+def _owner() -> QObject:
+    """The parent of every operation: owned by Qt, an operation is never deleted by Python
+    dropping its last reference (which could happen inside its own queued slot)."""
+    global _holder
+    if _holder is None or not shiboken6.isValid(_holder):
+        _holder = QObject()
+    return _holder
+
+
 class Op(QObject):
     """One running background operation. Keep a reference to cancel it."""
 
     done = Signal()
 
     def __init__(self, parent: QWidget | None, label: str | None):
-        super().__init__(parent)
+        super().__init__(_owner())  # not the view: see the module's docstring
         self.progress = Progress()
         self.label = label
         self.parent_widget = parent
         self.dialog: QProgressDialog | None = None
-        self.elapsed = QElapsedTimer()
+        self.started = time.monotonic()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self._poll)
         self.finished = False
+        self._on_success: Callable[[Any], None] | None = None
+        self._on_failure: Callable[[str, bool], None] | None = None
+        self._signals = _Signals(self)
+        self._signals.succeeded.connect(self._succeeded, Qt.ConnectionType.QueuedConnection)
+        self._signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
 
     def cancel(self) -> None:
         self.progress.cancel()
 
+    @property
+    def orphaned(self) -> bool:
+        """Whether the view that started the operation has been deleted."""
+        return self.parent_widget is not None and not _alive(self.parent_widget)
+
     def _poll(self) -> None:
-        if self.finished or self.label is None:
+        if self.finished:
             return
-        if self.dialog is None and self.elapsed.elapsed() >= DIALOG_DELAY_MS:
+        if self.orphaned:
+            # The view went: stop the work early (its result will be dropped). Polled rather
+            # than connected to the view's ``destroyed``: a slot of an operation that was
+            # deleted first crashes PySide when that signal comes.
+            self.cancel()
+            self.dialog = None  # a child of the view, deleted with it
+            return
+        if self.label is None:
+            return
+        if self.dialog is None and (time.monotonic() - self.started) * 1000 >= DIALOG_DELAY_MS:
             self.dialog = QProgressDialog(self.label, "Cancel", 0, 1000, self.parent_widget)
             self.dialog.setWindowTitle("Working…")
             self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -84,7 +132,7 @@ class Op(QObject):
             self.dialog.canceled.connect(self.cancel)
             self.dialog.show()
         dialog = self.dialog
-        if dialog is not None:
+        if dialog is not None and _alive(dialog):
             fraction, message = self.progress.snapshot()
             if message:
                 dialog.setLabelText(f"{self.label}\n{message}")
@@ -92,16 +140,34 @@ class Op(QObject):
             dialog.setValue(int(fraction * 1000))
 
     def _finish(self) -> None:
+        if self.finished:
+            return
         self.finished = True
+        _active.discard(self)  # first: nothing below may keep a finished operation counted
         self.timer.stop()
-        if self.dialog is not None:
-            self.dialog.canceled.disconnect(self.cancel)
-            self.dialog.close()
-            self.dialog.deleteLater()
-            self.dialog = None
-        _active.discard(self)
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None and _alive(dialog):
+            dialog.canceled.disconnect(self.cancel)
+            dialog.close()
+            dialog.deleteLater()
         self.done.emit()
+        self.deleteLater()
 
+    def _succeeded(self, result: Any) -> None:
+        self._finish()
+        if self._on_success is not None and not self.orphaned:
+            self._on_success(result)
+
+    def _failed(self, message: str, cancelled: bool) -> None:
+        self._finish()
+        if self.orphaned:
+            return
+        if self._on_failure is not None:
+            self._on_failure(message, cancelled)
+        elif not cancelled and self.parent_widget is not None:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(self.parent_widget, "Workbench", message)
 
 
 def run_op(
@@ -115,35 +181,17 @@ def run_op(
 
     ``label``: show a progress dialog with Cancel if the work outlasts DIALOG_DELAY_MS.
     ``on_failure(message, cancelled)``: default shows a warning (nothing for a cancel).
+    If ``parent`` is deleted first, the work is cancelled and neither callback is called.
     """
     op = Op(parent, label)
-    signals = _Signals()
-    signals.setParent(op)
-
-    def succeeded(result: Any) -> None:
-        op._finish()
-        if on_success is not None:
-            on_success(result)
-
-    def failed(message: str, cancelled: bool) -> None:
-        op._finish()
-        if on_failure is not None:
-            on_failure(message, cancelled)
-        elif not cancelled and parent is not None:
-            from PySide6.QtWidgets import QMessageBox
-
-            QMessageBox.warning(parent, "Workbench", message)
-
-    signals.succeeded.connect(succeeded, Qt.ConnectionType.QueuedConnection)
-    signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
+    op._on_success, op._on_failure = on_success, on_failure
     _active.add(op)
-    op.elapsed.start()
     op.timer.start()
-    QThreadPool.globalInstance().start(_Runnable(fn, op.progress, signals))
+    QThreadPool.globalInstance().start(_Runnable(fn, op.progress, op._signals))
     return op
 
 
-def plant_op(plant, fn: Callable[..., Any]) -> Callable[[Progress], Any]:
+def plant_op(plant: Plant, fn: Callable[..., Any]) -> Callable[[Progress], Any]:
     """Wrap ``fn(session, progress)`` so it runs with its own session on the worker thread."""
 
     def run(progress: Progress) -> Any:
@@ -159,13 +207,17 @@ def active_ops() -> int:
 
 
 def wait_idle(timeout_ms: int = 30000) -> bool:
-    """Process events until no operation runs; False on time-out."""
-    timer = QElapsedTimer()
-    timer.start()
-    while _active or QThreadPool.globalInstance().activeThreadCount():
+    """Process events until no operation runs; False on time-out.
+
+    The deadline is on ``time.monotonic()`` and checked after every round of events, so
+    the wait ends on time however often it is re-entered from a slot it runs.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    pool = QThreadPool.globalInstance()
+    while _active or pool.activeThreadCount():
         QCoreApplication.processEvents()
-        QThreadPool.globalInstance().waitForDone(10)
-        if timer.elapsed() > timeout_ms:
+        pool.waitForDone(10)
+        if time.monotonic() >= deadline:
             return False
     QCoreApplication.processEvents()
     return True
