@@ -133,12 +133,8 @@ def test_wait_idle_re_entered_from_a_callback_ends(qtbot, gate):
 def test_switching_plants_while_the_graph_is_tracing_leaves_no_work_behind(
         qtbot, make_main_window, small_plant, db_factory, monkeypatch, gate):
     """The reported hang: the old plant's graph view is deleted while its trace runs."""
-    from workbench.plant import open_plant
-    from workbench.ui.main_window import feature_available
-
-    if not feature_available("genealogy"):
-        pytest.fail("the genealogy graph (workbench.ui.graph.GenealogyView) is missing")
     import workbench.ui.graph.view as graph_view
+    from workbench.plant import open_plant
 
     real_open_lot = graph_view.open_lot
 
