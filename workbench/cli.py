@@ -9,6 +9,7 @@ import sys
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
+from workbench.outfolder import os_error_sentence
 
 #: Command modules, each with ``register(subparsers)`` setting ``handler`` on its parser.
 COMMANDS = ("gui", "demo", "importcmd", "trace", "recall", "rootcause", "db")
@@ -44,11 +45,14 @@ def main(argv: list[str] | None = None) -> int:
     except WorkbenchError as exc:
         print(f"workbench: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader of our output (head, less) has gone: nothing to say
+        return 0
+    except OSError as exc:  # a disk, a folder, a permission: one sentence, as for any other refusal
+        print(f"workbench: {os_error_sentence(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("workbench: interrupted.", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":
