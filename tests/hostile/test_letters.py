@@ -53,7 +53,7 @@ def test_every_customer_gets_its_own_letter_file(session, tmp_path):
     assert {out / f for f in index.values()} == set(files)
     for c in r.customers:
         text = pdf_text(out / index[c.customer])
-        assert [ln.shipment for ln in c.lines][0] in text  # this customer's letter, not another's
+        assert c.lines[0].shipment in text  # this customer's letter, not another's
     for p in files:
         stem = p.name.removesuffix(".pdf")
         assert p.name.isascii() and len(p.name) <= 80
