@@ -8,6 +8,7 @@ import sys
 
 from workbench import __version__
 from workbench.commands import db, demo, gui, importcmd, recall, rootcause, trace
+from workbench.commands.terminal import escaped_output
 from workbench.errors import WorkbenchError
 from workbench.logs import logger, setup_logging, where_logged
 from workbench.outfolder import os_error_sentence
@@ -36,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     setup_logging()
+    with escaped_output():
+        return _run(args, argv)
+
+
+def _run(args: argparse.Namespace, argv: list[str]) -> int:
     try:
         return int(args.handler(args) or 0)
     except WorkbenchError as exc:
