@@ -11,7 +11,7 @@ from workbench import __version__
 from workbench.errors import WorkbenchError
 
 #: Command modules, each with ``register(subparsers)`` setting ``handler`` on its parser.
-COMMANDS = ("gui", "demo", "importcmd", "trace", "recall", "rootcause", "db")
+COMMANDS = ("gui", "demo", "importcmd", "trace", "recall", "rootcause", "floor", "db")
 
 
 def build_parser() -> argparse.ArgumentParser:
