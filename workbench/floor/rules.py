@@ -86,5 +86,5 @@ def set_item_rule(session: Session, item: Item, pick_rule: str | None = None, da
 def override_reasons(session: Session) -> dict[str, str]:
     """The plant's override reasons: the defaults, reworded or extended by ``override_reasons``."""
     reasons = dict(DEFAULT_REASONS)
-    reasons.update(session.execute(select(OverrideReason.code, OverrideReason.text)).tuples().all())
+    reasons.update((code, text) for code, text in session.execute(select(OverrideReason.code, OverrideReason.text)))
     return reasons
