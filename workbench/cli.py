@@ -7,14 +7,14 @@ import argparse
 import sys
 
 from workbench import __version__
-from workbench.commands import db, demo, gui, importcmd, recall, rootcause, trace
+from workbench.commands import db, demo, floor, gui, importcmd, recall, rootcause, trace
 from workbench.commands.terminal import escaped_output
 from workbench.errors import WorkbenchError
 from workbench.logs import logger, setup_logging, where_logged
 from workbench.outfolder import os_error_sentence
 
 #: Command modules, each with ``register(subparsers)`` setting ``handler`` on its parser.
-COMMANDS = (gui, demo, importcmd, trace, recall, rootcause, db)
+COMMANDS = (gui, demo, importcmd, trace, recall, rootcause, floor, db)
 
 
 def build_parser() -> argparse.ArgumentParser:
