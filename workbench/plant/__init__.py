@@ -1,5 +1,6 @@
 """Plant database: tables, sessions and the schema check."""
 
+from workbench.plant import case_models as _case_models  # noqa: F401 - registers the case tables
 from workbench.plant.edges import rebuild_edges
 from workbench.plant.models import (
     ITEM_KINDS,
