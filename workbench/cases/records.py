@@ -9,8 +9,13 @@ from typing import Any
 
 from workbench.facts import LotRef
 from workbench.jsonutil import jsonable
-from workbench.plant.case_models import CASE_STATUSES
 
+CASE_KINDS = ("investigation", "mock_recall")
+CASE_ORIGINS = ("lot", "complaint", "return", "supplier_notice", "mock_recall")
+#: The life of a case, in order.
+CASE_STATUSES = ("open", "containment", "root_cause_found", "corrective_action", "closed")
+ENTRY_KINDS = ("note", "hypothesis", "decision", "commonality", "hold", "release", "package", "scar",
+               "status", "lots", "attachment", "found", "signature", "views")
 #: The norms a mock recall is graded against: hours allowed to trace 100 % of the lot.
 NORMS = {"BRCGS": 4, "FSMA": 24}
 STATUS_WORDS = {"open": "open", "containment": "containment", "root_cause_found": "root cause found",

@@ -20,6 +20,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from workbench.cases.records import (
+    CASE_ORIGINS,
+    CASE_STATUSES,
+    ENTRY_KINDS,
     AttachmentRecord,
     CaseDetail,
     CaseLotRecord,
@@ -33,9 +36,6 @@ from workbench.errors import NotFound, WorkbenchError
 from workbench.facts import LotRef
 from workbench.plant import SupplierAction, audit
 from workbench.plant.case_models import (
-    CASE_ORIGINS,
-    CASE_STATUSES,
-    ENTRY_KINDS,
     Attachment,
     Case,
     CaseEntry,
@@ -54,6 +54,11 @@ class StaleCase(WorkbenchError):
 
 def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def clock() -> datetime:
+    """A mock recall's clock reads to the microsecond: a trace takes well under a second."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _case(session: Session, code: str, *, for_update: bool = False) -> Case:
@@ -319,7 +324,7 @@ def start_mock(session: Session, lots: Sequence[LotRef], standard: str, unit: st
     s = open_case(session, title, "mock_recall", lots[0].label, None, lots, kind="mock_recall", standard=standard,
                   who=who)
     c = _case(session, s.code)
-    c.clock_started_at, c.unit, c.in_question, c.found = now(), unit, in_question, Decimal(0)
+    c.clock_started_at, c.unit, c.in_question, c.found = clock(), unit, in_question, Decimal(0)
     session.flush()
     audit.record(session, "mock recall clock started", "case", c.code, None,
                  {"standard": standard, "unit": unit, "in_question": in_question, "at": c.clock_started_at}, who=who)
@@ -340,7 +345,7 @@ def mock_found(session: Session, code: str, found: Decimal, how: str, data: dict
     c.found = found
     add_entry(session, c.code, "found", how, {**(data or {}), "found": found, "unit": c.unit}, quantity=found, who=who)
     if c.in_question is not None and found >= c.in_question:
-        c.clock_stopped_at = now()
+        c.clock_stopped_at = clock()
     session.flush()
     audit.record(session, "mock recall amount found", "case", c.code, before,
                  {"found": found, "clock_stopped_at": c.clock_stopped_at}, who=who)
@@ -352,7 +357,7 @@ def stop_mock(session: Session, code: str, why: str, who: str | None = None) -> 
     c = _case(session, code, for_update=True)
     if c.kind != "mock_recall" or c.clock_stopped_at is not None:
         raise WorkbenchError(f"{c.code} has no running clock.")
-    c.clock_stopped_at = now()
+    c.clock_stopped_at = clock()
     add_entry(session, c.code, "found", f"clock stopped: {why}", {"found": c.found, "unit": c.unit}, who=who)
     audit.record(session, "mock recall clock stopped", "case", c.code, None, {"why": why}, who=who)
     return _mock(c)

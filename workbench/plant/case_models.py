@@ -24,16 +24,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from workbench.plant.models import Base
 from workbench.plant.types import Quantity, UTCDateTime
 
-CASE_KINDS = ("investigation", "mock_recall")
-CASE_ORIGINS = ("lot", "complaint", "return", "supplier_notice", "mock_recall")
-#: The life of a case, in order.
-CASE_STATUSES = ("open", "containment", "root_cause_found", "corrective_action", "closed")
-ENTRY_KINDS = ("note", "hypothesis", "decision", "commonality", "hold", "release", "package", "scar",
-               "status", "lots", "attachment", "found", "signature", "views")
-#: Causes of a return, and whether each is the vendor's lot.
-RETURN_CAUSES = {"material": True, "transit": False, "picking": False, "process": False,
-                 "logistics": False, "customer": False, "unknown": False}
-
 
 class Case(Base):
     __tablename__ = "cases"

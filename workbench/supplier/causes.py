@@ -19,9 +19,14 @@ from sqlalchemy.orm import Session
 
 from workbench.errors import NotFound, WorkbenchError
 from workbench.plant import Return, audit
-from workbench.plant.case_models import RETURN_CAUSES, ReturnCause
+from workbench.plant.case_models import ReturnCause
 from workbench.plant.query import among, chunks
 from workbench.plant.who import actor
+
+#: Causes of a return, and whether each is the vendor's lot.
+RETURN_CAUSES = {"material": True, "transit": False, "picking": False, "process": False,
+                 "logistics": False, "customer": False, "unknown": False}
+
 
 #: (text found in the reason, cause, the vendor's?, why): the first rule that matches wins.
 BUILT_IN_RULES: tuple[tuple[str, str, bool, str], ...] = (
