@@ -23,6 +23,7 @@ from workbench.plant.who import reauthenticate, require_write
 from workbench.progress import Progress
 from workbench.recall.engine import recall
 from workbench.recall.records import Recall
+from workbench.reports.letters import letter_files
 
 CASES = Changes(cases=True)
 
@@ -173,7 +174,8 @@ def record_package(plant: Plant, code: str, r: Recall, folder: Path, files: Sequ
     customer got which letter."""
     folder = Path(folder).resolve()
     manifest = file_manifest(folder, [Path(f).resolve() for f in files])
-    letters = {f"letters/{c.customer}.pdf": {"customer": c.customer, "name": c.name} for c in r.customers}
+    names = letter_files(c.customer for c in r.customers)
+    letters = {f"letters/{names[c.customer]}": {"customer": c.customer, "name": c.name} for c in r.customers}
     for m in manifest:
         if m["file"] in letters:
             m["customer"] = letters[m["file"]]["customer"]
