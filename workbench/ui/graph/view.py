@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
@@ -30,7 +31,7 @@ from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
 from workbench.trace.explore import DOWNSTREAM, SHIPMENT_SUMMARY, UPSTREAM, GraphState
 from workbench.trace.jobs import Expansion, Snapshot, arrange, expand, frontier, open_lot, refresh
-from workbench.ui.graph.export import export_scene
+from workbench.ui.graph.export import company_paper, export_scene
 from workbench.ui.graph.items import KIND_TITLE, MARKS, TITLE_LOD, NodeItem, tier_of
 from workbench.ui.graph.legend import Legend
 from workbench.ui.graph.scene import GenealogyScene
@@ -361,11 +362,17 @@ class GenealogyView(QWidget):
             if wanted:
                 self.centre_on(wanted[0])
 
-    def export_image(self, path) -> Path:
-        """Write the whole graph to ``path``: PNG, SVG or PDF by suffix."""
+    def export_image(self, path, paper: str | None = None) -> Path:
+        """Write the whole graph to ``path``: PNG, SVG or PDF by suffix (a PDF on
+        ``paper`` pages, by default the company's paper, tiled where needed)."""
         self.scene.set_zoom(1.0)  # every box drawn in full, not the far-out map
+        kinds = sorted({v.group.kind if v.group else v.kind for v in self.snapshot.visible.nodes.values()}
+                       if self.snapshot else set())
+        where = self.plant.display_url if self.plant is not None else ""
+        subtitle = f"{date.today().isoformat()} · {where}" if where else date.today().isoformat()
         try:
-            return export_scene(self.scene, self.scene.itemsBoundingRect_of_graph(), path, title=self._title())
+            return export_scene(self.scene, self.scene.itemsBoundingRect_of_graph(), path, title=self._title(),
+                                subtitle=subtitle, paper=paper or company_paper(), kinds=kinds)
         finally:
             self.scene.set_zoom(self.canvas.zoom())
 
