@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from workbench import __version__
 from workbench.commands import db, demo, gui, importcmd, recall, rootcause, trace
 from workbench.commands.terminal import escaped_output
@@ -41,11 +43,25 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, argv)
 
 
+def database_problem(args: argparse.Namespace, exc: SQLAlchemyError) -> str:
+    from workbench.config import resolve_url
+    from workbench.plant.problems import describe
+
+    try:
+        url = resolve_url(getattr(args, "db", None))
+    except Exception:  # noqa: BLE001 - the sentence is said without the URL then
+        url = None
+    return describe(exc, url, writing=args.command in ("import", "demo", "scar", "db"))
+
+
 def _run(args: argparse.Namespace, argv: list[str]) -> int:
     try:
         return int(args.handler(args) or 0)
     except WorkbenchError as exc:
         print(f"workbench: {exc}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:  # the database on a bad day: locked, gone, full, damaged
+        print(f"workbench: {database_problem(args, exc)}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # the reader of our output (head, less) has gone: nothing to say
         return 0
