@@ -92,7 +92,7 @@ def test_the_app_and_the_commands_open_the_plant_read_only(plant_file):
         assert plant.readonly
         with plant.engine.connect() as conn:
             assert conn.execute(text("PRAGMA query_only")).scalar() == 1
-            with pytest.raises(Exception, match="readonly|read-only|query_only"):
+            with pytest.raises(Exception, match=r"readonly|read-only|query_only"):
                 conn.execute(text("DELETE FROM lots"))
     finally:
         plant.dispose()
