@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,6 +57,34 @@ class Plant:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if isinstance(self.Session, ReadingSessions):
+            self.Session.dispose_writer()
+
+
+class ReadingSessions(sessionmaker):
+    """The sessions of a plant opened for reading. ``Session()`` reads through the
+    read-only engine; ``Session.begin()``, with which every write in the workbench
+    starts, opens a writable engine on the same database on first use: the app reads
+    read-only and still records a SCAR or a case, and only a write switches SQLite to WAL.
+    """
+
+    def __init__(self, reader: Engine, url: str):
+        super().__init__(reader, expire_on_commit=False)
+        self._url = url
+        self._writer: sessionmaker | None = None
+        self._lock = threading.Lock()
+
+    def begin(self):  # type: ignore[override]
+        with self._lock:
+            if self._writer is None:
+                self._writer = sessionmaker(make_engine(self._url), expire_on_commit=False)
+        return self._writer.begin()
+
+    def dispose_writer(self) -> None:
+        with self._lock:
+            if self._writer is not None:
+                self._writer.kw["bind"].dispose()
+                self._writer = None
 
 
 #: How long a SQLite statement waits for another program's write lock before it says so.
@@ -274,8 +303,9 @@ def open_plant(url: str, *, create: bool = False, readonly: bool = False, schema
     except WorkbenchError:
         engine.dispose()
         raise
-    return Plant(url=url, engine=engine, Session=sessionmaker(engine, expire_on_commit=False),
-                 readonly=readonly and not create, needs_schema=needs_schema)
+    readonly = readonly and not create and engine.dialect.name == "sqlite"
+    sessions = ReadingSessions(engine, url) if readonly else sessionmaker(engine, expire_on_commit=False)
+    return Plant(url=url, engine=engine, Session=sessions, readonly=readonly, needs_schema=needs_schema)
 
 
 @contextmanager
@@ -302,17 +332,9 @@ def write_session(plant: Plant, commit: bool = True) -> Iterator[Session]:
 
 @contextmanager
 def writing(plant: Plant) -> Iterator[Plant]:
-    """``plant`` itself, or for a plant opened read-only a writable one on the same
-    database for the length of the block (an app investigating read-only that records a
-    SCAR or imports a bundle)."""
-    if not plant.readonly:
-        yield plant
-        return
-    writer = open_plant(plant.url)
-    try:
-        yield writer
-    finally:
-        writer.dispose()
+    """The plant to write through: ``plant`` itself, whose ``Session.begin()`` writes
+    even when it was opened for reading (``ReadingSessions``)."""
+    yield plant
 
 
 def upgrade_plant(url: str) -> str:
