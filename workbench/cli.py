@@ -6,14 +6,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from workbench import __version__
 from workbench.commands import db, demo, gui, importcmd, recall, rootcause, trace
 from workbench.commands.terminal import escaped_output
 from workbench.errors import WorkbenchError
 from workbench.logs import logger, setup_logging, where_logged
 from workbench.outfolder import os_error_sentence
+from workbench.plant.problems import DATABASE_ERRORS
 
 #: Command modules, each with ``register(subparsers)`` setting ``handler`` on its parser.
 COMMANDS = (gui, demo, importcmd, trace, recall, rootcause, db)
@@ -43,14 +42,16 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, argv)
 
 
-def database_problem(args: argparse.Namespace, exc: SQLAlchemyError) -> str:
+def database_problem(args: argparse.Namespace, exc: BaseException) -> str:
     from workbench.config import resolve_url
-    from workbench.plant.problems import describe
+    from workbench.plant.problems import describe, forget_sidecars, is_damaged
 
     try:
         url = resolve_url(getattr(args, "db", None))
     except Exception:  # noqa: BLE001 - the sentence is said without the URL then
         url = None
+    if is_damaged(exc):
+        forget_sidecars(url)
     return describe(exc, url, writing=args.command in ("import", "demo", "scar", "db"))
 
 
@@ -60,7 +61,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
     except WorkbenchError as exc:
         print(f"workbench: {exc}", file=sys.stderr)
         return 1
-    except SQLAlchemyError as exc:  # the database on a bad day: locked, gone, full, damaged
+    except DATABASE_ERRORS as exc:  # the database on a bad day: locked, gone, full, damaged
         print(f"workbench: {database_problem(args, exc)}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # the reader of our output (head, less) has gone: nothing to say

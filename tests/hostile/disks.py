@@ -54,19 +54,23 @@ def read_only_folder(base: Path, files: list[Path]) -> Iterator[Path]:
         folder.chmod(0o755)
 
 
+def fill(path: Path) -> None:
+    """Write ``path`` until the disk holding it has no byte left."""
+    try:
+        with open(path, "ab", buffering=0) as fh:
+            while True:
+                fh.write(b"\0" * 4096)
+    except OSError:
+        pass
+
+
 @contextmanager
 def full_disk(base: Path, monkeypatch) -> Iterator[Path]:
     """A folder on a disk with no room left (real when it can be mounted)."""
     folder = base / "full"
     if _mount(folder, "256k"):
         try:
-            with open(folder / "filler", "wb") as fh:
-                try:
-                    while True:
-                        fh.write(b"\0" * 4096)
-                        fh.flush()
-                except OSError:
-                    pass
+            fill(folder / "filler")
             yield folder
         finally:
             _umount(folder)

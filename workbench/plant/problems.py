@@ -8,12 +8,25 @@ the command line and the app show these sentences instead, never a traceback.
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from workbench.plant.session import BUSY_TIMEOUT_S, redact
+
+try:
+    import psycopg
+except ImportError:  # pragma: no cover - SQLite-only installations
+    psycopg = None
+
+#: Errors from the database, wrapped by SQLAlchemy or straight from a driver (bulk
+#: loading uses the drivers' own COPY and executemany).
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, sqlite3.Error) + (
+    (psycopg.Error,) if psycopg is not None else ())
+_INTEGRITY: tuple[type[BaseException], ...] = (IntegrityError, sqlite3.IntegrityError) + (
+    (psycopg.IntegrityError,) if psycopg is not None else ())
 
 
 def _detail(exc: BaseException) -> str:
@@ -33,7 +46,28 @@ def _sqlite_file(url: str | None) -> Path | None:
     return Path(parsed.database)
 
 
-def describe(exc: SQLAlchemyError | BaseException, url: str | None = None, writing: bool = False) -> str:
+def is_damaged(exc: BaseException) -> bool:
+    """Whether ``exc`` says the file is not a database, or a damaged one."""
+    low = _detail(exc).lower()
+    return "not a database" in low or "malformed" in low
+
+
+def forget_sidecars(url: str | None) -> None:
+    """Remove the empty ``-wal`` and the ``-shm`` SQLite left beside a file it found damaged
+    (no program can be using a file that is not a database)."""
+    path = _sqlite_file(url)
+    if path is None:
+        return
+    wal, shm = path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+    try:
+        if wal.exists() and wal.stat().st_size == 0:
+            wal.unlink()
+            shm.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def describe(exc: BaseException, url: str | None = None, writing: bool = False) -> str:
     """One sentence for ``exc``, met while using the database at ``url``."""
     where = redact(url) if url else "the database"
     detail = _detail(exc)
@@ -54,7 +88,7 @@ def describe(exc: SQLAlchemyError | BaseException, url: str | None = None, writi
                 "importing or recording needs a writable copy.")
     if "disk i/o error" in low:
         return f"Reading or writing {where} failed (disk I/O error); check the disk, then try again."
-    if isinstance(exc, IntegrityError) and writing:
+    if isinstance(exc, _INTEGRITY) or isinstance(getattr(exc, "orig", None), _INTEGRITY):
         return (f"Another import or user changed {where} at the same time; nothing was written; "
                 "try again.")
     if any(s in low for s in ("terminating connection", "server closed the connection", "connection is closed",

@@ -252,10 +252,16 @@ def _probe_read_only(url: str, readonly: bool) -> None:
     path = Path(parsed.database)
     if not path.is_file():
         return
+    sidecars = [path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal")]
+    there = {p for p in sidecars if p.exists()}
     probe = _read_only_engine(path)
     try:
         schema_state(probe)
     except DBAPIError as exc:
+        probe.dispose()
+        for p in sidecars:  # what SQLite made beside a file it then found damaged
+            if p not in there:
+                p.unlink(missing_ok=True)
         raise _connect_error(url, exc) from None
     finally:
         probe.dispose()
@@ -299,6 +305,10 @@ def open_plant(url: str, *, create: bool = False, readonly: bool = False, schema
             )
     except DBAPIError as exc:  # unreachable, not a database, damaged, locked, read-only
         engine.dispose()
+        from workbench.plant.problems import forget_sidecars, is_damaged
+
+        if is_damaged(exc):
+            forget_sidecars(url)
         raise _connect_error(url, exc) from None
     except WorkbenchError:
         engine.dispose()
