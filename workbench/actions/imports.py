@@ -6,7 +6,7 @@ from pathlib import Path
 
 from workbench.actions.changes import EVERYTHING, NOTHING, Changes
 from workbench.interchange.bundle import ImportSummary, import_bundle
-from workbench.plant import Plant, audit
+from workbench.plant import Plant, audit, writing
 from workbench.progress import Progress
 
 
@@ -14,7 +14,7 @@ def import_into(plant: Plant, folder: str | Path, progress: Progress | None = No
                 dry_run: bool = False) -> tuple[ImportSummary, Changes]:
     """Import the bundle in ``folder`` into ``plant`` in one transaction (rolled back for a
     dry run). Raises ``ImportFailed`` with every fault, having written nothing."""
-    with plant.Session.begin() as session:
+    with writing(plant) as writer, writer.Session.begin() as session:
         summary = import_bundle(session, folder, progress, dry_run=dry_run)
         if dry_run:
             session.rollback()

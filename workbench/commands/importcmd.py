@@ -8,11 +8,13 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from workbench.commands import add_db_option, open_for_reading, open_for_writing
+from workbench.commands import add_db_option, open_for_reading
 from workbench.config import is_default_demo, resolve_url
 from workbench.errors import WorkbenchError
 from workbench.interchange.bundle import ImportFailed, ImportSummary, import_bundle
 from workbench.interchange.bundle.export import check_export_folder, export_bundle
+from workbench.plant import open_plant
+from workbench.plant.session import write_session
 
 #: Warnings printed in full; the rest are counted (the summary object holds them all).
 SHOWN_WARNINGS = 50
@@ -87,13 +89,11 @@ def run_import(args: argparse.Namespace) -> int:
             "the embedded demo plant is not for imported data."
         )
     new_file = _new_sqlite_file(resolve_url(args.db))
-    plant = open_for_writing(args)
+    plant = open_plant(resolve_url(args.db), create=True, schema_later=True)
     succeeded = False
     try:
-        with plant.Session.begin() as session:
+        with write_session(plant, commit=not args.dry_run) as session:
             summary = import_bundle(session, args.directory, _progress, dry_run=args.dry_run)
-            if args.dry_run:
-                session.rollback()
         succeeded = not args.dry_run
     except ImportFailed as failed:
         for fault in failed.faults:

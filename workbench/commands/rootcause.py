@@ -74,8 +74,8 @@ def run_history(args: argparse.Namespace) -> int:
     from workbench.rootcause.history import lot_history
     from workbench.rootcause.siblings import siblings
 
-    if args.window_hours < 0:
-        raise WorkbenchError("--window-hours must be zero or more.")
+    if not 0 <= args.window_hours <= 87_600:  # also refuses nan and inf
+        raise WorkbenchError("--window-hours must be between 0 and 87,600 (ten years).")
     plant = open_for_reading(args)
     try:
         with plant.Session() as session:

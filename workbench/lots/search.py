@@ -26,6 +26,8 @@ from decimal import Decimal
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from workbench.errors import WorkbenchError
+from workbench.format import unsafe_characters
 from workbench.plant import Item, Lot, Output, ProductionOrder, Receipt, Return, Shipment
 from workbench.plant.lookup import LotRef, parse_gs1
 from workbench.plant.stock import LotBalance, lot_balances
@@ -227,13 +229,32 @@ def _by_barcode(session: Session, found: _Found, gtin: str | None, lot: str | No
     found.add(session.execute(query.limit(limit)).scalars(), "barcode", True)
 
 
+GS = "\x1d"
+
+#: Longer than any code or name the plant holds: such a text can match nothing.
+LONGEST = 1_000
+
+
+def searchable(text: str) -> str:
+    """``text`` as it is searched for (trimmed), or a one-sentence ``WorkbenchError`` when
+    it holds characters no code or name can hold (NUL, controls other than a scanner's
+    GS, lone surrogates, non-characters: the import refuses them). Over ``LONGEST`` characters: empty (no hit)."""
+    text = text.strip()
+    found = unsafe_characters(text.replace(GS, ""), multiline=False)  # a scanner's GS separates GS1 fields
+    if found:
+        shown = ", ".join(found[:3]) + (" …" if len(found) > 3 else "")
+        raise WorkbenchError(f"The search text holds characters no code or name holds ({shown}); "
+                             "type or scan it again.")
+    return "" if len(text) > LONGEST else text
+
+
 def search(session: Session, text: str, limit: int = 200, now: datetime | None = None) -> list[SearchHit]:
     """Lots that ``text`` names, exact matches first, then prefix matches (at most ``limit``).
 
     A scanned GS1 barcode finds exactly the lot it carries (or the item's lots when it
     carries only a GTIN). ``now`` (naive UTC) decides which lots have expired.
     """
-    text = text.strip()
+    text = searchable(text)
     if not text or limit <= 0:
         return []
     now = now or datetime.now(UTC).replace(tzinfo=None)
@@ -275,7 +296,10 @@ def completions(session: Session, text: str, limit: int = 20) -> list[str]:
 
     Indexed prefix ranges only, so it answers while the user types.
     """
-    text = text.strip()
+    try:
+        text = searchable(text)
+    except WorkbenchError:
+        return []
     if len(text) < 2 or parse_gs1(text) is not None:
         return []
     out: dict[str, None] = {}

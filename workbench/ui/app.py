@@ -61,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
     from workbench.ui.main_window import MainWindow, database_problem
 
     size = parse_size(args.size)
-    if args.expand and args.expand < 0:
-        raise WorkbenchError("--expand must be zero or more levels.")
+    if args.expand and not 0 <= args.expand <= 50:
+        raise WorkbenchError("--expand must be between 0 and 50 levels.")
     app = application()
     screenshot = args.screenshot
     try:

@@ -522,7 +522,7 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             database_problem(self, message)
 
-        run_op(self, lambda _p: open_plant(url), self.switch_plant, failed, label=f"Opening {redact(url)}…")
+        run_op(self, lambda _p: open_plant(url, readonly=True), self.switch_plant, failed, label=f"Opening {redact(url)}…")
 
     def switch_plant(self, plant: Plant) -> None:
         """Show another plant: views of the old one close, searches start afresh."""
