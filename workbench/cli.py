@@ -4,14 +4,15 @@ module parses arguments and turns a ``WorkbenchError`` into one sentence and exi
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
 from workbench import __version__
+from workbench.commands import db, demo, gui, importcmd, recall, rootcause, trace
 from workbench.errors import WorkbenchError
+from workbench.logs import logger, setup_logging, where_logged
 
 #: Command modules, each with ``register(subparsers)`` setting ``handler`` on its parser.
-COMMANDS = ("gui", "demo", "importcmd", "trace", "recall", "rootcause", "db")
+COMMANDS = (gui, demo, importcmd, trace, recall, rootcause, db)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,13 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"workbench.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"workbench.commands.{name}":
-                raise
-            continue
+    for module in COMMANDS:
         module.register(sub)
     return parser
 
@@ -39,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "handler", None) is None:
         parser.print_help()
         return 2
+    setup_logging()
     try:
         return int(args.handler(args) or 0)
     except WorkbenchError as exc:
@@ -49,6 +45,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # noqa: BLE001 - a bug: one sentence for the user, the traceback logged
+        logger("cli").exception("workbench %s failed", " ".join(argv))
+        print(f"workbench: something went wrong inside the workbench ({type(exc).__name__}: {exc}); "
+              f"please report it{where_logged()}.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -202,10 +202,8 @@ def test_a_cancel_leaves_nothing_behind(almond_recall, tmp_path):
     assert any("summary.pdf" in (m or "") for m in seen)
 
 
-@pytest.mark.sqlite
+@pytest.mark.parametrize("backend", [pytest.param("sqlite", marks=pytest.mark.sqlite)])  # pool: not the db
 def test_worker_processes_write_the_same_package(almond_recall, tmp_path, backend):
-    if backend != "sqlite":
-        pytest.skip("the process pool does not depend on the database")
     files = write_recall_package(almond_recall, tmp_path / "pooled", default_letterhead(), parallel=True)
     names = {str(p.relative_to(tmp_path / "pooled")) for p in files}
     assert names >= EXPECTED_FILES

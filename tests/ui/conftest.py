@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+import workbench.ui.problem
 from workbench.ui import ops, settings
 from workbench.ui.ops import active_ops, wait_idle
 
@@ -34,6 +35,11 @@ def message_boxes(monkeypatch):
 
     for kind in ("critical", "warning", "information", "question"):
         monkeypatch.setattr(QMessageBox, kind, staticmethod(recorder(kind)))
+
+    def problem(_parent, title, text, details=None, icon=QMessageBox.Icon.Warning):
+        shown.append(("critical" if icon == QMessageBox.Icon.Critical else "warning", title, text))
+
+    monkeypatch.setattr(workbench.ui.problem, "show_problem", problem)
     yield shown
     assert not shown, f"unexpected message box: {shown}"
 

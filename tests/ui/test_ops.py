@@ -106,7 +106,7 @@ def test_failures_reach_the_failure_callback(qtbot):
     failures = []
     run_op(None, broken, on_failure=lambda m, c: failures.append((m, c)))
     assert wait_idle(10000)
-    assert failures == [("ValueError: no such thing", False)]
+    assert failures == [("Something went wrong inside the workbench (ValueError: no such thing).", False)]
 
 
 def test_wait_idle_gives_up_on_time_when_work_does_not_finish(qtbot, gate):

@@ -648,8 +648,11 @@ class MainWindow(QMainWindow):
 
 def database_problem(parent: QWidget | None, message: str) -> None:
     """A database that cannot be opened: say why and what to do, never a traceback."""
-    QMessageBox.critical(
+    from workbench.ui import problem
+
+    problem.show_problem(
         parent, "Cannot open the plant database",
         f"{message}\n\nCheck the URL and that the database server is running. An older schema is "
         "upgraded with `workbench db upgrade --db URL`; File → Open database… opens another plant.",
+        icon=QMessageBox.Icon.Critical,
     )

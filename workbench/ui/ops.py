@@ -28,6 +28,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from workbench.errors import WorkbenchError
+from workbench.logs import logger
 from workbench.progress import Cancelled, Progress
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ _active: set[Op] = set()
 
 class _Signals(QObject):
     succeeded = Signal(object)
-    failed = Signal(str, bool)  # message, cancelled
+    failed = Signal(str, bool, str)  # message, cancelled, details for the log and the dialog
 
 
 class _Runnable(QRunnable):
@@ -56,12 +57,14 @@ class _Runnable(QRunnable):
         try:
             result = self.fn(self.progress)
         except Cancelled as exc:
-            self.signals.failed.emit(str(exc), True)
+            self.signals.failed.emit(str(exc), True, "")
         except WorkbenchError as exc:
-            self.signals.failed.emit(str(exc), False)
+            self.signals.failed.emit(str(exc), False, "")
         except Exception as exc:  # noqa: BLE001 - reported to the user, logged for us
-            traceback.print_exc()
-            self.signals.failed.emit(f"{type(exc).__name__}: {exc}", False)
+            details = traceback.format_exc()
+            logger("ops").error("operation failed\n%s", details)
+            message = f"Something went wrong inside the workbench ({type(exc).__name__}: {exc})."
+            self.signals.failed.emit(message, False, details)
         else:
             self.signals.succeeded.emit(result)
 
@@ -158,16 +161,16 @@ class Op(QObject):
         if self._on_success is not None and not self.orphaned:
             self._on_success(result)
 
-    def _failed(self, message: str, cancelled: bool) -> None:
+    def _failed(self, message: str, cancelled: bool, details: str = "") -> None:
         self._finish()
         if self.orphaned:
             return
         if self._on_failure is not None:
             self._on_failure(message, cancelled)
         elif not cancelled and self.parent_widget is not None:
-            from PySide6.QtWidgets import QMessageBox
+            from workbench.ui.problem import show_problem
 
-            QMessageBox.warning(self.parent_widget, "Workbench", message)
+            show_problem(self.parent_widget, "Workbench", message, details or None)
 
 
 def run_op(
