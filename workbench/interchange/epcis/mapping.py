@@ -49,6 +49,8 @@ from workbench.interchange.epcis.plausibility import check_plausibility
 SHIPPING = frozenset({"shipping"})
 RECEIVING = frozenset({"receiving", "accepting"})
 _OWNER_ATTRIBUTES = ("urn:epcglobal:cbv:owning_party", "owning_party", "owningParty")
+CODE_ATTRIBUTE = "urn:x-workbench:code"
+"""Master-data attribute with the plant's own code of a product, party or location (written by the export)."""
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,20 @@ class _Mapper:
             self._map(plan_event, event)
         self._transformations()
         plan.transfers = pair_transfers(self.moves, plan)
+        self._received_from_outside()
         check_plausibility(plan)
         return plan
+
+    def _received_from_outside(self) -> None:
+        """A lot first seen in a receipt that no shipment of these documents sent came from outside: its receipt made it."""
+        for transfer in self.plan.transfers:
+            if transfer.shipped is not None or not self.plan.valid(transfer.received):
+                continue
+            for lq in transfer.lots:
+                lot = self.plan.lots[lq.lot]
+                if lot.origin == "observed":
+                    lot.origin, lot.quantity, lot.created_at = "received", lq.quantity, transfer.received_at
+                    lot.created_by, lot.location = transfer.received, transfer.destination.location
 
     # ---- master data ----------------------------------------------------------------------------
 
@@ -113,12 +127,14 @@ class _Mapper:
         plan = self.plan
         for element in document.vocabulary:
             key = element.id.key
+            code = element.attribute(CODE_ATTRIBUTE)
             if element.vocabulary == "epc_class":
                 product = plan.products.get(key)
                 if product is None:
-                    plan.products[key] = PlanProduct(key, element.id.raw, element.id.gtin, element.name)
-                elif product.name is None:
-                    product.name = element.name
+                    plan.products[key] = PlanProduct(key, element.id.raw, element.id.gtin, element.name, code=code)
+                else:
+                    product.name = product.name or element.name
+                    product.code = product.code or code
             elif element.vocabulary in ("location", "read_point"):
                 owner = next((a.value for a in element.attributes if a.id in _OWNER_ATTRIBUTES or a.name in _OWNER_ATTRIBUTES
                               ), None)
@@ -127,7 +143,7 @@ class _Mapper:
                 location = plan.locations.get(key)
                 if location is None:
                     plan.locations[key] = PlanLocation(key, element.id.raw, element.name, element.id.gln,
-                                                       element.address, element.geo, _key_of(owner))
+                                                       element.address, element.geo, _key_of(owner), code)
                 else:
                     location.name = location.name or element.name
                     location.address = location.address or element.address
@@ -135,9 +151,10 @@ class _Mapper:
             elif element.vocabulary == "party":
                 party = plan.parties.get(key)
                 if party is None:
-                    plan.parties[key] = PlanParty(key, element.id.raw, element.name, element.id.gln, element.address)
+                    plan.parties[key] = PlanParty(key, element.id.raw, element.name, element.id.gln, element.address, code)
                 else:
                     party.name = party.name or element.name
+                    party.code = party.code or code
 
     def _party_key(self, raw: str | Identifier) -> str:
         ident = raw if isinstance(raw, Identifier) else _identifier(raw)
@@ -399,8 +416,10 @@ class _Mapper:
         if action == "unpack" and valid and not self.containers.holds(parent):
             self.plan.warn(where, f"{event.parent_id.raw} is unpacked but holds nothing packed before "
                                   f"{event.event_time.isoformat()}")
+        carried = self.containers.lots_in(parent) if everything else \
+            tuple(lq for child in children for lq in self.containers.lots_in(child))
         self.plan.packings.append(Packing(plan_event.identity, parent, action, event.event_time, plan_event.location,
-                                          tuple(lots), tuple(children), everything))
+                                          tuple(lots), tuple(children), everything, carried))
         if not valid:
             return
         if action == "pack":

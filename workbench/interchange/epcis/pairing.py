@@ -9,6 +9,7 @@ A shipment left unpaired is in transit; a receipt left unpaired came from a sour
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import UTC
 from typing import TYPE_CHECKING
 
@@ -37,16 +38,22 @@ def _quantities(move: ShipOrReceive) -> tuple:
 
 def pair_transfers(moves: list[ShipOrReceive], plan: ImportPlan) -> list[Transfer]:
     ships = [m for m in moves if m.kind == "ship"]
+    by_object: dict[str, list[ShipOrReceive]] = defaultdict(list)
+    for ship in ships:
+        if ship.event.retracted is None:
+            for key in ship.objects:
+                by_object[key].append(ship)
     paired: dict[int, ShipOrReceive] = {}  # id(ship) -> receipt
-    receipts_done: list[tuple[ShipOrReceive, ShipOrReceive | None]] = []
+    received: dict[tuple, ShipOrReceive] = {}  # (objects, location, quantities) -> first receipt of them
+    alone: list[ShipOrReceive] = []
     transfers: list[Transfer] = []
     for receipt in (m for m in moves if m.kind == "receive"):
         if receipt.event.retracted is not None:
             transfers.append(_transfer(None, receipt))
             continue
-        open_ships = [s for s in ships if id(s) not in paired and s.event.retracted is None]
-        same = [s for s in open_ships if s.objects == receipt.objects] or \
-               [s for s in open_ships if s.objects & receipt.objects]
+        open_ships = {id(s): s for key in receipt.objects for s in by_object.get(key, ()) if id(s) not in paired}
+        same = [s for s in open_ships.values() if s.objects == receipt.objects] or list(open_ships.values())
+        seen = (receipt.objects, receipt.event.location, _quantities(receipt))
         if same:
             bound = [s for s in same if _bound_for(s, receipt)] or same
             at = receipt.event.time.astimezone(UTC)
@@ -58,21 +65,19 @@ def pair_transfers(moves: list[ShipOrReceive], plan: ImportPlan) -> list[Transfe
                                                f"({ship.event.where}, {ship.event.time.isoformat()}); "
                                                "the two are paired as one transfer")
             paired[id(ship)] = receipt
-            receipts_done.append((receipt, ship))
+            received.setdefault(seen, receipt)
             continue
-        earlier = next((r for r, s in receipts_done if r.objects == receipt.objects
-                        and r.event.location == receipt.event.location and _quantities(r) == _quantities(receipt)), None)
+        earlier = received.get(seen)
         if earlier is not None:
             plan.duplicates += 1
             plan.warn(receipt.event.where, f"a second receipt of the same goods at the same place (first "
                                            f"{earlier.event.where}) with no shipment left for it; counted once")
             continue
-        receipts_done.append((receipt, None))
+        received[seen] = receipt
+        alone.append(receipt)
     for ship in ships:
         transfers.append(_transfer(ship, paired.get(id(ship))))
-    for receipt, ship in receipts_done:
-        if ship is None:
-            transfers.append(_transfer(None, receipt))
+    transfers.extend(_transfer(None, receipt) for receipt in alone)
     transfers.sort(key=lambda t: (t.shipped_at or t.received_at).astimezone(UTC))  # type: ignore[union-attr]
     return transfers
 

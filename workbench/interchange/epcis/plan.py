@@ -71,6 +71,7 @@ class PlanProduct:
     gtin: str | None
     name: str | None = None
     unit: str | None = None
+    code: str | None = None  # the plant's own code, from master data (``urn:x-workbench:code``)
 
 
 @dataclass
@@ -99,6 +100,7 @@ class PlanParty:
     name: str | None = None
     gln: str | None = None
     address: tuple[str, ...] = ()
+    code: str | None = None
 
 
 @dataclass
@@ -110,6 +112,7 @@ class PlanLocation:
     address: tuple[str, ...] = ()
     geo: tuple[str, str] | None = None
     owner: str | None = None  # PlanParty.key
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,7 @@ class Packing:
     lots: tuple[LotQuantity, ...] = ()
     containers: tuple[str, ...] = ()
     everything: bool = False  # an unpack that names no children empties the container
+    carried: tuple[LotQuantity, ...] = ()  # the lots inside the containers packed or unpacked, at that time
 
 
 @dataclass(frozen=True)
