@@ -15,7 +15,7 @@ from workbench.actions.changes import EVERYTHING, NOTHING, Changes
 from workbench.errors import WorkbenchError
 from workbench.interchange.bundle import ImportSummary, import_bundle
 from workbench.interchange.epcisload import EpcisImportSummary, import_documents, is_epcis_file
-from workbench.plant import Plant
+from workbench.plant import Plant, audit
 from workbench.progress import Progress
 
 
@@ -39,6 +39,9 @@ def import_into(plant: Plant, folder: str | Path, progress: Progress | None = No
         summary = import_bundle(session, folder, progress, dry_run=dry_run)
         if dry_run:
             session.rollback()
+        elif summary.inserted:
+            audit.record(session, "bundle imported", "plant", str(Path(folder).resolve())[-200:], None,
+                         {f.file: f.inserted for f in summary.files if f.inserted})
     return summary, (NOTHING if dry_run or summary.inserted == 0 else EVERYTHING)
 
 
@@ -69,9 +72,17 @@ def import_paths(plant: Plant, paths: Sequence[str | Path], progress: Progress |
     outcome = ImportOutcome()
     with plant.Session.begin() as session:
         for folder in folders:
-            outcome.bundles.append(import_bundle(session, folder, progress, dry_run=dry_run))
+            summary = import_bundle(session, folder, progress, dry_run=dry_run)
+            outcome.bundles.append(summary)
+            if summary.inserted and not dry_run:
+                audit.record(session, "bundle imported", "plant", str(folder.resolve())[-200:], None,
+                             {f.file: f.inserted for f in summary.files if f.inserted})
         if documents:
-            outcome.epcis = import_documents(session, documents, progress, dry_run=dry_run)
+            outcome.epcis = epcis = import_documents(session, documents, progress, dry_run=dry_run)
+            if epcis.new_events and not dry_run:
+                audit.record(session, "EPCIS imported", "plant", ", ".join(f.file for f in epcis.files)[-200:], None,
+                             {"events": epcis.new_events, "lots": epcis.counts.lots,
+                              "retracted": epcis.counts.retracted + epcis.retracted_earlier})
         if dry_run:
             session.rollback()
     return outcome, (NOTHING if dry_run or outcome.inserted == 0 else EVERYTHING)
