@@ -1,4 +1,4 @@
-"""The EPCIS parts of `workbench import` and `workbench export`: the import summary and the export."""
+"""The EPCIS part of `workbench export` (and the summary `workbench import` prints)."""
 
 from __future__ import annotations
 
@@ -7,39 +7,9 @@ import sys
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
-from workbench.interchange.epcisload import EpcisImportSummary
+from workbench.interchange.epcisload.lookup import find_lot_by_identifier
 from workbench.plant import Plant
-from workbench.plant.lookup import find_lot
 from workbench.trace.genealogy import reachable_lots
-
-
-def format_epcis_summary(summary: EpcisImportSummary, where: str, shown: int = 50) -> str:
-    verb = "Checked" if summary.dry_run else "Imported"
-    n = len(summary.files)
-    lines = [f"{verb} {n} EPCIS document{'s' if n != 1 else ''} into {where} in {summary.seconds:.1f} s.", ""]
-    width = max(len(f.file) for f in summary.files)
-    lines.append(f"{'file':<{width}}  {'format':<10}  {'events':>8}  {'master data':>11}")
-    for f in summary.files:
-        lines.append(f"{f.file:<{width}}  {f.format:<10}  {f.events:>8}  {f.master_data:>11}")
-    c = summary.counts
-    new = "to add" if summary.dry_run else "new"
-    lines += [
-        "",
-        (f"events: {summary.events_read} read, {summary.new_events} {new}, {summary.present} already in the plant, "
-         f"{summary.duplicates} given twice, {c.retracted + summary.retracted_earlier} retracted"),
-        (f"lots {c.lots}, items {c.items}, transformations {c.orders}, shipment lines {c.shipments}, receipt lines "
-         f"{c.receipts} ({c.linked} linked to shipments imported before), container stays {c.packings}"),
-    ]
-    if summary.events_read and summary.seconds:
-        lines.append(f"speed: {summary.events_read / summary.seconds:,.0f} events/s")
-    if summary.dry_run:
-        lines += ["", "Dry run: nothing was written."]
-    if summary.warnings:
-        k = len(summary.warnings)
-        lines += ["", f"Warnings ({k}):"] + [f"  {w}" for w in summary.warnings[:shown]]
-        if k > shown:
-            lines.append(f"  … and {k - shown} more.")
-    return "\n".join(lines)
 
 
 def run_epcis_export(args: argparse.Namespace, plant: Plant) -> int:
@@ -56,7 +26,7 @@ def run_epcis_export(args: argparse.Namespace, plant: Plant) -> int:
         with plant.Session() as session:
             lot_ids = None
             if args.lot:
-                root = find_lot(session, args.lot, args.item)
+                root = find_lot_by_identifier(session, args.lot, args.item)
                 lot_ids = reachable_lots(session, [root.id], args.direction)
             count = export_epcis(session, target, "xml" if args.format == "epcis-xml" else "json", lot_ids)
     finally:

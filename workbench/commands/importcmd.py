@@ -10,12 +10,13 @@ from sqlalchemy.engine import make_url
 
 from workbench.actions.imports import import_paths, sort_paths
 from workbench.commands import add_db_option, open_for_reading, open_for_writing
-from workbench.commands.epcis_text import format_epcis_summary, run_epcis_export
+from workbench.commands.epcis_text import run_epcis_export
 from workbench.config import is_default_demo, resolve_url
 from workbench.errors import WorkbenchError
 from workbench.interchange.bundle import ImportFailed, ImportSummary
 from workbench.interchange.bundle.export import check_export_folder, export_bundle
 from workbench.interchange.epcisload import EpcisImportFailed
+from workbench.interchange.epcisload.summary import format_epcis_summary
 
 #: Warnings printed in full; the rest are counted (the summary object holds them all).
 SHOWN_WARNINGS = 50
