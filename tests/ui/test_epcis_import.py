@@ -37,5 +37,5 @@ def test_epcis_import_in_the_app_lists_every_fault(qtbot, make_main_window, plan
     window = make_main_window(plant)
     ui.import_files(window, [str(bad)])
     qtbot.waitUntil(lambda: bool(shown), timeout=30000)
-    ((title, head, body),) = shown
+    ((title, _head, body),) = shown
     assert title == "Import refused" and body == f"{bad}: eventList[0]: the event has no eventTime"
