@@ -102,7 +102,7 @@ class _Mapper:
             self._master_data(document)
         events = self._identify()
         self._find_containers(events)
-        for plan_event, event in sorted(events, key=lambda pe: (_utc(pe[1].event_time), pe[0].where)):
+        for plan_event, event in sorted(events, key=lambda pe: (pe[1].event_time.timestamp(), pe[1].index, pe[0].where)):
             self._map(plan_event, event)
         self._transformations()
         plan.transfers = pair_transfers(self.moves, plan)
