@@ -92,3 +92,20 @@ def test_bundle_and_epcis_import_together_and_the_dry_run_writes_nothing(plant, 
     assert main(["import", "--db", plant.url, "resources/example-bundle", str(epcis)]) == 0
     with plant.Session() as s:
         assert s.execute(select(func.count()).select_from(Event)).scalar_one() >= 3
+
+
+def test_every_public_example_imports_together_and_again_changes_nothing(plant):
+    """GS1's own examples (gs1/EPCIS) and openepcis/openepcis-test-resources (JSON, JSON-LD, 2.0 and 1.2 XML,
+    query documents, sensor data, error declarations, Digital Link identifiers) and IFT's files: one import."""
+    from tests.interchange.epcis.paths import GS1, OPENEPCIS, REAL, documents
+
+    paths = documents(REAL) + documents(GS1 / "examples") + documents(OPENEPCIS)
+    assert len(paths) > 100 and {p.suffix for p in paths} == {".json", ".jsonld", ".xml"}
+    with plant.Session.begin() as s:
+        summary = import_documents(s, paths)
+        written = total(s)
+    assert summary.new_events > 150 and written > 1000
+    with plant.Session.begin() as s:
+        again = import_documents(s, paths)
+        assert total(s) == written
+    assert again.new_events == 0

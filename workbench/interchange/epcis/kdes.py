@@ -7,7 +7,6 @@ import json
 from workbench.interchange.epcis.model import KDE_NAMES, MDA_NAMESPACES, Ilmd, RawElement, ValueKind
 from workbench.interchange.epcis.plan import Kde
 
-
 _FIELDS = {local: field_name for field_name, local in KDE_NAMES.items()}
 
 

@@ -140,13 +140,15 @@ def _retract_earlier(session: Session, plan: ImportPlan) -> int:
         return 0
     events, hashes = Event.__table__, EventHash.__table__
     refs = {r.event for r in targets}
-    found = dict(fetch_in(session, select(events.c.ref, events.c.retracted_at), events.c.ref, refs))
-    by_hash = dict(fetch_in(session, select(hashes.c.hash, events.c.ref).join(events, events.c.id == hashes.c.event_id),
-                            hashes.c.hash, refs))
+    found = {ref: (ref, retracted) for ref, retracted in
+             fetch_in(session, select(events.c.ref, events.c.retracted_at), events.c.ref, refs)}
+    by_hash = {h: (ref, retracted) for h, ref, retracted in fetch_in(
+        session, select(hashes.c.hash, events.c.ref, events.c.retracted_at).join(events, events.c.id == hashes.c.event_id),
+        hashes.c.hash, refs)}
     done, faults = 0, []
     for r in targets:
-        ref = r.event if r.event in found else by_hash.get(r.event)
-        if ref is None or found.get(ref) is not None:
+        ref, retracted = found.get(r.event) or by_hash.get(r.event) or (None, None)
+        if ref is None or retracted is not None:
             continue  # not in the plant, or retracted already
         try:
             retract_event(session, ref, reason=r.reason or "incorrect_data", at=r.declared_at,
