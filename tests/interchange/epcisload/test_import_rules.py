@@ -12,6 +12,7 @@ from workbench.cli import main
 from workbench.interchange.epcisload import EpcisImportFailed, import_documents
 from workbench.plant import Base
 from workbench.plant.chain import Event
+from workbench.plant.identities import LotIdentifier
 from workbench.plant.models import Lot, Receipt, Shipment
 
 
@@ -109,3 +110,25 @@ def test_every_public_example_imports_together_and_again_changes_nothing(plant):
         again = import_documents(s, paths)
         assert total(s) == written
     assert again.new_events == 0
+
+
+def test_a_pallet_packed_in_one_import_is_shipped_received_and_unpacked_in_later_ones(plant, tmp_path):
+    from workbench.plant.chain import Packing
+
+    pallet = "urn:epc:id:sscc:4012345.0000000028"
+    packed = event(kind="AggregationEvent", time="2024-03-01T09:00:00Z", action="ADD", bizStep="packing",
+                   parentID=pallet, childQuantityList=[qty("urn:epc:class:lgtin:4012345.012345.LOTA", 100)])
+    shipped = event(time="2024-03-02T08:00:00Z", action="OBSERVE", bizStep="shipping", epcList=[pallet])
+    received = event(time="2024-03-03T08:00:00Z", action="OBSERVE", bizStep="receiving", epcList=[pallet],
+                     bizLocation={"id": "urn:epc:id:sgln:4012345.00002.0"})
+    unpacked = event(kind="AggregationEvent", time="2024-03-04T08:00:00Z", action="DELETE", parentID=pallet)
+    for n, events in enumerate([(commission(), packed), (shipped,), (received, unpacked)]):
+        with plant.Session.begin() as s:
+            import_documents(s, [write(tmp_path / f"{n}.jsonld", *events)])
+    with plant.Session() as s:
+        lot = s.execute(select(Lot.id).join(LotIdentifier, LotIdentifier.lot_id == Lot.id)).scalar_one()
+        line = s.execute(select(Shipment.id, Shipment.lot_id, Shipment.quantity, Shipment.container_id)).one()
+        assert line[1:3] == (lot, 100) and line[3] is not None
+        assert s.execute(select(Receipt.shipment_id, Receipt.quantity)).one() == (line[0], 100)
+        (stay,) = s.execute(select(Packing.unpacked_at)).scalars()
+        assert stay is not None  # closed by the third import's unpacking

@@ -47,6 +47,7 @@ from workbench.plant.chain import (
     Party,
     ReferenceDocument,
 )
+from workbench.plant.containers import contents_at
 from workbench.plant.identities import EventHash, LotIdentifier
 from workbench.plant.models import (
     Consumption,
@@ -108,6 +109,7 @@ class Loader:
         self.item_ids: dict[str, int] = {}
         self.lot_ids: dict[str, int] = {}
         self.container_ids: dict[str, int] = {}
+        self.packed_here = {p.container for p in plan.packings if p.action == "pack"}
 
     # ---- the whole ------------------------------------------------------------------------------
 
@@ -338,6 +340,7 @@ class Loader:
         plan = self.plan
         transfers = [t for t in plan.transfers if plan.valid(t.shipped) or plan.valid(t.received)]
         customers, vendors = self._trading_parties(transfers)
+        lines_of = {t.key: self._transfer_lines(t) for t in transfers}
         ship_rows: list[tuple] = []
         ship_keys: list[tuple[str, int]] = []  # (transfer key, lot id) of each shipment line
         for t in transfers:
@@ -345,7 +348,7 @@ class Loader:
                 continue
             customer = customers.get(t.key)
             order_ref = _document(t, ("po", "desadv", "bol", "inv"))
-            for lot_id, (quantity, via) in _lines(t.lots, self.lot_ids).items():
+            for lot_id, (quantity, via) in lines_of[t.key].items():
                 ship_rows.append((_code(t.shipped or t.key), _naive(t.shipped_at), customer, order_ref, lot_id, quantity,
                                   self._loc(t.source.location), self._loc(t.destination.location),
                                   self._container(via), self.event_ids[t.shipped]))  # type: ignore[index]
@@ -353,14 +356,14 @@ class Loader:
         ship_ids = self._rows(Shipment, ("code", "shipped_at", "customer_id", "order_ref", "lot_id", "quantity",
                                          "ship_from_id", "ship_to_id", "container_id", "event_id"), ship_rows)
         line_of = dict(zip(ship_keys, ship_ids, strict=True))
-        open_lines = self._open_shipment_lines([t for t in transfers if not plan.valid(t.shipped)])
+        open_lines = self._open_shipment_lines({lot for t in transfers if not plan.valid(t.shipped) for lot in lines_of[t.key]})
         receipt_rows: list[tuple] = []
         for t in transfers:
             if not plan.valid(t.received):
                 continue
             vendor = vendors.get(t.key)
             po = _document(t, ("po",))
-            for lot_id, (quantity, via) in _lines(t.lots, self.lot_ids).items():
+            for lot_id, (quantity, via) in lines_of[t.key].items():
                 line = line_of.get((t.key, lot_id))
                 if line is None and lot_id in open_lines and open_lines[lot_id]:
                     line = open_lines[lot_id].pop()
@@ -372,9 +375,24 @@ class Loader:
                              "ship_from_id", "shipment_id", "container_id", "event_id"), receipt_rows)
         self.counts.shipments, self.counts.receipts = len(ship_rows), len(receipt_rows)
 
-    def _open_shipment_lines(self, receipts_only: list[Transfer]) -> dict[int, list[int]]:
+    def _transfer_lines(self, t: Transfer) -> dict[int, tuple[Decimal, str | None]]:
+        """Lot id → (quantity, pallet) of a transfer; a pallet packed in an earlier import is opened in the plant."""
+        lines = _lines(t.lots, self.lot_ids)
+        opened = {lq.via for lq in t.lots if lq.via}
+        unknown = [c for c in t.containers if c not in opened and c not in self.packed_here]
+        at = t.shipped_at or t.received_at
+        if unknown and at is not None:
+            if not self.container_ids:
+                self._containers()
+            ids = {self.container_ids[c]: c for c in unknown}
+            for container_id, lots in contents_at(self.session, ids, _naive(at)).items():  # type: ignore[arg-type]
+                for lot_id, quantity in lots.items():
+                    before = lines.get(lot_id)
+                    lines[lot_id] = (quantity + (before[0] if before else 0), before[1] if before else ids[container_id])
+        return lines
+
+    def _open_shipment_lines(self, lots: set[int]) -> dict[int, list[int]]:
         """Shipment lines of earlier imports that no receipt names yet, by lot (newest last)."""
-        lots = {self.lot_ids[lq.lot] for t in receipts_only for lq in t.lots}
         if not lots:
             return {}
         s, r = Shipment.__table__, Receipt.__table__
@@ -456,6 +474,7 @@ class Loader:
             self._containers()
         open_stays: dict[str, list[dict[str, Any]]] = defaultdict(list)
         stays: list[dict[str, Any]] = []
+        earlier: list[tuple] = []  # unpacks of pallets packed in an earlier import
         for p in sorted(plan.packings, key=lambda p: p.time.astimezone(UTC)):
             if not plan.valid(p.event):
                 continue
@@ -474,6 +493,9 @@ class Loader:
                 continue
             lots = {self.lot_ids[lq.lot] for lq in p.lots}
             children = {self.container_ids[c] for c in p.containers}
+            if not open_stays[p.container] and p.container not in self.packed_here:
+                earlier.append((self.container_ids[p.container], at, where, event, p.everything, lots, children))
+                continue
             keep = []
             for stay in open_stays[p.container]:
                 if p.everything or stay["lot_id"] in lots or stay["child_id"] in children:
@@ -481,6 +503,7 @@ class Loader:
                 else:
                     keep.append(stay)
             open_stays[p.container] = keep
+        self._unpack_earlier(earlier)
         if not stays:
             return
         table = Packing.__table__
@@ -492,6 +515,17 @@ class Loader:
             **{n: [s.get(n) for s in stays] for n in ("unpacked_at", "unpacked_location_id", "unpack_event_id")},
         })
         self.counts.packings = len(stays)
+
+    def _unpack_earlier(self, unpacks: list[tuple]) -> None:
+        """Close the open stays, in the plant, of pallets this import unpacks but an earlier one packed."""
+        table = Packing.__table__
+        for container_id, at, where, event, everything, lots, children in unpacks:
+            which = (table.c.container_id == container_id) & table.c.unpacked_at.is_(None) & (table.c.packed_at <= at)
+            if not everything:
+                which &= table.c.lot_id.in_(sorted(lots)) | table.c.child_id.in_(sorted(children))
+            done = self.session.execute(table.update().where(which).values(
+                unpacked_at=at, unpacked_location_id=where, unpack_event_id=event))
+            self.counts.packings += done.rowcount or 0
 
     # ---- event lots, documents --------------------------------------------------------------------
 
