@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from workbench.commands import add_db_option, open_for_reading
-from workbench.interchange.epcisload.lookup import find_lot_by_identifier
+from workbench.interchange.epcisload.lookup import find_lot_by_identifier, identify_lot_nodes
 from workbench.jsonutil import dumps
 from workbench.reports.tree import render_tree
 from workbench.trace.genealogy import DIRECTIONS, trace
@@ -33,10 +33,13 @@ def run(args: argparse.Namespace) -> int:
         with plant.Session() as session:
             lot = find_lot_by_identifier(session, args.lot, args.item)
             g = trace(session, lot, args.direction, args.depth)
+            data = g.to_json() if args.json else None
+            if data is not None:
+                identify_lot_nodes(session, data["nodes"])
     finally:
         plant.dispose()
-    if args.json:
-        print(dumps(g.to_json(), indent=2))
+    if data is not None:
+        print(dumps(data, indent=2))
     else:
         print(render_tree(g))
     return 0

@@ -136,3 +136,18 @@ def test_importing_the_chains_again_changes_nothing(chains):
         summary = import_documents(s, FILES)
         assert counts(s) == before
     assert (summary.new_events, summary.present) == (0, 60)
+
+
+def test_trace_command_takes_the_urn_and_names_each_lots_identifier(chains, capsys):
+    import json
+
+    from workbench.cli import main
+
+    assert main(["trace", "--db", chains.url, "--direction", "backward", "--json",
+                 "urn:gdst:example.org:product:lot:class:processor.2u.v1-0122-2022"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    lots = {n["identifier"]: n["gtin"] for n in data["nodes"] if n["kind"] == "lot"}
+    assert set(lots) == {f"urn:gdst:example.org:product:lot:class:{k}" for k in (
+        "processor.2u.v1-0122-2022", "processor.10u.commingle-01232022", "fishfarm.1u.farmed-tuna-01192022",
+        "fisherman01.tunau.v1-0122-2022", "feedmill.1u.ff11252021", "hatchery.1u.tf12012021")}
+    assert set(lots.values()) == {None}
