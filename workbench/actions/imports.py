@@ -53,7 +53,7 @@ def sort_paths(paths: Sequence[str | Path]) -> tuple[list[Path], list[Path]]:
         if path.is_dir():
             folders.append(path)
         elif not path.exists():
-            raise WorkbenchError(f"{given} does not exist; give bundle folders or EPCIS files.")
+            raise WorkbenchError(f"The bundle folder or EPCIS document {given} does not exist; nothing was written.")
         elif is_epcis_file(path):
             documents.append(path)
         else:
