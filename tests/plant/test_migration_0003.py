@@ -66,7 +66,7 @@ def _shape(g):
 def test_upgrade_from_0002_keeps_every_trace_and_the_recall(demo_plant, db_factory):
     url = db_factory.blank_url()
     _copy_into_0002(demo_plant, url)
-    assert f"upgraded to schema {head_revision()}" in upgrade_plant(url)
+    assert f"upgraded to schema {head_revision()}" in upgrade_plant(url)  # 0003 and every migration after it
     upgraded = open_plant(url)
     try:
         with demo_plant.Session() as before, upgraded.Session() as after:

@@ -41,7 +41,7 @@ from workbench.plant import Plant, open_plant
 from workbench.plant.counts import plant_counts
 from workbench.plant.lookup import find_lot_label
 from workbench.plant.session import redact
-from workbench.ui import settings
+from workbench.ui import epcis_import, settings
 from workbench.ui.commonality_view import CommonalityView
 from workbench.ui.graph import GenealogyView
 from workbench.ui.history_view import HistoryView
@@ -314,6 +314,7 @@ class MainWindow(QMainWindow):
         self.recent_db_menu.aboutToShow.connect(self._fill_recent_databases)
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
+        file_menu.addAction(epcis_import.install(self))
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
