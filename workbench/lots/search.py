@@ -228,9 +228,9 @@ def _by_party(session: Session, found: _Found, text: str, limit: int) -> None:
     the shipments' and receipts' party indexes."""
     wanted = text.casefold()
     pattern = "%" + wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    for source, party, rows, lot_column, when in (
-        ("customer", Customer, Shipment, Shipment.lot_id, Shipment.shipped_at),
-        ("vendor", Vendor, Receipt, Receipt.lot_id, Receipt.received_at),
+    for source, party, key, lot_column, when in (
+        ("customer", Customer, Shipment.customer_id, Shipment.lot_id, Shipment.shipped_at),
+        ("vendor", Vendor, Receipt.vendor_id, Receipt.lot_id, Receipt.received_at),
     ):
         matched: dict[int, bool] = {}
         names: dict[int, str] = {}
@@ -247,7 +247,6 @@ def _by_party(session: Session, found: _Found, text: str, limit: int) -> None:
                 names[party_id] = f"{code} {name}" if name else code
         chosen = sorted(matched, key=lambda i: not matched[i])[:MAX_PARTIES]
         per_party = max(limit // max(len(chosen), 1), 1)
-        key = Shipment.customer_id if party is Customer else Receipt.vendor_id
         for party_id in chosen:
             ids = session.execute(
                 select(lot_column).where(key == party_id).order_by(when.desc()).limit(per_party)
