@@ -507,7 +507,8 @@ class MainWindow(QMainWindow):
             return
         view = CommonalityView(self.plant, list(lots))
         view.factorActivated.connect(self._highlight_factor)
-        self.open_tab(view, f"Commonality ({len(lots)} lots)")
+        view.titleChanged.connect(lambda text, v=view: self.workspace.setTabText(self.workspace.indexOf(v), text))
+        self.open_tab(view, f"Commonality ({len(lots)} lot{'' if len(lots) == 1 else 's'})")
 
     def _highlight_factor(self, node_ids: list) -> None:
         if self.genealogy is not None:
