@@ -308,7 +308,9 @@ class GenealogyView(QWidget):
         self.search_box = QLineEdit(self)
         self.search_box.setPlaceholderText("Find lot, item, customer…")
         self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(170)
         self.search_box.setMaximumWidth(240)
+        self.search_box.setToolTip("Highlight and centre the boxes shown that match (Enter: next match)")
         self.search_box.returnPressed.connect(lambda: self.find(self.search_box.text()))
         tb.addWidget(self.search_box)
         self.status = QLabel(self)
@@ -321,6 +323,8 @@ class GenealogyView(QWidget):
     def show_lot(self, lot: LotRef) -> None:
         """Show ``lot`` and its direct neighbours, upstream and downstream."""
         base = GraphState(**self.state.settings())
+        self.search_box.clear()  # the old lot's search says nothing about the new one
+        self._matches, self._match_index = [], -1
         self._queue.clear()
         self._submit(lambda: self._run(lambda s, p: open_lot(s, lot, base, p), f"Tracing {lot.label}…",
                                        fit=True))
