@@ -416,6 +416,11 @@ class GenealogyView(QWidget):
         """Open ``depth`` levels (None: all) upstream/downstream (None: both where more lies)."""
         self._submit(lambda: self._expand_now([node_id], direction, depth, anchor=node_id))
 
+    def open_whole_downstream(self) -> None:
+        """Open the traced lots' whole downstream trees (the recall's reach)."""
+        for root in self.state.roots:
+            self.expand(root, DOWNSTREAM, None)
+
     def expand_all(self, levels: int = 1) -> None:
         """Open ``levels`` more levels everywhere there is more (one job per level)."""
         for _ in range(max(0, levels)):
