@@ -42,7 +42,10 @@ def register(sub) -> None:
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.set_defaults(handler=run_commonality)
 
-    v = sub.add_parser("vendor", help="a vendor's receipts, implicated lots, quality history and open SCARs")
+    v = sub.add_parser("vendor", help="a vendor's receipts, implicated lots, quality history and open SCARs",
+                       description="A vendor's quality history: every receipt line and lot received from it, "
+                                   "the lots implicated in customer returns (traced downstream at any depth) "
+                                   "or SCARs, a monthly series, and its open SCARs with their due dates.")
     add_db_option(v)
     v.add_argument("code", metavar="CODE", help="vendor code")
     v.add_argument("--json", action="store_true", help="print one JSON object")

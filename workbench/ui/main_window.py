@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
 
         self.search_panel = SearchPanel(plant)
         self.search_panel.lotActivated.connect(self.open_lot)
-        self.search_panel.lotSelected.connect(self.show_lot_details)
+        self.search_panel.lotSelected.connect(self.preview_lot)
         self.search_panel.selectionChanged.connect(self._update_actions)
         self.search_panel.recallRequested.connect(self.start_recall)
         self.search_panel.historyRequested.connect(self.open_history)
@@ -416,6 +416,23 @@ class MainWindow(QMainWindow):
     def show_lot_details(self, lot: LotRef) -> None:
         self.details.show_lot(lot)
 
+    def preview_lot(self, lot: LotRef) -> None:
+        """A search result was selected: its details, and its genealogy unless the graph
+        already holds it (so Details never describes a lot the graph does not show)."""
+        self.details.show_lot(lot)
+        view = self.genealogy
+        if view is None:
+            return
+        node_id = f"lot:{lot.item}/{lot.lot}"
+        if node_id in view.state.nodes:
+            view.select(node_id)
+            return
+        self.current_lot = lot
+        self.lot_label.setText(f"Lot {lot.label}")
+        self.graph_stack.setCurrentWidget(view)
+        view.show_lot(lot)
+        self._update_actions()
+
     def _details_loaded(self, details) -> None:
         """The timeline follows the lot whose facts are shown."""
         if isinstance(details, LotDetails):
@@ -491,7 +508,8 @@ class MainWindow(QMainWindow):
             return
         view = CommonalityView(self.plant, list(lots))
         view.factorActivated.connect(self._highlight_factor)
-        self.open_tab(view, f"Commonality ({len(lots)} lots)")
+        view.titleChanged.connect(lambda text, v=view: self.workspace.setTabText(self.workspace.indexOf(v), text))
+        self.open_tab(view, f"Commonality ({len(lots)} lot{'' if len(lots) == 1 else 's'})")
 
     def _highlight_factor(self, node_ids: list) -> None:
         if self.genealogy is not None:
