@@ -87,7 +87,7 @@ def test_sheet_labels_decode(tmp_path):
     pdf = write_labels([BAR, OATS], tmp_path / "sheet.pdf", "letter")
     [page] = _png(pdf, tmp_path, dpi=200)
     read = zbar(page)
-    _check([r for r in read if r.startswith("01") or r.startswith("30")], BAR)
+    _check([r for r in read if r.startswith(("01", "30"))], BAR)
     _check([r for r in read if not r.startswith(("01", "30"))], OATS)
 
 
