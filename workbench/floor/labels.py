@@ -12,7 +12,8 @@ from workbench.facts import LotRef
 from workbench.floor.gs1 import LabelFacts
 from workbench.floor.rules import date_ai
 from workbench.plant import Item, Lot, Receipt, Vendor
-from workbench.plant.floor_models import Location, LotPlace
+from workbench.plant.chain import Location
+from workbench.plant.floor_models import LotPlace
 
 
 def _day(at: datetime | None) -> date | None:

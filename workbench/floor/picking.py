@@ -20,8 +20,8 @@ from workbench.floor.receiving import find_item, positive
 from workbench.floor.rules import home_site, pick_rules
 from workbench.floor.stock import candidates
 from workbench.plant import Customer, Item, Lot, ProductionOrder
+from workbench.plant.chain import Location
 from workbench.plant.floor_models import (
-    Location,
     LotPlace,
     Pick,
     PickLine,

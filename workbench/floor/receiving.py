@@ -15,7 +15,8 @@ from workbench.facts import LotRef
 from workbench.floor.codes import day_prefix, next_code
 from workbench.floor.holds import Hold, place_holds
 from workbench.plant import Item, Lot, Receipt, Vendor, to_quantity
-from workbench.plant.floor_models import Location, LotPlace
+from workbench.plant.chain import Location
+from workbench.plant.floor_models import LotPlace
 
 
 @dataclass(frozen=True)
@@ -119,17 +120,35 @@ def _check_sscc(text: str) -> str:
 
 
 def add_location(session: Session, code: str, site: str | None = None, name: str | None = None) -> Location:
+    """A storage place (bin, rack, cold room). At another site than the plant's own it is a
+    sub-location of that site (a supply-chain location of kind ``own_site``, made if new)."""
+    from workbench.floor.rules import home_site
+
     text = code.strip()
     if not text:
         raise WorkbenchError("Name the location.")
     if session.scalars(select(Location).where(Location.code == text)).first() is not None:
         raise WorkbenchError(f"The location '{text}' exists already.")
-    from workbench.floor.rules import home_site
-
-    loc = Location(code=text, site=(site or "").strip() or home_site(session), name=name)
+    parent = None
+    site_code = (site or "").strip()
+    if site_code and site_code != home_site(session):
+        parent = session.scalars(select(Location).where(Location.code == site_code)).first()
+        if parent is None:
+            parent = Location(code=site_code, name=f"Site {site_code}", kind="own_site")
+            session.add(parent)
+            session.flush()
+    loc = Location(code=text, name=name, kind="other", parent_id=parent.id if parent else None)
     session.add(loc)
     session.flush()
     return loc
+
+
+def site_of(session: Session, location: Location) -> str:
+    from workbench.floor.rules import home_site
+
+    if location.parent_id is None:
+        return home_site(session)
+    return session.get(Location, location.parent_id).code
 
 
 def place_lot(session: Session, lot_id: int, location: Location, produced_at: datetime | None = None) -> None:

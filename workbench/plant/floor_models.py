@@ -19,19 +19,9 @@ PICK_PURPOSES = ("production", "shipment")
 PICK_STATUSES = ("open", "done")
 
 
-class Location(Base):
-    """A storage place (bin, rack, cold room) at a site."""
-
-    __tablename__ = "locations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[Code] = mapped_column(unique=True)
-    site: Mapped[str] = mapped_column(String(64), default="MAIN")
-    name: Mapped[str | None] = mapped_column(String(200))
-
-
 class LotPlace(Base):
-    """Where a lot is kept, its pallet (SSCC) and the dates its label carries."""
+    """Where a lot is kept (a storage place: a supply-chain ``Location``, a sub-location of
+    one of our sites), its pallet (SSCC) and the production date its label carries."""
 
     __tablename__ = "lot_places"
 
@@ -181,7 +171,7 @@ class ScanEvent(Base):
 
 
 __all__ = [
-    "HOLD_KINDS", "PICK_PURPOSES", "PICK_RULES", "PICK_STATUSES", "FloorSetting", "ItemRule", "Location",
+    "HOLD_KINDS", "PICK_PURPOSES", "PICK_RULES", "PICK_STATUSES", "FloorSetting", "ItemRule",
     "LotHold", "LotPlace", "OverrideReason", "Pick", "PickLine", "PickList", "PickOverride", "PickProposal",
     "ScanEvent",
 ]

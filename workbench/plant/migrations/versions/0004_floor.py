@@ -1,4 +1,4 @@
-"""The plant floor: locations, holds, pick lists, proposals, picks, overrides, scans
+"""The plant floor (storage places are supply-chain locations): holds, pick lists, proposals, picks, overrides, scans
 
 Revision ID: 0004
 Revises: 0002
@@ -20,14 +20,6 @@ def upgrade() -> None:
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('value', sa.String(length=200), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_floor_settings'))
-    )
-    op.create_table('locations',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=64), nullable=False),
-    sa.Column('site', sa.String(length=64), nullable=False),
-    sa.Column('name', sa.String(length=200), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_locations')),
-    sa.UniqueConstraint('code', name=op.f('uq_locations_code'))
     )
     op.create_table('override_reasons',
     sa.Column('code', sa.String(length=32), nullable=False),
@@ -72,7 +64,7 @@ def upgrade() -> None:
 
     op.create_table('pick_lists',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('code', sa.String(length=255), nullable=False),
     sa.Column('purpose', sa.String(length=16), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=True),
     sa.Column('customer_id', sa.Integer(), nullable=True),
@@ -220,5 +212,4 @@ def downgrade() -> None:
     op.drop_table('lot_holds')
     op.drop_table('item_rules')
     op.drop_table('override_reasons')
-    op.drop_table('locations')
     op.drop_table('floor_settings')
