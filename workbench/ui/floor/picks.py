@@ -70,7 +70,8 @@ class PickPage(QWidget):
         self.lines_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.lines_table)
-        split.addWidget(table_view(self.proposals))
+        self.proposals_table = table_view(self.proposals)
+        split.addWidget(self.proposals_table)
         split.setStretchFactor(1, 2)
 
         layout = QVBoxLayout(self)
@@ -119,8 +120,10 @@ class PickPage(QWidget):
         what = (f"production order {view.order} making {view.product}" if view.purpose == "production"
                 else f"shipment to {view.customer}" + (f", order {view.order_ref}" if view.order_ref else ""))
         self.title.setText(f"Pick list {view.code}: {what}")
-        state = "complete: every line picked" if view.complete else "open"
-        self.summary.setText(f"{view.status}, {state}; site {view.site}; made by {view.created_by} "
+        done = sum(line.done for line in view.lines)
+        state = ("closed" if view.status != "open" else
+                 "every line picked: complete it" if view.complete else f"{done} of {len(view.lines)} lines picked")
+        self.summary.setText(f"{state}; site {view.site}; opened by {view.created_by} "
                              f"{view.created_at:%Y-%m-%d %H:%M}")
         self.lines.set_rows([Row((line.line_no, line.item, line.item_name or "", fmt(line.quantity, line.unit),
                                   fmt(line.picked, line.unit), fmt(line.remaining, line.unit), line.rule),
@@ -137,6 +140,8 @@ class PickPage(QWidget):
                     rows.append(Row((line.line_no, pick.lot.lot, "", fmt(pick.quantity, line.unit), "", "",
                                      f"override ({pick.override_reason}) by {pick.picked_by}"), pick, flagged=True))
         self.proposals.set_rows(rows)
+        for table in (self.lines_table, self.proposals_table):
+            table.resizeColumnsToContents()
         self._update_buttons()
         self.scan_field.setFocus()
 
