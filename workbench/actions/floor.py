@@ -40,7 +40,7 @@ def _lots(*refs: LotRef) -> frozenset[int]:
 def add_location(plant: Plant, code: str, site: str | None = None, name: str | None = None) -> Done:
     with plant.Session.begin() as s:
         loc = receiving.add_location(s, code, site, name)
-        return Done((loc.code, receiving.site_of(s, loc)), Changes())
+        return Done((loc.code, loc.site), Changes())
 
 
 def receive(plant: Plant, *, at: datetime | None = None, **fields) -> Done:

@@ -12,13 +12,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from sqlalchemy import func, select, type_coerce
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from workbench.floor.proposals import Candidate
 from workbench.floor.rules import home_site
 from workbench.plant import Consumption, Lot, Quantity, Return, Shipment
-from workbench.plant.chain import Location
-from workbench.plant.floor_models import LotHold, LotPlace, Pick, PickLine, PickList
+from workbench.plant.floor_models import LotHold, LotPlace, Pick, PickLine, PickList, StoragePlace
 from workbench.plant.query import among, chunks
 
 ZERO = Decimal(0)
@@ -43,19 +42,15 @@ def _hold():
             .correlate(Lot).scalar_subquery())
 
 
-_SITE = aliased(Location, name="site")
-
-
 def _statement():
     on_hand = type_coerce(Lot.quantity + _sum(Return.quantity, Return.lot_id)
                           - _sum(Consumption.quantity, Consumption.lot_id) - _sum(Shipment.quantity, Shipment.lot_id),
                           Quantity)
     return (select(Lot.id, Lot.item_id, Lot.code, Lot.created_at, Lot.expires_at, on_hand.label("on_hand"),
-                   type_coerce(_reserved(), Quantity).label("reserved"), Location.code, _SITE.code,
+                   type_coerce(_reserved(), Quantity).label("reserved"), StoragePlace.code, StoragePlace.site,
                    _hold().label("hold"))
             .outerjoin(LotPlace, LotPlace.lot_id == Lot.id)
-            .outerjoin(Location, Location.id == LotPlace.location_id)
-            .outerjoin(_SITE, _SITE.id == Location.parent_id)), on_hand
+            .outerjoin(StoragePlace, StoragePlace.id == LotPlace.location_id)), on_hand
 
 
 def _candidate(row, site: str) -> tuple[int, Candidate, Decimal]:
