@@ -52,3 +52,26 @@ def test_scan_station_answers_in_colour_and_broadcasts(plant, make_main_window, 
     wait_idle(20000)
     assert page.view.lines[0].picked == 50
     assert floor.holds.model.rowCount() == 1
+
+
+def test_recall_view_puts_its_hold_list_on_hold(plant, make_main_window, monkeypatch, message_boxes):
+    from PySide6.QtWidgets import QInputDialog
+
+    lots, pick = _plant(plant)
+    at = datetime(2026, 12, 1, 14)
+    actions.scan(plant, pick.code, lots[1].label, "bob", at=at)
+    actions.override(plant, pick.code, lot=lots[0].lot, quantity="10", reason="OPENED", by="bob", at=at)
+    made = actions.complete(plant, pick.code, quantity="20", location="WH-A-01", by="bob", at=at).result
+    window = make_main_window(plant)
+    window.start_recall([lots[1]])
+    view = window.workspace.widget(window.workspace.count() - 1)
+    wait_idle(20000)
+    assert view.hold_button.isEnabled()
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Salmonella", True)))
+    view.hold_the_hold_list()
+    wait_idle(20000)
+    held = {h.lot.id: h for h in actions.holds_now(plant)}
+    assert held[made.lot.id].reason == "Salmonella"  # made from the suspect lot, still on hand
+    assert lots[1].id not in held  # used up: nothing of it left to hold
+    assert message_boxes == [("information", "Holds", "1 lots put on hold.")]
+    message_boxes.clear()

@@ -28,3 +28,31 @@ def install(window) -> None:
     menu.addAction(action)
     window.open_floor = open_floor
     window.floor_action = action
+
+
+def hold_recall(parent, plant, roots, reason: str) -> None:
+    """Ask who and why (the recall's reason first), then hold the recall's whole hold list."""
+    import getpass
+
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from workbench.actions import floor as actions
+    from workbench.ui.ops import run_op
+
+    why, ok = QInputDialog.getText(parent, "Put hold list on hold", "Reason for the holds:", text=reason.strip())
+    if not ok or not why.strip():
+        return
+    try:
+        who = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no system user name
+        who = "workbench"
+
+    def done(result) -> None:
+        window = parent.window()
+        if hasattr(window, "broadcast"):
+            window.broadcast(result.changes)
+        placed = result.result
+        QMessageBox.information(parent, "Holds", f"{len(placed.placed)} lots put on hold"
+                                + (f"; {len(placed.already)} were on hold already." if placed.already else "."))
+
+    run_op(parent, lambda _p: actions.hold_recall(plant, list(roots), why.strip(), who), done)
