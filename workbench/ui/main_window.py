@@ -43,6 +43,7 @@ from workbench.plant.lookup import find_lot_label
 from workbench.plant.session import redact
 from workbench.ui import epcis_import, settings
 from workbench.ui.commonality_view import CommonalityView
+from workbench.ui.floor import install as install_floor
 from workbench.ui.graph import GenealogyView
 from workbench.ui.history_view import HistoryView
 from workbench.ui.lot_panel import DetailsPanel
@@ -241,6 +242,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_menus()
+        install_floor(self)
         self._build_status_bar()
         self._restore_layout()
         self._refresh_welcome()
