@@ -263,3 +263,11 @@ def stop_mock(plant: Plant, code: str, why: str) -> tuple[MockRecall, Changes]:
 def mock_history(plant: Plant) -> list[tuple[str, str, MockRecall]]:
     with plant.Session() as session:
         return store.mock_history(session)
+
+
+def access(plant: Plant):
+    """What this connection may do (read-only or write), in words the app shows."""
+    from workbench.plant.who import access as db_access
+
+    with plant.Session() as session:
+        return db_access(session)

@@ -42,6 +42,7 @@ from workbench.plant.counts import plant_counts
 from workbench.plant.lookup import find_lot_label
 from workbench.plant.session import redact
 from workbench.ui import settings
+from workbench.ui.cases.install import install_cases
 from workbench.ui.commonality_view import CommonalityView
 from workbench.ui.graph import GenealogyView
 from workbench.ui.history_view import HistoryView
@@ -246,6 +247,7 @@ class MainWindow(QMainWindow):
         self._refresh_welcome()
         self._update_actions()
         self.load_counts()
+        install_cases(self)
 
     # -- construction ------------------------------------------------------------------
 
