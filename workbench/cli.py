@@ -7,14 +7,15 @@ import argparse
 import sys
 
 from workbench import __version__
-from workbench.commands import audit, case, db, demo, gui, importcmd, recall, rootcause, scar, trace
+from workbench.commands import audit, case, db, demo, floor, gui, importcmd, recall, rootcause, scar, trace
 from workbench.commands.scar import route
+from workbench.commands.terminal import escaped_output
 from workbench.errors import WorkbenchError
 from workbench.logs import logger, setup_logging, where_logged
 from workbench.outfolder import os_error_sentence
 
 #: Command modules, each with ``register(subparsers)`` setting ``handler`` on its parser.
-COMMANDS = (gui, demo, importcmd, trace, recall, rootcause, scar, case, audit, db)
+COMMANDS = (gui, demo, importcmd, trace, recall, rootcause, scar, case, audit, floor, db)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     setup_logging()
+    with escaped_output():
+        return _run(args, argv)
+
+
+def _run(args: argparse.Namespace, argv: list[str]) -> int:
     try:
         return int(args.handler(args) or 0)
     except WorkbenchError as exc:

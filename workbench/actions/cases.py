@@ -16,10 +16,11 @@ from workbench.cases import store
 from workbench.cases.records import CaseDetail, CaseSummary, EntryRecord, MockRecall
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
-from workbench.plant import Plant
+from workbench.floor import holds
+from workbench.plant import Plant, audit
 from workbench.plant.lookup import find_lot_label
 from workbench.plant.stock import lot_balances
-from workbench.plant.who import reauthenticate, require_write
+from workbench.plant.who import actor, reauthenticate, require_write
 from workbench.progress import Progress
 from workbench.recall.engine import recall
 from workbench.recall.records import Recall
@@ -134,14 +135,27 @@ def save_views(plant: Plant, code: str, views: list[dict[str, Any]]) -> Changes:
 
 def place_hold(plant: Plant, code: str, lots: Sequence[LotRef], text: str | None = None, release: bool = False
                ) -> tuple[list[EntryRecord], Changes]:
-    """Record holds (or releases) of lots on the case, each with its quantity on hand now."""
+    """Put lots on hold (or release them) on the floor, for the case: the plant's holds
+    (``workbench.floor.holds``) and the case's record, each with the quantity on hand now,
+    in one transaction. Lots already on hold stay as they are and are noted as such."""
     if not lots:
         raise WorkbenchError("Name the lots to hold.")
+    reason = (text or "").strip() or f"{'released' if release else 'held'} for case {code.upper()}"
+    who = actor()
     with plant.Session.begin() as session:
         require_write(session)
+        at = store.now()
+        if release:
+            for x in lots:
+                holds.release_holds(session, x, reason, who, at)
+                audit.record(session, "hold released", "lot", x.label, {"on_hold": True}, {"case": code, "reason": reason})
+        else:
+            placed = holds.place_holds(session, list(lots), reason, who, at)
+            for h in placed.placed:
+                audit.record(session, "hold placed", "lot", h.lot.label, {"on_hold": False},
+                             {"case": code, "reason": reason})
         balances = lot_balances(session, [x.id for x in lots])
-        out = [store.add_entry(session, code, "release" if release else "hold",
-                               text or ("released" if release else "put on hold"),
+        out = [store.add_entry(session, code, "release" if release else "hold", reason,
                                {"on_hand": balances[x.id].on_hand, "unit": balances[x.id].unit},
                                lot=x, quantity=balances[x.id].on_hand) for x in lots]
     return out, _changes(lots, holds=True)

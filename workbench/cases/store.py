@@ -179,9 +179,6 @@ def add_entry(session: Session, code: str, kind: str, text: str | None, data: di
     audit.record(session, f"{kind} added", "case", c.code, None,
                  {"entry": e.id, "text": text, "data": data, "lot": lot.label if lot else None, "quantity": quantity},
                  who=who)
-    if lot is not None and kind in ("hold", "release"):
-        audit.record(session, "hold placed" if kind == "hold" else "hold released", "lot", lot.label,
-                     None, {"case": c.code, "quantity": quantity, "text": text}, who=who)
     return EntryRecord(e.id, kind, e.at, who, text, data, lot, quantity)
 
 

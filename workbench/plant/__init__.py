@@ -1,6 +1,18 @@
 """Plant database: tables, sessions and the schema check."""
 
 from workbench.plant import case_models as _case_models  # noqa: F401 - registers the case tables
+from workbench.plant import floor_models  # noqa: F401 - the floor's tables join the plant's metadata
+from workbench.plant.chain import (
+    Container,
+    Event,
+    EventLot,
+    ItemUnit,
+    KeyDataElement,
+    Location,
+    Packing,
+    Party,
+    ReferenceDocument,
+)
 from workbench.plant.edges import rebuild_edges
 from workbench.plant.models import (
     ITEM_KINDS,
@@ -28,16 +40,25 @@ __all__ = [
     "LOT_ORIGINS",
     "Base",
     "Consumption",
+    "Container",
     "Customer",
+    "Event",
+    "EventLot",
     "Item",
+    "ItemUnit",
+    "KeyDataElement",
+    "Location",
     "Lot",
     "LotEdge",
     "Operation",
     "Output",
+    "Packing",
+    "Party",
     "Plant",
     "ProductionOrder",
     "Quantity",
     "Receipt",
+    "ReferenceDocument",
     "Return",
     "Shipment",
     "SupplierAction",

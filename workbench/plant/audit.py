@@ -46,7 +46,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [_plain(v) for v in value]
         return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
-    return value
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    label = getattr(value, "label", None)  # a LotRef
+    return label if isinstance(label, str) else str(value)
 
 
 def canonical(value: Any) -> str | None:

@@ -32,6 +32,7 @@ from workbench.plant import (
     rebuild_edges,
 )
 from workbench.plant.bulk import BulkWriter
+from workbench.plant.parties import link_parties
 
 #: ``progress(fraction, message)``, the convention of ``workbench.progress``.
 Progress = Callable[[float, str], None]
@@ -138,6 +139,7 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None) -
         for table in (Lot, Receipt, ProductionOrder, Consumption, Output, Shipment, Return):
             session.execute(text(f"ANALYZE {table.__tablename__}"))
 
+    link_parties(session)
     touched = {order_ids[r.order] for r in plan.consumptions} | {order_ids[o[0]] for o in outputs}
     if touched:
         say(0.86, "Rebuilding the lot genealogy")
