@@ -147,6 +147,7 @@ class CaseTab(QWidget):
 
     def _loaded(self, result) -> None:
         self._op = None
+        self.error = None
         d, history, access = result
         self.detail = d
         self.can_write = access.can_write
