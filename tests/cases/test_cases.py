@@ -278,3 +278,19 @@ def test_a_read_only_role_investigates_but_does_not_write(plant):
             for role in (login, reader, writer):
                 session.execute(text(f"DROP OWNED BY {role}"))
                 session.execute(text(f"DROP ROLE {role}"))
+
+
+def test_commonality_is_kept_in_the_record_and_the_letterhead_change_audited(plant, tmp_path):
+    from workbench.actions.letterhead import change_letterhead
+    from workbench.settings import Letterhead
+
+    lot = _honey(plant)
+    s, _ = cases.open_case(plant, "Why", lots=[lot])
+    entry, factors, _ = cases.record_commonality(plant, s.code, [], "Illness")
+    assert entry.kind == "commonality" and factors[0]["factor"].startswith("lot HONEY/H1")
+    with pytest.raises(WorkbenchError, match="Name the defective lots"):
+        cases.record_commonality(plant, s.code, [])
+    change_letterhead(plant, Letterhead(name="New Foods Ltd"), tmp_path / "letterhead.json")
+    with plant.Session() as session:
+        e = audit.entries(session, object_type="letterhead")[-1]
+    assert e.action == "letterhead changed" and e.after["name"] == "New Foods Ltd"

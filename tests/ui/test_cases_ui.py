@@ -113,3 +113,21 @@ def test_two_apps_on_one_postgresql_plant_see_each_others_changes(qtbot, make_ma
     finally:
         wait_idle(20000)
         other.dispose()
+
+
+def test_a_lots_audit_history_and_verifying_the_trail(qtbot, make_main_window, small_plant, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    plant = small_plant.plant
+    lot = small_plant.lots["FLOUR/L2411"]
+    s, _ = cases.open_case(plant, "History", lots=[lot])
+    window = make_main_window(plant)
+    monkeypatch.setattr(window, "_chosen_lots", lambda: [lot])
+    view = window.cases.open_lot_history()
+    _settle(qtbot, view)
+    assert view.model.rowCount() == 1 and view.model.text(0, 4) == "added to case"
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
+    window.cases.verify_trail()
+    qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+    assert shown[0].startswith("The audit trail verifies")

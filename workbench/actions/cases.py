@@ -130,6 +130,30 @@ def save_views(plant: Plant, code: str, views: list[dict[str, Any]]) -> Changes:
     return CASES
 
 
+def record_commonality(plant: Plant, code: str, lots: Sequence[LotRef], returns_reason: str | None = None,
+                       top: int = 5) -> tuple[EntryRecord, list[dict[str, Any]], Changes]:
+    """Rank what the defective lots (and those returned for ``returns_reason``) share, and
+    keep the ranking's first ``top`` factors in the case's record."""
+    from workbench.rootcause.commonality import commonality, defective_from_returns
+
+    with plant.Session() as session:
+        chosen = list(lots)
+        if returns_reason:
+            chosen += defective_from_returns(session, returns_reason)
+        if not chosen:
+            raise WorkbenchError("Name the defective lots as ITEM/LOT, or give the return reason to take them from.")
+        result = commonality(session, chosen)
+    factors = [{"factor": f.label, "defective": f"{f.defective_exposed}/{f.defective_total}",
+                "baseline": f"{f.baseline_exposed}/{f.baseline_total}", "p_value": f.p_value}
+               for f in result.factors[:top]]
+    text = (f"{len(result.defective)} defective lots against {len(result.baseline)} baseline lots; first: "
+            + (factors[0]["factor"] if factors else "no factor"))
+    entry, changes = add_entry(plant, code, "commonality", text,
+                               {"defective": [x.label for x in result.defective], "returns_reason": returns_reason,
+                                "factors": factors})
+    return entry, factors, changes
+
+
 # --- containment: holds and recall packages ----------------------------------------------
 
 

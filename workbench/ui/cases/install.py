@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QToolBar
+from PySide6.QtWidgets import QLabel, QMessageBox, QToolBar
 
+from workbench.actions.audit import verify as audit_verify
+from workbench.ui.cases.audit_view import AuditView
 from workbench.ui.cases.case_tab import CaseTab
 from workbench.ui.cases.cases_view import CasesView
 from workbench.ui.cases.listener import ChangeListener
+from workbench.ui.ops import run_op
 from workbench.ui.style import icon
 
 
@@ -37,9 +40,16 @@ class CaseDesk(QObject):
         self.new_action.triggered.connect(lambda _c=False: self.open_cases().new_case(w._chosen_lots()))
         self.mock_action = QAction("Mock recall of the chosen lots…", w)
         self.mock_action.triggered.connect(lambda _c=False: self.open_cases().run_mock(w._chosen_lots()))
+        self.history_action = QAction("Audit history of the chosen lot", w)
+        self.history_action.triggered.connect(lambda _c=False: self.open_lot_history())
+        self.verify_action = QAction("Verify the audit trail", w)
+        self.verify_action.triggered.connect(lambda _c=False: self.verify_trail())
         menu = w.menuBar().addMenu("&Cases")
         for a in (self.cases_action, self.new_action, self.mock_action):
             menu.addAction(a)
+        menu.addSeparator()
+        menu.addAction(self.history_action)
+        menu.addAction(self.verify_action)
         toolbar = w.findChild(QToolBar, "mainToolBar")
         if toolbar is not None:
             toolbar.addSeparator()
@@ -76,6 +86,30 @@ class CaseDesk(QObject):
         tab.lotActivated.connect(self.window.open_lot)
         self.window.open_tab(tab, code)
         return tab
+
+    def open_lot_history(self) -> AuditView | None:
+        chosen = self.window._chosen_lots()
+        if not chosen:
+            self.window.statusBar().showMessage("Choose a lot first (in the search results or the genealogy).", 5000)
+            return None
+        view = AuditView(self.window.plant, "lot", chosen[0].label)
+        self.window.open_tab(view, f"Audit {chosen[0].label}")
+        return view
+
+    def verify_trail(self) -> None:
+        plant = self.window.plant
+
+        def done(v) -> None:
+            if v.ok:
+                QMessageBox.information(self.window, "Audit trail",
+                                        f"The audit trail verifies: {v.entries} entries, head #{v.head_id}\n"
+                                        f"{v.head_hash}")
+            else:
+                QMessageBox.warning(self.window, "Audit trail",
+                                    f"The audit trail does not verify ({len(v.problems)} problems):\n\n"
+                                    + "\n".join(v.problems[:12]))
+
+        run_op(self.window, lambda _p: audit_verify(plant), done, label="Verifying the audit trail…")
 
     # -- colleagues' changes -----------------------------------------------------------
 
