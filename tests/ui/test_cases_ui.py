@@ -120,7 +120,7 @@ def test_a_lots_audit_history_and_verifying_the_trail(qtbot, make_main_window, s
 
     plant = small_plant.plant
     lot = small_plant.lots["FLOUR/L2411"]
-    s, _ = cases.open_case(plant, "History", lots=[lot])
+    cases.open_case(plant, "History", lots=[lot])
     window = make_main_window(plant)
     monkeypatch.setattr(window, "_chosen_lots", lambda: [lot])
     view = window.cases.open_lot_history()
