@@ -100,8 +100,10 @@ class CaseTab(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setTabsClosable(True)
         self.tabs.tabCloseRequested.connect(self._close_view)
-        self.tabs.addTab(table_view(self.record), "Record")
-        self.tabs.addTab(table_view(self.history), "Audit history")
+        self.record_table = table_view(self.record)
+        self.history_table = table_view(self.history)
+        self.tabs.addTab(self.record_table, "Record")
+        self.tabs.addTab(self.history_table, "Audit history")
         for i in range(2):
             self.tabs.tabBar().setTabButton(i, self.tabs.tabBar().ButtonPosition.RightSide, None)
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -168,6 +170,10 @@ class CaseTab(QWidget):
                                 (f"{e.lot.label}: " if e.lot else "") + (e.text or "")), e) for e in d.entries])
         self.history.set_rows([((e.id, f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.db_role or "", e.action,
                                  str(e.after)[:160] if e.after else ""), e) for e in history])
+        for table in (self.lots_table, self.record_table, self.history_table):
+            table.resizeColumnsToContents()
+            for col in range(table.model().columnCount() - 1):
+                table.setColumnWidth(col, min(table.columnWidth(col), 220))
         closed = s.status == "closed"
         for b in self.buttons:
             b.setEnabled(self.can_write and not closed)
