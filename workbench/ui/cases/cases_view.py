@@ -42,6 +42,7 @@ class MockRecallPanel(QWidget):
         style_plot(self.plot, self.font())
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.getPlotItem().setLabel("left", "seconds to 100 % found")
+        self.plot.getPlotItem().setLabel("bottom", "mock recall (number of its code)")
         self.plot.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
         self.plot.setMinimumHeight(150)
         row = QSplitter()
@@ -75,7 +76,7 @@ class MockRecallPanel(QWidget):
         brushes = [pg.mkBrush(ACCENT if m.complete and m.stopped_at else ALERT) for _c, _t, m in history]
         self.plot.addItem(pg.BarGraphItem(x=xs, height=seconds, width=0.6, brushes=brushes))
         axis = self.plot.getPlotItem().getAxis("bottom")
-        axis.setTicks([[(i, c) for i, (c, _t, _m) in enumerate(history)]])
+        axis.setTicks([[(i, c.rsplit("-", 1)[-1]) for i, (c, _t, _m) in enumerate(history)]])
         limit = 4 * 3600
         if max(seconds, default=0) > limit / 2:
             self.plot.addItem(pg.InfiniteLine(pos=limit, angle=0, pen=pg.mkPen(ALERT, style=Qt.PenStyle.DashLine),
