@@ -112,6 +112,7 @@ def open_case(session: Session, title: str, origin: str = "lot", origin_ref: str
     if origin not in CASE_ORIGINS:
         raise WorkbenchError(f"'{origin}' is not where a case starts; use one of: {', '.join(CASE_ORIGINS)}.")
     who = who or actor()
+    audit.serialize(session)  # two engineers opening cases at once get two numbers
     at = now()
     c = Case(code=_next_code(session, "MOCK" if kind == "mock_recall" else "CASE", at), kind=kind,
              title=title[:200], origin=origin, origin_ref=(origin_ref or None), problem=(problem or "").strip() or None,

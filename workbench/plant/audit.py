@@ -103,6 +103,14 @@ def _server_now(session: Session) -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def serialize(session: Session) -> None:
+    """Put this transaction in line with every other writer now (PostgreSQL), e.g. before
+    numbering a new case or SCAR, so two writers never take the same number. The lock is
+    the audit trail's own: it is held until the transaction ends."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+
+
 def record(session: Session, action: str, object_type: str, object_key: str | int,
            before: Any = None, after: Any = None, *, who: str | None = None) -> Entry:
     """Append one entry in the caller's transaction (it is part of the write it records)."""
