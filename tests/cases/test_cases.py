@@ -294,3 +294,17 @@ def test_commonality_is_kept_in_the_record_and_the_letterhead_change_audited(pla
     with plant.Session() as session:
         e = audit.entries(session, object_type="letterhead")[-1]
     assert e.action == "letterhead changed" and e.after["name"] == "New Foods Ltd"
+
+
+def test_what_a_colleagues_write_means_for_the_views():
+    from workbench.plant.notify import Notice
+
+    def of(kind, action):
+        return audit_actions.changes_of(Notice(1, action, kind, "K", "ann", 1))
+
+    assert of("case", "note added").cases and not of("case", "note added").touches_lots()
+    assert of("lot", "hold placed").holds and of("lot", "hold released").touches_lots()
+    assert of("lot", "lot received").plant and of("pick_list", "shipped").plant
+    assert of("scar", "SCAR closed").scars and of("return", "return cause set").scars
+    assert of("letterhead", "letterhead changed").empty
+    assert Notice.parse("not json", 1) is None and Notice.parse('{"id": 2}', 1) is None
