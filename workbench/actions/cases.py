@@ -39,6 +39,17 @@ def parse_lots(plant: Plant, texts: Sequence[str]) -> list[LotRef]:
         return [find_lot_label(session, t) for t in texts]
 
 
+def lots_returned_for(plant: Plant, reason: str) -> list[LotRef]:
+    """The lots customers returned with a reason containing ``reason`` (a case from a return reason)."""
+    from workbench.rootcause.commonality import defective_from_returns
+
+    with plant.Session() as session:
+        found = defective_from_returns(session, reason)
+    if not found:
+        raise WorkbenchError(f"No return has a reason containing '{reason}'.")
+    return found
+
+
 def list_cases(plant: Plant, status: str | None = None, kind: str | None = None,
                lot: LotRef | None = None) -> list[CaseSummary]:
     with plant.Session() as session:

@@ -39,6 +39,8 @@ def register(sub) -> None:
     o.add_argument("--origin", default="lot", choices=("lot", "complaint", "return", "supplier_notice"))
     o.add_argument("--ref", metavar="TEXT", help="the complaint, RMA or supplier notice it starts from")
     o.add_argument("--problem", metavar="TEXT", help="the problem statement")
+    o.add_argument("--returns-reason", metavar="TEXT",
+                   help="add as suspects every lot returned with a reason containing TEXT")
 
     sh = _p(acts, "show", "a case: lots, record, files, signatures", run_show)
     sh.add_argument("--json", action="store_true")
@@ -140,7 +142,12 @@ def run_open(args: argparse.Namespace) -> int:
     plant = open_for_reading(args)
     try:
         lots = cases.parse_lots(plant, args.lot)
-        s, _ = cases.open_case(plant, args.title, args.origin, args.ref, args.problem, lots)
+        origin, ref = args.origin, args.ref
+        if args.returns_reason:
+            lots += [x for x in cases.lots_returned_for(plant, args.returns_reason) if x not in lots]
+            if origin == "lot":
+                origin, ref = "return", ref or f"returns: {args.returns_reason}"
+        s, _ = cases.open_case(plant, args.title, origin, ref, args.problem, lots)
     finally:
         plant.dispose()
     print(f"{s.code} opened: {s.title} ({s.lots} suspect lots).")
