@@ -12,7 +12,7 @@ from workbench.facts import LotRef
 from workbench.floor.gs1 import LabelFacts
 from workbench.floor.rules import date_ai
 from workbench.plant import Item, Lot, Receipt, Vendor
-from workbench.plant.floor_models import Location, LotPlace
+from workbench.plant.floor_models import LotPlace, StoragePlace
 
 
 def _day(at: datetime | None) -> date | None:
@@ -22,9 +22,9 @@ def _day(at: datetime | None) -> date | None:
 def label_facts(session: Session, lot: LotRef, quantity: Decimal | None = None) -> LabelFacts:
     """The facts the label of ``lot`` prints (``quantity``: per box, else the whole lot)."""
     row = session.execute(
-        select(Lot, Item, Location.code, LotPlace.sscc, LotPlace.produced_at)
+        select(Lot, Item, StoragePlace.code, LotPlace.sscc, LotPlace.produced_at)
         .join(Item, Item.id == Lot.item_id)
-        .outerjoin(LotPlace, LotPlace.lot_id == Lot.id).outerjoin(Location, Location.id == LotPlace.location_id)
+        .outerjoin(LotPlace, LotPlace.lot_id == Lot.id).outerjoin(StoragePlace, StoragePlace.id == LotPlace.location_id)
         .where(Lot.id == lot.id)).one()
     lot_row, item, location, sscc, produced_at = row
     vendor = session.execute(select(Vendor.name).join(Receipt, Receipt.vendor_id == Vendor.id)

@@ -21,13 +21,13 @@ from workbench.floor.rules import home_site, pick_rules
 from workbench.floor.stock import candidates
 from workbench.plant import Customer, Item, Lot, ProductionOrder
 from workbench.plant.floor_models import (
-    Location,
     LotPlace,
     Pick,
     PickLine,
     PickList,
     PickOverride,
     PickProposal,
+    StoragePlace,
 )
 
 ZERO = Decimal(0)
@@ -209,9 +209,9 @@ def load_pick_list(session: Session, code: str) -> PickListView:
     line_ids = [line.id for line in lines]
     proposals = defaultdict(list)
     for p, code_, location, expires in session.execute(
-            select(PickProposal, Lot.code, Location.code, Lot.expires_at)
+            select(PickProposal, Lot.code, StoragePlace.code, Lot.expires_at)
             .join(Lot, Lot.id == PickProposal.lot_id)
-            .outerjoin(LotPlace, LotPlace.lot_id == Lot.id).outerjoin(Location, Location.id == LotPlace.location_id)
+            .outerjoin(LotPlace, LotPlace.lot_id == Lot.id).outerjoin(StoragePlace, StoragePlace.id == LotPlace.location_id)
             .where(PickProposal.pick_line_id.in_(line_ids)).order_by(PickProposal.rank)):
         proposals[p.pick_line_id].append((p, code_, location, expires))
     picks = defaultdict(list)

@@ -15,7 +15,7 @@ from workbench.facts import LotRef
 from workbench.floor.codes import day_prefix, next_code
 from workbench.floor.holds import Hold, place_holds
 from workbench.plant import Item, Lot, Receipt, Vendor, to_quantity
-from workbench.plant.floor_models import Location, LotPlace
+from workbench.plant.floor_models import LotPlace, StoragePlace
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,11 @@ def find_item(session: Session, code: str) -> Item:
     return item
 
 
-def find_location(session: Session, code: str | None) -> Location:
+def find_location(session: Session, code: str | None) -> StoragePlace:
     text = (code or "").strip()
     if not text:
         raise WorkbenchError("Say where the lot is put away (--location CODE).")
-    location = session.scalars(select(Location).where(Location.code == text)).first()
+    location = session.scalars(select(StoragePlace).where(StoragePlace.code == text)).first()
     if location is None:
         raise NotFound(f"There is no location '{text}'; add it with `workbench floor location {text}`.")
     return location
@@ -118,19 +118,19 @@ def _check_sscc(text: str) -> str:
         raise WorkbenchError(f"'{text}' is not an SSCC (18 digits with a valid check digit).") from None
 
 
-def add_location(session: Session, code: str, site: str | None = None, name: str | None = None) -> Location:
+def add_location(session: Session, code: str, site: str | None = None, name: str | None = None) -> StoragePlace:
     text = code.strip()
     if not text:
         raise WorkbenchError("Name the location.")
-    if session.scalars(select(Location).where(Location.code == text)).first() is not None:
+    if session.scalars(select(StoragePlace).where(StoragePlace.code == text)).first() is not None:
         raise WorkbenchError(f"The location '{text}' exists already.")
     from workbench.floor.rules import home_site
 
-    loc = Location(code=text, site=(site or "").strip() or home_site(session), name=name)
+    loc = StoragePlace(code=text, site=(site or "").strip() or home_site(session), name=name)
     session.add(loc)
     session.flush()
     return loc
 
 
-def place_lot(session: Session, lot_id: int, location: Location, produced_at: datetime | None = None) -> None:
+def place_lot(session: Session, lot_id: int, location: StoragePlace, produced_at: datetime | None = None) -> None:
     session.add(LotPlace(lot_id=lot_id, location_id=location.id, produced_at=produced_at))

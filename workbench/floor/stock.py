@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from workbench.floor.proposals import Candidate
 from workbench.floor.rules import home_site
 from workbench.plant import Consumption, Lot, Quantity, Return, Shipment
-from workbench.plant.floor_models import Location, LotHold, LotPlace, Pick, PickLine, PickList
+from workbench.plant.floor_models import LotHold, LotPlace, Pick, PickLine, PickList, StoragePlace
 from workbench.plant.query import among, chunks
 
 ZERO = Decimal(0)
@@ -47,9 +47,10 @@ def _statement():
                           - _sum(Consumption.quantity, Consumption.lot_id) - _sum(Shipment.quantity, Shipment.lot_id),
                           Quantity)
     return (select(Lot.id, Lot.item_id, Lot.code, Lot.created_at, Lot.expires_at, on_hand.label("on_hand"),
-                   type_coerce(_reserved(), Quantity).label("reserved"), Location.code, Location.site, _hold().label("hold"))
+                   type_coerce(_reserved(), Quantity).label("reserved"), StoragePlace.code, StoragePlace.site,
+                   _hold().label("hold"))
             .outerjoin(LotPlace, LotPlace.lot_id == Lot.id)
-            .outerjoin(Location, Location.id == LotPlace.location_id)), on_hand
+            .outerjoin(StoragePlace, StoragePlace.id == LotPlace.location_id)), on_hand
 
 
 def _candidate(row, site: str) -> tuple[int, Candidate, Decimal]:

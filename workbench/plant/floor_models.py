@@ -19,10 +19,10 @@ PICK_PURPOSES = ("production", "shipment")
 PICK_STATUSES = ("open", "done")
 
 
-class Location(Base):
+class StoragePlace(Base):
     """A storage place (bin, rack, cold room) at a site."""
 
-    __tablename__ = "locations"
+    __tablename__ = "storage_places"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[Code] = mapped_column(unique=True)
@@ -36,7 +36,7 @@ class LotPlace(Base):
     __tablename__ = "lot_places"
 
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), primary_key=True)
-    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), index=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("storage_places.id"), index=True)
     sscc: Mapped[str | None] = mapped_column(String(18), index=True)
     produced_at: Mapped[MaybeWhen]
 
@@ -181,7 +181,20 @@ class ScanEvent(Base):
 
 
 __all__ = [
-    "HOLD_KINDS", "PICK_PURPOSES", "PICK_RULES", "PICK_STATUSES", "FloorSetting", "ItemRule", "Location",
-    "LotHold", "LotPlace", "OverrideReason", "Pick", "PickLine", "PickList", "PickOverride", "PickProposal",
+    "HOLD_KINDS",
+    "PICK_PURPOSES",
+    "PICK_RULES",
+    "PICK_STATUSES",
+    "FloorSetting",
+    "ItemRule",
+    "LotHold",
+    "LotPlace",
+    "OverrideReason",
+    "Pick",
+    "PickLine",
+    "PickList",
+    "PickOverride",
+    "PickProposal",
     "ScanEvent",
+    "StoragePlace",
 ]

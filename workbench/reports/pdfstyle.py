@@ -50,6 +50,7 @@ from reportlab.platypus import (
 )
 
 from workbench.format import file_text
+from workbench.reports.paper import page_points
 from workbench.settings import Letterhead
 
 # Streams are written zlib-compressed in binary, not also ASCII85-encoded (reportlab's
@@ -69,6 +70,7 @@ ALERT_HEX = "#c53030"
 ALERT = colors.HexColor(ALERT_HEX)
 ALERT_FILL = colors.HexColor("#fde8e8")
 
+#: The default page (A4); a document takes its company's paper (``paper.page_points``).
 PAGE = A4
 MARGIN = 20 * mm
 LETTERHEAD_HEIGHT = 34 * mm
@@ -388,7 +390,7 @@ def pages_pdf(target: str | Path | BytesIO, pages: Sequence[PageRecord], letterh
     reproduces those names, so the streams are valid here as they are. Writing a page
     this way costs a fraction of laying it out again.
     """
-    canvas = Canvas(str(target) if isinstance(target, Path) else target, pagesize=PAGE)
+    canvas = Canvas(str(target) if isinstance(target, Path) else target, pagesize=page_points(letterhead))
     canvas.setTitle(file_text(title))
     canvas.setAuthor(file_text(letterhead.name))
     canvas.setSubject(file_text(subject or title))
@@ -479,9 +481,9 @@ def document(target: str | Path | BytesIO, letterhead: Letterhead, title: str, f
     ``footer`` is printed bottom left on every page; later pages' running header shows the
     current section's title (or ``title``).
     """
-    width, height = PAGE
+    width, height = page_points(letterhead)  # Letter for a North American company, else A4
     title, footer, subject = file_text(title), file_text(footer), file_text(subject)
-    doc = BaseDocTemplate(str(target) if isinstance(target, Path) else target, pagesize=PAGE,
+    doc = BaseDocTemplate(str(target) if isinstance(target, Path) else target, pagesize=(width, height),
                           leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
                           title=title, author=file_text(letterhead.name), subject=subject or title,
                           creator="Lot-trace workbench")

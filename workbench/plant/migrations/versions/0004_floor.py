@@ -1,4 +1,4 @@
-"""The plant floor: locations, holds, pick lists, proposals, picks, overrides, scans
+"""The plant floor: storage places, holds, pick lists, proposals, picks, overrides, scans
 
 Revision ID: 0004
 Revises: 0002
@@ -21,13 +21,13 @@ def upgrade() -> None:
     sa.Column('value', sa.String(length=200), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_floor_settings'))
     )
-    op.create_table('locations',
+    op.create_table('storage_places',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=64), nullable=False),
     sa.Column('site', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_locations')),
-    sa.UniqueConstraint('code', name=op.f('uq_locations_code'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_storage_places')),
+    sa.UniqueConstraint('code', name=op.f('uq_storage_places_code'))
     )
     op.create_table('override_reasons',
     sa.Column('code', sa.String(length=32), nullable=False),
@@ -62,7 +62,7 @@ def upgrade() -> None:
     sa.Column('location_id', sa.Integer(), nullable=False),
     sa.Column('sscc', sa.String(length=18), nullable=True),
     sa.Column('produced_at', workbench.plant.types.UTCDateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['location_id'], ['locations.id'], name=op.f('fk_lot_places_location_id_locations')),
+    sa.ForeignKeyConstraint(['location_id'], ['storage_places.id'], name=op.f('fk_lot_places_location_id_storage_places')),
     sa.ForeignKeyConstraint(['lot_id'], ['lots.id'], name=op.f('fk_lot_places_lot_id_lots')),
     sa.PrimaryKeyConstraint('lot_id', name=op.f('pk_lot_places'))
     )
@@ -220,5 +220,5 @@ def downgrade() -> None:
     op.drop_table('lot_holds')
     op.drop_table('item_rules')
     op.drop_table('override_reasons')
-    op.drop_table('locations')
+    op.drop_table('storage_places')
     op.drop_table('floor_settings')
