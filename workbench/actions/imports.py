@@ -40,9 +40,7 @@ def import_into(plant: Plant, folder: str | Path, progress: Progress | None = No
         summary = import_bundle(session, folder, progress, dry_run=dry_run)
         if dry_run:
             session.rollback()
-        elif summary.inserted:
-            audit.record(session, "bundle imported", "plant", str(Path(folder).resolve())[-200:], None,
-                         {f.file: f.inserted for f in summary.files if f.inserted})
+
     return summary, (NOTHING if dry_run or summary.inserted == 0 else EVERYTHING)
 
 
@@ -76,10 +74,7 @@ def import_paths(plant: Plant, paths: Sequence[str | Path], progress: Progress |
     with write_session(plant, commit=not dry_run) as session:
         for folder in folders:
             summary = import_bundle(session, folder, progress, dry_run=dry_run)
-            outcome.bundles.append(summary)
-            if summary.inserted and not dry_run:
-                audit.record(session, "bundle imported", "plant", str(folder.resolve())[-200:], None,
-                             {f.file: f.inserted for f in summary.files if f.inserted})
+            outcome.bundles.append(summary)  # import_bundle appends its own audit entry
         if documents:
             outcome.epcis = epcis = import_documents(session, documents, progress, dry_run=dry_run)
             if epcis.new_events and not dry_run:

@@ -42,6 +42,7 @@ from workbench.plant.counts import plant_counts
 from workbench.plant.lookup import find_lot_label
 from workbench.plant.session import redact
 from workbench.ui import epcis_import, settings
+from workbench.ui.cases.install import install_cases
 from workbench.ui.commonality_view import CommonalityView
 from workbench.ui.floor import install as install_floor
 from workbench.ui.graph import GenealogyView
@@ -248,6 +249,7 @@ class MainWindow(QMainWindow):
         self._refresh_welcome()
         self._update_actions()
         self.load_counts()
+        install_cases(self)
 
     # -- construction ------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Cases, SCAR follow-up, return causes and the append-only audit trail
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-02
 """
 import sqlalchemy as sa
