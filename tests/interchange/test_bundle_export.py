@@ -20,8 +20,9 @@ from workbench.errors import WorkbenchError
 from workbench.interchange.bundle import ImportFailed, import_bundle, manifest
 from workbench.interchange.bundle import export as export_module
 from workbench.interchange.bundle.export import check_export_folder, export_bundle
-from workbench.interchange.bundle.format import FILES
+from workbench.interchange.bundle.format import FILES_V2
 from workbench.plant import (
+    Base,
     Consumption,
     Customer,
     Item,
@@ -36,6 +37,7 @@ from workbench.plant import (
     Vendor,
     open_plant,
 )
+from workbench.plant.parties import link_parties
 
 
 def snapshot(session) -> dict[str, Counter]:
@@ -88,19 +90,78 @@ def snapshot(session) -> dict[str, Counter]:
     }
 
 
+#: The supply-chain tables, compared whole; and the supply-chain columns of the older tables.
+CHAIN_TABLES = ("parties", "locations", "containers", "packings", "events", "event_lots", "key_data_elements",
+                "item_units", "reference_documents")
+CHAIN_COLUMNS = {
+    "vendors": ("code", "party_id"), "customers": ("code", "party_id"),
+    "lots": ("item_id", "code", "location_id", "tlc_source_id", "tlc_source_ref", "production_date", "harvest_date",
+             "pack_date", "best_before", "country_of_origin", "event_id"),
+    "receipts": ("code", "lot_id", "vendor_id", "location_id", "ship_from_id", "shipment_id", "container_id",
+                 "event_id", "received_at", "quantity"),
+    "production_orders": ("code", "location_id", "event_id"),
+    "consumptions": ("order_id", "lot_id", "consumed_at", "event_id"),
+    "outputs": ("order_id", "lot_id", "event_id"),
+    "shipments": ("code", "lot_id", "customer_id", "ship_from_id", "ship_to_id", "carrier_id", "container_id",
+                  "event_id"),
+    "returns": ("rma", "lot_id", "location_id", "event_id"),
+}
+
+
+def _natural_keys(session) -> dict[str, dict[int, tuple]]:
+    """table -> id -> the row's key in codes (what a new database keeps of it)."""
+    tables = Base.metadata.tables
+    keys: dict[str, dict[int, tuple]] = {}
+    for name, columns in (("items", ("code",)), ("parties", ("code",)), ("locations", ("code",)),
+                          ("containers", ("code",)), ("events", ("ref",)), ("vendors", ("code",)),
+                          ("customers", ("code",)), ("production_orders", ("code",))):
+        t = tables[name]
+        keys[name] = {r[0]: tuple(r[1:]) for r in session.execute(select(t.c.id, *(t.c[c] for c in columns)))}
+    keys["lots"] = {i: (keys["items"][item], code) for i, item, code in session.execute(
+        select(Lot.id, Lot.item_id, Lot.code))}
+    keys["shipments"] = {i: (code, keys["lots"][lot]) for i, code, lot in session.execute(
+        select(Shipment.id, Shipment.code, Shipment.lot_id))}
+    return keys
+
+
+def _in_codes(session, table, columns, keys) -> Counter:
+    """The rows of ``table`` (``columns``, all but the id by default), ids replaced by keys."""
+    columns = columns or [c.name for c in table.c if not c.primary_key or len(table.primary_key.columns) > 1]
+    targets = {}
+    for name in columns:
+        fks = list(table.c[name].foreign_keys)
+        if fks:
+            targets[name] = fks[0].column.table.name
+    out: Counter = Counter()
+    for row in session.execute(select(*(table.c[c] for c in columns))):
+        out[tuple(keys[targets[c]].get(v) if c in targets and v is not None else v
+                  for c, v in zip(columns, row, strict=True))] += 1
+    return out
+
+
+def chain_snapshot(session) -> dict[str, Counter]:
+    keys = _natural_keys(session)
+    tables = Base.metadata.tables
+    out = {name: _in_codes(session, tables[name], None, keys) for name in CHAIN_TABLES}
+    for name, columns in CHAIN_COLUMNS.items():
+        rows = _in_codes(session, tables[name], list(columns), keys)
+        out[f"{name} (chain)"] = Counter(set(rows)) if name == "consumptions" else rows
+    return out
+
+
 def round_trip(source_session, db_factory, folder: Path) -> tuple[dict, dict]:
     """Export ``source_session``'s plant to ``folder``, import it into a new database;
     returns both snapshots."""
     written = export_bundle(source_session, folder)
-    assert set(written) == {spec.name for spec in FILES}
-    before = snapshot(source_session)
+    assert set(written) == {spec.name for spec in FILES_V2}
+    before = snapshot(source_session) | chain_snapshot(source_session)
     target = open_plant(db_factory.empty_url())
     try:
         with target.Session.begin() as s:
             summary = import_bundle(s, folder)
         assert summary.present == 0 and summary.inserted == summary.read == sum(written.values())
         with target.Session() as s:
-            after = snapshot(s)
+            after = snapshot(s) | chain_snapshot(s)
             again = import_bundle(s, folder)  # and the export is idempotent to import
             assert again.inserted == 0
     finally:
@@ -129,6 +190,7 @@ def build_small_plant(session) -> None:
     b.ret("RMA-1", "ACME", "BISCUIT", "B1", 50, reason="crushed,\nwet")
     b.produce("MO-3", "BISCUIT", [("BISCUIT", "B1", 50)], [("B1-RW", 48)])  # rework of the return
     b.done()
+    link_parties(session)  # every vendor and customer is a party (schema 0003)
 
 
 def test_round_trip_of_a_hand_made_plant(plant, db_factory, tmp_path):
@@ -154,7 +216,7 @@ def test_export_is_deterministic_and_in_the_format(plant, tmp_path):
     with plant.Session() as s:
         first = export_bundle(s, tmp_path / "one")
         export_bundle(s, tmp_path / "two")
-    for spec in FILES:
+    for spec in FILES_V2:
         one = (tmp_path / "one" / spec.name).read_text(encoding="utf-8")
         assert one == (tmp_path / "two" / spec.name).read_text(encoding="utf-8")
         assert one.splitlines()[0] == ",".join(spec.columns)
@@ -210,7 +272,9 @@ def test_the_manifest_lists_rows_and_sha256_of_every_file(plant, tmp_path):
         build_small_plant(s)
     with plant.Session() as s:
         written = export_bundle(s, tmp_path / "out")
-    entries = manifest.read(tmp_path / "out")
+    found = manifest.read(tmp_path / "out")
+    assert found.version == 2 and (tmp_path / "out" / "version.txt").read_text() == "2\n"
+    entries = found.entries
     assert {name: e.rows for name, e in entries.items()} == written
     for name, entry in entries.items():
         assert hashlib.sha256((tmp_path / "out" / name).read_bytes()).hexdigest() == entry.sha256
@@ -254,7 +318,7 @@ def test_a_manifest_without_the_file_it_does_not_list(plant, db_factory, tmp_pat
         build_small_plant(s)
     with plant.Session() as s:
         export_bundle(s, tmp_path / "out")
-    entries = manifest.read(tmp_path / "out")
+    entries = manifest.read(tmp_path / "out").entries
     del entries["returns.csv"]
     (tmp_path / "out" / "manifest.json").write_text(manifest.dump(entries))
     target = open_plant(db_factory.empty_url())
@@ -301,7 +365,7 @@ def test_cli_export_then_import(plant, db_factory, tmp_path, capsys):
         build_small_plant(s)
     folder = tmp_path / "out"
     assert main(["export", "--db", plant.url, str(folder)]) == 0
-    assert "rows in 11 files" in capsys.readouterr().out
+    assert "(bundle version 2): " in (out := capsys.readouterr().out) and "rows in 23 files" in out
     assert main(["export", "--db", plant.url, str(folder)]) == 1
     assert "holds a previous export" in capsys.readouterr().err
     assert main(["export", "--db", plant.url, "--force", str(folder)]) == 0

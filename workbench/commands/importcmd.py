@@ -13,6 +13,7 @@ from workbench.config import is_default_demo, resolve_url
 from workbench.errors import WorkbenchError
 from workbench.interchange.bundle import ImportFailed, ImportSummary, import_bundle
 from workbench.interchange.bundle.export import check_export_folder, export_bundle
+from workbench.interchange.bundle.format import VERSION
 
 #: Warnings printed in full; the rest are counted (the summary object holds them all).
 SHOWN_WARNINGS = 50
@@ -48,7 +49,8 @@ def _progress(_fraction: float, message: str) -> None:
 def format_summary(summary: ImportSummary, where: str) -> str:
     verb = "Checked" if summary.dry_run else "Imported"
     new = "to add" if summary.dry_run else "new"
-    lines = [f"{verb} {summary.directory} into {where} in {summary.seconds:.1f} s.", ""]
+    head = f"{verb} {summary.directory} (bundle version {summary.version}) into {where} in {summary.seconds:.1f} s."
+    lines = [head, ""]
     width = max(len(f.file) for f in summary.files)
     lines.append(f"{'file':<{width}}  {'read':>9}  {new:>9}  {'unchanged':>9}")
     for f in summary.files:
@@ -119,7 +121,8 @@ def run_export(args: argparse.Namespace) -> int:
     finally:
         plant.dispose()
     total = sum(written.values())
-    print(f"Exported {plant.display_url} to {args.directory}: {total} rows in {len(written)} files.")
+    print(f"Exported {plant.display_url} to {args.directory} (bundle version {VERSION}): {total} rows in "
+          f"{len(written)} files.")
     for name, count in written.items():
         print(f"  {name:<16} {count:>9}")
     return 0

@@ -73,6 +73,15 @@ class IncidentReach:
     lots: frozenset[tuple[str, str]]
     customers: frozenset[str]
     shipped: dict[str, Decimal]
+    #: SSCCs of the pallets that carried any of those lots: the plant's pallets to the
+    #: distribution centre, its customer pallets and the display pallets on them.
+    pallets: frozenset[str] = frozenset()
+    #: Codes of the transfers (plant to distribution centre) that carried any of them.
+    transfers: frozenset[str] = frozenset()
+    #: Our sites ("plant", "dc") that shipped any of them to a customer.
+    shipped_from: frozenset[str] = frozenset()
+    #: Those of them still on the road to the distribution centre when the year ends.
+    in_transit: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def products(self) -> frozenset[str]:
