@@ -10,6 +10,7 @@ from workbench import __version__
 from workbench.commands import db, demo, gui, importcmd, recall, rootcause, trace
 from workbench.errors import WorkbenchError
 from workbench.logs import logger, setup_logging, where_logged
+from workbench.outfolder import os_error_sentence
 
 #: Command modules, each with ``register(subparsers)`` setting ``handler`` on its parser.
 COMMANDS = (gui, demo, importcmd, trace, recall, rootcause, db)
@@ -40,11 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     except WorkbenchError as exc:
         print(f"workbench: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader of our output (head, less) has gone: nothing to say
+        return 0
+    except OSError as exc:  # a disk, a folder, a permission: one sentence, as for any other refusal
+        print(f"workbench: {os_error_sentence(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("workbench: interrupted.", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
     except Exception as exc:  # noqa: BLE001 - a bug: one sentence for the user, the traceback logged
         logger("cli").exception("workbench %s failed", " ".join(argv))
         print(f"workbench: something went wrong inside the workbench ({type(exc).__name__}: {exc}); "

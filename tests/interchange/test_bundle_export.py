@@ -6,6 +6,7 @@ new database assigns afresh.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 from collections import Counter
 from pathlib import Path
@@ -330,7 +331,7 @@ def test_a_manifest_without_the_file_it_does_not_list(plant, db_factory, tmp_pat
         target.dispose()
 
 
-@pytest.mark.parametrize("error", [OSError("disk full"), KeyboardInterrupt()])
+@pytest.mark.parametrize("error", [OSError(errno.ENOSPC, "No space left on device"), KeyboardInterrupt()])
 def test_an_export_interrupted_midway_leaves_nothing_at_the_target(plant, tmp_path, monkeypatch, error):
     with plant.Session.begin() as s:
         build_small_plant(s)
@@ -344,7 +345,8 @@ def test_an_export_interrupted_midway_leaves_nothing_at_the_target(plant, tmp_pa
         return real(value)
 
     monkeypatch.setattr(export_module, "_cell", failing)
-    with plant.Session() as s, pytest.raises(type(error)):
+    expected = WorkbenchError if isinstance(error, OSError) else type(error)  # an OS error is one sentence
+    with plant.Session() as s, pytest.raises(expected):
         export_bundle(s, tmp_path / "new" / "out")
     assert not (tmp_path / "new").exists()
     # Over a previous export: it stays as it was, byte for byte.
@@ -354,7 +356,7 @@ def test_an_export_interrupted_midway_leaves_nothing_at_the_target(plant, tmp_pa
     before = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
     calls.clear()
     monkeypatch.setattr(export_module, "_cell", failing)
-    with plant.Session() as s, pytest.raises(type(error)):
+    with plant.Session() as s, pytest.raises(expected):
         export_bundle(s, tmp_path / "out")
     assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

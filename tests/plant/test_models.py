@@ -11,7 +11,7 @@ from tests.factories import PlantBuilder
 from workbench.cli import main
 from workbench.errors import SchemaError, WorkbenchError
 from workbench.plant import Lot, open_plant
-from workbench.plant.session import schema_state
+from workbench.plant.session import head_revision, schema_state
 
 
 def test_fresh_database_gets_the_schema_only_when_asked(db_factory):
@@ -44,7 +44,7 @@ def test_older_schema_is_upgraded_only_by_db_upgrade(plant, capsys):
     # A database whose schema exists but carries no version cannot be re-created in place:
     # re-stamp it the way an old release would have left it, then upgrade.
     with plant.engine.begin() as conn:
-        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES ('0002')"))
+        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head_revision()})
     assert main(["db", "upgrade", "--db", plant.url]) == 0
     assert "already at schema" in capsys.readouterr().out
     open_plant(plant.url).dispose()

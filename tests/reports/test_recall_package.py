@@ -23,7 +23,7 @@ from workbench.reports.letters import letter_file_name, render_letter
 from workbench.reports.package import write_recall_package
 from workbench.settings import default_letterhead, load_letterhead
 
-EXPECTED_FILES = {"recall.json", "hold-list.csv", "reconciliation.csv", "contacts.csv", "contacts.xlsx",
+EXPECTED_FILES = {"manifest.json", "recall.json", "hold-list.csv", "reconciliation.csv", "contacts.csv", "contacts.xlsx",
                   "fsma204.xlsx", "summary.pdf", "letters.pdf"}
 
 
@@ -171,15 +171,20 @@ def test_summary_is_one_to_three_pages_with_the_figures(package):
         assert words in text, words
 
 
-def test_an_existing_folder_with_files_is_refused_unless_forced(almond_recall, tmp_path):
+def test_only_a_previous_package_is_replaced_and_only_with_force(almond_recall, tmp_path):
     out = tmp_path / "busy"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
-    with pytest.raises(WorkbenchError, match="not empty"):
-        write_recall_package(almond_recall, out, default_letterhead())
-    assert (out / "notes.txt").exists()
-    write_recall_package(almond_recall, out, default_letterhead(), force=True)
-    assert not (out / "notes.txt").exists() and (out / "summary.pdf").exists()
+    for force in (False, True):
+        with pytest.raises(WorkbenchError, match="not empty and is not the recall package"):
+            write_recall_package(almond_recall, out, default_letterhead(), force=force)
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    previous = tmp_path / "previous"
+    write_recall_package(almond_recall, previous, default_letterhead())
+    with pytest.raises(WorkbenchError, match="holds a previous recall package; replace it with --force"):
+        write_recall_package(almond_recall, previous, default_letterhead())
+    write_recall_package(almond_recall, previous, default_letterhead(), force=True)
+    assert (previous / "summary.pdf").exists()
     empty = tmp_path / "empty"
     empty.mkdir()
     write_recall_package(almond_recall, empty, default_letterhead())
@@ -202,10 +207,8 @@ def test_a_cancel_leaves_nothing_behind(almond_recall, tmp_path):
     assert any("summary.pdf" in (m or "") for m in seen)
 
 
-@pytest.mark.sqlite
+@pytest.mark.parametrize("backend", [pytest.param("sqlite", marks=pytest.mark.sqlite)])  # pool: not the db
 def test_worker_processes_write_the_same_package(almond_recall, tmp_path, backend):
-    if backend != "sqlite":
-        pytest.skip("the process pool does not depend on the database")
     files = write_recall_package(almond_recall, tmp_path / "pooled", default_letterhead(), parallel=True)
     names = {str(p.relative_to(tmp_path / "pooled")) for p in files}
     assert names >= EXPECTED_FILES
@@ -249,7 +252,7 @@ def test_cli_writes_the_package(db_url, plant, tmp_path, capsys):
     assert data["roots"] == [{"item": "ALM", "lot": "ALM-A1"}, {"item": "CHOP", "lot": "CHOP-C1"}]
     assert data["reason"] == "Salmonella"
     assert main(["recall", "--db", db_url, "ALM-A1", "--out", str(out)]) == 1
-    assert "not empty" in capsys.readouterr().err
+    assert "replace it with --force" in capsys.readouterr().err
     assert main(["recall", "--db", db_url, "NOPE", "--out", str(tmp_path / "x")]) == 1
     assert "There is no lot 'NOPE'" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()

@@ -11,8 +11,11 @@ from workbench.plant import Plant
 from workbench.progress import Progress
 from workbench.recall.engine import recall
 from workbench.recall.records import Recall, with_reason
+from workbench.reports.package import check_target
 from workbench.reports.package import write_recall_package as write_package
 from workbench.settings import Letterhead, load_letterhead
+
+__all__ = ["check_target", "start_recall", "write_recall_package"]
 
 
 def start_recall(plant: Plant, roots: Sequence[LotRef], reason: str | None = None,

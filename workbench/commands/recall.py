@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from workbench.actions.recall import start_recall, write_recall_package
+from workbench.actions.recall import check_target, start_recall, write_recall_package
 from workbench.commands import add_db_option, open_for_reading
 from workbench.format import per_unit
 from workbench.plant.lookup import find_lot
@@ -55,12 +55,14 @@ def register(sub) -> None:
     parser.add_argument("--reason", help="why the lots are recalled (quoted in the letters)")
     parser.add_argument("--letterhead", metavar="FILE",
                         help="letterhead settings (TOML or JSON); default: the settings folder's, or the shipped one")
-    parser.add_argument("--force", action="store_true", help="replace a non-empty output folder")
+    parser.add_argument("--force", action="store_true",
+                        help="replace a previous recall package in DIR (nothing else is ever replaced)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    check_target(args.out, force=args.force)  # before any work: a refusal costs nothing
     letterhead = load_letterhead(args.letterhead)
     plant = open_for_reading(args)
     try:

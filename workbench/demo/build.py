@@ -18,6 +18,7 @@ from workbench.demo.simulate import DAYS, EPOCH, Simulation
 from workbench.demo.sink import TABLES, Sink
 from workbench.errors import WorkbenchError
 from workbench.plant import Consumption, Item, Lot, open_plant, rebuild_edges
+from workbench.plant.parties import link_parties
 from workbench.plant.session import analyze, redact
 from workbench.progress import report
 
@@ -51,6 +52,7 @@ def build_demo(session: Session, seed: int = 7, scale: float = 1,
     sim.run()
     report(progress, 0.92, "Linking the lot genealogy")
     rebuild_edges(session)
+    link_parties(session)
     analyze(session)
     report(progress, 1.0, "Demo plant built")
     return _summary(sim, seed, scale, time.perf_counter() - started)

@@ -1,5 +1,16 @@
 """Plant database: tables, sessions and the schema check."""
 
+from workbench.plant.chain import (
+    Container,
+    Event,
+    EventLot,
+    ItemUnit,
+    KeyDataElement,
+    Location,
+    Packing,
+    Party,
+    ReferenceDocument,
+)
 from workbench.plant.edges import rebuild_edges
 from workbench.plant.models import (
     ITEM_KINDS,
@@ -27,16 +38,25 @@ __all__ = [
     "LOT_ORIGINS",
     "Base",
     "Consumption",
+    "Container",
     "Customer",
+    "Event",
+    "EventLot",
     "Item",
+    "ItemUnit",
+    "KeyDataElement",
+    "Location",
     "Lot",
     "LotEdge",
     "Operation",
     "Output",
+    "Packing",
+    "Party",
     "Plant",
     "ProductionOrder",
     "Quantity",
     "Receipt",
+    "ReferenceDocument",
     "Return",
     "Shipment",
     "SupplierAction",

@@ -3,15 +3,20 @@
 A lot is identified by (item, lot code): the same code on two items is two lots.
 ``LotEdge`` is the lot-to-lot genealogy (input lot -> output lot through an order),
 kept beside the raw consumptions so traces run as set-wise recursive queries.
+
+The supply chain around the plant (parties, locations, containers, events and their
+retractions, key data elements, units) is in ``workbench.plant.chain``; see
+docs/supply-chain.md. A location column left empty means "the plant" (the one implicit
+site of a database written before the supply-chain model).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from sqlalchemy import ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from workbench.plant.types import Quantity, UTCDateTime
@@ -24,7 +29,11 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-Code = Annotated[str, mapped_column(String(64))]
+#: Identifiers (lot codes, item codes, document numbers, EPC and GDST URIs) hold up to 255
+#: characters on both databases.
+ID_LENGTH = 255
+Code = Annotated[str, mapped_column(String(ID_LENGTH))]
+MaybeCode = Annotated[str | None, mapped_column(String(ID_LENGTH))]
 Name = Annotated[str | None, mapped_column(String(200))]
 Qty = Annotated[Decimal, mapped_column(Quantity)]
 When = Annotated[datetime, mapped_column(UTCDateTime)]
@@ -38,8 +47,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class Party:
-    """Contact data shared by vendors and customers."""
+class ContactData:
+    """Contact data shared by vendors and customers (the party in one role, see ``chain.Party``)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[Code] = mapped_column(unique=True)
@@ -62,12 +71,17 @@ class Item(Base):
     shelf_life_days: Mapped[int | None]
 
 
-class Vendor(Party, Base):
+class Vendor(ContactData, Base):
     __tablename__ = "vendors"
 
+    #: The party that is this vendor (one party may also be a customer).
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True, unique=True)
 
-class Customer(Party, Base):
+
+class Customer(ContactData, Base):
     __tablename__ = "customers"
+
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True, unique=True)
 
 
 class Lot(Base):
@@ -81,30 +95,62 @@ class Lot(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     code: Mapped[Code] = mapped_column(index=True)
-    vendor_lot: Mapped[str | None] = mapped_column(String(64), index=True)
+    vendor_lot: Mapped[str | None] = mapped_column(String(ID_LENGTH), index=True)
     #: Quantity received, produced or counted as opening stock.
     quantity: Mapped[Qty]
     created_at: Mapped[MaybeWhen]
     expires_at: Mapped[MaybeWhen]
     origin: Mapped[str] = mapped_column(String(16))
+    #: Where the lot came into being (received, made, counted): the FSMA 204 TLC source
+    #: when we assigned the lot code; None = the plant.
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    #: Where the traceability lot code was assigned when that was not here (a received lot
+    #: keeps its supplier's TLC): a location, or a reference to it (FSMA "TLC source reference").
+    tlc_source_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    tlc_source_ref: Mapped[MaybeCode]
+    #: Key data elements every food lot may carry; further ones are ``chain.KeyDataElement``s.
+    production_date: Mapped[date | None]
+    harvest_date: Mapped[date | None]
+    pack_date: Mapped[date | None]
+    best_before: Mapped[date | None]
+    #: ISO 3166-1 alpha-2.
+    country_of_origin: Mapped[str | None] = mapped_column(String(2))
+    #: The event that created the lot (commissioning, receipt, output, opening count).
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
 
     item: Mapped[Item] = relationship(lazy="joined", innerjoin=True)
 
 
 class Receipt(Base):
-    """One line of a purchase receipt: a purchased quantity that became a lot."""
+    """One line of a receipt.
+
+    Without ``shipment_id``: a purchased quantity that became a lot (the lot's origin is
+    "receipt"). With it: the arrival of a shipment line we also hold (a transfer from
+    another of our sites, or a shipment of the previous party in the chain): the same lot
+    moves to ``location_id``; nothing new is made.
+    """
 
     __tablename__ = "receipts"
-    __table_args__ = (UniqueConstraint("code", "lot_id"),)
+    #: A line is (receipt, lot, container): one receipt may bring the same lot on two pallets.
+    __table_args__ = (Index("uq_receipts_line", "code", "lot_id", text("coalesce(container_id, 0)"), unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[Code] = mapped_column(index=True)
     received_at: Mapped[When]
-    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
-    po: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: None for a transfer from one of our own sites.
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id"), index=True)
+    po: Mapped[MaybeCode] = mapped_column(index=True)
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
-    vendor_lot: Mapped[str | None] = mapped_column(String(64))
+    vendor_lot: Mapped[MaybeCode]
     quantity: Mapped[Qty]
+    #: The receiving location (None = the plant) and the immediate previous source.
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    ship_from_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    #: The shipment line this line received (a transfer or a chain partner's shipment).
+    shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"), index=True)
+    #: The outermost container (pallet) the lot arrived in.
+    container_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
 
 
 class ProductionOrder(Base):
@@ -115,6 +161,10 @@ class ProductionOrder(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
     started_at: Mapped[MaybeWhen]
     finished_at: Mapped[MaybeWhen]
+    #: The place of transformation (None = the plant).
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    #: The transformation event (EPCIS TransformationEvent; transformationID in ``code``).
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
 
 
 class Operation(Base):
@@ -125,9 +175,9 @@ class Operation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("production_orders.id"))
-    step: Mapped[str] = mapped_column(String(64))
-    machine: Mapped[str | None] = mapped_column(String(64), index=True)
-    operator: Mapped[str | None] = mapped_column(String(64), index=True)
+    step: Mapped[str] = mapped_column(String(ID_LENGTH))
+    machine: Mapped[str | None] = mapped_column(String(ID_LENGTH), index=True)
+    operator: Mapped[str | None] = mapped_column(String(ID_LENGTH), index=True)
     started_at: Mapped[MaybeWhen]
     finished_at: Mapped[MaybeWhen]
 
@@ -142,6 +192,7 @@ class Consumption(Base):
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
     quantity: Mapped[Qty]
     consumed_at: Mapped[MaybeWhen]
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
 
 
 class Output(Base):
@@ -153,21 +204,37 @@ class Output(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("production_orders.id"), index=True)
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), unique=True)
     quantity: Mapped[Qty]
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
 
 
 class Shipment(Base):
-    """One line of a shipment: a quantity of one lot sent to a customer."""
+    """One line of a shipment: a quantity of one lot sent from a location to a customer
+    or to another of our sites (a transfer: ``customer_id`` None).
+
+    A line to one of our own sites is in transit until a receipt line names it
+    (``Receipt.shipment_id``); a received line moved stock, it did not leave the chain.
+    A pallet shipped is one line per lot on it (all nesting levels, as packed at the
+    ship time: ``chain.contents_at``), each naming the pallet in ``container_id``.
+    """
 
     __tablename__ = "shipments"
-    __table_args__ = (UniqueConstraint("code", "lot_id"),)
+    #: A line is (shipment, lot, container): one shipment may carry the same lot on two pallets.
+    __table_args__ = (Index("uq_shipments_line", "code", "lot_id", text("coalesce(container_id, 0)"), unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[Code] = mapped_column(index=True)
     shipped_at: Mapped[When]
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    order_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    order_ref: Mapped[MaybeCode] = mapped_column(index=True)
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
     quantity: Mapped[Qty]
+    #: Ship-from (None = the plant) and ship-to locations.
+    ship_from_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    ship_to_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"), index=True)
+    carrier_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))
+    #: The outermost container (pallet) the lot travelled in.
+    container_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
 
 
 class Return(Base):
@@ -183,6 +250,9 @@ class Return(Base):
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
     quantity: Mapped[Qty]
     reason: Mapped[str | None] = mapped_column(Text)
+    #: Where the return was received (None = the plant).
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
 
 
 class LotEdge(Base):

@@ -11,9 +11,11 @@ one cached logo); a thousand letters take a few seconds.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -31,10 +33,57 @@ LINE_HEADER = ("Shipped", "Shipment", "Your order", "Item", "Description", "Lot"
 LINE_WIDTHS = tuple(w * mm for w in (20, 20, 20, 24, 40, 18, 16, 12))
 
 
+#: Names Windows reserves for devices, with any extension (``CON.pdf`` opens the console).
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10)),
+             "COM\u00b9", "COM\u00b2", "COM\u00b3", "LPT\u00b9", "LPT\u00b2", "LPT\u00b3"}
+#: Longest file name stem kept from a code (file systems allow 255 bytes for the whole name).
+_STEM = 60
+
+
+def _tidy(code: str) -> str:
+    """A customer code as a portable file name stem: ASCII letters, digits, ``._-`` only."""
+    ascii_form = unicodedata.normalize("NFKD", code).encode("ascii", "ignore").decode("ascii")
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_form).strip("._ ")[:_STEM].rstrip("._ ") or "customer"
+    if safe.split(".")[0].upper() in _RESERVED:
+        safe = f"_{safe}"
+    return safe
+
+
+def _tag(code: str) -> str:
+    return hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def letter_files(codes) -> dict[str, str]:
+    """The letter file name of every customer code: one distinct file per customer, always.
+
+    A code that is already a portable file name is used as it is (``CU-0042.pdf``). A code
+    that had to be changed (``A/B``, accents, look-alikes, ``CON``, a very long code), and
+    every code whose name would equal another's ignoring case (Windows and macOS do),
+    gets a tag from its own SHA-256 (``A_B-1f3a9c0e.pdf``), so the name does not depend on
+    which other customers a recall has. The package's manifest maps customers to files.
+    """
+    codes = list(dict.fromkeys(codes))
+    stems = {code: _tidy(code) for code in codes}
+    groups: dict[str, list[str]] = {}
+    for code, stem in stems.items():
+        groups.setdefault(stem.casefold(), []).append(code)
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for code, stem in stems.items():
+        if stem != code or len(groups[stem.casefold()]) > 1:
+            stem = f"{stem}-{_tag(code)}"
+        name, n = f"{stem}.pdf", 1
+        while name.casefold() in taken:  # two tags alike: not in this universe, but never overwrite
+            n += 1
+            name = f"{stem}-{n}.pdf"
+        taken.add(name.casefold())
+        names[code] = name
+    return names
+
+
 def letter_file_name(customer_code: str) -> str:
-    """A safe file name for a customer's letter (the customer code, tidied)."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", customer_code).strip("._") or "customer"
-    return f"{safe}.pdf"
+    """The letter file name of a customer code on its own (``letter_files`` for a recall)."""
+    return letter_files([customer_code])[customer_code]
 
 
 def _span(lines) -> str:
@@ -148,7 +197,7 @@ class _Context:
 
 def _lay_out(job: tuple) -> list[ps.PageRecord]:
     """Lay out the letters of some customers; write each one's file; return their pages."""
-    context, letterhead, customers, folder = job
+    context, letterhead, customers, folder, names = job
     story: list = []
     for i, customer in enumerate(customers):
         story += letter_story(context, customer, letterhead, first=i == 0)
@@ -156,7 +205,7 @@ def _lay_out(job: tuple) -> list[ps.PageRecord]:
     pages = ps.build_sections(doc, story)
     sections = ps.by_section(pages)
     for customer in customers:
-        ps.pages_pdf(Path(folder) / letter_file_name(customer.customer), sections[customer.customer], letterhead,
+        ps.pages_pdf(Path(folder) / names[customer.customer], sections[customer.customer], letterhead,
                      f"Recall notice to {customer.display_name}", f"Product recall {context.reference}")
     return pages
 
@@ -184,7 +233,7 @@ def process_pool():
 
 
 def write_letters(recall, letterhead: Letterhead, out_dir: Path, progress=None,
-                  parallel: bool | None = None, pool=None) -> list[Path]:
+                  parallel: bool | None = None, pool=None, names: dict[str, str] | None = None) -> list[Path]:
     """Write ``letters/CUSTOMER.pdf`` for each customer and ``letters.pdf`` with all of them.
 
     Letters are laid out in chunks of customers, on worker processes when there are many
@@ -195,8 +244,10 @@ def write_letters(recall, letterhead: Letterhead, out_dir: Path, progress=None,
     folder = Path(out_dir) / "letters"
     folder.mkdir(parents=True, exist_ok=True)
     customers = list(recall.customers)
+    names = names or letter_files(c.customer for c in customers)
     context = _Context(recall.reference, recall.created_at, recall.reason)
-    jobs = [(context, letterhead, tuple(customers[i : i + CHUNK]), str(folder))
+    jobs = [(context, letterhead, tuple(customers[i : i + CHUNK]), str(folder),
+             {c.customer: names[c.customer] for c in customers[i : i + CHUNK]})
             for i in range(0, len(customers), CHUNK)]
     n = max(1, len(customers))
     pages: list[ps.PageRecord] = []
@@ -228,4 +279,4 @@ def write_letters(recall, letterhead: Letterhead, out_dir: Path, progress=None,
         ps.build(_document(str(all_path), recall, letterhead, title),
                  [Paragraph("No customer received an affected lot: there is no letter to send.", st["body"])])
     report(progress, 1.0, "Letters written")
-    return [*(folder / letter_file_name(c.customer) for c in customers), all_path]
+    return [*(folder / names[c.customer] for c in customers), all_path]

@@ -9,16 +9,13 @@ so a cancel or an error leaves nothing half-written.
 from __future__ import annotations
 
 import csv
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import WorkbenchError
+from workbench import outfolder
 from workbench.format import plain
 from workbench.jsonutil import dumps
 from workbench.progress import report
@@ -60,13 +57,6 @@ def write_hold_list_csv(r: Recall, path: Path) -> None:
           for a in r.hold))
 
 
-def _check_target(out_dir: Path, force: bool) -> None:
-    if out_dir.exists() and not out_dir.is_dir():
-        raise WorkbenchError(f"{out_dir} exists and is not a folder.")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
-        raise WorkbenchError(f"The folder {out_dir} is not empty; choose another or use --force to replace it.")
-
-
 def write_file(name: str, r: Recall, path: Path, letterhead) -> None:
     """Write one file of the package by its name (module-level: worker processes call it)."""
     writers: dict[str, Callable[[], Any]] = {
@@ -81,9 +71,18 @@ def write_file(name: str, r: Recall, path: Path, letterhead) -> None:
     writers[name]()
 
 
+#: The kind of package in its manifest: how ``--force`` recognises a folder it may replace.
+KIND = "lot-trace-workbench recall package"
+
 #: Files written beside the letters; the spreadsheets go to worker processes when letters do.
 FILES = ("recall.json", "hold-list.csv", "reconciliation.csv", "contacts.csv", "summary.pdf")
 SPREADSHEETS = ("fsma204.xlsx", "contacts.xlsx")
+
+
+def check_target(out_dir: str | Path, force: bool = False) -> Path:
+    """The folder a recall package may be written to, or a one-sentence ``WorkbenchError``
+    (checked again when the package is put in place)."""
+    return outfolder.check_target(out_dir, KIND, "the recall package", force=force)
 
 
 def write_recall_package(r: Recall, out_dir: str | Path, letterhead=None, progress=None,
@@ -91,47 +90,43 @@ def write_recall_package(r: Recall, out_dir: str | Path, letterhead=None, progre
     """Write the recall package into ``out_dir``; returns the files written.
 
     Everything is written into a temporary folder beside ``out_dir`` and renamed into
-    place at the end, so a cancel or an error leaves nothing half-written. A non-empty
-    existing ``out_dir`` is refused unless ``force`` (then it is replaced).
+    place at the end, so a cancel or an error leaves nothing half-written
+    (``workbench.outfolder``). ``out_dir`` must be new or empty; with ``force`` it may also
+    be a previous recall package, which is replaced. Anything else is refused.
 
     With many customers (or ``parallel=True``) the letters and the two spreadsheets are
     made on worker processes, one per core, while this process writes the rest.
     """
-    out_dir = Path(out_dir).resolve()
-    _check_target(out_dir, force)
     letterhead = letterhead or load_letterhead()
     if parallel is None:
         parallel = len(r.customers) >= letters.PARALLEL_FROM and letters.workers() > 1
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it private; the package is an ordinary folder
-    pool = letters.process_pool() if parallel else None
-    try:
-        pending = [pool.apply_async(write_file, (name, r, tmp / name, letterhead)) for name in SPREADSHEETS] \
-            if pool else []
-        local = FILES if pool else (*FILES, *SPREADSHEETS)
-        for i, name in enumerate(local):
-            report(progress, 0.1 * i / len(local), f"Writing {name}")
-            write_file(name, r, tmp / name, letterhead)
+    names = letters.letter_files(c.customer for c in r.customers)
 
-        def letters_progress(fraction: float, message: str | None = None) -> None:
-            report(progress, 0.1 + 0.85 * fraction, message)
+    def index(_work: Path) -> dict:
+        return {"recall": r.reference, "letters": {code: f"letters/{name}" for code, name in names.items()}}
 
-        letters.write_letters(r, letterhead, tmp, progress=letters_progress if progress else None, pool=pool)
-        for job in pending:
-            report(progress, 0.97, "Finishing the spreadsheets")
-            job.get()
-        report(progress, 1.0, "Finishing")
-        if out_dir.exists():
-            if not force and any(out_dir.iterdir()):
-                raise WorkbenchError(f"The folder {out_dir} filled up while the package was written; "
-                                     "nothing was replaced.")
-            shutil.rmtree(out_dir)
-        os.replace(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    finally:
-        if pool is not None:
-            pool.terminate()
-    return sorted(p for p in out_dir.rglob("*") if p.is_file())
+    pool = None
+    with outfolder.building(out_dir, KIND, "the recall package", force=force, extra=index) as tmp:
+        pool = letters.process_pool() if parallel else None
+        try:
+            pending = [pool.apply_async(write_file, (name, r, tmp / name, letterhead)) for name in SPREADSHEETS] \
+                if pool else []
+            local = FILES if pool else (*FILES, *SPREADSHEETS)
+            for i, name in enumerate(local):
+                report(progress, 0.1 * i / len(local), f"Writing {name}")
+                write_file(name, r, tmp / name, letterhead)
+
+            def letters_progress(fraction: float, message: str | None = None) -> None:
+                report(progress, 0.1 + 0.85 * fraction, message)
+
+            letters.write_letters(r, letterhead, tmp, progress=letters_progress if progress else None, pool=pool,
+                                  names=names)
+            for job in pending:
+                report(progress, 0.97, "Finishing the spreadsheets")
+                job.get()
+            report(progress, 1.0, "Finishing")
+        finally:
+            if pool is not None:
+                pool.terminate()
+    out = Path(out_dir).resolve()
+    return sorted(p for p in out.rglob("*") if p.is_file())

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from workbench import outfolder
 from workbench.errors import WorkbenchError
 from workbench.interchange.bundle import manifest
 from workbench.interchange.bundle.export_chain import chain_statements
@@ -101,6 +102,7 @@ def check_export_folder(directory: str | Path, force: bool = False, database: st
     if str(directory).strip() == "":
         raise WorkbenchError("Give the folder to export into; an empty name would mean the current folder.")
     folder = Path(directory)
+    outfolder.check_place(folder)
     resolved = folder.resolve()
     if _is_inside(Path.cwd().resolve(), resolved):
         raise WorkbenchError(
@@ -140,12 +142,18 @@ def export_bundle(session: Session, directory: str | Path) -> dict[str, int]:
     folder = check_export_folder(directory, force=True, database=_database_of(session))
     parent = folder.resolve().parent
     made = [p for p in (parent, *parent.parents) if not p.exists()]
-    parent.mkdir(parents=True, exist_ok=True)
-    work = parent / f".{folder.name}.export-{uuid.uuid4().hex[:8]}"
-    work.mkdir()
     try:
-        written = _write(session, work)
-        _swap(work, folder.resolve())
+        parent.mkdir(parents=True, exist_ok=True)
+        work = parent / f".{folder.name[:100]}.export-{uuid.uuid4().hex[:8]}"
+        work.mkdir()
+    except OSError as exc:
+        raise WorkbenchError(outfolder.os_error_sentence(exc, directory)) from None
+    try:
+        try:
+            written = _write(session, work)
+            _swap(work, folder.resolve())
+        except OSError as exc:
+            raise WorkbenchError(outfolder.os_error_sentence(exc, directory)) from None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         for p in made:  # folders made only for this export, innermost first

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from workbench.plant import chain  # noqa: F401 - the supply-chain tables join the metadata
 from workbench.plant.models import Base
 
 target_metadata = Base.metadata
