@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from workbench.interchange.bundle.chain_checks import LOT_COLUMNS
@@ -67,7 +67,7 @@ def _key_data(session: Session) -> Iterator[tuple]:
     columns = [getattr(Lot, c) for c in LOT_COLUMNS if c != "tlc_source"]
     lots = (select(Item.code, Lot.code, tlc_code, *columns).select_from(Lot)
             .join(Item, Item.id == Lot.item_id).outerjoin(tlc, tlc_on)
-            .where((Lot.tlc_source_id.is_not(None)) | func.coalesce(*columns).is_not(None)))
+            .where(or_(Lot.tlc_source_id.is_not(None), *(c.is_not(None) for c in columns))))
     found: dict[tuple[str, str], list[tuple]] = {}
     for item, lot, source, *values in session.execute(lots):
         named = dict(zip([c for c in LOT_COLUMNS if c != "tlc_source"], values, strict=True), tlc_source=source)
