@@ -87,7 +87,7 @@ def test_two_own_sites_and_every_partner_has_a_party_and_a_site(demo_plant):
 # -- transfers and transit --------------------------------------------------------------
 
 
-def test_transfers_move_stock_to_the_distribution_centre_and_one_is_in_transit(demo_plant, generated):
+def test_transfers_move_stock_to_the_distribution_centre_and_one_is_in_transit(demo_plant, generated, summary):
     with demo_plant.Session() as s:
         sites = _sites(s)
         plant, dc = sites[PLANT.gln], sites[DC.gln]
@@ -110,6 +110,8 @@ def test_transfers_move_stock_to_the_distribution_centre_and_one_is_in_transit(d
     assert len({t.code for t in open_lines}) == 1 and in_transit
     assert max(t.shipped_at for t in transfers) == open_lines[0].shipped_at
     assert len(received) == len(transfers) - len(open_lines)
+    assert (summary.transfer_lines, summary.in_transit, summary.in_transit_pallets) == \
+        (len(transfers), open_lines[0].code, len(open_lines))
 
 
 def test_each_site_ships_to_its_own_customers(demo_plant, generated):

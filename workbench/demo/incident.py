@@ -112,6 +112,15 @@ class DemoSummary:
     #: RMA numbers of the incident's illness complaints and of the reworked returns.
     complaint_rmas: tuple[str, ...] = field(default=())
     reworked_rmas: tuple[str, ...] = field(default=())
+    #: The supply chain: transfer lines to the distribution centre, the transfer still on
+    #: the road at the end of the year, pallets (and mixed ones: nested), the receipt line
+    #: recorded in error, retracted and corrected (receipt, lot).
+    transfer_lines: int = 0
+    in_transit: str | None = None
+    in_transit_pallets: int = 0
+    pallets: int = 0
+    mixed_pallets: int = 0
+    corrected_receipt: tuple[str, str] | None = None
 
     @property
     def lots(self) -> int:

@@ -160,6 +160,7 @@ class Simulation:
         self.dc = {p: Stock() for p in self.products}
         self.transit: list[tuple[int, Transit]] = []
         self.transfer_seq = 0
+        self.transfer_lines = 0
         self.lot_expiry: dict[int, int] = {}
         self.miskeyed_day = (MISKEYED_FROM.date() - EPOCH.date()).days
         self.miskeyed = False
@@ -676,6 +677,7 @@ class Simulation:
                 pallet, pallet_code = chain.pallet(TRANSFER_PALLET)
                 chain.packed(pallet_code, lot)
                 shipment_id = self.nid("shipments")
+                self.transfer_lines += 1
                 self.sink.add("shipments", {
                     "id": shipment_id, "code": code, "shipped_at": leaves, "customer_id": None,
                     "order_ref": order_ref, "lot_id": lot, "quantity": qty(q),
