@@ -30,8 +30,21 @@ from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
 from workbench.facts import ItemFacts, LotRef, NodeId, PartyFacts, ReceiptLine, ReturnLine, ShipmentLine
-from workbench.plant import Consumption, Customer, Item, Lot, Output, ProductionOrder, Receipt, Return, Shipment, Vendor
+from workbench.plant import (
+    Consumption,
+    Container,
+    Customer,
+    Item,
+    Lot,
+    Output,
+    ProductionOrder,
+    Receipt,
+    Return,
+    Shipment,
+    Vendor,
+)
 from workbench.plant.query import among, chunks
+from workbench.plant.sites import in_transit, places, site_stock
 from workbench.plant.stock import lot_balances
 from workbench.progress import report
 from workbench.recall.records import (
@@ -65,9 +78,10 @@ def _recorded(session: Session, lot_ids: set[int]) -> dict[int, Decimal]:
     """What receipt lines and order outputs record for each lot."""
     out: dict[int, Decimal] = defaultdict(Decimal)
     for chunk in chunks(lot_ids):
-        for model in (Receipt, Output):
+        for model, creating in ((Receipt, Receipt.shipment_id.is_(None)), (Output, True)):
+            # A receipt that names a shipment line is an arrival of the same lot, not its making.
             for lot_id, total in session.execute(
-                select(model.lot_id, func.sum(model.quantity)).where(among(model.lot_id, chunk, session))
+                select(model.lot_id, func.sum(model.quantity)).where(among(model.lot_id, chunk, session), creating)
                 .group_by(model.lot_id)
             ):
                 out[lot_id] += total or ZERO
@@ -80,14 +94,20 @@ def _shipment_lines(session: Session, lot_ids: set[int], info: LotInfo) -> list[
     lines: dict[str, list[ShipmentLine]] = defaultdict(list)
     stmt = (select(Shipment.code, Shipment.shipped_at, Shipment.order_ref, Shipment.lot_id, Shipment.quantity,
                    Customer.code.label("ccode"), Customer.name, Customer.contact, Customer.email,
-                   Customer.phone, Customer.address)
-            .join(Customer, Customer.id == Shipment.customer_id))
+                   Customer.phone, Customer.address, Shipment.ship_from_id, Shipment.ship_to_id,
+                   Container.code.label("box"))
+            .join(Customer, Customer.id == Shipment.customer_id)
+            .outerjoin(Container, Container.id == Shipment.container_id))
+    rows = []
     for chunk in chunks(lot_ids):
-        for r in session.execute(stmt.where(among(Shipment.lot_id, chunk, session))):
-            item, lot, item_name, unit = info[r.lot_id]
-            party = parties.setdefault(r.ccode, PartyFacts(r.ccode, r.name, r.contact, r.email, r.phone, r.address))
-            lines[r.ccode].append(ShipmentLine(r.code, r.shipped_at, r.order_ref, r.ccode, party.name, item,
-                                               item_name, lot, r.lot_id, r.quantity, unit))
+        rows += session.execute(stmt.where(among(Shipment.lot_id, chunk, session))).all()
+    named = places(session, [r.ship_from_id for r in rows] + [r.ship_to_id for r in rows])
+    for r in rows:
+        item, lot, item_name, unit = info[r.lot_id]
+        party = parties.setdefault(r.ccode, PartyFacts(r.ccode, r.name, r.contact, r.email, r.phone, r.address))
+        lines[r.ccode].append(ShipmentLine(r.code, r.shipped_at, r.order_ref, r.ccode, party.name, item,
+                                           item_name, lot, r.lot_id, r.quantity, unit, named.get(r.ship_from_id),
+                                           named.get(r.ship_to_id), r.box))
     customers = []
     for code, party in parties.items():
         ordered = sorted(lines[code], key=lambda ln: (ln.shipped_at, ln.shipment, ln.item, ln.lot))
@@ -235,11 +255,15 @@ def recall(session: Session, roots: Sequence[LotRef], reason: str | None = None,
     codes = {a.item for a in affected} | {ln.item for t in transformations for ln in (*t.inputs, *t.outputs)}
     items = _items(session, codes)
     hold = hold_list(affected)
+    report(progress, 0.8, "Stock per site and shipments in transit")
+    sites = [s for s in site_stock(session, ids) if s.on_hand != 0]
+    transit = in_transit(session, ids)
     totals = _totals(g.roots, affected, hold, customers, transformations, reconciliation)
     report(progress, 1.0, "Recall ready")
     created = now or datetime.now(UTC).replace(tzinfo=None)
     return Recall(roots=g.roots, reason=reason, created_at=created, genealogy=g, affected=affected,
                   customers=customers, reconciliation=reconciliation, transformations=transformations,
-                  receipts=receipts, returns=returns, items=items, totals=totals, hold=hold, parties=parties)
+                  receipts=receipts, returns=returns, items=items, totals=totals, hold=hold, parties=parties,
+                  sites=sites, in_transit=transit)
 
 
