@@ -7,13 +7,15 @@ import argparse
 import sys
 
 from workbench import __version__
-from workbench.commands import db, demo, gui, importcmd, recall, rootcause, trace
+from workbench.commands import audit, case, db, demo, floor, gui, importcmd, recall, rootcause, scar, trace
+from workbench.commands.scar import route
+from workbench.commands.terminal import escaped_output
 from workbench.errors import WorkbenchError
 from workbench.logs import logger, setup_logging, where_logged
 from workbench.outfolder import os_error_sentence
 
 #: Command modules, each with ``register(subparsers)`` setting ``handler`` on its parser.
-COMMANDS = (gui, demo, importcmd, trace, recall, rootcause, db)
+COMMANDS = (gui, demo, importcmd, trace, recall, rootcause, scar, case, audit, floor, db)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,12 +32,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    argv = route(argv)
     parser = build_parser()
     args = parser.parse_args(argv or ["gui"])
     if getattr(args, "handler", None) is None:
         parser.print_help()
         return 2
     setup_logging()
+    with escaped_output():
+        return _run(args, argv)
+
+
+def _run(args: argparse.Namespace, argv: list[str]) -> int:
     try:
         return int(args.handler(args) or 0)
     except WorkbenchError as exc:

@@ -7,6 +7,7 @@ Date-times are naive UTC as the plant stores them.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -139,3 +140,50 @@ def visible(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def _unsafe_class() -> str:
+    ranges = ["\x00-\x1f", "\x7f-\x9f", "".join(sorted(_BIDI | _INVISIBLE)), "\ud800-\udfff", "\ufdd0-\ufdef"]
+    ranges += [chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)]
+    return "[" + "".join(ranges) + "]"
+
+
+_UNSAFE = re.compile(_unsafe_class())
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # as a JSON-style surrogate pair, so an escaped JSON text stays JSON
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def escaped(text: str, keep: str = "\t\n\r") -> str:
+    """``text`` with every unsafe character (``unsafe_characters``) written as a visible
+    ``\\u001b``-style escape, except those in ``keep``: what every output writer does
+    (spreadsheets, CSV, PDF, JSON, the terminal), so hostile text can neither break the
+    file nor hide or reorder what is shown. JSON text stays valid JSON."""
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else _escape(m.group()), text)
+
+
+def file_text(value) -> str:
+    """Any value as text a file can hold (``escaped``, tab and line breaks kept)."""
+    return escaped("" if value is None else str(value))
+
+
+#: What a spreadsheet reads as the start of a formula (OWASP CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+_NUMBER = re.compile(r"[-+]?[0-9][0-9,]*(\.[0-9]+)?\Z")
+
+
+def csv_text(value) -> str:
+    """A text cell of a CSV report: ``file_text``, and a leading ``'`` where a spreadsheet
+    would otherwise run it as a formula (cells starting ``= + - @``, tab or line break:
+    OWASP's CSV-injection rule); a plain number such as ``-50`` is left as it is."""
+    text = file_text(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) and not _NUMBER.match(text) else text

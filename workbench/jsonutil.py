@@ -7,6 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from workbench.format import escaped
+
 
 def jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
@@ -21,7 +23,10 @@ def jsonable(value: Any) -> Any:
 
 
 def dumps(value: Any, **kw) -> str:
-    return json.dumps(jsonable(value), ensure_ascii=False, **kw)
+    """JSON text that any UTF-8 file or terminal can hold: unsafe characters (a lone
+    surrogate from a stray byte of a command-line argument, C1 controls, bidi overrides)
+    are written as ``\\u202e``-style escapes, which read back as the same text."""
+    return escaped(json.dumps(jsonable(value), ensure_ascii=False, **kw), keep="\n")
 
 
 def json_object(value: dict[str, Any]) -> dict[str, Any]:

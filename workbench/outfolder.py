@@ -193,7 +193,7 @@ def write_manifest(work: Path, kind: str, extra: dict | None = None) -> dict:
         **(extra or {}),
     }
     with open(work / MANIFEST, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False) + "\n")
+        handle.write(json.dumps(data, indent=1) + "\n")
         handle.flush()
         os.fsync(handle.fileno())
     return data

@@ -41,6 +41,9 @@ class Letterhead:
     #: GS1 Global Location Number of the plant (FSMA 204 location identifier), if any.
     gln: str = ""
     logo: Path | None = None
+    #: Paper for letters and printed reports: "letter", "a4" or "a3"; empty: from the
+    #: company's country (US Letter in North America, A4 elsewhere), see reports.paper.
+    paper: str = ""
 
     @property
     def address_lines(self) -> list[str]:

@@ -105,8 +105,10 @@ def test_vendor_quality_traces_returns_to_vendor_lots(session):
     months = [m.month for m in q.monthly]
     assert months == sorted(months) and all(m.day == 1 for m in months)
     cane = vendor_quality(session, "CANE")
-    # The crushed-box return of B3 and the complaint on B1 both trace to sugar G1.
-    assert sorted(r.line.rma for r in cane.returns) == ["RMA-1", "RMA-2"]
+    # The crushed-box return of B3 and the complaint on B1 both trace to sugar G1; only the
+    # complaint is the material's: a crushed box is not the sugar vendor's doing.
+    assert sorted(r.line.rma for r in cane.returns) == ["RMA-1"]
+    assert [(r.line.rma, r.cause, r.vendor_attributable) for r in cane.excluded] == [("RMA-2", "transit", False)]
     with pytest.raises(WorkbenchError, match="no vendor"):
         vendor_quality(session, "NOPE")
     assert json.loads(json.dumps(q.to_json()))["open_scars"] == ["SCAR-2026-0001"]

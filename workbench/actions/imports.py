@@ -6,7 +6,7 @@ from pathlib import Path
 
 from workbench.actions.changes import EVERYTHING, NOTHING, Changes
 from workbench.interchange.bundle import ImportSummary, import_bundle
-from workbench.plant import Plant
+from workbench.plant import Plant, audit
 from workbench.progress import Progress
 
 
@@ -18,4 +18,7 @@ def import_into(plant: Plant, folder: str | Path, progress: Progress | None = No
         summary = import_bundle(session, folder, progress, dry_run=dry_run)
         if dry_run:
             session.rollback()
+        elif summary.inserted:
+            audit.record(session, "bundle imported", "plant", str(Path(folder).resolve())[-200:], None,
+                         {f.file: f.inserted for f in summary.files if f.inserted})
     return summary, (NOTHING if dry_run or summary.inserted == 0 else EVERYTHING)

@@ -12,11 +12,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from workbench.actions.changes import Changes
+from workbench.cases.store import add_entry
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
 from workbench.plant import Plant
+from workbench.plant.who import require_write
 from workbench.reports.scar import write_scar
 from workbench.settings import Letterhead, load_letterhead
+from workbench.supplier.followup import link_issue
 from workbench.supplier.quality import vendor_quality
 from workbench.supplier.records import ScarFacts, ScarRecord
 from workbench.supplier.scar import issue_scar as record_scar
@@ -36,6 +39,19 @@ class IssuedScar:
     path: Path
     facts: ScarFacts
     changes: Changes
+    #: The first SCAR already issued on the same lot, when this one repeats it.
+    repeats: str | None = None
+
+    @property
+    def warning(self) -> str | None:
+        if not self.repeats:
+            return None
+        return (f"{self.lot_label} already has {self.repeats}; {self.code} is linked to it as a repeat "
+                "(answer and close them together with the vendor).")
+
+    @property
+    def lot_label(self) -> str:
+        return self.record.lot.label
 
     @property
     def code(self) -> str:
@@ -71,7 +87,8 @@ def scar_path(text: str | Path) -> Path:
 
 
 def issue_scar(plant: Plant, lot: LotRef, problem: str | None, due: date | None, out: str | Path,
-               letterhead: Letterhead | None = None, today: date | None = None) -> IssuedScar:
+               letterhead: Letterhead | None = None, today: date | None = None,
+               case: str | None = None) -> IssuedScar:
     """Record a SCAR for ``lot`` and write its PDF, in one transaction.
 
     Without ``problem`` the customer return reasons traced to the lot are used. If the PDF
@@ -86,8 +103,15 @@ def issue_scar(plant: Plant, lot: LotRef, problem: str | None, due: date | None,
         text = (problem or "").strip() or facts.default_problem()
         if not text:
             raise ProblemMissing()
+        require_write(session)
         record = record_scar(session, lot, text, due)
+        repeats = link_issue(session, record.code, case)
+        if case:
+            add_entry(session, case, "scar", f"{record.code} issued to {facts.vendor.display}",
+                      {"scar": record.code, "vendor": facts.vendor.code, "due_at": record.due_at,
+                       "repeats": repeats}, lot=lot)
         quality = vendor_quality(session, facts.vendor.code)
         assert record.due_at is not None
         written = write_scar(facts, quality, path, record.code, text, record.issued_at, record.due_at, letterhead)
-    return IssuedScar(record, written, facts, Changes(scars=True, lots=frozenset({lot.id})))
+    return IssuedScar(record, written, facts, Changes(scars=True, cases=bool(case), lots=frozenset({lot.id})),
+                      repeats)

@@ -18,6 +18,25 @@ def register(sub) -> None:
     status = actions.add_parser("status", help="say whether the schema is current")
     add_db_option(status)
     status.set_defaults(handler=_status)
+    roles = actions.add_parser("roles", help="PostgreSQL: create and grant a read-only and a writing role")
+    add_db_option(roles)
+    roles.add_argument("--reader", default="workbench_reader", metavar="ROLE")
+    roles.add_argument("--writer", default="workbench_writer", metavar="ROLE")
+    roles.set_defaults(handler=_roles)
+
+
+def _roles(args: argparse.Namespace) -> int:
+    from workbench.plant import open_plant
+    from workbench.plant.roles import grant_roles
+
+    plant = open_plant(resolve_url(args.db))
+    try:
+        with plant.Session.begin() as session:
+            for line in grant_roles(session, args.reader, args.writer):
+                print(line)
+    finally:
+        plant.dispose()
+    return 0
 
 
 def _upgrade(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""`workbench history | commonality | scar | vendor`: root cause and supplier action."""
+"""`workbench history | commonality | vendor`: root cause and the vendor's record (`scar` is
+``workbench.commands.scar``)."""
 
 from __future__ import annotations
 
@@ -40,16 +41,6 @@ def register(sub) -> None:
     c.add_argument("--top", type=int, default=20, metavar="N", help="factors to print (default 20; JSON has all)")
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.set_defaults(handler=run_commonality)
-
-    s = sub.add_parser("scar", help="issue a supplier corrective-action request (8D PDF) for a purchased lot",
-                       description="Record a SCAR to the vendor of a purchased lot and write it as an 8D PDF.")
-    add_db_option(s)
-    s.add_argument("lot", metavar="LOT", help="our lot code (or GS1 barcode) of the purchased lot")
-    s.add_argument("--item", help="item code, where the lot code exists on several items")
-    s.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
-    s.add_argument("--problem", metavar="TEXT", help="the defect found (default: the return reasons traced to it)")
-    s.add_argument("--due", metavar="YYYY-MM-DD", help="vendor's response due date (default: 14 days)")
-    s.set_defaults(handler=run_scar)
 
     v = sub.add_parser("vendor", help="a vendor's receipts, implicated lots, quality history and open SCARs")
     add_db_option(v)
@@ -160,31 +151,6 @@ def run_commonality(args: argparse.Namespace) -> int:
     if len(result.factors) > args.top:
         print(f"\n{len(result.factors) - args.top} more factors (--top N, or --json for all).")
     print("\n'new': never seen in the baseline lots. p-value: one-sided Fisher exact test.")
-    return 0
-
-
-# --- SCAR --------------------------------------------------------------------------------
-
-
-def run_scar(args: argparse.Namespace) -> int:
-    from workbench.actions.scar import ProblemMissing, issue_scar, scar_path
-
-    out = scar_path(args.out)
-    due = _day(args.due, "--due date")
-    plant = open_for_reading(args)
-    try:
-        with plant.Session() as session:
-            lot = find_lot(session, args.lot, args.item)
-        try:
-            done = issue_scar(plant, lot, args.problem, due, out)
-        except ProblemMissing:
-            raise WorkbenchError("Describe the defect with --problem TEXT "
-                                 "(no customer return is traced to this lot).") from None
-    finally:
-        plant.dispose()
-    f = done.facts
-    print(f"{done.code} issued to {f.vendor.display} for {f.lot.label} (vendor lot {f.vendor_lot or '-'}), "
-          f"response due {done.due_at:%Y-%m-%d}: {done.path}")
     return 0
 
 

@@ -17,7 +17,7 @@ from workbench.demo.incident import DemoSummary
 from workbench.demo.simulate import DAYS, EPOCH, Simulation
 from workbench.demo.sink import TABLES, Sink
 from workbench.errors import WorkbenchError
-from workbench.plant import Consumption, Item, Lot, open_plant, rebuild_edges
+from workbench.plant import Consumption, Item, Lot, audit, open_plant, rebuild_edges
 from workbench.plant.parties import link_parties
 from workbench.plant.session import analyze, redact
 from workbench.progress import report
@@ -54,8 +54,10 @@ def build_demo(session: Session, seed: int = 7, scale: float = 1,
     rebuild_edges(session)
     link_parties(session)
     analyze(session)
+    summary = _summary(sim, seed, scale, time.perf_counter() - started)
+    audit.record(session, "demo plant built", "plant", "demo", None, {"seed": seed, "scale": scale})
     report(progress, 1.0, "Demo plant built")
-    return _summary(sim, seed, scale, time.perf_counter() - started)
+    return summary
 
 
 def holds_data(session: Session) -> bool:

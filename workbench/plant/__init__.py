@@ -1,5 +1,7 @@
 """Plant database: tables, sessions and the schema check."""
 
+from workbench.plant import case_models as _case_models  # noqa: F401 - registers the case tables
+from workbench.plant import floor_models  # noqa: F401 - the floor's tables join the plant's metadata
 from workbench.plant.chain import (
     Container,
     Event,

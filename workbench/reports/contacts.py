@@ -17,6 +17,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from workbench.format import csv_text, file_text
+
 COLUMNS = ("customer", "name", "contact", "email", "phone", "address", "shipment", "shipped_at",
            "order_ref", "item", "item_name", "lot", "quantity", "unit")
 HEADERS = ("Customer", "Name", "Contact", "E-mail", "Phone", "Address", "Shipment", "Shipped",
@@ -43,7 +45,7 @@ def _csv_value(value) -> str:
         return f"{d:f}" if d != d.to_integral_value() else str(int(d))
     if hasattr(value, "isoformat"):
         return value.isoformat(sep=" ", timespec="minutes")
-    return str(value)
+    return csv_text(value)  # text: escaped, and never a formula (OWASP CSV injection)
 
 
 def write_contacts_csv(recall, path: Path) -> None:
@@ -66,12 +68,22 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E5F")
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 
 
+def text_cell(ws, value: str) -> WriteOnlyCell:
+    """A text cell that is always text: escaped (``file_text``: no control character,
+    NUL or lone surrogate, which the file cannot hold) and typed as a string, so text
+    starting with ``=`` is never a formula (openpyxl would make it one)."""
+    cell = WriteOnlyCell(ws, value=file_text(value))
+    cell.data_type = "s"
+    return cell
+
+
 def add_sheet(wb: Workbook, title: str, headers, rows, widths, wrap: bool = False,
               date_format: str = DATE_FORMAT):
     """Add a sortable sheet to a write-only workbook (shared by every workbench spreadsheet).
 
     Header in row 1 (bold, filled), frozen below it, an autofilter over all columns,
-    fixed column widths; dates carry a date format, quantities stay exact numbers.
+    fixed column widths; dates carry a date format, quantities stay exact numbers, and
+    every text is a string cell (``text_cell``), never a formula.
     """
     ws = wb.create_sheet(title)
     for i, width in enumerate(widths, start=1):
@@ -81,7 +93,7 @@ def add_sheet(wb: Workbook, title: str, headers, rows, widths, wrap: bool = Fals
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows)) + 1}"
     header = []
     for h in headers:
-        cell = WriteOnlyCell(ws, value=h)
+        cell = text_cell(ws, h)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=wrap)
@@ -94,6 +106,8 @@ def add_sheet(wb: Workbook, title: str, headers, rows, widths, wrap: bool = Fals
                 cell = WriteOnlyCell(ws, value=value)
                 cell.number_format = date_format
                 out.append(cell)
+            elif isinstance(value, str):
+                out.append(text_cell(ws, value))
             else:
                 out.append(value)
         ws.append(out)

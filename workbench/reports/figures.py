@@ -9,7 +9,7 @@ import graphviz
 
 from workbench.errors import WorkbenchError
 from workbench.facts import Genealogy, Node, NodeId
-from workbench.format import number
+from workbench.format import file_text, number
 
 #: Fill colours per node kind, shared with the desktop graph's legend.
 KIND_STYLE = {
@@ -27,6 +27,10 @@ KIND_STYLE = {
 
 
 def _label(node: Node) -> str:
+    return file_text(_plain_label(node)).replace("\\", "\\\\")  # Graphviz reads backslash escapes
+
+
+def _plain_label(node: Node) -> str:
     if node.kind == "lot":
         d = node.lot
         return f"{d.item}\n{d.lot}\n{number(d.quantity)} {d.unit or ''}".strip()
@@ -62,7 +66,7 @@ def genealogy_figure(g: Genealogy, fmt: str = "png", title: str | None = None,
     dot.attr(rankdir="LR", fontname="Helvetica", fontsize="10", nodesep="0.15", ranksep="0.45",
              dpi=str(dpi) if fmt == "png" else "72")
     if title:
-        dot.attr(label=title, labelloc="t", fontsize="14")
+        dot.attr(label=file_text(title).replace("\\", "\\\\"), labelloc="t", fontsize="14")
     dot.attr("node", fontname="Helvetica", fontsize="9", style="filled", penwidth="1.2")
     dot.attr("edge", fontname="Helvetica", fontsize="8", color="#718096", arrowsize="0.6")
     root_ids = {NodeId.lot(r.item, r.lot) for r in g.roots}

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench import outfolder
-from workbench.format import plain
+from workbench.format import csv_text, plain
 from workbench.jsonutil import dumps
 from workbench.progress import report
 from workbench.recall.records import RECONCILIATION_FIELDS, Recall
@@ -40,7 +40,9 @@ def _cell(value) -> str:
         return plain(value)
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="minutes")
-    return str(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    return csv_text(value)  # text: escaped, and never a formula (OWASP CSV injection)
 
 
 def write_reconciliation_csv(r: Recall, path: Path) -> None:

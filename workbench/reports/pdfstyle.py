@@ -49,6 +49,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from workbench.format import file_text
+from workbench.reports.paper import page_points
 from workbench.settings import Letterhead
 
 # Streams are written zlib-compressed in binary, not also ASCII85-encoded (reportlab's
@@ -68,6 +70,7 @@ ALERT_HEX = "#c53030"
 ALERT = colors.HexColor(ALERT_HEX)
 ALERT_FILL = colors.HexColor("#fde8e8")
 
+#: The default page (A4); a document takes its company's paper (``paper.page_points``).
 PAGE = A4
 MARGIN = 20 * mm
 LETTERHEAD_HEIGHT = 34 * mm
@@ -113,7 +116,7 @@ def styles() -> dict[str, ParagraphStyle]:
 
 def text(value) -> str:
     """Plain text made safe for a Paragraph (which reads a small XML markup)."""
-    return escape("" if value is None else str(value))
+    return escape(file_text(value))
 
 
 def lines(value: str | Iterable[str] | None) -> str:
@@ -172,7 +175,7 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence], widths: Sequence
             style = st["cell_right" if i in right else "cell"]
             if r in alert or r in bold:
                 style = _variant(style.name, r in bold, r in alert)
-            cells.append(_fit("" if value is None else str(value), room[i], font, style))
+            cells.append(_fit(file_text(value), room[i], font, style))
         data.append(cells)
     commands = [
         ("FONT", (0, 0), (-1, -1), FONT, CELL_SIZE, CELL_SIZE + 2),
@@ -286,7 +289,7 @@ class SectionStart(Flowable):
     def __init__(self, key: str, title: str = ""):
         super().__init__()
         self.key = key
-        self.title = title
+        self.title = file_text(title)
         self.width = self.height = 0
 
     def wrap(self, available_width, available_height):
@@ -387,10 +390,10 @@ def pages_pdf(target: str | Path | BytesIO, pages: Sequence[PageRecord], letterh
     reproduces those names, so the streams are valid here as they are. Writing a page
     this way costs a fraction of laying it out again.
     """
-    canvas = Canvas(str(target) if isinstance(target, Path) else target, pagesize=PAGE)
-    canvas.setTitle(title)
-    canvas.setAuthor(letterhead.name)
-    canvas.setSubject(subject or title)
+    canvas = Canvas(str(target) if isinstance(target, Path) else target, pagesize=page_points(letterhead))
+    canvas.setTitle(file_text(title))
+    canvas.setAuthor(file_text(letterhead.name))
+    canvas.setSubject(file_text(subject or title))
     canvas.setCreator("Lot-trace workbench")
     for font in FONTS:
         canvas._doc.getInternalFontName(font)
@@ -437,15 +440,15 @@ def draw_letterhead(canvas: Canvas, letterhead: Letterhead) -> None:
         x += size + 4 * mm
     canvas.setFillColor(ACCENT)
     canvas.setFont(BOLD, 15)
-    canvas.drawString(x, top - 6.5 * mm, letterhead.name)
+    canvas.drawString(x, top - 6.5 * mm, file_text(letterhead.name))
     canvas.setFillColor(MUTED)
     canvas.setFont(FONT, 8)
     if letterhead.website:
-        canvas.drawString(x, top - 11.5 * mm, letterhead.website)
+        canvas.drawString(x, top - 11.5 * mm, file_text(letterhead.website))
     right = width - MARGIN
     y = top - 3 * mm
     for line in [*letterhead.address_lines, *(v for v in (letterhead.phone, letterhead.email) if v)]:
-        canvas.drawRightString(right, y, line)
+        canvas.drawRightString(right, y, file_text(line))
         y -= 3.6 * mm
     rule_y = min(y, top - 16 * mm) - 2.5 * mm
     canvas.setStrokeColor(ACCENT)
@@ -461,10 +464,10 @@ def draw_running_header(canvas: Canvas, letterhead: Letterhead, title: str) -> N
     canvas.saveState()
     canvas.setFont(BOLD, 9)
     canvas.setFillColor(ACCENT)
-    canvas.drawString(MARGIN, y, letterhead.name)
+    canvas.drawString(MARGIN, y, file_text(letterhead.name))
     canvas.setFont(FONT, 8.5)
     canvas.setFillColor(MUTED)
-    canvas.drawRightString(width - MARGIN, y, title)
+    canvas.drawRightString(width - MARGIN, y, file_text(title))
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
     canvas.line(MARGIN, y - 2.5 * mm, width - MARGIN, y - 2.5 * mm)
@@ -478,10 +481,11 @@ def document(target: str | Path | BytesIO, letterhead: Letterhead, title: str, f
     ``footer`` is printed bottom left on every page; later pages' running header shows the
     current section's title (or ``title``).
     """
-    width, height = PAGE
-    doc = BaseDocTemplate(str(target) if isinstance(target, Path) else target, pagesize=PAGE,
+    width, height = page_points(letterhead)  # Letter for a North American company, else A4
+    title, footer, subject = file_text(title), file_text(footer), file_text(subject)
+    doc = BaseDocTemplate(str(target) if isinstance(target, Path) else target, pagesize=(width, height),
                           leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
-                          title=title, author=letterhead.name, subject=subject or title,
+                          title=title, author=file_text(letterhead.name), subject=subject or title,
                           creator="Lot-trace workbench")
     frame_width = width - 2 * MARGIN
     bottom = FOOTER_HEIGHT + 6 * mm

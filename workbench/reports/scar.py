@@ -298,14 +298,29 @@ def scar_story(facts: ScarFacts, quality: VendorQuality, code: str, problem: str
     story.append(Paragraph(f"Quality history of {t(v.display)}", st["h1"]))
     story.append(ps.key_values([
         ("Receipts", f"{len(quality.receipts)} lines, {quality.lots} lots"),
-        ("Lots implicated", f"{len(quality.implicated_lots)} (customer returns traced to the lot, or a SCAR)"),
-        ("Returns traced", f"{len(quality.returns)}"),
+        ("Lots implicated", (f"{len(quality.implicated_lots)} (returns traced to the lot whose cause is the "
+                            "material, or a SCAR)")),
+        ("Returns traced", f"{len(quality.returns)} caused by the material"),
+        ("Not counted", _not_counted(quality)),
         ("Corrective action requests", f"{len(quality.scars)} issued, {len(quality.open_scars)} open"
          + (f" ({', '.join(s.code for s in quality.open_scars)})" if quality.open_scars else "")),
     ], (45 * mm, WIDTH - 45 * mm)))
     story.append(Spacer(1, 3 * mm))
     story.append(quality_chart(quality))
     return story
+
+
+def _not_counted(quality: VendorQuality) -> str:
+    """The returns (and SCARs) traced to the vendor's lots that are not the vendor's doing."""
+    if not quality.excluded and not quality.cleared_scars:
+        return "none: every return traced to its lots points at the material"
+    by_cause: dict[str, int] = {}
+    for r in quality.excluded:
+        by_cause[r.cause] = by_cause.get(r.cause, 0) + 1
+    parts = [f"{n} return(s) caused by {cause}" for cause, n in sorted(by_cause.items(), key=lambda x: -x[1])]
+    if quality.cleared_scars:
+        parts.append(f"{len(quality.cleared_scars)} SCAR(s) closed as not the vendor's cause")
+    return "; ".join(parts) + " (transit damage, picking and our own process are not the vendor's)"
 
 
 def write_scar(facts: ScarFacts, quality: VendorQuality, path: str | Path, code: str, problem: str,

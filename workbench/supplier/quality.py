@@ -2,8 +2,11 @@
 customer returns (of the lot or anything made from it) or in a SCAR, a monthly series for
 the chart, and its open SCARs.
 
-"Implicated" means: a customer return traced to the lot (downstream at any depth) or a
-SCAR issued on it.
+"Implicated" means: a customer return traced to the lot (downstream at any depth) whose
+cause points at the vendor's material, or a SCAR issued on it and not closed as "not the
+vendor's cause" (``workbench.supplier.causes``, ``workbench.supplier.followup``). Returns
+with another cause (crushed in transit, wrong item picked, our seal failure) are listed
+apart, with their cause, and counted nowhere against the vendor.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from workbench.plant import Customer, Item, Lot, Receipt, Return, SupplierAction
 from workbench.plant.lookup import lot_infos, lot_refs
 from workbench.plant.query import among, chunks
 from workbench.rootcause.closure import closure
+from workbench.supplier.causes import causes_of
+from workbench.supplier.followup import not_vendor_scars
 from workbench.supplier.records import MonthPoint, TracedReturn, VendorQuality, VendorReceipt
 from workbench.supplier.scar import recorded_scars, vendor_facts
 
@@ -56,21 +61,32 @@ def vendor_quality(session: Session, vendor_code: str) -> VendorQuality:
             source_of[lot].add(root)
     found: list[tuple] = []
     returns_of: dict[int, int] = defaultdict(int)
-    stmt = (select(Return.rma, Return.received_at, Return.lot_id, Return.quantity, Return.reason, Customer.code,
-                   Customer.name).join(Customer, Customer.id == Return.customer_id))
+    stmt = (select(Return.id, Return.rma, Return.received_at, Return.lot_id, Return.quantity, Return.reason,
+                   Customer.code, Customer.name).join(Customer, Customer.id == Return.customer_id))
     for chunk in chunks(source_of):
-        for row in session.execute(stmt.where(among(Return.lot_id, chunk, session))):
-            for s in source_of[row.lot_id]:
-                returns_of[s] += 1
-            found.append(row)
+        found.extend(session.execute(stmt.where(among(Return.lot_id, chunk, session))))
+    cause_of = causes_of(session, ((row.id, row.reason) for row in found))
     info = lot_infos(session, {row.lot_id for row in found})
-    returns = []
-    for rma, received_at, lot_id, qty, reason, customer, customer_name in found:
+    returns, excluded = [], []
+    for rid, rma, received_at, lot_id, qty, reason, customer, customer_name in found:
         item, lot, _name, unit = info[lot_id]
         line = ReturnLine(rma, received_at, customer, customer_name, item, lot, lot_id, qty, unit, reason)
-        returns.append(TracedReturn(line, tuple(refs[s].label for s in sorted(source_of[lot_id]))))
-    returns.sort(key=lambda r: (r.line.received_at, r.line.rma, r.line.ref.label))
-    scars = recorded_scars(session, SupplierAction.vendor_id == vendor.id)
+        cause = cause_of[rid]
+        traced = TracedReturn(line, tuple(refs[s].label for s in sorted(source_of[lot_id])), cause.cause,
+                              cause.vendor_attributable, cause.why)
+        if cause.vendor_attributable:
+            returns.append(traced)
+            for s in source_of[lot_id]:
+                returns_of[s] += 1
+        else:
+            excluded.append(traced)
+    for listed in (returns, excluded):
+        listed.sort(key=lambda r: (r.line.received_at, r.line.rma, r.line.ref.label))
+    not_vendors = not_vendor_scars(session)
+    codes = dict(session.execute(select(SupplierAction.code, SupplierAction.id)
+                                 .where(SupplierAction.vendor_id == vendor.id)).all())
+    all_scars = recorded_scars(session, SupplierAction.vendor_id == vendor.id)
+    scars = [s for s in all_scars if codes[s.code] not in not_vendors]
     scars_of: dict[int, int] = defaultdict(int)
     for s in scars:
         scars_of[s.lot.id] += 1
@@ -94,7 +110,8 @@ def vendor_quality(session: Session, vendor_code: str) -> VendorQuality:
             counts[_month(s.issued_at)][3] += 1
         monthly = [MonthPoint(m, *counts.get(m, [0, 0, 0, 0]))
                    for m in _months(_month(min(stamps)), _month(max(stamps)))]
-    return VendorQuality(vendor_facts(vendor), receipts, returns, monthly, scars)
+    return VendorQuality(vendor_facts(vendor), receipts, returns, monthly, scars, excluded,
+                         [s for s in all_scars if s not in scars])
 
 
 def vendors(session: Session) -> list[tuple[str, str | None, int]]:

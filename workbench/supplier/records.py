@@ -145,11 +145,16 @@ class TracedReturn:
     line: ReturnLine
     #: The vendor's lots it was traced to ("ITEM/LOT").
     from_lots: tuple[str, ...]
+    #: What caused it (``workbench.supplier.causes``) and whether that is the vendor's lot.
+    cause: str = "unknown"
+    vendor_attributable: bool = True
+    why: str = ""
 
     def to_json(self) -> dict[str, Any]:
         r = self.line
         return jsonable({"rma": r.rma, "received_at": r.received_at, "customer": r.customer, "quantity": r.quantity,
-                         "reason": r.reason, "from_lots": list(self.from_lots), "lot": r.ref.label})
+                         "reason": r.reason, "from_lots": list(self.from_lots), "lot": r.ref.label,
+                         "cause": self.cause, "vendor_attributable": self.vendor_attributable, "why": self.why})
 
 
 @dataclass(frozen=True)
@@ -167,7 +172,12 @@ class VendorQuality:
     receipts: list[VendorReceipt]
     returns: list[TracedReturn]
     monthly: list[MonthPoint]
+    #: SCARs that count against the vendor (all but those closed as not the vendor's cause).
     scars: list[ScarRecord] = field(default_factory=list)
+    #: Returns traced to its lots whose cause is not the vendor's (transit, picking, our process…).
+    excluded: list[TracedReturn] = field(default_factory=list)
+    #: SCARs closed as not the vendor's cause.
+    cleared_scars: list[ScarRecord] = field(default_factory=list)
 
     @property
     def lots(self) -> int:
@@ -179,7 +189,7 @@ class VendorQuality:
 
     @property
     def open_scars(self) -> list[ScarRecord]:
-        return [s for s in self.scars if s.status == "open"]
+        return [s for s in self.scars if s.status != "closed"]
 
     def to_json(self) -> dict[str, Any]:
         return jsonable({
@@ -192,4 +202,6 @@ class VendorQuality:
             "monthly": [vars(m) for m in self.monthly],
             "scars": [s.to_json() for s in self.scars],
             "open_scars": [s.code for s in self.open_scars],
+            "excluded_returns": [r.to_json() for r in self.excluded],
+            "cleared_scars": [s.code for s in self.cleared_scars],
         })

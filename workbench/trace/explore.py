@@ -19,6 +19,7 @@ swaps the result in on the UI thread, so the state is never shared between threa
 from __future__ import annotations
 
 import copy
+import re
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,9 +39,22 @@ GROUP_PAGE = 50
 #: Kinds hidden when a view opens: operations and operators are detail most
 #: investigations open only on demand (machines stay: they are root-cause suspects).
 DEFAULT_HIDDEN = frozenset({"operation", "operator"})
+#: Above this many shipment boxes, shipments are summarised on the lot -> customer edges
+#: ("3 shipments · 240 cs") instead of drawn: in a recall-sized tree they are the
+#: tallest column and say least (the customer and the quantity are what matter).
+SHIPMENT_SUMMARY = 40
+#: Above this many lots (or orders) in one view, those of one item fold into one box
+#: per item ("120 lots · FG-BAR-ALMOND"), at least ITEM_GROUP_MIN of them: a material
+#: used everywhere then reads as an item-level flow (Oracle's lot genealogy, Odoo's
+#: unfoldable lines), and each box opens a page at a time.
+ITEM_GROUP_OVER = 80
+ITEM_GROUP_MIN = 4
+#: Above this many customers in one view, customers fold by region (state or country,
+#: from their address) when a region has at least two of them.
+CUSTOMER_GROUP_OVER = 30
 #: Box sizes in pixels per kind (the layout job and the items use the same numbers).
 NODE_SIZE = {"lot": (184.0, 62.0), "group": (172.0, 56.0)}
-OTHER_SIZE = (150.0, 46.0)
+OTHER_SIZE = (164.0, 46.0)
 
 
 def node_size(kind: str) -> tuple[float, float]:
@@ -60,6 +74,8 @@ class GroupInfo:
     absorbed: int
     total: int
     quantity: str = ""
+    #: For a group of one item's lots or orders (not one box's fan): the item code.
+    item: str = ""
 
     @property
     def title(self) -> str:
@@ -92,6 +108,8 @@ class VisibleGraph:
     edges: list[VisibleEdge] = field(default_factory=list)
     #: Real node id -> the group box that folds it.
     folded: dict[str, str] = field(default_factory=dict)
+    #: Kinds summarised on the edges (bridged) because there were too many to draw.
+    summarised: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -107,6 +125,15 @@ class GraphState:
     opened: dict[str, int] = field(default_factory=dict)
     revealed: set[str] = field(default_factory=set)
     threshold: int = GROUP_THRESHOLD
+    #: Summarise shipments on the edges when there are more than SHIPMENT_SUMMARY.
+    summarise_shipments: bool = True
+    #: Fold lots and orders by item, customers by region, when a view holds many.
+    fold_by_item: bool = True
+
+    def settings(self) -> dict:
+        """How the view is shown (kept when a new lot is opened or the plant changes)."""
+        return {"hidden_kinds": self.hidden_kinds, "threshold": self.threshold,
+                "summarise_shipments": self.summarise_shipments, "fold_by_item": self.fold_by_item}
 
     def copy(self) -> GraphState:
         clone = copy.copy(self)
@@ -215,6 +242,11 @@ class GraphState:
     def visible(self) -> VisibleGraph:
         """The drawn graph: hidden kinds bridged, big fans folded into groups."""
         shown = {nid for nid, n in self.nodes.items() if n.kind == "lot" or n.kind not in self.hidden_kinds}
+        summarised: frozenset[str] = frozenset()
+        shipments = [nid for nid in shown if self.nodes[nid].kind == "shipment"]
+        if self.summarise_shipments and len(shipments) > SHIPMENT_SUMMARY:
+            summarised = frozenset({"shipment"})
+            shown -= set(shipments) - self.revealed
         edges = self._bridged(shown)
         succ: dict[str, list[str]] = defaultdict(list)
         pred: dict[str, list[str]] = defaultdict(list)
@@ -249,7 +281,9 @@ class GraphState:
                     quantity = self._sum_label(anchor, still, direction, by_pair)
                     groups[key] = GroupInfo(key, anchor, direction, kind, still, len(absorbed),
                                             len(members), quantity)
-        out = VisibleGraph(folded=folded)
+        if self.fold_by_item:
+            self._fold_items(shown, protected - set(self.expanded), folded, groups, by_pair)
+        out = VisibleGraph(folded=folded, summarised=summarised)
         more = self._more_to_open()
         for nid in self.nodes:  # in a stable order: dot's result depends on it
             if nid not in shown or nid in folded:
@@ -260,17 +294,58 @@ class GraphState:
                                          more_upstream=up, more_downstream=down)
         for key, info in groups.items():
             out.nodes[key] = VisibleNode(key, "group", group=info)
-        drawn: set[tuple[str, str]] = set()
+        drawn: dict[tuple[str, str], int] = {}
+        merged: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         for (s, t), (kind, label) in edges.items():
             a, b = folded.get(s, s), folded.get(t, t)
-            if a == b or (a, b) in drawn:
+            if a == b:
                 continue
-            drawn.add((a, b))
+            merged[(a, b)].append((s, t))
+            if (a, b) in drawn:
+                continue
+            drawn[(a, b)] = len(out.edges)
             if a != s or b != t:
                 info = groups.get(a) or groups.get(b)
-                label = info.quantity if info and {info.anchor} & {a, b} else ""
+                label = info.quantity if info and not info.item and {info.anchor} & {a, b} else ""
             out.edges.append(VisibleEdge(a, b, kind, label))
+        for pair, index in drawn.items():  # edges into or out of an item group: their sum
+            if any(groups[k].item for k in pair if k in groups):
+                e = out.edges[index]
+                out.edges[index] = VisibleEdge(e.source, e.target, e.kind, _merged_label(merged[pair], by_pair))
         return out
+
+    def _fold_items(self, shown: set[str], protected: set[str], folded: dict[str, str],
+                    groups: dict[str, GroupInfo], by_pair) -> None:
+        """Fold lots and orders by item when a view holds more than ITEM_GROUP_OVER of
+        a kind (see ITEM_GROUP_OVER); the roots and revealed boxes stay."""
+        for kind, over, smallest, key_of in (("lot", ITEM_GROUP_OVER, ITEM_GROUP_MIN, _item_of),
+                                             ("order", ITEM_GROUP_OVER, ITEM_GROUP_MIN, _item_of),
+                                             ("customer", CUSTOMER_GROUP_OVER, 2, _region_of)):
+            candidates = [nid for nid in shown if self.nodes[nid].kind == kind and nid not in folded]
+            if len(candidates) <= over:
+                continue
+            by_item: dict[str, list[str]] = defaultdict(list)
+            for nid in candidates:
+                if nid not in protected:
+                    by_item[key_of(self.nodes[nid])].append(nid)
+            for item, members in sorted(by_item.items()):
+                key = f"group:item|{kind}|{item}"
+                members.sort(key=lambda m: self.nodes[m].code)
+                still = members[self.opened.get(key, 0):]
+                if len(still) < smallest or not item:
+                    continue
+                for m in still:
+                    folded[m] = key
+                quantity = ""
+                if kind == "lot":
+                    total, units = Decimal(0), set()
+                    for m in still:
+                        f = self.nodes[m].lot
+                        if f.quantity is not None:
+                            total += f.quantity
+                        units.add(f.unit)
+                    quantity = format_quantity(total, units.pop()) if len(units) == 1 else ""
+                groups[key] = GroupInfo(key, key, DOWNSTREAM, kind, still, 0, len(members), quantity, item=item)
 
     def _more_to_open(self) -> dict[str, tuple[bool, bool]]:
         """(more upstream, more downstream) per lot not yet expanded that way: a
@@ -303,7 +378,8 @@ class GraphState:
                 out.setdefault((s, t), (kind, format_quantity(e.quantity, e.unit)))
             else:
                 hidden_succ[s].append((t, kind))
-        for (s, t, kind) in self.edges:
+        through: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+        for (s, t, kind), e in self.edges.items():
             if s not in shown or t in shown:
                 continue
             stack, seen = [t], {t}
@@ -311,10 +387,14 @@ class GraphState:
                 h = stack.pop()
                 for nxt, _kind in hidden_succ.get(h, ()):
                     if nxt in shown:
-                        out.setdefault((s, nxt), (kind, ""))
+                        if (s, nxt) not in out or through.get((s, nxt)):
+                            through[(s, nxt)].append(e)
+                            out[(s, nxt)] = (kind, "")
                     elif nxt not in seen:
                         seen.add(nxt)
                         stack.append(nxt)
+        for key, first in through.items():
+            out[key] = (out[key][0], _through_label(first, self.nodes))
         return out
 
     def _breadth_first(self, shown: set[str], succ, pred) -> list[str]:
@@ -361,6 +441,53 @@ class GraphState:
         if len(units) != 1:
             return ""
         return format_quantity(total, units.pop())
+
+
+def _merged_label(pairs: list[tuple[str, str]], by_pair) -> str:
+    total, units = Decimal(0), set()
+    for pair in pairs:
+        for e in by_pair.get(pair, ()):
+            if e.quantity is None:
+                return ""
+            total += e.quantity
+            units.add(e.unit)
+    return format_quantity(total, units.pop()) if len(units) == 1 else ""
+
+
+_US_STATE = re.compile(r",\s*([A-Z]{2})\s+\d{5}(?:-\d{4})?\s*$")
+
+
+def _region_of(node: Node) -> str:
+    """A customer's region from its address: the US state ("SC") or the last line (country)."""
+    party = getattr(node.facts, "party", None)
+    address = getattr(party, "address", None) or ""
+    lines = [line.strip() for line in address.splitlines() if line.strip()]
+    for line in lines:
+        found = _US_STATE.search(line)
+        if found:
+            return found.group(1)
+    return lines[-1] if len(lines) > 1 else ""
+
+
+def _item_of(node: Node) -> str:
+    facts = node.facts
+    if node.kind == "lot":
+        return node.lot.item
+    return getattr(facts, "item", "") or ""
+
+
+def _through_label(first: list[Edge], nodes: dict[str, Node]) -> str:
+    """The label of a bridged edge: what left the source through hidden boxes, e.g.
+    "3 shipments · 240 cs" (the quantities of the first hidden step, one unit)."""
+    steps = {e.target: e for e in first}.values()
+    kinds = {nodes[e.target].kind for e in steps if e.target in nodes}
+    units = {e.unit for e in steps}
+    amount = ""
+    if len(units) == 1 and all(e.quantity is not None for e in steps):
+        amount = format_quantity(sum((e.quantity for e in steps), Decimal(0)), units.pop())
+    if kinds == {"shipment"} and len(steps) > 1:
+        return f"{len(steps)} shipments · {amount}" if amount else f"{len(steps)} shipments"
+    return amount
 
 
 def _group_anchor(key: str) -> str:

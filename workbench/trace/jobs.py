@@ -58,10 +58,12 @@ def arrange(state: GraphState, previous: dict[str, Point], pinned: dict[str, Poi
     new = [i for i in ids if i not in previous]
     nodes = [LayoutNode(i, *node_size(visible.nodes[i].kind)) for i in old + new]
     edges = [(e.source, e.target, e.label) for e in visible.edges]
-    # A return flows back into the lot it came from: drawn, but not allowed to pull the
-    # lot to the right of its own customers.
-    back = [(e.source, e.target) for e in visible.edges if e.kind == "returned" and visible.nodes[e.target].kind == "lot"]
-    return Snapshot(state, visible, layout(nodes, edges, pinned, back_edges=back), anchor)
+    # A return flows back into the lot it was shipped from (customer -> return -> lot):
+    # laid out the other way round, so the return box sits beside its lot, next to the
+    # shipments, and both of its edges stay short instead of looping round the graph.
+    turned = [(e.source, e.target) for e in visible.edges
+              if e.kind == "returned" and "return" in (visible.nodes[e.source].kind, visible.nodes[e.target].kind)]
+    return Snapshot(state, visible, layout(nodes, edges, pinned, turned_edges=turned), anchor)
 
 
 def _count_new_lots(session: Session, state: GraphState) -> None:
@@ -72,7 +74,7 @@ def _count_new_lots(session: Session, state: GraphState) -> None:
 
 def open_lot(session: Session, lot: LotRef, base: GraphState, progress=None) -> Snapshot:
     """A fresh view of ``lot`` and its direct neighbours both ways."""
-    state = GraphState(hidden_kinds=base.hidden_kinds, threshold=base.threshold)
+    state = GraphState(**base.settings())
     report(progress, 0.1, f"Tracing {lot.label}…")
     g = trace(session, lot, "both", depth=1)
     state.roots = [NodeId.lot(r.item, r.lot) for r in g.roots]
@@ -119,7 +121,7 @@ def refresh(session: Session, base: GraphState, previous: dict[str, Point], pinn
     """The same view traced again after the plant changed: the same roots, expansions, groups
     and hidden kinds; new records appear, retracted ones go."""
     roots = [base.nodes[r].lot.ref for r in base.roots if r in base.nodes and base.nodes[r].kind == "lot"]
-    state = GraphState(hidden_kinds=base.hidden_kinds, threshold=base.threshold, opened=dict(base.opened),
+    state = GraphState(**base.settings(), opened=dict(base.opened),
                        revealed=set(base.revealed))
     if not roots:
         return arrange(state, previous, pinned)

@@ -74,6 +74,9 @@ class Layout:
     edge_paths: dict[tuple[str, str], list[Point]] = field(default_factory=dict)
     width: float = 0.0
     height: float = 0.0
+    #: The drawing's top-left corner (dot's bounding box holds every box and edge).
+    left: float = 0.0
+    top: float = 0.0
 
     def translated(self, dx: float, dy: float) -> Layout:
         return Layout(
@@ -81,6 +84,8 @@ class Layout:
             edge_paths={k: [(x + dx, y + dy) for x, y in pts] for k, pts in self.edge_paths.items()},
             width=self.width,
             height=self.height,
+            left=self.left + dx,
+            top=self.top + dy,
         )
 
 
@@ -97,7 +102,8 @@ def _quote(text: str) -> str:
 
 
 def _dot_source(nodes: Sequence[LayoutNode], edges: Iterable[tuple[str, str, str | None]],
-                names: dict[str, str], loose: set[tuple[str, str]]) -> str:
+                names: dict[str, str], loose: set[tuple[str, str]],
+                turned: set[tuple[str, str]] = frozenset()) -> str:
     edges = list(edges)
     longest = max((len(label) for _, _, label in edges if label), default=0)
     ranksep = max(RANK_GAP, longest * LABEL_CHAR_WIDTH + 30.0) / POINTS_PER_INCH
@@ -122,14 +128,20 @@ def _dot_source(nodes: Sequence[LayoutNode], edges: Iterable[tuple[str, str, str
         if source == target or (source, target) in seen:
             continue
         seen.add((source, target))
+        if (source, target) in turned:  # laid out as flowing the other way (see layout())
+            lines.append(f"{names[target]} -> {names[source]};")
+            continue
         extra = " [constraint=false]" if (source, target) in loose else ""
         lines.append(f"{names[source]} -> {names[target]}{extra};")
     lines.append("}")
     return "\n".join(lines)
 
 
-def _parse_plain(text: str, ids: dict[str, str]) -> Layout:
-    """Read ``dot -Tplain`` output (inches, y up) into a Layout (pixels, y down)."""
+def _parse_plain(text: str, ids: dict[str, str], turned: set[tuple[str, str]] = frozenset()) -> Layout:
+    """Read ``dot -Tplain`` output (inches, y up) into a Layout (pixels, y down).
+
+    A turned edge was given to dot the other way round: its path is stored under the
+    edge's own (source, target) and reversed, so it still runs from source to target."""
     out = Layout()
     height_pt = 0.0
     for line in text.splitlines():
@@ -148,7 +160,11 @@ def _parse_plain(text: str, ids: dict[str, str]) -> Layout:
             coords = parts[4 : 4 + 2 * count]
             points = [(float(coords[i]) * POINTS_PER_INCH, height_pt - float(coords[i + 1]) * POINTS_PER_INCH)
                       for i in range(0, len(coords), 2)]
-            out.edge_paths[(ids[parts[1]], ids[parts[2]])] = points
+            tail, head = ids[parts[1]], ids[parts[2]]
+            if (head, tail) in turned:
+                out.edge_paths[(head, tail)] = points[::-1]
+            else:
+                out.edge_paths[(tail, head)] = points
     return out
 
 
@@ -164,13 +180,18 @@ def pinning_offset(positions: dict[str, Point], pinned: dict[str, Point]) -> Poi
 
 def layout(nodes: Sequence[LayoutNode], edges: Iterable[tuple[str, str, str | None]],
            pinned: dict[str, Point] | None = None,
-           back_edges: Iterable[tuple[str, str]] = ()) -> Layout:
+           back_edges: Iterable[tuple[str, str]] = (),
+           turned_edges: Iterable[tuple[str, str]] = ()) -> Layout:
     """Lay the graph out left to right; see the module docstring for the conventions.
 
     ``edges`` are ``(source, target, label)``; the label only widens the column gap.
     ``pinned``: node id -> position the user saw; the result is translated to keep them.
     ``back_edges``: edges drawn but not used to choose columns (a return flowing back
     into the lot it was shipped from would otherwise drag the picture into a loop).
+    ``turned_edges``: edges laid out as if they flowed the other way, so a cycle
+    (lot -> shipment -> customer -> return -> the same lot) is drawn as short local
+    edges beside the lot instead of one loop around the whole graph; their paths still
+    run from source to target (from the return's left side back into the lot's right).
     Edges to unknown nodes and self-loops are ignored. Raises ``WorkbenchError`` when
     ``dot`` is missing or fails.
     """
@@ -182,7 +203,8 @@ def layout(nodes: Sequence[LayoutNode], edges: Iterable[tuple[str, str, str | No
     names = {n.id: f"n{i}" for i, n in enumerate(nodes)}
     ids = {name: node_id for node_id, name in names.items()}
     usable = [(s, t, label) for s, t, label in edges if s in known and t in known]
-    source = _dot_source(nodes, usable, names, set(back_edges))
+    turned = {(s, t) for s, t in turned_edges if s in known and t in known}
+    source = _dot_source(nodes, usable, names, set(back_edges), turned)
     try:
         run = subprocess.run([dot_executable(), "-Tplain"], input=source, capture_output=True, text=True,
                              timeout=DOT_TIMEOUT_S, check=False)
@@ -193,7 +215,7 @@ def layout(nodes: Sequence[LayoutNode], edges: Iterable[tuple[str, str, str | No
     if run.returncode != 0:
         first = (run.stderr.strip().splitlines() or ["no message"])[0]
         raise WorkbenchError(f"Graphviz failed to lay out the graph: {first}")
-    result = _parse_plain(run.stdout, ids)
+    result = _parse_plain(run.stdout, ids, turned)
     if pinned:
         dx, dy = pinning_offset(result.positions, pinned)
         if not (math.isclose(dx, 0.0) and math.isclose(dy, 0.0)):

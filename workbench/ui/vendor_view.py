@@ -83,7 +83,7 @@ class VendorView(QWidget):
         self.receipts = RowsModel(("Received", "Receipt", "PO", "Lot", "Item", "Vendor lot", "Quantity",
                                    "Returns traced", "SCARs"), right=(6, 7, 8))
         self.returns = RowsModel(("Received", "RMA", "Customer", "Returned lot", "From our lots", "Quantity",
-                                  "Reason"), right=(5,))
+                                  "Cause", "Counts against vendor", "Reason"), right=(5,))
         self.scars = RowsModel(("SCAR", "Status", "Lot", "Issued", "Due", "Problem"))
         self.receipts_table = table_view(self.receipts, self.lotActivated.emit)
         self.receipts_table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -103,7 +103,9 @@ class VendorView(QWidget):
         layout.addWidget(self.contact)
         layout.addWidget(split, 1)
         layout.addWidget(hint("Implicated: a customer return traced to the lot (of the lot or anything made "
-                              "from it), or a SCAR issued on it. Double-click a receipt to open its lot."))
+                              "from it) whose cause is the material, or a SCAR issued on it; transit damage, "
+                              "picking errors and our own process do not count. Double-click a receipt to open "
+                              "its lot."))
         self.load()
 
     def on_changes(self, changes) -> None:
@@ -130,21 +132,25 @@ class VendorView(QWidget):
         overdue = sum(1 for s in q.open_scars if s.overdue)
         self.summary.setText(
             f"{len(q.receipts)} receipt lines · {q.lots} lots · <b>{len(q.implicated_lots)}</b> implicated · "
-            f"{len(q.returns)} customer returns traced · {len(q.scars)} SCARs, "
+            f"{len(q.returns)} customer returns caused by the material"
+            + (f" ({len(q.excluded)} more traced, not the vendor's)" if q.excluded else "")
+            + f" · {len(q.scars)} SCARs, "
             f"<b>{opened} open</b>" + (f" (<span style='color:{RETURNS}'>{overdue} overdue</span>)" if overdue else ""))
         self.contact.setText(" · ".join(x for x in (v.contact, v.phone, v.email,
                                                     (v.address or "").replace("\n", ", ")) if x))
         self.receipts.set_rows([
             ((r.line.received_at, r.line.receipt, r.line.po, r.lot.lot, r.lot.item, r.line.vendor_lot,
               fmt_quantity(r.line.quantity, r.line.unit), r.returns, r.scars), r.lot) for r in q.receipts])
+        traced = sorted(q.returns + q.excluded, key=lambda r: (r.line.received_at, r.line.rma, r.line.ref.label))
         self.returns.set_rows([
             ((r.line.received_at, r.line.rma, r.line.customer, r.line.ref.label, ", ".join(r.from_lots),
-              fmt_quantity(r.line.quantity), r.line.reason), r) for r in q.returns])
+              fmt_quantity(r.line.quantity), r.cause, "yes" if r.vendor_attributable else f"no: {r.why}",
+              r.line.reason), r) for r in traced])
         scars = sorted(q.scars, key=lambda s: (s.status != "open", s.issued_at))
         self.scars.set_rows([
             ((s.code, "open, overdue" if s.overdue else s.status, s.lot.label, s.issued_at, s.due_at, s.problem), s)
             for s in scars])
-        self.tabs.setTabText(1, f"Returns traced ({len(q.returns)})")
+        self.tabs.setTabText(1, f"Returns traced ({len(q.returns)} the vendor's, {len(q.excluded)} not)")
         self.tabs.setTabText(2, f"SCARs ({opened} open)")
         for i in range(self.tabs.count()):
             table = self.tabs.widget(i)

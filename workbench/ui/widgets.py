@@ -21,7 +21,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
-from workbench.format import number, when
+from workbench.format import csv_text, number, when
 from workbench.ui.style import BORDER, MUTED
 
 ALERT = "#c53030"
@@ -155,13 +155,12 @@ class RowsModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def write_csv(self, path: str | Path) -> Path:
-        """The rows as shown, as CSV (text cells; see ``workbench.reports.cells`` for files
-        that leave the building)."""
+        """The rows as shown, as CSV (text cells, never formulas: ``format.csv_text``)."""
         path = Path(path)
         with path.open("w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
             w.writerow(self.headers)
-            w.writerows(self._texts)
+            w.writerows([csv_text(v) for v in row] for row in self._texts)
         return path
 
 

@@ -39,12 +39,32 @@ EDGE_COLOUR = QColor("#94a3b8")
 TEXT_COLOUR = QColor("#1a202c")
 MUTED_COLOUR = QColor("#4a5568")
 HANDLE_RADIUS = 8.0
-#: Below this zoom (device pixels per scene pixel) boxes are drawn without text.
-DETAIL_LOD = 0.38
-#: Below this zoom edge labels are left out.
-LABEL_LOD = 0.6
+#: The smallest text worth drawing, in screen pixels: smaller text is left out and the
+#: box says what it is by its colour and shape (and the level bands, see the view).
+MIN_TEXT_PX = 9.0
+#: Text sizes in scene pixels (pixel sizes, not points: what reaches the screen is this
+#: times the zoom, on any display and in every export).
+CAPTION_PX, TITLE_PX, BODY_PX, SMALL_PX = 10, 12, 11, 10
+#: At middle zooms a box shows only what identifies it, in a big font.
+BIG_PX = 15
+#: Zoom from which every line of a box (and an edge's quantity) is drawn at MIN_TEXT_PX or more.
+FULL_LOD = MIN_TEXT_PX / min(CAPTION_PX, SMALL_PX)
+#: Zoom from which a box's big identifying text is drawn; below it boxes are marks.
+TITLE_LOD = MIN_TEXT_PX / BIG_PX
+#: Kept for callers that ask when boxes lose their text / edges their labels.
+DETAIL_LOD = TITLE_LOD
+LABEL_LOD = FULL_LOD
 #: Below this zoom boxes are cached as pixmaps in item coordinates, above per device.
 ITEM_CACHE_ZOOM = 0.99
+#: The text tiers, lowest first.
+MARKS, TITLES, FULL = 0, 1, 2
+
+
+def tier_of(zoom: float) -> int:
+    """Which text a box draws at ``zoom``: none (MARKS), its identity (TITLES) or all (FULL)."""
+    return FULL if zoom >= FULL_LOD - 1e-9 else (TITLES if zoom >= TITLE_LOD - 1e-9 else MARKS)
+
+
 #: How far (pixels) a handle must be dragged outward to open the next level.
 DRAG_DISTANCE = 24.0
 
@@ -100,9 +120,9 @@ def kind_path(kind: str, r: QRectF) -> QPainterPath:
     return p
 
 
-def _font(size: float, bold: bool = False) -> QFont:
+def _font(pixels: int, bold: bool = False) -> QFont:
     f = QFont()
-    f.setPointSizeF(size)
+    f.setPixelSize(pixels)
     f.setBold(bold)
     return f
 
@@ -116,14 +136,18 @@ class Fonts:
     def ensure(cls) -> None:
         if cls._made:
             return
-        cls.caption = _font(6.5, True)
-        cls.title = _font(8.5, True)
-        cls.body = _font(8.0)
-        cls.small = _font(7.0)
+        cls.caption = _font(CAPTION_PX, True)
+        cls.title = _font(TITLE_PX, True)
+        cls.body = _font(BODY_PX)
+        cls.small = _font(SMALL_PX)
+        cls.big = _font(BIG_PX, True)
+        cls.big_plain = _font(BIG_PX)
         cls.caption_m = QFontMetricsF(cls.caption)
         cls.title_m = QFontMetricsF(cls.title)
         cls.body_m = QFontMetricsF(cls.body)
         cls.small_m = QFontMetricsF(cls.small)
+        cls.big_m = QFontMetricsF(cls.big)
+        cls.big_plain_m = QFontMetricsF(cls.big_plain)
         cls._made = True
 
 
@@ -131,6 +155,11 @@ def node_lines(v: VisibleNode) -> list[tuple[str, str]]:
     """The text of a box, line by line, as (style, text); style is title/body/small/caption."""
     if v.group is not None:
         g = v.group
+        if g.item:
+            where = f"in {g.item}" if g.kind == "customer" else g.item
+            lines = [("caption", g.title.upper()), ("title", where)]
+            lines.append(("small", " · ".join([p for p in (g.quantity, "double-click to open") if p])))
+            return lines
         lines = [("caption", f"{KIND_TITLE.get(g.kind, g.kind).upper()}S"), ("title", g.title)]
         parts = [g.quantity] if g.quantity else []
         parts.append(f"{g.absorbed:,} more beyond" if g.absorbed else "double-click to open")
@@ -155,12 +184,24 @@ def _detail(n) -> str:
     if isinstance(f, ShipmentFacts):
         return f"to {f.customer}" if f.customer else ""
     if isinstance(f, ReceiptFacts):
-        return f"PO {f.po}" if f.po else ""
+        return f.po or ""
     if isinstance(f, ReturnFacts):
         return f.reason or ""
     if isinstance(f, OperationFacts):
         return f.machine or ""
     return ""
+
+
+def big_lines(v: VisibleNode) -> list[str]:
+    """What a box says at middle zooms (TITLES), in the big font: what identifies it."""
+    if v.group is not None:
+        if v.group.item:
+            return [v.group.title, f"in {v.group.item}" if v.group.kind == "customer" else v.group.item]
+        return [v.group.title]
+    n = v.node
+    if n.kind == "lot":
+        return [n.lot.lot, n.lot.item]
+    return [n.code]
 
 
 def tooltip(v: VisibleNode) -> str:
@@ -208,27 +249,43 @@ class NodeItem(QGraphicsItem):
         self.update_visible(visible)
 
     def set_cache_for_zoom(self, zoom: float, many: bool = False) -> None:
-        """How the box is cached at ``zoom``:
+        """The text tier for ``zoom`` (see ``tier_of``) and how the box is cached:
 
         - 100 % and closer: per device (``DeviceCoordinateCache``), so text stays sharp;
           redrawn when the zoom changes, panning is free;
-        - between ``DETAIL_LOD`` and 100 % in a big graph (``many``): as a pixmap in item
-          coordinates, so zooming and panning only scale pixmaps, without any Python
-          paint call (a little softer than drawn text; small graphs keep sharp text);
-        - further out: as a small pixmap (a quarter of the box's size) holding the
-          level-of-detail drawing, a coloured block; the whole graph is on screen then,
-          and thousands of C++ pixmap draws cost far less than as many Python paints.
+        - below, in a big graph (``many``): as a pixmap in item coordinates, so zooming
+          and panning only scale pixmaps, without any Python paint call (small graphs
+          keep sharp text);
+        - as marks: a small pixmap (a quarter of the box's size) of a coloured block.
+
+        The tier, not the painter's transform, decides what is drawn: a pixmap cached
+        in item coordinates is painted unscaled, so its transform says nothing of the zoom.
         """
         r = self.boundingRect()
-        if zoom >= ITEM_CACHE_ZOOM or (zoom >= DETAIL_LOD and not many):
+        tier = tier_of(zoom)
+        if tier != getattr(self, "tier", None):
+            self.tier = tier
+            self.update()
+        if zoom >= ITEM_CACHE_ZOOM or (tier != MARKS and not many):
             mode, size = QGraphicsItem.CacheMode.DeviceCoordinateCache, QSize()
-        elif zoom >= DETAIL_LOD:
+        elif tier != MARKS:
             mode, size = QGraphicsItem.CacheMode.ItemCoordinateCache, QSize()
         else:
             mode, size = QGraphicsItem.CacheMode.ItemCoordinateCache, QSize(int(r.width() / 4), int(r.height() / 4))
         if (mode, size) != getattr(self, "_cache", None):
             self._cache = (mode, size)
             self.setCacheMode(mode, size)
+
+    def text_pixels(self, zoom: float) -> float | None:
+        """The height on screen (pixels) of the smallest text this box draws at
+        ``zoom``, or None when it draws none (the legibility tests read this)."""
+        tier = tier_of(zoom)
+        if tier == MARKS:
+            return None
+        if tier == TITLES:
+            return BIG_PX * zoom
+        sizes = {"caption": CAPTION_PX, "title": TITLE_PX, "body": BODY_PX, "small": SMALL_PX}
+        return min(sizes[style] for style, _ in self.lines) * zoom
 
     # --- data -----------------------------------------------------------------------
 
@@ -306,11 +363,11 @@ class NodeItem(QGraphicsItem):
             self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        tier = getattr(self, "tier", FULL)
         fill, line = style_of(self.visible.group.kind if self.visible.group else self.kind)
         r = self.body_rect()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if lod < DETAIL_LOD:
+        if tier == MARKS:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(ROOT_COLOUR if self.visible.root else (SELECT_COLOUR if selected else line))
             painter.drawRect(r)
@@ -337,7 +394,10 @@ class NodeItem(QGraphicsItem):
         painter.setPen(pen)
         painter.setBrush(fill)
         painter.drawPath(path)
-        self._paint_text(painter, r)
+        if tier == FULL:
+            self._paint_text(painter, r)
+        else:
+            self._paint_big(painter, r)
         for direction in self.handles():
             self._paint_handle(painter, self.handle_centre(direction), line)
 
@@ -353,6 +413,20 @@ class NodeItem(QGraphicsItem):
             font, metrics, colour = fonts[style]
             painter.setFont(font)
             painter.setPen(colour)
+            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
+            painter.drawText(QRectF(text_rect.left(), y, text_rect.width(), h),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
+            y += h
+
+    def _paint_big(self, painter: QPainter, r: QRectF) -> None:
+        lines = big_lines(self.visible)
+        text_rect = r.adjusted(12, 0, -12, 0)
+        fonts = [(Fonts.big, Fonts.big_m)] + [(Fonts.big_plain, Fonts.big_plain_m)] * (len(lines) - 1)
+        h = Fonts.big_m.height()
+        y = r.center().y() - h * len(lines) / 2
+        painter.setPen(TEXT_COLOUR)
+        for text, (font, metrics) in zip(lines, fonts, strict=False):
+            painter.setFont(font)
             shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
             painter.drawText(QRectF(text_rect.left(), y, text_rect.width(), h),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
@@ -490,7 +564,10 @@ class EdgeItem(QGraphicsPathItem):
                 path.cubicTo(pts[i], pts[i + 1], pts[i + 2])
         else:
             a, b = s.port(DOWNSTREAM), t.port(UPSTREAM)
-            bend = max(40.0, abs(b.x() - a.x()) * 0.5)
+            sign = 1.0
+            if t.pos().x() < s.pos().x():  # a flow drawn backwards (a return into its lot)
+                a, b, sign = s.port(UPSTREAM), t.port(DOWNSTREAM), -1.0
+            bend = max(40.0, abs(b.x() - a.x()) * 0.5) * sign
             path.moveTo(a)
             path.cubicTo(QPointF(a.x() + bend, a.y()), QPointF(b.x() - bend, b.y()), b)
         self.setPath(path)
@@ -504,17 +581,34 @@ class EdgeItem(QGraphicsPathItem):
         self.arrow.setPolygon(QPolygonF([end, QPointF(end.x() - dx - dy * 0.55, end.y() - dy + dx * 0.55),
                                          QPointF(end.x() - dx + dy * 0.55, end.y() - dy - dx * 0.55)]))
         if self.label_box is not None:
-            mid = path.pointAtPercent(0.5)
+            # Where the edge's neighbours have parted: near the far end of a fan out,
+            # near the start of a fan in (labels at the middle pile up at a big fan).
+            fan_out = sum(1 for e in s.edges if e.source is s)
+            fan_in = sum(1 for e in t.edges if e.target is t)
+            mid = path.pointAtPercent(0.72 if fan_out > fan_in else (0.28 if fan_in > fan_out else 0.5))
             text = self.label_item.boundingRect()
             w, h = text.width() + 8, text.height() + 2
             self.label_box.setRect(QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h))
             self.label_item.setPos(mid.x() - text.width() / 2, mid.y() - text.height() / 2)
 
     def set_detail(self, labels: bool) -> None:
-        """Show the quantity label and arrowhead only when they can be read."""
+        """Show the quantity label and arrowhead only when they can be read (and the
+        label only where it does not cover another label or a box: ``label_fits``)."""
+        self._detail = labels
         if self.label_box is not None:
-            self.label_box.setVisible(labels)
+            self.label_box.setVisible(labels and self.label_fits)
         self.arrow.setVisible(labels)
+
+    #: Set by the scene after a layout: False where this label would cover another.
+    label_fits = True
+
+    def label_rect(self) -> QRectF | None:
+        return self.label_box.mapRectToScene(self.label_box.rect()) if self.label_box is not None else None
+
+    def set_label_fits(self, fits: bool) -> None:
+        self.label_fits = fits
+        if self.label_box is not None:
+            self.label_box.setVisible(getattr(self, "_detail", True) and fits)
 
     def set_on_path(self, on: bool) -> None:
         if on != self.on_path:
@@ -522,8 +616,17 @@ class EdgeItem(QGraphicsPathItem):
             self.setZValue(0.5 if on else 0)
             self._style()
 
+    dimmed = False
+
+    def set_dimmed(self, on: bool) -> None:
+        """Fade an edge that neither lies on the path to the selected box nor touches
+        it, so a found customer does not sit in a wall of crossing edges."""
+        if on != self.dimmed:
+            self.dimmed = on
+            self._style()
+
     def _style(self) -> None:
-        colour = PATH_COLOUR if self.on_path else EDGE_COLOUR
+        colour = PATH_COLOUR if self.on_path else (QColor(203, 213, 225, 90) if self.dimmed else EDGE_COLOUR)
         pen = QPen(colour, 2.6 if self.on_path else 1.3)
         pen.setCosmetic(False)
         self.setPen(pen)

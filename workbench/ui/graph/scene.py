@@ -4,22 +4,24 @@ turns what happens on items into signals for the view (the diagramscene pattern)
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEasingCurve, QPointF, QRectF, QSize, Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtGui import QColor, QPainterPath, QPen, QPixmapCache
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsSimpleTextItem
 
-from workbench.trace.explore import DOWNSTREAM, UPSTREAM
+from workbench.trace.explore import DOWNSTREAM, UPSTREAM, node_size
 from workbench.trace.jobs import Snapshot
 from workbench.ui.graph.items import (
-    DETAIL_LOD,
     EDGE_COLOUR,
     ITEM_CACHE_ZOOM,
+    KIND_TITLE,
     LABEL_LOD,
     ROOT_COLOUR,
     EdgeItem,
     NodeItem,
     style_of,
+    tier_of,
 )
 
 ANIMATION_MS = 250
@@ -31,8 +33,75 @@ MAP_ZOOM = 0.15
 #: Above this many boxes a new layout is applied at once: animating thousands of items
 #: costs more than it tells.
 ANIMATE_LIMIT = 1500
+#: With more edges than this, selecting a box fades the edges off its path.
+DIM_OVER = 40
 #: Room around the graph, so any box can be brought to the middle of the window.
 MARGIN = 2000.0
+
+
+@dataclass
+class Level:
+    """One column of the drawing: where it lies and what it holds, per kind."""
+
+    x: float
+    left: float
+    right: float
+    counts: dict[str, int]
+
+    def summary(self) -> list[str]:
+        """``["45 lots", "3 returns"]``: the kinds by count, groups counted by members."""
+        ranked = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [f"{n:,} {KIND_TITLE.get(k, k).lower()}{'' if n == 1 else 's'}" for k, n in ranked]
+
+
+def levels_of(positions: dict[str, QPointF], visible: dict) -> list[Level]:
+    """Group box centres into columns (dot centres a rank on one x) and count what each
+    holds; a group counts as its members."""
+    columns: dict[int, list[str]] = defaultdict(list)
+    for nid, p in positions.items():
+        columns[round(p.x() / 4)].append(nid)
+    out = []
+    for key in sorted(columns):
+        counts: dict[str, int] = defaultdict(int)
+        left = right = None
+        for nid in columns[key]:
+            v = visible.get(nid)
+            if v is None:
+                continue
+            if v.group is not None:
+                counts[v.group.kind] += len(v.group.members)
+            else:
+                counts[v.kind] += 1
+            w = node_size(v.kind)[0] / 2
+            x = positions[nid].x()
+            left = x - w if left is None else min(left, x - w)
+            right = x + w if right is None else max(right, x + w)
+        if counts:
+            out.append(Level(key * 4.0, left, right, dict(counts)))
+    return out
+
+
+class _RectIndex:
+    """Rectangles in a coarse grid, for quick "does this overlap anything" questions."""
+
+    CELL = 200.0
+
+    def __init__(self, rects: list[QRectF]):
+        self.cells: dict[tuple[int, int], list[QRectF]] = defaultdict(list)
+        for r in rects:
+            self.add(r)
+
+    def _keys(self, r: QRectF):
+        for i in range(int(r.left() // self.CELL), int(r.right() // self.CELL) + 1):
+            for j in range(int(r.top() // self.CELL), int(r.bottom() // self.CELL) + 1):
+                yield i, j
+
+    def add(self, r: QRectF) -> None:
+        for key in self._keys(r):
+            self.cells[key].append(r)
+
+    def hits(self, r: QRectF) -> bool:
+        return any(r.intersects(other) for key in self._keys(r) for other in self.cells.get(key, ()))
 
 
 class GenealogyScene(QGraphicsScene):
@@ -62,6 +131,8 @@ class GenealogyScene(QGraphicsScene):
         self.addItem(self._drag_hint)
         self.setBackgroundBrush(QColor("#f7f9fc"))
         self.zoom = 1.0
+        #: The columns of the drawing (see ``levels_of``), for the level bands.
+        self.levels: list[Level] = []
         self._map: list = []
         self._map_stale = False
         # Box pixmaps of a zoomed-out view of a few hundred boxes exceed Qt's default
@@ -114,6 +185,8 @@ class GenealogyScene(QGraphicsScene):
                 self.edges[key] = edge
                 self.addItem(edge)
         self._routes = lay.edge_paths
+        #: Graphviz's bounding box of the drawing: every box and every edge lies inside.
+        self.drawing = QRectF(lay.left, lay.top, lay.width, lay.height)
         self._targets = {nid: QPointF(*lay.positions[nid]) for nid in visible.nodes}
         self._starts = {nid: p for nid, p in starts.items() if p != self._targets[nid]}
         self._born = born
@@ -153,18 +226,35 @@ class GenealogyScene(QGraphicsScene):
                 item.setOpacity(1.0)
         for key, edge in self.edges.items():
             edge.set_route(self._routes.get(key))
+        self._place_labels()
         rect = self.itemsBoundingRect_of_graph()
         self.setSceneRect(rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
+        self.levels = levels_of(self._targets, {nid: item.visible for nid, item in self.nodes.items()})
         if self._map:
             self._map_stale = True
         self._update_map()
         self.animationFinished.emit()
 
+    def _place_labels(self) -> None:
+        """Keep an edge's quantity only where it covers no box and no label kept
+        before it (the path to the selected box first, then in drawing order):
+        a fan of 40 edges shows the labels there is room for, not a pile."""
+        taken: list[QRectF] = [item.body_rect().translated(item.pos()) for item in self.nodes.values()]
+        index = _RectIndex(taken)
+        edges = sorted((e for e in self.edges.values() if e.label_box is not None),
+                       key=lambda e: not e.on_path)
+        for edge in edges:
+            rect = edge.label_rect().adjusted(-2, -1, 2, 1)
+            fits = not index.hits(rect)
+            edge.set_label_fits(fits)
+            if fits:
+                index.add(rect)
+
     def set_zoom(self, zoom: float) -> None:
         """Level of detail per zoom, switched only when a threshold is crossed: edge
         labels and arrowheads, and how boxes are cached (see ``NodeItem``)."""
         def band(z: float) -> int:
-            return (z >= DETAIL_LOD) + (z >= ITEM_CACHE_ZOOM)
+            return tier_of(z) * 2 + (z >= ITEM_CACHE_ZOOM)
 
         labels_before, cache_before = self.zoom >= LABEL_LOD, band(self.zoom)
         self.zoom = zoom
@@ -230,10 +320,12 @@ class GenealogyScene(QGraphicsScene):
         self.removeItem(edge)
 
     def itemsBoundingRect_of_graph(self) -> QRectF:
-        """The boxes' extent, without the drag helpers."""
+        """The boxes' and edges' extent, without the drag helpers."""
         rect = QRectF()
         for item in self.nodes.values():
             rect = rect.united(item.sceneBoundingRect())
+        for edge in self.edges.values():
+            rect = rect.united(edge.path().boundingRect())
         return rect
 
     # --- highlighting --------------------------------------------------------------
@@ -268,8 +360,11 @@ class GenealogyScene(QGraphicsScene):
                 on_nodes.add(step)
         for nid, item in self.nodes.items():
             item.set_on_path(nid in on_nodes and len(on_nodes) > 1)
+        # In a busy graph, fade what is neither on the path nor at the selected box.
+        focus = len(on_nodes) > 1 and len(self.edges) > DIM_OVER
         for key, edge in self.edges.items():
             edge.set_on_path(key in on_edges)
+            edge.set_dimmed(focus and key not in on_edges and node_id not in key)
 
     # --- item callbacks ------------------------------------------------------------
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetricsF, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import (
     QFileDialog,
     QGraphicsView,
@@ -28,16 +29,20 @@ from PySide6.QtWidgets import (
 
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
-from workbench.trace.explore import DOWNSTREAM, UPSTREAM, GraphState
+from workbench.trace.explore import DOWNSTREAM, SHIPMENT_SUMMARY, UPSTREAM, GraphState
 from workbench.trace.jobs import Expansion, Snapshot, arrange, expand, frontier, open_lot, refresh
-from workbench.ui.graph.export import export_scene
-from workbench.ui.graph.items import KIND_TITLE, NodeItem
+from workbench.ui.graph.export import company_paper, export_scene
+from workbench.ui.graph.items import KIND_TITLE, MARKS, TITLE_LOD, NodeItem, tier_of
 from workbench.ui.graph.legend import Legend
 from workbench.ui.graph.scene import GenealogyScene
 from workbench.ui.ops import plant_op, run_op
 
-MIN_ZOOM, MAX_ZOOM = 0.03, 4.0
+MIN_ZOOM, MAX_ZOOM = 0.01, 4.0
 PAPER = QColor("#f7f9fc")
+BAND = QColor("#edf1f7")
+BAND_TEXT = QColor("#2d3748")
+#: The level bands' header text, in screen pixels (at or above MIN_TEXT_PX).
+BAND_TEXT_PX = 12
 HIDEABLE = ("vendor", "receipt", "order", "operation", "machine", "operator", "shipment", "customer", "return")
 
 
@@ -113,25 +118,103 @@ class GraphCanvas(QGraphicsView):
         return None
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        # A plain light paper: a dot grid looked nice but cost a third of every frame.
+        # A plain light paper (a dot grid looked nice but cost a third of every frame),
+        # with every other column shaded when the boxes are too small to read: the levels.
         painter.fillRect(rect, PAPER)
+        scene = self.scene()
+        if tier_of(self.zoom()) != MARKS or not scene.levels:
+            return
+        graph = scene.itemsBoundingRect_of_graph()
+        for i, level in enumerate(scene.levels):
+            if i % 2 == 0:
+                painter.fillRect(QRectF(level.left - 20, graph.top() - 40, level.right - level.left + 40,
+                                        graph.height() + 80), BAND)
+
+    def band_headers(self) -> list[tuple[QRectF, list[str], bool]]:
+        """The level bands' headers in viewport pixels: (rect, lines, rotated), shown
+        when the boxes are marks. Wide columns get one line per kind; narrow ones one
+        rotated line; headers that would overlap the previous one are left out."""
+        scene = self.scene()
+        if tier_of(self.zoom()) != MARKS or not scene.levels:
+            return []
+        font = QFont()
+        font.setPixelSize(BAND_TEXT_PX)
+        metrics = QFontMetricsF(font)
+        out: list[tuple[QRectF, list[str], bool]] = []
+        last_right = -1e9
+        for level in scene.levels:
+            x = self.mapFromScene(QPointF(level.x, 0)).x()
+            lines = level.summary()
+            width = max(metrics.horizontalAdvance(line) for line in lines[:3]) + 12
+            spacing = (level.right - level.left + 60) * self.zoom()
+            if width <= spacing:
+                shown = lines[:3]
+                rect = QRectF(x - width / 2, 6, width, metrics.height() * len(shown) + 6)
+                rotated = False
+            else:
+                shown = [" · ".join(lines[:2])]
+                length = metrics.horizontalAdvance(shown[0]) + 12
+                rect = QRectF(x - metrics.height() / 2 - 3, 6, metrics.height() + 6, length)
+                rotated = True
+            if rect.left() < last_right + 2:
+                continue
+            last_right = rect.right()
+            out.append((rect, shown, rotated))
+        return out
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        headers = self.band_headers()
+        if not headers:
+            return
+        painter.save()
+        painter.resetTransform()
+        font = QFont()
+        font.setPixelSize(BAND_TEXT_PX)
+        painter.setFont(font)
+        for box, lines, rotated in headers:
+            painter.setPen(QPen(QColor("#cbd5e0"), 1))
+            painter.setBrush(QColor(255, 255, 255, 235))
+            painter.drawRoundedRect(box, 4, 4)
+            painter.setPen(BAND_TEXT)
+            if rotated:
+                painter.save()
+                painter.translate(box.center())
+                painter.rotate(90)
+                painter.drawText(QRectF(-box.height() / 2, -box.width() / 2, box.height(), box.width()),
+                                 Qt.AlignmentFlag.AlignCenter, lines[0])
+                painter.restore()
+            else:
+                painter.drawText(box.adjusted(0, 3, 0, -3), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                                 "\n".join(lines))
+        painter.restore()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        if self.band_headers():  # pinned to the viewport's top: repaint, never scroll them
+            self.viewport().update()
 
     # Every change of the transform tells the scene, which switches level of detail.
+    def _zoom_changed(self) -> None:
+        before = tier_of(self.scene().zoom)
+        self.scene().set_zoom(self.zoom())
+        if tier_of(self.zoom()) != before:
+            self.resetCachedContent()  # the shaded level bands come and go
+
     def scale(self, sx: float, sy: float) -> None:
         super().scale(sx, sy)
-        self.scene().set_zoom(self.zoom())
+        self._zoom_changed()
 
     def setTransform(self, matrix, combine: bool = False) -> None:
         super().setTransform(matrix, combine)
-        self.scene().set_zoom(self.zoom())
+        self._zoom_changed()
 
     def resetTransform(self) -> None:
         super().resetTransform()
-        self.scene().set_zoom(self.zoom())
+        self._zoom_changed()
 
     def fitInView(self, *args) -> None:
         super().fitInView(*args)
-        self.scene().set_zoom(self.zoom())
+        self._zoom_changed()
 
 
 class GenealogyView(QWidget):
@@ -208,6 +291,16 @@ class GenealogyView(QWidget):
             action.setChecked(kind not in self.state.hidden_kinds)
             action.toggled.connect(lambda on, k=kind: self.set_kind_hidden(k, not on))
             self.kind_actions[kind] = action
+        menu.addSeparator()
+        self.summarise_action = menu.addAction(f"Summarise shipments when over {SHIPMENT_SUMMARY}")
+        self.summarise_action.setToolTip("Draw lot → customer edges with the shipments' count and quantity")
+        self.summarise_action.setCheckable(True)
+        self.summarise_action.setChecked(self.state.summarise_shipments)
+        self.summarise_action.toggled.connect(lambda on: self._set_setting("summarise_shipments", on))
+        self.fold_action = menu.addAction("Group lots and orders by item, customers by region, when many")
+        self.fold_action.setCheckable(True)
+        self.fold_action.setChecked(self.state.fold_by_item)
+        self.fold_action.toggled.connect(lambda on: self._set_setting("fold_by_item", on))
         show.setMenu(menu)
         tb.addWidget(show)
         tb.addAction("Export…", self._export_clicked).setToolTip("Save the graph as PNG, SVG or PDF")
@@ -227,7 +320,7 @@ class GenealogyView(QWidget):
 
     def show_lot(self, lot: LotRef) -> None:
         """Show ``lot`` and its direct neighbours, upstream and downstream."""
-        base = GraphState(hidden_kinds=self.state.hidden_kinds, threshold=self.state.threshold)
+        base = GraphState(**self.state.settings())
         self._queue.clear()
         self._submit(lambda: self._run(lambda s, p: open_lot(s, lot, base, p), f"Tracing {lot.label}…",
                                        fit=True))
@@ -249,6 +342,10 @@ class GenealogyView(QWidget):
         wanted = [n for n in node_ids if n in self.state.nodes]
         folded = [n for n in wanted if self.snapshot and n in self.snapshot.visible.folded]
         hidden = {self.state.nodes[n].kind for n in wanted} & self.state.hidden_kinds
+        summarised = bool(self.snapshot) and any(
+            self.state.nodes[n].kind in self.snapshot.visible.summarised for n in wanted)
+        if summarised:
+            folded += [n for n in wanted if self.state.nodes[n].kind in self.snapshot.visible.summarised]
         if folded or hidden:
             for kind in hidden:
                 self.kind_actions[kind].blockSignals(True)
@@ -265,11 +362,17 @@ class GenealogyView(QWidget):
             if wanted:
                 self.centre_on(wanted[0])
 
-    def export_image(self, path) -> Path:
-        """Write the whole graph to ``path``: PNG, SVG or PDF by suffix."""
+    def export_image(self, path, paper: str | None = None) -> Path:
+        """Write the whole graph to ``path``: PNG, SVG or PDF by suffix (a PDF on
+        ``paper`` pages, by default the company's paper, tiled where needed)."""
         self.scene.set_zoom(1.0)  # every box drawn in full, not the far-out map
+        kinds = sorted({v.group.kind if v.group else v.kind for v in self.snapshot.visible.nodes.values()}
+                       if self.snapshot else set())
+        where = self.plant.display_url if self.plant is not None else ""
+        subtitle = f"{date.today().isoformat()} · {where}" if where else date.today().isoformat()
         try:
-            return export_scene(self.scene, self.scene.itemsBoundingRect_of_graph(), path, title=self._title())
+            return export_scene(self.scene, self.scene.itemsBoundingRect_of_graph(), path, title=self._title(),
+                                subtitle=subtitle, paper=paper or company_paper(), kinds=kinds)
         finally:
             self.scene.set_zoom(self.canvas.zoom())
 
@@ -331,6 +434,9 @@ class GenealogyView(QWidget):
             state.hidden_kinds = state.hidden_kinds | {kind} if hidden else state.hidden_kinds - {kind}
         self._change(change)
 
+    def _set_setting(self, name: str, on: bool) -> None:
+        self._change(lambda state: setattr(state, name, on))
+
     def _change(self, change: Callable[[GraphState], None], anchor: str | None = None) -> None:
         """Change how the graph is shown and lay it out again, in turn with other work
         (the change applies to the state as it is when its turn comes)."""
@@ -362,6 +468,27 @@ class GenealogyView(QWidget):
             self.canvas.zoom_by(readable_zoom / self.canvas.zoom())
             self.canvas.scene().set_zoom(self.canvas.zoom())
             self.centre_on(next(iter(self.state.roots)))
+
+    def _bring_into_view(self, anchor: str, born: list[str]) -> None:
+        """Scroll (and if need be zoom out, not past legible titles) so the boxes just
+        opened next to ``anchor`` are on screen: a box opened near the window's edge
+        must not open out of sight."""
+        targets = self.scene._targets
+        ids = [n for n in [anchor, *born] if n in targets]
+        if len(ids) < 2:
+            return
+        rect = QRectF()
+        for nid in ids:
+            w, h = self.scene.nodes[nid].width, self.scene.nodes[nid].height
+            p = targets[nid]
+            rect = rect.united(QRectF(p.x() - w / 2, p.y() - h / 2, w, h))
+        port = self.canvas.viewport().rect()
+        needed = min(port.width() / (rect.width() + 80), port.height() / (rect.height() + 80))
+        if needed < self.canvas.zoom():
+            self.canvas.zoom_by(max(needed, min(self.canvas.zoom(), TITLE_LOD)) / self.canvas.zoom())
+        visible = self.canvas.mapToScene(port).boundingRect()
+        if not visible.contains(rect):
+            self.canvas.ensureVisible(rect, 40, 40)
 
     def centre_on(self, node_id: str) -> None:
         item = self.scene.nodes.get(node_id)
@@ -439,6 +566,10 @@ class GenealogyView(QWidget):
         node_ids = [n for n in node_ids if n in self.state.nodes]
         if not node_ids or self.snapshot is None:
             return self._next()
+        if direction is not None and depth == 1 and not self._has_more(node_ids, direction):
+            self._set_status(f"Everything {direction} of the selected box{'es' if len(node_ids) > 1 else ''} "
+                             "is already open.")
+            return self._next()
         expansions = []
         for d in (UPSTREAM, DOWNSTREAM) if direction is None else (direction,):
             if direction is None and not self._has_more(node_ids, d):
@@ -501,6 +632,8 @@ class GenealogyView(QWidget):
         self.scene.highlight(getattr(self, "_highlighted", set()) & set(self.scene.nodes))
         if fit:
             self.fit_to_window()
+        elif snap.anchor:
+            self._bring_into_view(snap.anchor, [i.node_id for i in self.scene._born])
         if self._centre_after in self.scene.nodes:
             self.centre_on(self._centre_after)
         self._centre_after = None
@@ -544,8 +677,12 @@ class GenealogyView(QWidget):
         v = self.snapshot.visible
         lots = sum(1 for n in v.nodes.values() if n.kind == "lot")
         groups = sum(1 for n in v.nodes.values() if n.kind == "group")
-        text = f"{lots:,} lots · {len(v.nodes):,} boxes" + (f" · {groups} groups" if groups else "")
-        if not (self.message and self.message.startswith("Match")):
+        text = f"{_count(lots, 'lot')} · {_count(len(v.nodes), 'box', 'boxes')}"
+        if groups:
+            text += f" · {_count(groups, 'group')}"
+        if v.summarised:
+            text += " · shipments summarised on the edges"
+        if not (self.message and self.message.startswith(("Match", "Everything"))):
             self._set_status(text)
 
     def _title(self) -> str:
@@ -634,6 +771,10 @@ class GenealogyView(QWidget):
         if len(lots) >= 2:
             menu.addAction("Commonality…", lambda: self.commonalityRequested.emit(lots))
         return menu
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def _matches(node, text: str, exact: bool = False) -> bool:

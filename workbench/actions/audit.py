@@ -1,0 +1,64 @@
+"""The audit trail for the command line and the app: show, verify, anchor, and what a
+colleague's committed write (a NOTIFY) means for the open views."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from workbench.actions.changes import EVERYTHING, Changes
+from workbench.errors import WorkbenchError
+from workbench.plant import Plant, audit
+from workbench.plant.notify import Notice
+
+
+def show(plant: Plant, object_type: str | None = None, object_key: str | None = None, actor: str | None = None,
+         since: datetime | None = None, until: datetime | None = None, limit: int | None = None) -> list[audit.Entry]:
+    with plant.Session() as session:
+        return audit.entries(session, object_type=object_type, object_key=object_key, actor_name=actor,
+                             since=since, until=until, limit=limit)
+
+
+def read_anchor(path: str | Path) -> tuple[int, str]:
+    """An anchor file as ``audit anchor`` writes it: ``ID HASH`` on its first line."""
+    p = Path(path)
+    try:
+        first = p.read_text(encoding="utf-8").split("\n", 1)[0].split()
+        return int(first[0]), first[1]
+    except FileNotFoundError:
+        raise WorkbenchError(f"{p}: no such anchor file.") from None
+    except (IndexError, ValueError, UnicodeDecodeError):
+        raise WorkbenchError(f"{p}:1: not an audit anchor (expected the entry id and its hash).") from None
+
+
+def verify(plant: Plant, anchor_file: str | Path | None = None) -> audit.Verification:
+    kept = read_anchor(anchor_file) if anchor_file else None
+    with plant.Session() as session:
+        return audit.verify(session, kept)
+
+
+def write_anchor(plant: Plant, path: str | Path) -> tuple[int, str]:
+    with plant.Session() as session:
+        head = audit.anchor(session)
+    Path(path).write_text(f"{head[0]} {head[1]}\n{plant.display_url}\n", encoding="utf-8")
+    return head
+
+
+def history_of(plant: Plant, object_type: str, object_key: str) -> list[audit.Entry]:
+    """A lot's (``lot``, ``ITEM/LOT``) or a case's (``case``, code) history, oldest first."""
+    return show(plant, object_type=object_type, object_key=object_key)
+
+
+def changes_of(notice: Notice) -> Changes:
+    """What a committed write announced by another app means for the views."""
+    kind = notice.object_type
+    if kind == "case":
+        return Changes(cases=True)
+    if kind == "scar":
+        return Changes(scars=True, cases=True)
+    if kind in ("lot", "return"):
+        held = "hold" in notice.action
+        return Changes(holds=held, cases=True, scars=not held)
+    if kind == "plant":
+        return EVERYTHING
+    return Changes(cases=True)

@@ -1,0 +1,265 @@
+"""Working a case: one function per user action, each one transaction that records its
+audit entry and returns what changed. The command line (`workbench case …`) and the app
+(Cases view, case tabs) call these and nothing else."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from workbench.actions.changes import Changes
+from workbench.cases import store
+from workbench.cases.records import CaseDetail, CaseSummary, EntryRecord, MockRecall
+from workbench.errors import WorkbenchError
+from workbench.facts import LotRef
+from workbench.plant import Plant
+from workbench.plant.lookup import find_lot_label
+from workbench.plant.stock import lot_balances
+from workbench.plant.who import reauthenticate, require_write
+from workbench.progress import Progress
+from workbench.recall.engine import recall
+from workbench.recall.records import Recall
+from workbench.reports.letters import letter_files
+
+CASES = Changes(cases=True)
+
+
+def _changes(lots: Sequence[LotRef] = (), **kw: bool) -> Changes:
+    return Changes(cases=True, lots=frozenset(x.id for x in lots), **kw)
+
+
+def parse_lots(plant: Plant, texts: Sequence[str]) -> list[LotRef]:
+    """Lots as users write them (``ITEM/LOT``, a lot code, a barcode)."""
+    with plant.Session() as session:
+        return [find_lot_label(session, t) for t in texts]
+
+
+def list_cases(plant: Plant, status: str | None = None, kind: str | None = None,
+               lot: LotRef | None = None) -> list[CaseSummary]:
+    with plant.Session() as session:
+        return store.list_cases(session, status=status, kind=kind, lot_id=lot.id if lot else None)
+
+
+def show_case(plant: Plant, code: str) -> CaseDetail:
+    with plant.Session() as session:
+        return store.case_detail(session, code)
+
+
+def open_case(plant: Plant, title: str, origin: str = "lot", origin_ref: str | None = None,
+              problem: str | None = None, lots: Sequence[LotRef] = ()) -> tuple[CaseSummary, Changes]:
+    with plant.Session.begin() as session:
+        require_write(session)
+        s = store.open_case(session, title, origin, origin_ref, problem, lots)
+    return s, _changes(lots)
+
+
+def add_entry(plant: Plant, code: str, kind: str, text: str, data: dict[str, Any] | None = None
+              ) -> tuple[EntryRecord, Changes]:
+    """A note, hypothesis or decision (or a commonality result, with its ranking in ``data``)."""
+    with plant.Session.begin() as session:
+        require_write(session)
+        e = store.add_entry(session, code, kind, text, data)
+    return e, CASES
+
+
+def add_lots(plant: Plant, code: str, lots: Sequence[LotRef], why: str | None = None
+             ) -> tuple[list[LotRef], Changes]:
+    with plant.Session.begin() as session:
+        require_write(session)
+        added = store.add_lots(session, code, lots, why)
+    return added, _changes(added)
+
+
+def remove_lot(plant: Plant, code: str, lot: LotRef, why: str) -> Changes:
+    with plant.Session.begin() as session:
+        require_write(session)
+        store.remove_lot(session, code, lot, why)
+    return _changes([lot])
+
+
+def set_status(plant: Plant, code: str, status: str, version: int | None, why: str | None = None
+               ) -> tuple[CaseSummary, Changes]:
+    with plant.Session.begin() as session:
+        require_write(session)
+        s = store.set_status(session, code, status, version, why)
+    return s, CASES
+
+
+def edit_case(plant: Plant, code: str, version: int | None, title: str | None = None,
+              problem: str | None = None) -> tuple[CaseSummary, Changes]:
+    with plant.Session.begin() as session:
+        require_write(session)
+        s = store.edit_case(session, code, version, title=title, problem=problem)
+    return s, CASES
+
+
+def attach(plant: Plant, code: str, path: str | Path, note: str | None = None):
+    with plant.Session.begin() as session:
+        require_write(session)
+        a = store.attach(session, code, path, note)
+    return a, CASES
+
+
+def close_case(plant: Plant, code: str, version: int | None, full_name: str, meaning: str,
+               password: str | None, why: str | None = None) -> tuple[CaseSummary, Changes, str]:
+    """Close with an electronic signature; the signer is re-authenticated where the database
+    allows it. Returns the summary, the changes and how the signer was proven, in words."""
+    with plant.Session.begin() as session:
+        require_write(session)
+        proof = reauthenticate(session, password)
+        s = store.close_case(session, code, version, full_name, meaning, proof.method, why)
+    return s, CASES, proof.note
+
+
+def reopen_case(plant: Plant, code: str, version: int | None, why: str) -> tuple[CaseSummary, Changes]:
+    with plant.Session.begin() as session:
+        require_write(session)
+        s = store.reopen_case(session, code, version, why)
+    return s, CASES
+
+
+def save_views(plant: Plant, code: str, views: list[dict[str, Any]]) -> Changes:
+    with plant.Session.begin() as session:
+        require_write(session)
+        store.save_views(session, code, views)
+    return CASES
+
+
+# --- containment: holds and recall packages ----------------------------------------------
+
+
+def place_hold(plant: Plant, code: str, lots: Sequence[LotRef], text: str | None = None, release: bool = False
+               ) -> tuple[list[EntryRecord], Changes]:
+    """Record holds (or releases) of lots on the case, each with its quantity on hand now."""
+    if not lots:
+        raise WorkbenchError("Name the lots to hold.")
+    with plant.Session.begin() as session:
+        require_write(session)
+        balances = lot_balances(session, [x.id for x in lots])
+        out = [store.add_entry(session, code, "release" if release else "hold",
+                               text or ("released" if release else "put on hold"),
+                               {"on_hand": balances[x.id].on_hand, "unit": balances[x.id].unit},
+                               lot=x, quantity=balances[x.id].on_hand) for x in lots]
+    return out, _changes(lots, holds=True)
+
+
+def hold_lots(detail: CaseDetail) -> dict[str, EntryRecord]:
+    """The lots currently held on a case (last hold not followed by a release), by label."""
+    held: dict[str, EntryRecord] = {}
+    for e in detail.of_kind("hold", "release"):
+        if e.lot is None:
+            continue
+        if e.kind == "hold":
+            held[e.lot.label] = e
+        else:
+            held.pop(e.lot.label, None)
+    return held
+
+
+def file_manifest(root: Path, files: Sequence[Path]) -> list[dict[str, Any]]:
+    out = []
+    for f in sorted(files):
+        data = f.read_bytes()
+        out.append({"file": f.relative_to(root).as_posix(), "size": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest()})
+    return out
+
+
+def record_package(plant: Plant, code: str, r: Recall, folder: Path, files: Sequence[Path]) -> Changes:
+    """Note a recall package written for the case: every file with its hash, and which
+    customer got which letter."""
+    folder = Path(folder).resolve()
+    manifest = file_manifest(folder, [Path(f).resolve() for f in files])
+    names = letter_files(c.customer for c in r.customers)
+    letters = {f"letters/{names[c.customer]}": {"customer": c.customer, "name": c.name} for c in r.customers}
+    for m in manifest:
+        if m["file"] in letters:
+            m["customer"] = letters[m["file"]]["customer"]
+            m["customer_name"] = letters[m["file"]]["name"]
+    with plant.Session.begin() as session:
+        require_write(session)
+        store.add_entry(session, code, "package",
+                        f"recall package {r.reference} written to {folder}: {len(manifest)} files, "
+                        f"{len(r.customers)} customer letters",
+                        {"reference": r.reference, "folder": str(folder), "files": manifest,
+                         "roots": [x.label for x in r.roots], "customers": len(r.customers)})
+    return CASES
+
+
+def case_recall(plant: Plant, code: str, progress: Progress | None = None) -> Recall:
+    """The recall of the case's suspect lots."""
+    with plant.Session() as session:
+        d = store.case_detail(session, code)
+        if not d.suspect_lots:
+            raise WorkbenchError(f"{d.code} has no suspect lots to recall; add them first.")
+        return recall(session, d.suspect_lots, reason=d.summary.title, progress=progress)
+
+
+# --- mock recalls -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MockRun:
+    code: str
+    mock: MockRecall
+    recall: Recall
+    changes: Changes
+
+
+def _one_unit(r: Recall) -> tuple[str, Decimal, Decimal]:
+    units = [u for u, q in r.totals.in_question.items() if q]
+    if len(units) != 1:
+        raise WorkbenchError("A mock recall traces lots of one unit; these are in "
+                             + (", ".join(units) or "no quantity at all") + ".")
+    u = units[0]
+    return u, r.totals.in_question[u], r.totals.found.get(u, Decimal(0))
+
+
+def run_mock_recall(plant: Plant, lots: Sequence[LotRef], standard: str,
+                    progress: Progress | None = None) -> MockRun:
+    """Start the clock, trace the lots forward and record the amount the records account
+    for; at 100 % found the clock stops. Less than 100 % leaves it running for finds made
+    by hand (``mock_found``) or a stop."""
+    with plant.Session() as session:
+        balances = lot_balances(session, [x.id for x in lots])
+    units = sorted({b.unit for b in balances.values()})
+    if len(units) != 1:
+        raise WorkbenchError(f"A mock recall traces lots of one unit; these are in {', '.join(units)}.")
+    unit = units[0]
+    in_question = sum((b.made + b.returned for b in balances.values()), Decimal(0))
+    with plant.Session.begin() as session:
+        require_write(session)
+        s = store.start_mock(session, lots, standard.upper(), unit, in_question)
+    with plant.Session() as session:
+        r = recall(session, list(lots), reason=f"mock recall {s.code}", progress=progress)
+    unit, in_question, found = _one_unit(r)
+    with plant.Session.begin() as session:
+        t = r.totals
+        m = store.mock_found(session, s.code, found, "traced by the workbench: consumed into orders, shipped to "
+                             "named customers or on hand",
+                             {"affected_lots": t.affected_lots, "customers": t.customers,
+                              "lots_on_hold": t.lots_on_hold, "flagged": t.flagged, "reference": r.reference})
+    return MockRun(s.code, m, r, _changes(lots))
+
+
+def mock_found(plant: Plant, code: str, found: Decimal, how: str) -> tuple[MockRecall, Changes]:
+    with plant.Session.begin() as session:
+        require_write(session)
+        m = store.mock_found(session, code, found, how)
+    return m, CASES
+
+
+def stop_mock(plant: Plant, code: str, why: str) -> tuple[MockRecall, Changes]:
+    with plant.Session.begin() as session:
+        require_write(session)
+        m = store.stop_mock(session, code, why)
+    return m, CASES
+
+
+def mock_history(plant: Plant) -> list[tuple[str, str, MockRecall]]:
+    with plant.Session() as session:
+        return store.mock_history(session)

@@ -1,0 +1,178 @@
+"""Floor actions: one transaction per user action, checked before it is written, each
+returning what it did and the ``Changes`` the app broadcasts. The command line and the app
+both come here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from workbench.actions.changes import Changes
+from workbench.errors import WorkbenchError
+from workbench.facts import LotRef
+from workbench.floor import completion, holds, overrides, picking, receiving, scanning
+from workbench.floor.labels import label_facts
+from workbench.plant import Plant
+from workbench.plant.lookup import find_lot, find_lot_label
+from workbench.reports.labels import SIZES, write_labels
+
+
+@dataclass(frozen=True)
+class Done:
+    """What an action did (``result``) and what it changed."""
+
+    result: Any
+    changes: Changes
+
+
+def now() -> datetime:
+    """The time a floor event is recorded at: naive UTC, as the plant stores times."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _lots(*refs: LotRef) -> frozenset[int]:
+    return frozenset(r.id for r in refs)
+
+
+def add_location(plant: Plant, code: str, site: str | None = None, name: str | None = None) -> Done:
+    with plant.Session.begin() as s:
+        loc = receiving.add_location(s, code, site, name)
+        return Done((loc.code, loc.site), Changes())
+
+
+def receive(plant: Plant, *, at: datetime | None = None, **fields) -> Done:
+    with plant.Session.begin() as s:
+        got = receiving.receive(s, at=at or now(), **fields)
+    return Done(got, Changes(lots=_lots(got.lot), holds=got.quarantine is not None))
+
+
+def label_path(text: str | Path) -> Path:
+    path = Path(text).expanduser()
+    if not str(text).strip():
+        raise WorkbenchError("Name the PDF file the labels are written to.")
+    if path.suffix == "":
+        path = path.with_suffix(".pdf")
+    elif path.suffix.lower() != ".pdf":
+        raise WorkbenchError(f"{path}: labels are written as a PDF; name a .pdf file.")
+    if not path.parent.is_dir():
+        raise WorkbenchError(f"{path.parent}: no such folder; choose an existing folder for the labels.")
+    return path
+
+
+def print_labels(plant: Plant, lots: list[LotRef], out: str | Path, size: str = "4x6in", copies: int = 1,
+                 qr: bool = False, per_label: Decimal | None = None) -> Path:
+    """Write the labels of ``lots`` to a PDF (``per_label``: the quantity each box carries)."""
+    if size not in SIZES:
+        raise WorkbenchError(f"The label size '{size}' is not one of {', '.join(SIZES)}.")
+    if not 1 <= copies <= 500:
+        raise WorkbenchError(f"Print 1 to 500 copies of a label, not {copies}.")
+    path = label_path(out)
+    with plant.Session() as s:
+        facts = [label_facts(s, lot, per_label) for lot in lots]
+    return write_labels(facts, path, size, copies, qr)
+
+
+def find(plant: Plant, text: str, item: str | None = None) -> LotRef:
+    with plant.Session() as s:
+        return find_lot(s, text, item) if item else find_lot_label(s, text)
+
+
+def open_picks(plant: Plant, *, at: datetime | None = None, **fields) -> Done:
+    with plant.Session.begin() as s:
+        view = picking.open_pick_list(s, at=at or now(), **fields)
+    return Done(view, Changes(plant=True))
+
+
+def pick_list(plant: Plant, code: str) -> picking.PickListView:
+    with plant.Session() as s:
+        return picking.load_pick_list(s, code)
+
+
+def open_pick_lists(plant: Plant) -> list[tuple[str, str, str]]:
+    with plant.Session() as s:
+        return picking.open_pick_lists(s)
+
+
+def scan(plant: Plant, pick_list_code: str, text: str, by: str, quantity=None, at: datetime | None = None) -> Done:
+    with plant.Session.begin() as s:
+        result = scanning.confirm_scan(s, pick_list_code, text, by, at or now(), quantity)
+    return Done(result, Changes(lots=_lots(result.lot) if result.ok and result.lot else frozenset()))
+
+
+def override(plant: Plant, pick_list_code: str, *, at: datetime | None = None, **fields) -> Done:
+    with plant.Session.begin() as s:
+        ov = overrides.record_override(s, pick_list_code, at=at or now(), **fields)
+    return Done(ov, Changes(lots=_lots(ov.lot)))
+
+
+def override_report(plant: Plant, **filters) -> list[overrides.Override]:
+    with plant.Session() as s:
+        return overrides.overrides(s, **filters)
+
+
+def override_reasons(plant: Plant) -> dict[str, str]:
+    from workbench.floor.rules import override_reasons as reasons
+
+    with plant.Session() as s:
+        return reasons(s)
+
+
+def complete(plant: Plant, pick_list_code: str, *, at: datetime | None = None, **fields) -> Done:
+    with plant.Session.begin() as s:
+        done = completion.complete_production(s, pick_list_code, at=at or now(), **fields)
+    return Done(done, Changes(plant=True, lots=_lots(done.lot, *(u.lot for u in done.used))))
+
+
+def ship(plant: Plant, pick_list_code: str, *, at: datetime | None = None, **fields) -> Done:
+    with plant.Session.begin() as s:
+        done = completion.ship(s, pick_list_code, at=at or now(), **fields)
+    return Done(done, Changes(plant=True, lots=_lots(*(u.lot for u in done.lines))))
+
+
+def hold(plant: Plant, lots: list[str], reason: str | None, by: str | None, at: datetime | None = None) -> Done:
+    """Put lots (as users write them: ITEM/LOT, a lot code or a barcode) on hold."""
+    with plant.Session.begin() as s:
+        refs = [find_lot_label(s, text) for text in lots]
+        placed = holds.place_holds(s, refs, reason, by, at or now())
+    return Done(placed, Changes(holds=True, lots=_lots(*(h.lot for h in placed.placed))))
+
+
+def hold_lots(plant: Plant, refs: list[LotRef], reason: str | None, by: str | None,
+              at: datetime | None = None) -> Done:
+    with plant.Session.begin() as s:
+        placed = holds.place_holds(s, refs, reason, by, at or now())
+    return Done(placed, Changes(holds=True, lots=_lots(*(h.lot for h in placed.placed))))
+
+
+def hold_recall(plant: Plant, roots: list[LotRef], reason: str | None, by: str | None,
+                at: datetime | None = None) -> Done:
+    """Put every lot of the recall's hold list (affected stock still on hand) on hold, at once."""
+    from workbench.recall.engine import recall
+
+    with plant.Session.begin() as s:
+        found = recall(s, roots, reason)
+        refs = [LotRef(a.lot_id, a.balance.item, a.balance.lot) for a in found.hold]
+        if not refs:
+            raise WorkbenchError("The recall's hold list is empty: no affected lot has stock on hand.")
+        placed = holds.place_holds(s, refs, reason, by, at or now())
+    return Done(placed, Changes(holds=True, lots=_lots(*(h.lot for h in placed.placed))))
+
+
+def release(plant: Plant, lot: str, reason: str | None, by: str | None, at: datetime | None = None) -> Done:
+    with plant.Session.begin() as s:
+        ref = find_lot_label(s, lot)
+        released = holds.release_holds(s, ref, reason, by, at or now())
+    return Done(released, Changes(holds=True, lots=_lots(ref)))
+
+
+def holds_now(plant: Plant) -> list[holds.Hold]:
+    with plant.Session() as s:
+        return holds.holds_now(s)
+
+
+def hold_history(plant: Plant, lot: LotRef) -> list[holds.Hold]:
+    with plant.Session() as s:
+        return holds.hold_history(s, [lot.id]).get(lot.id, [])

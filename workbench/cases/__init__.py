@@ -1,0 +1,1 @@
+"""Investigations that last: cases, their record, mock recalls and signatures (no Qt)."""
