@@ -260,6 +260,12 @@ class ReceiptLine:
     vendor_lot: str | None
     quantity: Decimal
     unit: str
+    #: The receiving location and the immediate previous source (None: the plant / the vendor).
+    location: PlaceFacts | None = None
+    ship_from: PlaceFacts | None = None
+    #: Where the traceability lot code was assigned, when not here (the supplier's TLC kept).
+    tlc_source: PlaceFacts | None = None
+    tlc_source_ref: str | None = None
 
     @property
     def ref(self) -> LotRef:

@@ -84,7 +84,7 @@ class Reference:
         return seen
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(script=st.lists(step, min_size=1, max_size=18))
 # A re-used SSCC (packed, emptied, packed again, shipped), nested cases shipped then received.
 @example(script=[("pack", 0, 0, False), ("unpack", 0, 0, False), ("pack", 0, 1, False), ("ship_box", 0, "K0", False)])

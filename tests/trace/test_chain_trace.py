@@ -5,6 +5,7 @@ transit, and a receipt recorded in error, retracted and corrected. Answer keys b
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -107,3 +108,27 @@ def test_a_receipt_in_error_is_retracted_and_corrected(chain, session):
         ("urn:uuid:rcv-wrong", "incorrect_data", None), ("urn:uuid:rcv-right", None, wrong.id)]
     [row] = [x for x in recall(session, [LotRef(lot.id, "ALMOND", "A-2")]).reconciliation if x.lot == "A-2"]
     assert not row.flagged and row.recorded == 350
+
+
+def test_fsma204_rows_name_the_real_locations_local_dates_and_key_data(chain, session):
+    from workbench.reports.fsma204 import HEADERS, trace_rows
+    from workbench.settings import Letterhead
+
+    dc = chain.sites["DC"]
+    dc.timezone, dc.gln = "America/Chicago", "0614141000029"
+    almonds = chain.lot("ALMOND", "A-1")
+    almonds.country_of_origin = "US"
+    session.flush()
+    r = recall(session, [LotRef(almonds.id, "ALMOND", "A-1")])
+    rows = [dict(zip(HEADERS, row, strict=True)) for row in trace_rows(r, Letterhead(name="Our Company"))]
+    wo2 = next(x for x in rows if x["Reference document number"] == "WO-2" and x["Role"] == "input")
+    # WO-2 ran at the DC (UTC-5 or -6): its local date-time is that of Chicago, its place the DC.
+    assert wo2["Location of transformation"].startswith("DC East") and "[0614141000029]" in wo2[
+        "Location of transformation"]
+    assert wo2["Location time zone"] == "America/Chicago"
+    assert wo2["Event date (UTC)"] - wo2["Event date (local)"] in (timedelta(hours=5), timedelta(hours=6))
+    sh2 = next(x for x in rows if x["Reference document number"] == "SH-2")
+    assert sh2["Ship-from location"].startswith("DC East") and sh2["Ship-to location"].startswith("Shop store 9")
+    assert sh2["Ship-to GLN"] == "0614141000012" and sh2["Ship-from GLN"] == "0614141000029"
+    receiving = next(x for x in rows if x["Event"] == "Receiving")
+    assert receiving["Key data elements"] == "Country of origin: US"

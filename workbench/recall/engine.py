@@ -43,6 +43,7 @@ from workbench.plant import (
     Shipment,
     Vendor,
 )
+from workbench.plant.keydata import key_data
 from workbench.plant.query import among, chunks
 from workbench.plant.sites import in_transit, places, site_stock
 from workbench.plant.stock import lot_balances
@@ -143,14 +144,16 @@ def _transformations(session: Session, lot_ids: set[int]) -> list[Transformation
                                                           r.lot_id in lot_ids))
         orders += session.execute(
             select(ProductionOrder.id, ProductionOrder.code, ProductionOrder.started_at,
-                   ProductionOrder.finished_at, Item.code.label("item"), Item.name)
+                   ProductionOrder.finished_at, Item.code.label("item"), Item.name, ProductionOrder.location_id)
             .join(Item, Item.id == ProductionOrder.item_id).where(among(ProductionOrder.id, chunk, session))
         ).all()
     out = []
+    named = places(session, [r.location_id for r in orders])
     for r in orders:
         key = lambda ln: (not ln.affected, ln.item, ln.lot)
         out.append(Transformation(r.code, r.item, r.name, r.started_at, r.finished_at,
-                                  tuple(sorted(inputs[r.id], key=key)), tuple(sorted(outputs[r.id], key=key))))
+                                  tuple(sorted(inputs[r.id], key=key)), tuple(sorted(outputs[r.id], key=key)),
+                                  named.get(r.location_id)))
     out.sort(key=lambda t: (t.finished_at or t.started_at or datetime.min, t.order))
     return out
 
@@ -161,15 +164,20 @@ def _receipts(session: Session, lot_ids: set[int], info: LotInfo,
     out = []
     stmt = (select(Receipt.code, Receipt.received_at, Receipt.po, Receipt.lot_id, Receipt.vendor_lot,
                    Receipt.quantity, Vendor.code.label("vcode"), Vendor.name, Vendor.contact, Vendor.email,
-                   Vendor.phone, Vendor.address)
-            .join(Vendor, Vendor.id == Receipt.vendor_id))
+                   Vendor.phone, Vendor.address, Receipt.location_id, Receipt.ship_from_id,
+                   Lot.tlc_source_id, Lot.tlc_source_ref)
+            .join(Vendor, Vendor.id == Receipt.vendor_id).join(Lot, Lot.id == Receipt.lot_id))
+    rows = []
     for chunk in chunks(lot_ids):
-        for r in session.execute(stmt.where(among(Receipt.lot_id, chunk, session))):
-            item, lot, _, unit = info[r.lot_id]
-            parties.setdefault(NodeId.of("vendor", r.vcode),
-                               PartyFacts(r.vcode, r.name, r.contact, r.email, r.phone, r.address))
-            out.append(ReceiptLine(r.code, r.received_at, r.po, r.vcode, r.name, item, lot, r.lot_id,
-                                   r.vendor_lot, r.quantity, unit))
+        rows += session.execute(stmt.where(among(Receipt.lot_id, chunk, session))).all()
+    named = places(session, [x for r in rows for x in (r.location_id, r.ship_from_id, r.tlc_source_id)])
+    for r in rows:
+        item, lot, _, unit = info[r.lot_id]
+        parties.setdefault(NodeId.of("vendor", r.vcode),
+                           PartyFacts(r.vcode, r.name, r.contact, r.email, r.phone, r.address))
+        out.append(ReceiptLine(r.code, r.received_at, r.po, r.vcode, r.name, item, lot, r.lot_id,
+                               r.vendor_lot, r.quantity, unit, named.get(r.location_id), named.get(r.ship_from_id),
+                               named.get(r.tlc_source_id), r.tlc_source_ref))
     return sorted(out, key=lambda x: (x.received_at, x.receipt, x.item, x.lot))
 
 
@@ -264,6 +272,6 @@ def recall(session: Session, roots: Sequence[LotRef], reason: str | None = None,
     return Recall(roots=g.roots, reason=reason, created_at=created, genealogy=g, affected=affected,
                   customers=customers, reconciliation=reconciliation, transformations=transformations,
                   receipts=receipts, returns=returns, items=items, totals=totals, hold=hold, parties=parties,
-                  sites=sites, in_transit=transit)
+                  sites=sites, in_transit=transit, key_data=key_data(session, ids))
 
 

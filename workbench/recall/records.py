@@ -20,6 +20,7 @@ from workbench.facts import (
     LotRef,
     NodeId,
     PartyFacts,
+    PlaceFacts,
     ReceiptLine,
     ReturnLine,
     ShipmentLine,
@@ -212,6 +213,8 @@ class Transformation:
     finished_at: datetime | None
     inputs: tuple[TransformationLine, ...]
     outputs: tuple[TransformationLine, ...]
+    #: The place of transformation (None: the plant).
+    location: PlaceFacts | None = None
 
     def input_totals(self, affected_only: bool = False) -> dict[str, Decimal]:
         out: dict[str, Decimal] = defaultdict(Decimal)
@@ -297,6 +300,8 @@ class Recall:
     sites: list[SiteStock] = field(default_factory=list)
     #: Shipment lines of affected lots on their way to one of our sites.
     in_transit: list[TransitLine] = field(default_factory=list)
+    #: Key data elements of the affected lots (production date, country of origin, catch area…).
+    key_data: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def hold_by_site(self) -> dict[str, list[tuple[AffectedLot, Decimal]]]:
         """Affected lots with stock on hand, by site (most stock first): what to block where."""
