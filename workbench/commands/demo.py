@@ -128,8 +128,8 @@ def describe(summary: DemoSummary, where: str, db: str | None) -> str:
          f"overnight truck, the last ({summary.in_transit}, {summary.in_transit_pallets} pallets) in transit at "
          f"the end; {summary.pallets:,} pallets (SSCC), {summary.mixed_pallets:,} of them mixed pallets of "
          "display pallets."),
-        *([f"  Receipt {summary.corrected_receipt[0]} (lot {summary.corrected_receipt[1]}) was keyed wrong, "
-           "retracted and recorded again, corrected."] if summary.corrected_receipt else []),
+        *([(f"  Receipt {summary.corrected_receipt[0]} (lot {summary.corrected_receipt[1]}) was keyed wrong, "
+           "retracted and recorded again, corrected.")] if summary.corrected_receipt else []),
         "",
         "The planted incident:",
         f"  {INCIDENT.story}",
