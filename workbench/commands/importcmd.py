@@ -15,6 +15,7 @@ from workbench.config import is_default_demo, resolve_url
 from workbench.errors import WorkbenchError
 from workbench.interchange.bundle import ImportFailed, ImportSummary
 from workbench.interchange.bundle.export import check_export_folder, export_bundle
+from workbench.interchange.bundle.format import VERSION
 from workbench.interchange.epcisload import EpcisImportFailed
 from workbench.interchange.epcisload.summary import format_epcis_summary
 from workbench.plant import open_plant
@@ -62,7 +63,8 @@ def _progress(_fraction: float, message: str) -> None:
 def format_summary(summary: ImportSummary, where: str) -> str:
     verb = "Checked" if summary.dry_run else "Imported"
     new = "to add" if summary.dry_run else "new"
-    lines = [f"{verb} {summary.directory} into {where} in {summary.seconds:.1f} s.", ""]
+    head = f"{verb} {summary.directory} (bundle version {summary.version}) into {where} in {summary.seconds:.1f} s."
+    lines = [head, ""]
     width = max(len(f.file) for f in summary.files)
     lines.append(f"{'file':<{width}}  {'read':>9}  {new:>9}  {'unchanged':>9}")
     for f in summary.files:
@@ -134,7 +136,8 @@ def run_export(args: argparse.Namespace) -> int:
     finally:
         plant.dispose()
     total = sum(written.values())
-    print(f"Exported {plant.display_url} to {args.directory}: {total} rows in {len(written)} files.")
+    print(f"Exported {plant.display_url} to {args.directory} (bundle version {VERSION}): {total} rows in "
+          f"{len(written)} files.")
     for name, count in written.items():
         print(f"  {name:<16} {count:>9}")
     return 0
