@@ -42,7 +42,10 @@ def register(sub) -> None:
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.set_defaults(handler=run_commonality)
 
-    v = sub.add_parser("vendor", help="a vendor's receipts, implicated lots, quality history and open SCARs")
+    v = sub.add_parser("vendor", help="a vendor's receipts, implicated lots, quality history and open SCARs",
+                       description="A vendor's quality history: every receipt line and lot received from it, "
+                                   "the lots implicated in customer returns (traced downstream at any depth) "
+                                   "or SCARs, a monthly series, and its open SCARs with their due dates.")
     add_db_option(v)
     v.add_argument("code", metavar="CODE", help="vendor code")
     v.add_argument("--json", action="store_true", help="print one JSON object")
@@ -74,8 +77,8 @@ def run_history(args: argparse.Namespace) -> int:
     from workbench.rootcause.history import lot_history
     from workbench.rootcause.siblings import siblings
 
-    if args.window_hours < 0:
-        raise WorkbenchError("--window-hours must be zero or more.")
+    if not 0 <= args.window_hours <= 87_600:  # also refuses nan and inf
+        raise WorkbenchError("--window-hours must be between 0 and 87,600 (ten years).")
     plant = open_for_reading(args)
     try:
         with plant.Session() as session:
