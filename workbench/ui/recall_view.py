@@ -294,7 +294,11 @@ class RecallView(QWidget):
     def choose_folder_and_export(self) -> None:
         if self.recall is None or self.export_op is not None:
             return
-        chosen = QFileDialog.getExistingDirectory(self, "Export the recall package to a folder", str(Path.home()))
+        # A save dialog, not a folder picker: the package goes into a new folder the user
+        # names (a folder picker refuses one that does not exist yet).
+        suggested = str(Path.home() / f"recall-{self.recall.reference}")
+        chosen, _ = QFileDialog.getSaveFileName(self, "Export the recall package as a new folder", suggested,
+                                                "Recall package folder (*)")
         if not chosen:
             return
         self.export_to(self.target_folder(Path(chosen)))
