@@ -669,7 +669,9 @@ class GenealogyView(QWidget):
         self.legend.set_kinds({v.group.kind if v.group else v.kind for v in snap.visible.nodes.values()})
         self.scene.highlight(getattr(self, "_highlighted", set()) & set(self.scene.nodes))
         if fit:
-            self.fit_to_window()
+            # A lot just opened: everything if it can be read, else the traced lot and its
+            # neighbours with their codes readable (Fit still shows the whole graph).
+            self.overview(readable_zoom=TITLE_LOD)
         elif snap.anchor:
             self._bring_into_view(snap.anchor, [i.node_id for i in self.scene._born])
         if self._centre_after in self.scene.nodes:
