@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import glob
 import os
+import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -85,12 +87,17 @@ def _summary(sim: Simulation, seed: int, scale: float, seconds: float) -> DemoSu
     counts = dict(sim.sink.counts)
     counts["lot_edges"] = sim.edges
     everywhere, uses = sim.everywhere()
+    account = sim.chain.account
     return DemoSummary(
         seed=seed, scale=scale, first_day=EPOCH.date(),
         last_day=EPOCH.date() + timedelta(days=DAYS - 1), counts=counts, seconds=seconds,
         incident_reach=sim.reach(), overconsumed=sim.overconsumed(), everywhere_lot=everywhere,
         everywhere_orders=uses, complaint_rmas=tuple(sim.complaint_rmas),
-        reworked_rmas=tuple(sim.reworked_rmas),
+        reworked_rmas=tuple(sim.reworked_rmas), transfer_lines=sim.transfer_lines,
+        in_transit=account.in_transit[0].code if account.in_transit else None,
+        in_transit_pallets=len(account.in_transit), pallets=counts.get("containers", 0),
+        mixed_pallets=len({outer for outer, _inner in account.nested}),
+        corrected_receipt=(account.correction.receipt, account.correction.lot) if account.correction.receipt else None,
     )
 
 
@@ -135,6 +142,7 @@ def build_sqlite_file(path: Path, seed: int = 7, scale: float = 1,
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.building-{os.getpid()}")
     _remove(tmp)
+    remove_stale_builds(path)
     try:
         plant = open_plant(f"sqlite:///{tmp}", create=True)
         try:
@@ -164,6 +172,29 @@ def ensure_demo(url: str, seed: int = 7, scale: float = 1) -> bool:
     if path.exists():
         return False
     build_sqlite_file(path, seed=seed, scale=scale)
+    return True
+
+
+def remove_stale_builds(path: Path) -> list[Path]:
+    """Remove the half-built files of earlier builds of ``path`` that were killed (their
+    process is gone); returns what was removed. A build still running is left alone."""
+    removed = []
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.building-*"):
+        match = re.search(r"\.building-(\d+)(-wal|-shm|-journal)?$", tmp.name)
+        if match is None or int(match[1]) == os.getpid() or _alive(int(match[1])):
+            continue
+        tmp.unlink(missing_ok=True)
+        removed.append(tmp)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: alive
+        return True
     return True
 
 
