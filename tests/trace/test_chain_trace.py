@@ -132,3 +132,18 @@ def test_fsma204_rows_name_the_real_locations_local_dates_and_key_data(chain, se
     assert sh2["Ship-to GLN"] == "0614141000012" and sh2["Ship-from GLN"] == "0614141000029"
     receiving = next(x for x in rows if x["Event"] == "Receiving")
     assert receiving["Key data elements"] == "Country of origin: US"
+
+
+def test_lot_details_show_key_data_sites_transit_and_retracted_events(chain, session):
+    from workbench.lots.details import lot_details
+
+    b1 = chain.lot("BAR", "B-1")
+    b1.production_date = b1.created_at.date()
+    ev = chain.event("shipping", [("BAR", "B-1")], ref="urn:uuid:ship-wrong")
+    retract_event(session, ev.ref, reason="did_not_occur", at=chain.tick(), note="scanned twice")
+    d = lot_details(session, b1.id)
+    assert d.key_data == (("Production date", b1.created_at.date().isoformat()),)
+    assert {(x.site, x.on_hand) for x in d.sites} == {("Plant Springfield", 10), ("DC East", 0)}
+    assert [t.shipment for t in d.in_transit] == ["SH-3"]
+    [e] = d.history
+    assert e.retracted and e.reason == "did_not_occur" and e.note == "scanned twice"

@@ -31,11 +31,14 @@ from workbench.facts import (
     OperationFacts,
     ReturnLine,
     ShipmentLine,
+    SiteStock,
+    TransitLine,
 )
 from workbench.lots.search import lot_status
 from workbench.plant import (
     Consumption,
     Customer,
+    Event,
     Item,
     Lot,
     Operation,
@@ -46,7 +49,10 @@ from workbench.plant import (
     Shipment,
     Vendor,
 )
+from workbench.plant.events import history
+from workbench.plant.keydata import key_data
 from workbench.plant.lookup import lot_infos
+from workbench.plant.sites import in_transit, site_stock
 from workbench.plant.stock import lot_balances
 
 #: Most rows a vendor, customer, machine or operator lists (newest first); totals count all.
@@ -104,10 +110,35 @@ class LotDetails:
     shipments: list[ShipmentLine]
     returns: list[ReturnLine]
     events: list[LifeEvent] = field(default_factory=list)
+    #: Key data elements (name, value as given): dates, country of origin, catch area…
+    key_data: tuple[tuple[str, str], ...] = ()
+    #: The lot at each location where anything happened to it (empty for a one-site plant).
+    sites: tuple[SiteStock, ...] = ()
+    #: Recorded events that touched it, retracted ones included.
+    history: tuple[EventRecord, ...] = ()
+    #: Shipment lines of the lot still in transit to one of our sites.
+    in_transit: tuple[TransitLine, ...] = ()
 
     @property
     def ref(self) -> LotRef:
         return LotRef(self.lot_id, self.item.code, self.lot)
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One recorded event of a lot's history, and its retraction if it was retracted."""
+
+    ref: str
+    kind: str
+    occurred_at: datetime
+    retracted_at: datetime | None
+    reason: str | None
+    note: str | None
+    corrects: str | None = None
+
+    @property
+    def retracted(self) -> bool:
+        return self.retracted_at is not None
 
 
 @dataclass(frozen=True)
@@ -325,7 +356,12 @@ def lot_details(session: Session, lot_id: int, now: datetime | None = None) -> L
         events.append(LifeEvent(r.received_at, "returned", f"Returned by {r.customer} ({r.rma}){why}", r.quantity,
                                 node=NodeId.of("return", r.rma)))
     events.sort(key=lambda e: (e.at, EVENT_ORDER[e.kind]))
+    located = [x for x in site_stock(session, [lot_id]) if x.location is not None]
+    recorded = tuple(EventRecord(e.ref, e.kind, e.occurred_at, e.retracted_at, e.retraction_reason,
+                                 e.retraction_note, corrected.get(e.corrects_id)) for e, corrected in _history(session, lot_id))
     return LotDetails(
+        key_data=key_data(session, [lot_id]).get(lot_id, ()), sites=tuple(located), history=recorded,
+        in_transit=tuple(in_transit(session, [lot_id])),
         lot_id=lot_id, lot=row.code, item=item, origin=row.origin,
         made=balance.made, consumed=balance.consumed, shipped=balance.shipped, returned=balance.returned,
         on_hand=balance.on_hand, unaccounted=balance.unaccounted,
@@ -444,6 +480,14 @@ def shipment_details(session: Session, code: str) -> DocumentDetails:
 def return_details(session: Session, rma: str) -> DocumentDetails:
     return _document(session, "return", rma, Return, Return.rma, Return.received_at, Customer,
                      Return.customer_id, Return.reason)
+
+
+def _history(session: Session, lot_id: int):
+    """The lot's events with, for corrective ones, the reference of the event they correct."""
+    events = history(session, lot_id)
+    ids = {e.corrects_id for e in events if e.corrects_id is not None}
+    refs = dict(session.execute(select(Event.id, Event.ref).where(Event.id.in_(ids))).all()) if ids else {}
+    return [(e, refs) for e in events]
 
 
 def node_details(session: Session, kind: str, code: str, lot_id: int | None = None):

@@ -23,6 +23,8 @@ KIND_STYLE = {
     "shipment": ("rarrow", "#fde8e8", "#c53030"),
     "customer": ("invhouse", "#fed7d7", "#9b2c2c"),
     "return": ("octagon", "#fefcbf", "#975a16"),
+    "site": ("tab", "#e6fffa", "#2c7a7b"),
+    "container": ("box3d", "#f7fafc", "#4a5568"),
 }
 
 

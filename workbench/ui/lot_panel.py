@@ -245,6 +245,7 @@ class LotPanel(Sheet):
         if not (d.consumptions or d.shipments or d.returns):
             self.section("Where it went")
             self.note("Nothing has left this lot yet.")
+        _chain_sections(self, d, unit)
         self.finish()
 
 
@@ -454,3 +455,24 @@ class DetailsPanel(QWidget):
             old.deleteLater()
         self.sheet = sheet
         self.scroll.setWidget(sheet)
+
+
+def _chain_sections(sheet, d, unit: str) -> None:
+    """Key data elements, stock per site, transit and the event history (retractions marked)."""
+    if d.key_data:
+        sheet.section("Key data elements")
+        sheet.facts(list(d.key_data))
+    if d.sites:
+        sheet.section("Stock by site")
+        sheet.table(["Site", "In", "Out", "On hand"],
+                    [[x.site, fmt_quantity(x.made + x.arrived + x.returned, unit),
+                      fmt_quantity(x.consumed + x.shipped + x.transferred, unit), fmt_quantity(x.on_hand, unit)]
+                     for x in d.sites], numeric=(1, 2, 3))
+    for t in d.in_transit:
+        sheet.note(f"{fmt_quantity(t.quantity, unit)} {t.describe()} (shipment {t.shipment}).")
+    if d.history:
+        sheet.section("Recorded events")
+        sheet.table(["Event", "Date", "Status"],
+                    [[e.kind, fmt_time(e.occurred_at),
+                      f"retracted {fmt_date(e.retracted_at)}: {e.reason or ''} {e.note or ''}".strip() if e.retracted
+                      else (f"corrects {e.corrects}" if e.corrects else "valid")] for e in d.history], stretch=2)

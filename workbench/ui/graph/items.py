@@ -70,7 +70,7 @@ DRAG_DISTANCE = 24.0
 
 KIND_TITLE = {"lot": "Lot", "vendor": "Vendor", "receipt": "Receipt", "order": "Order", "operation": "Operation",
               "machine": "Machine", "operator": "Operator", "shipment": "Shipment", "customer": "Customer",
-              "return": "Return", "group": "Group"}
+              "return": "Return", "group": "Group", "site": "Site", "container": "Pallet"}
 
 
 def style_of(kind: str) -> tuple[QColor, QColor]:
@@ -111,6 +111,12 @@ def kind_path(kind: str, r: QRectF) -> QPainterPath:
                     (left + c, bottom), (left, bottom - c), (left, top + c))
     elif kind == "operator":
         p.addRoundedRect(r, r.height() / 2, r.height() / 2)
+    elif kind == "container":  # a pallet: a box on a deck
+        p.addRect(QRectF(left, top, r.width(), r.height() * 0.8))
+        p.addRect(QRectF(left, top + r.height() * 0.86, r.width(), r.height() * 0.14))
+    elif kind == "site":  # a building with a flat roof line
+        return poly((left, bottom), (left, top + tip), (left + tip, top), (right - tip, top), (right, top + tip),
+                    (right, bottom))
     elif kind == "machine":  # component
         p.addRect(r)
         for y in (top + r.height() * 0.25, top + r.height() * 0.6):

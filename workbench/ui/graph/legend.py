@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from workbench.ui.graph.items import HANDLE_RADIUS, KIND_TITLE, ROOT_COLOUR, kind_path, style_of
 
-ORDER = ("vendor", "receipt", "lot", "order", "machine", "operator", "operation", "shipment", "customer", "return")
+ORDER = ("vendor", "receipt", "lot", "order", "machine", "operator", "operation", "shipment", "customer", "return",
+         "site", "container")
 SWATCH_W, SWATCH_H, GAP = 26.0, 14.0, 14.0
 
 

@@ -45,7 +45,8 @@ BAND = QColor("#edf1f7")
 BAND_TEXT = QColor("#2d3748")
 #: The level bands' header text, in screen pixels (at or above MIN_TEXT_PX).
 BAND_TEXT_PX = 12
-HIDEABLE = ("vendor", "receipt", "order", "operation", "machine", "operator", "shipment", "customer", "return")
+HIDEABLE = ("vendor", "receipt", "order", "operation", "machine", "operator", "shipment", "customer", "return",
+         "site", "container")
 
 
 class GraphCanvas(QGraphicsView):
