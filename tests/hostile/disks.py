@@ -65,10 +65,10 @@ def fill(path: Path) -> None:
 
 
 @contextmanager
-def full_disk(base: Path, monkeypatch) -> Iterator[Path]:
+def full_disk(base: Path, monkeypatch, size: str = "256k") -> Iterator[Path]:
     """A folder on a disk with no room left (real when it can be mounted)."""
     folder = base / "full"
-    if _mount(folder, "256k"):
+    if _mount(folder, size):
         try:
             fill(folder / "filler")
             yield folder
