@@ -32,4 +32,11 @@ read -r ITEM LOT VENDOR_LOT < <("$PYTHON" -c \
 "$WORKBENCH" gui --search "$VENDOR_LOT" --lot "$LOT" --item "$ITEM" --expand 1 \
   --size "$SIZE" --screenshot "$OUT/genealogy.png"
 
-ls -l "$OUT"/search.png "$OUT"/genealogy.png
+# Legible at any size (1366x768): the salt lot's whole downstream tree at Fit (level bands,
+# groups by item and region), and the incident's downstream tree with the trace table.
+"$WORKBENCH" gui --lot R26022-01 --item RM-SALT --downstream --size 1366x768 \
+  --screenshot "$OUT/large-graph-overview.png"
+"$WORKBENCH" gui --lot "$LOT" --item "$ITEM" --downstream --table --size 1366x768 \
+  --screenshot "$OUT/trace-table.png"
+
+ls -l "$OUT"/search.png "$OUT"/genealogy.png "$OUT"/large-graph-overview.png "$OUT"/trace-table.png

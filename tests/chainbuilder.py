@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from tests.factories import PlantBuilder
-from workbench.plant import Location, Party, Receipt, Shipment
+from workbench.plant import Consumption, Location, Output, Party, ProductionOrder, Receipt, Shipment, rebuild_edges
 from workbench.plant.chain import Container
 from workbench.plant.containers import container, pack, receive_containers, ship_containers, unpack
 from workbench.plant.events import record_event, touch
@@ -18,12 +18,12 @@ from workbench.plant.events import record_event, touch
 class ChainBuilder(PlantBuilder):
     """``PlantBuilder`` plus our own sites, customers' sites, transfers, pallets and events."""
 
-    def __init__(self, session):
+    def __init__(self, session, own: str = "OWN"):
         super().__init__(session)
         self.sites: dict[str, Location] = {}
         self.containers: dict[str, Container] = {}
         self._events = 0
-        self.own = Party(code="OWN", name="Our Company", own=True)
+        self.own = Party(code=own, name="Our Company", own=True)
         session.add(self.own)
         session.flush()
 
@@ -62,10 +62,11 @@ class ChainBuilder(PlantBuilder):
         return unpack(self.s, self.box(code), at or self.tick(), event_id=event.id if event else None)
 
     def ship_boxes(self, shipment: str, boxes: list[str], customer: str | None = None,
-                   ship_from: str | None = None, ship_to: str | None = None, event=None) -> list[Shipment]:
+                   ship_from: str | None = None, ship_to: str | None = None, event=None,
+                   at: datetime | None = None) -> list[Shipment]:
         self.s.flush()
         return ship_containers(
-            self.s, shipment, [self.box(b) for b in boxes], self.tick(),
+            self.s, shipment, [self.box(b) for b in boxes], at or self.tick(),
             customer_id=self.customer(customer).id if customer else None,
             ship_from_id=self.sites[ship_from].id if ship_from else None,
             ship_to_id=self.sites[ship_to].id if ship_to else None, event_id=event.id if event else None)
@@ -85,14 +86,49 @@ class ChainBuilder(PlantBuilder):
         self.s.flush()
         return sh
 
-    def arrive(self, receipt: str, line: Shipment, at_site: str, qty=None, event=None) -> Receipt:
-        r = Receipt(code=receipt, received_at=self.tick(), vendor_id=None, lot_id=line.lot_id,
+    def arrive(self, receipt: str, line: Shipment, at_site: str, qty=None, event=None,
+               at: datetime | None = None) -> Receipt:
+        r = Receipt(code=receipt, received_at=at or self.tick(), vendor_id=None, lot_id=line.lot_id,
                     quantity=Decimal(str(qty)) if qty is not None else line.quantity,
                     location_id=self.sites[at_site].id, ship_from_id=line.ship_from_id, shipment_id=line.id,
                     event_id=event.id if event else None)
         self.s.add(r)
         self.s.flush()
         return r
+
+    def ship_lot(self, shipment: str, item: str, lot: str, qty, customer: str | None = None,
+                 ship_to: str | None = None, event=None) -> Shipment:
+        self.s.flush()
+        sh = Shipment(code=shipment, shipped_at=self._clock, lot_id=self.lot(item, lot).id, quantity=Decimal(str(qty)),
+                      customer_id=self.customer(customer).id if customer else None,
+                      ship_to_id=self.sites[ship_to].id if ship_to else None, order_ref=None,
+                      event_id=event.id if event else None)
+        self.s.add(sh)
+        self.s.flush()
+        return sh
+
+    def arrive_all(self, receipt: str, shipment: str, at_site: str, event=None) -> list[Receipt]:
+        """Receive every line of a shipment at one of our sites."""
+        lines = self.s.scalars(select(Shipment).where(Shipment.code == shipment)).all()
+        return [self.arrive(receipt, line, at_site, event=event, at=self._clock) for line in lines]
+
+    def produce_existing(self, order: str, item: str, inputs, outputs, event) -> ProductionOrder:
+        """An order consuming and making lots that already exist (indices into ``L0``…), as a
+        test of the genealogy alone (cycles allowed), under ``event``."""
+        it = self.item(item)
+        po = ProductionOrder(code=order, item_id=it.id, started_at=self._clock, finished_at=self._clock,
+                             event_id=event.id)
+        self.s.add(po)
+        self.s.flush()
+        self.s.add_all([Consumption(order_id=po.id, lot_id=self.lot(item, f"L{i}").id, quantity=Decimal(1),
+                                    event_id=event.id) for i in inputs])
+        # A lot is made by one order at most (the caller passes lots not made yet).
+        self.s.add_all([Output(order_id=po.id, lot_id=self.lot(item, f"L{o}").id, quantity=Decimal(1),
+                               event_id=event.id) for o in outputs])
+        self.s.flush()
+        self.orders[order] = po
+        rebuild_edges(self.s, [po.id])
+        return po
 
     def touch(self, event, lots) -> None:
         self.s.flush()

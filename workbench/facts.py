@@ -83,13 +83,14 @@ class NodeId(str):
 # --- what things are -------------------------------------------------------------------------
 
 NODE_KINDS = ("lot", "vendor", "receipt", "order", "operation", "machine", "operator",
-              "shipment", "customer", "return")
+              "shipment", "customer", "return", "site", "container")
 #: Flows, the way material moves: vendor -supplied-> receipt -received-> lot -consumed->
 #: order -produced-> lot -shipped-> shipment -delivered-> customer; customer -returned->
 #: return -returned-> lot; machine -ran-> operation, operator -operated-> operation,
-#: operation -performed-> order.
+#: operation -performed-> order; a transfer: shipment -delivered-> site (or -in_transit->
+#: while not received); pallets: lot -packed-> container -packed-> container -shipped-> shipment.
 EDGE_KINDS = ("supplied", "received", "consumed", "produced", "shipped", "delivered", "returned",
-              "ran", "operated", "performed")
+              "ran", "operated", "performed", "packed", "in_transit")
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,63 @@ class LotQuantity:
 
 
 @dataclass(frozen=True)
+class PlaceFacts:
+    """A location as the reports name it: identifier, GLN, name, address, time zone, kind."""
+
+    code: str
+    name: str | None = None
+    gln: str | None = None
+    address: str | None = None
+    timezone: str | None = None
+    kind: str = "other"
+
+    @property
+    def label(self) -> str:
+        return self.name or self.code
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "gln": self.gln, "address": self.address, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class SiteStock:
+    """One lot at one location: what came in and went out there (``location`` None = the plant)."""
+
+    lot_id: int
+    location: PlaceFacts | None
+    made: Decimal
+    arrived: Decimal
+    returned: Decimal
+    consumed: Decimal
+    shipped: Decimal
+    transferred: Decimal
+
+    @property
+    def on_hand(self) -> Decimal:
+        return self.made + self.arrived + self.returned - self.consumed - self.shipped - self.transferred
+
+    @property
+    def site(self) -> str:
+        return self.location.label if self.location else "the plant"
+
+
+@dataclass(frozen=True)
+class TransitLine:
+    """A shipment line on its way to one of our sites: shipped, not yet received."""
+
+    shipment: str
+    shipped_at: datetime
+    lot_id: int
+    quantity: Decimal
+    ship_from: PlaceFacts | None
+    ship_to: PlaceFacts
+    container: str | None = None
+
+    def describe(self) -> str:
+        return f"in transit to {self.ship_to.label} since {self.shipped_at:%d %b %Y}"
+
+
+@dataclass(frozen=True)
 class ReceiptLine:
     """One line of a purchase receipt: a quantity of one lot from a vendor."""
 
@@ -202,6 +260,12 @@ class ReceiptLine:
     vendor_lot: str | None
     quantity: Decimal
     unit: str
+    #: The receiving location and the immediate previous source (None: the plant / the vendor).
+    location: PlaceFacts | None = None
+    ship_from: PlaceFacts | None = None
+    #: Where the traceability lot code was assigned, when not here (the supplier's TLC kept).
+    tlc_source: PlaceFacts | None = None
+    tlc_source_ref: str | None = None
 
     @property
     def ref(self) -> LotRef:
@@ -223,14 +287,23 @@ class ShipmentLine:
     lot_id: int
     quantity: Decimal
     unit: str
+    #: Ship-from and ship-to locations (None: the plant / not recorded).
+    ship_from: PlaceFacts | None = None
+    ship_to: PlaceFacts | None = None
+    #: The pallet the lot travelled on, if any.
+    container: str | None = None
 
     @property
     def ref(self) -> LotRef:
         return LotRef(self.lot_id, self.item, self.lot)
 
     def to_json(self) -> dict[str, Any]:
-        return json_object({"shipment": self.shipment, "shipped_at": self.shipped_at, "order_ref": self.order_ref,
-                         "item": self.item, "lot": self.lot, "quantity": self.quantity, "unit": self.unit})
+        out = {"shipment": self.shipment, "shipped_at": self.shipped_at, "order_ref": self.order_ref,
+               "item": self.item, "lot": self.lot, "quantity": self.quantity, "unit": self.unit}
+        if self.ship_to is not None or self.ship_from is not None or self.container is not None:
+            out |= {"ship_from": self.ship_from and self.ship_from.to_json(),
+                    "ship_to": self.ship_to and self.ship_to.to_json(), "container": self.container}
+        return json_object(out)
 
 
 @dataclass(frozen=True)
@@ -260,10 +333,17 @@ class ReturnLine:
 
 @dataclass(frozen=True)
 class LotBalance:
-    """Mass balance of one lot. ``on_hand = made + returned - consumed - shipped``.
+    """Mass balance of one lot, over all its locations.
 
-    ``made`` is the quantity received, produced, or counted as opening stock. A negative
-    on-hand means more left the lot than it ever held: unaccounted for.
+    ``on_hand = made + returned + arrived - consumed - shipped - transferred - in_transit``.
+
+    ``made`` is the quantity received, produced, or counted as opening stock. ``shipped``
+    left the chain (to customers); a transfer to another of our sites (or a chain partner
+    whose receipt we hold) is not shipped: ``transferred`` is what such lines took away once
+    received and ``arrived`` what their receipts brought, so a transfer then its use is
+    counted once (a difference is lost in transit); ``in_transit`` is on its way to one of
+    our sites, not yet received. A negative on-hand means more left the lot than it ever
+    held: unaccounted for.
     """
 
     lot_id: int
@@ -276,10 +356,14 @@ class LotBalance:
     consumed: Decimal
     shipped: Decimal
     returned: Decimal
+    transferred: Decimal = Decimal(0)
+    arrived: Decimal = Decimal(0)
+    in_transit: Decimal = Decimal(0)
 
     @property
     def on_hand(self) -> Decimal:
-        return self.made + self.returned - self.consumed - self.shipped
+        return (self.made + self.returned + self.arrived - self.consumed - self.shipped - self.transferred
+                - self.in_transit)
 
     @property
     def unaccounted(self) -> Decimal:
@@ -369,12 +453,40 @@ class ReceiptFacts:
 
 @dataclass(frozen=True)
 class ShipmentFacts:
+    """A shipment box. ``customer`` is None for a transfer to one of our sites; ``status`` is
+    ``delivered``, ``received`` (a receipt line names it) or ``in transit`` (to one of our
+    sites, not yet received); ``ship_from``/``ship_to`` are location codes."""
+
     shipped_at: datetime
     order_ref: str | None
-    customer: str
+    customer: str | None
+    ship_from: str | None = None
+    ship_to: str | None = None
+    status: str = "delivered"
+    ship_to_name: str | None = None
+
+    @property
+    def transit_text(self) -> str | None:
+        """"in transit to DC East since 30 Oct 2026", or None when it is not in transit."""
+        if self.status != "in transit":
+            return None
+        return f"in transit to {self.ship_to_name or self.ship_to} since {self.shipped_at:%d %b %Y}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"shipped_at": self.shipped_at, "order_ref": self.order_ref, "customer": self.customer}
+        return {"shipped_at": self.shipped_at, "order_ref": self.order_ref, "customer": self.customer,
+                "ship_from": self.ship_from, "ship_to": self.ship_to, "status": self.status}
+
+
+@dataclass(frozen=True)
+class ContainerFacts:
+    """A pallet or case box."""
+
+    code: str
+    kind: str
+    sscc: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"container_kind": self.kind, "sscc": self.sscc}
 
 
 @dataclass(frozen=True)
@@ -397,7 +509,8 @@ class PartyBox:
         return self.party.contact_json()
 
 
-NodeFacts = LotFacts | OrderFacts | OperationFacts | ReceiptFacts | ShipmentFacts | ReturnFacts | PartyBox
+NodeFacts = (LotFacts | OrderFacts | OperationFacts | ReceiptFacts | ShipmentFacts | ReturnFacts | PartyBox
+             | PlaceFacts | ContainerFacts)
 
 
 @dataclass

@@ -27,11 +27,13 @@ from workbench.demo import (
 )
 from workbench.demo.catalog import ITEMS
 from workbench.demo.sink import TABLES
+from workbench.demo.sites import DC, PLANT
 from workbench.errors import WorkbenchError
 from workbench.plant import (
     Consumption,
     Customer,
     Item,
+    Location,
     Lot,
     LotEdge,
     Operation,
@@ -181,35 +183,57 @@ def test_every_movement_refers_to_an_existing_lot(demo_plant):
             assert set(s.execute(select(column).distinct()).scalars()) <= lots, column
 
 
-def _balances(session) -> dict[int, Decimal]:
-    on_hand = dict(session.execute(select(Lot.id, Lot.quantity)).all())
-    for column, qty, sign in ((Consumption.lot_id, Consumption.quantity, -1),
-                              (Shipment.lot_id, Shipment.quantity, -1),
-                              (Return.lot_id, Return.quantity, 1)):
-        for lot_id, total in session.execute(select(column, func.sum(qty)).group_by(column)):
-            on_hand[lot_id] += sign * total
+def _site_balances(session) -> dict[tuple[int, int], Decimal]:
+    """On hand per (lot, site), from the raw rows: what a lot came into being with at its
+    site, minus what each site consumed and shipped (transfers included), plus what each
+    site received by transfer and got back from customers."""
+    on_hand: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for lot_id, site, quantity in session.execute(select(Lot.id, Lot.location_id, Lot.quantity)):
+        on_hand[(lot_id, site)] += quantity
+    moves = (
+        (select(Consumption.lot_id, ProductionOrder.location_id, Consumption.quantity)
+         .join(ProductionOrder, ProductionOrder.id == Consumption.order_id), -1),
+        (select(Shipment.lot_id, Shipment.ship_from_id, Shipment.quantity), -1),
+        (select(Receipt.lot_id, Receipt.location_id, Receipt.quantity).where(Receipt.shipment_id.is_not(None)), 1),
+        (select(Return.lot_id, Return.location_id, Return.quantity), 1),
+    )
+    for stmt, sign in moves:
+        for lot_id, site, quantity in session.execute(stmt):
+            on_hand[(lot_id, site)] += sign * quantity
     return on_hand
 
 
-def test_everything_balances_except_the_planted_overconsumption(demo_plant, summary):
+def _site_ids(session) -> dict[str, int]:
+    return {code: i for i, code in session.execute(
+        select(Location.id, Location.code).where(Location.kind == "own_site"))}
+
+
+def test_everything_balances_at_each_site_except_the_planted_overconsumption(demo_plant, summary):
     with demo_plant.Session() as s:
         keys = _lot_keys(s)
-        negative = {keys[i]: q for i, q in _balances(s).items() if q < 0}
-    assert negative == {INCIDENT.overconsumed_lot: -INCIDENT.overconsumed_by}
+        sites = _site_ids(s)
+        negative = {(keys[i], site): q for (i, site), q in _site_balances(s).items() if q < 0}
+    assert negative == {(INCIDENT.overconsumed_lot, sites[PLANT.gln]): -INCIDENT.overconsumed_by}
     assert summary.overconsumed == INCIDENT.overconsumed_by
     assert INCIDENT.overconsumed_lot in summary.incident_reach.lots
 
 
-def test_some_stock_is_left_on_hand(demo_plant):
+def test_some_stock_is_left_on_hand_at_both_sites(demo_plant):
     with demo_plant.Session() as s:
         keys = _lot_keys(s)
+        sites = {i: code for code, i in _site_ids(s).items()}
         kinds = dict(s.execute(select(Item.code, Item.kind)).all())
-        left = {kinds[keys[i][0]] for i, q in _balances(s).items() if q > 0}
-    assert left == {"material", "intermediate", "product"}
+        left = defaultdict(set)
+        for (i, site), q in _site_balances(s).items():
+            if q > 0:
+                left[sites[site]].add(kinds[keys[i][0]])
+    assert left == {PLANT.gln: {"material", "intermediate", "product"}, DC.gln: {"product"}}
 
 
 def _fefo_violations(lots, events) -> list:
-    """Events (time, lot id, qty) of one item; lots {id: (expires_at, created_at, qty)}.
+    """Events (time, lot id, qty) of one item at one site; lots {id: (expires_at,
+    created_at, qty)} as the site first had them (a negative event quantity is stock
+    arriving later: a transfer received).
 
     Whenever a lot was picked at time t, every lot of the item that expires earlier (or
     as early but is older) and existed at t must have been used up by then."""
@@ -223,33 +247,48 @@ def _fefo_violations(lots, events) -> list:
     for t in sorted(by_time):
         for lot, q in by_time[t]:
             remaining[lot] -= q
-        for lot, _ in by_time[t]:
+        for lot, q in by_time[t]:
+            if q < 0:
+                continue
             bad += [(t, lot, other) for other, (_, created, _) in lots.items()
                     if key[other] < key[lot] and created <= t and remaining[other] > 0]
     return bad
 
 
-def test_picking_is_first_expired_first_out(demo_plant):
+def test_picking_is_first_expired_first_out_at_each_site(demo_plant):
+    """Each site picks FEFO from its own stock: the plant for production, its customers and
+    the trucks to the distribution centre; the distribution centre from what it received."""
     with demo_plant.Session() as s:
         kinds = dict(s.execute(select(Item.id, Item.kind)).all())
-        lots = defaultdict(dict)
-        for i, item, exp, created, q in s.execute(
-                select(Lot.id, Lot.item_id, Lot.expires_at, Lot.created_at, Lot.quantity)):
-            lots[item][i] = (exp, created, q)
+        lots = defaultdict(dict)  # (site, item) -> lots as the site first had them
+        item_of = {}
+        for i, item, site, exp, created, q in s.execute(
+                select(Lot.id, Lot.item_id, Lot.location_id, Lot.expires_at, Lot.created_at, Lot.quantity)):
+            lots[(site, item)][i] = (exp, created, q)
+            item_of[i] = (item, exp)
         events = defaultdict(list)
-        item_of = {i: item for item, group in lots.items() for i in group}
-        for t, lot, q in s.execute(select(Consumption.consumed_at, Consumption.lot_id,
-                                          Consumption.quantity)):
-            if kinds[item_of[lot]] != "product":  # products are consumed only by rework
-                events[item_of[lot]].append((t, lot, q))
-        for t, lot, q in s.execute(select(Shipment.shipped_at, Shipment.lot_id,
-                                          Shipment.quantity)):
-            events[item_of[lot]].append((t, lot, q))
+        for t, lot, site, q in s.execute(
+                select(Receipt.received_at, Receipt.lot_id, Receipt.location_id, Receipt.quantity)
+                .where(Receipt.shipment_id.is_not(None))):
+            item, exp = item_of[lot]
+            group = lots[(site, item)]
+            if lot not in group:
+                group[lot] = (exp, t, Decimal(0))
+            events[(site, item)].append((t, lot, -q))
+        for t, lot, site, q in s.execute(
+                select(Consumption.consumed_at, Consumption.lot_id, ProductionOrder.location_id,
+                       Consumption.quantity).join(ProductionOrder, ProductionOrder.id == Consumption.order_id)):
+            if kinds[item_of[lot][0]] != "product":  # products are consumed only by rework
+                events[(site, item_of[lot][0])].append((t, lot, q))
+        for t, lot, site, q in s.execute(select(Shipment.shipped_at, Shipment.lot_id, Shipment.ship_from_id,
+                                                Shipment.quantity)):
+            events[(site, item_of[lot][0])].append((t, lot, q))
     checked = 0
-    for item, evs in events.items():
-        assert _fefo_violations(lots[item], evs) == [], item
+    for key, evs in events.items():
+        assert _fefo_violations(lots[key], evs) == [], key
         checked += len(evs)
     assert checked > 20000
+    assert len({site for site, _item in events}) == 2
 
 
 def test_fefo_checker_sees_a_wrong_pick():
@@ -257,6 +296,9 @@ def test_fefo_checker_sees_a_wrong_pick():
     lots = {1: (datetime(2026, 3, 1), t0, Decimal(10)), 2: (datetime(2026, 2, 1), t0, Decimal(10))}
     assert _fefo_violations(lots, [(t1, 2, Decimal(10)), (t1, 1, Decimal(1))]) == []
     assert _fefo_violations(lots, [(t1, 1, Decimal(1))]) == [(t1, 1, 2)]
+    arriving = {1: (datetime(2026, 3, 1), t0, Decimal(10)), 2: (datetime(2026, 2, 1), t1, Decimal(0))}
+    assert _fefo_violations(arriving, [(t0, 1, Decimal(1))]) == []  # lot 2 was not there yet
+    assert _fefo_violations(arriving, [(t1, 2, Decimal(-5)), (t1, 1, Decimal(1))]) == [(t1, 1, 2)]
 
 
 def test_orders_have_operations_machines_operators_and_three_shifts(demo_plant):

@@ -124,7 +124,7 @@ def test_fsma204_sheet_has_one_row_per_food_per_event(package):
     ws = wb["Trace"]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0] == fsma204.HEADERS
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:T")
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:Y")
     events = [row[0] for row in rows[1:]]
     n_transformation_rows = sum(len(t.inputs) + len(t.outputs) for t in r.transformations)
     assert events.count("Receiving") == 2  # the receipt of ALM-A1 and the return RMA-1

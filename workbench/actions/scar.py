@@ -15,7 +15,7 @@ from workbench.actions.changes import Changes
 from workbench.cases.store import add_entry
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
-from workbench.plant import Plant, writing
+from workbench.plant import Plant, audit, writing
 from workbench.plant.who import require_write
 from workbench.reports.scar import write_scar
 from workbench.settings import Letterhead, load_letterhead
@@ -104,6 +104,7 @@ def issue_scar(plant: Plant, lot: LotRef, problem: str | None, due: date | None,
         if not text:
             raise ProblemMissing()
         require_write(session)
+        audit.serialize(session)  # SCAR numbers are taken in turn
         record = record_scar(session, lot, text, due)
         repeats = link_issue(session, record.code, case)
         if case:

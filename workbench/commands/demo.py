@@ -124,6 +124,12 @@ def describe(summary: DemoSummary, where: str, db: str | None) -> str:
         f"{c['returns']:,} returns."),
         (f"  {c['items']} items, {c['vendors']} vendors, {c['customers']:,} customers, "
         f"{c['lot_edges']:,} lot-to-lot links."),
+        (f"  Two sites, the plant and the distribution centre: {summary.transfer_lines:,} transfer lines by "
+         f"overnight truck, the last ({summary.in_transit}, {summary.in_transit_pallets} pallets) in transit at "
+         f"the end; {summary.pallets:,} pallets (SSCC), {summary.mixed_pallets:,} of them mixed pallets of "
+         "display pallets."),
+        *([(f"  Receipt {summary.corrected_receipt[0]} (lot {summary.corrected_receipt[1]}) was keyed wrong, "
+           "retracted and recorded again, corrected.")] if summary.corrected_receipt else []),
         "",
         "The planted incident:",
         f"  {INCIDENT.story}",

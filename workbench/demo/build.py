@@ -87,12 +87,17 @@ def _summary(sim: Simulation, seed: int, scale: float, seconds: float) -> DemoSu
     counts = dict(sim.sink.counts)
     counts["lot_edges"] = sim.edges
     everywhere, uses = sim.everywhere()
+    account = sim.chain.account
     return DemoSummary(
         seed=seed, scale=scale, first_day=EPOCH.date(),
         last_day=EPOCH.date() + timedelta(days=DAYS - 1), counts=counts, seconds=seconds,
         incident_reach=sim.reach(), overconsumed=sim.overconsumed(), everywhere_lot=everywhere,
         everywhere_orders=uses, complaint_rmas=tuple(sim.complaint_rmas),
-        reworked_rmas=tuple(sim.reworked_rmas),
+        reworked_rmas=tuple(sim.reworked_rmas), transfer_lines=sim.transfer_lines,
+        in_transit=account.in_transit[0].code if account.in_transit else None,
+        in_transit_pallets=len(account.in_transit), pallets=counts.get("containers", 0),
+        mixed_pallets=len({outer for outer, _inner in account.nested}),
+        corrected_receipt=(account.correction.receipt, account.correction.lot) if account.correction.receipt else None,
     )
 
 

@@ -73,6 +73,15 @@ class IncidentReach:
     lots: frozenset[tuple[str, str]]
     customers: frozenset[str]
     shipped: dict[str, Decimal]
+    #: SSCCs of the pallets that carried any of those lots: the plant's pallets to the
+    #: distribution centre, its customer pallets and the display pallets on them.
+    pallets: frozenset[str] = frozenset()
+    #: Codes of the transfers (plant to distribution centre) that carried any of them.
+    transfers: frozenset[str] = frozenset()
+    #: Our sites ("plant", "dc") that shipped any of them to a customer.
+    shipped_from: frozenset[str] = frozenset()
+    #: Those of them still on the road to the distribution centre when the year ends.
+    in_transit: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def products(self) -> frozenset[str]:
@@ -103,6 +112,15 @@ class DemoSummary:
     #: RMA numbers of the incident's illness complaints and of the reworked returns.
     complaint_rmas: tuple[str, ...] = field(default=())
     reworked_rmas: tuple[str, ...] = field(default=())
+    #: The supply chain: transfer lines to the distribution centre, the transfer still on
+    #: the road at the end of the year, pallets (and mixed ones: nested), the receipt line
+    #: recorded in error, retracted and corrected (receipt, lot).
+    transfer_lines: int = 0
+    in_transit: str | None = None
+    in_transit_pallets: int = 0
+    pallets: int = 0
+    mixed_pallets: int = 0
+    corrected_receipt: tuple[str, str] | None = None
 
     @property
     def lots(self) -> int:

@@ -42,6 +42,17 @@ from workbench.demo.catalog import (
     U,
 )
 from workbench.demo.incident import INCIDENT, IncidentReach
+from workbench.demo.logistics import (
+    CUSTOMER_PALLET,
+    DISPLAY_PALLET,
+    MISKEYED_DIVISOR,
+    MISKEYED_FROM,
+    MISKEYED_ITEM,
+    PALLETISED,
+    TRANSFER_PALLET,
+    Logistics,
+    Transit,
+)
 from workbench.demo.parties import make_crews, make_customers, make_machines, make_vendors
 from workbench.demo.sink import Sink
 from workbench.demo.stock import NO_EXPIRY, Stock
@@ -58,6 +69,12 @@ SHIFT_START = {"A": 6, "B": 14, "C": 22}
 #: Finished stock kept, in days of mean demand; materials reordered below this cover.
 FG_TARGET_DAYS = 3
 REORDER_DAYS = 2
+#: Finished stock the distribution centre keeps, in days of its share of demand.
+DC_TARGET_DAYS = 2
+#: The overnight truck to the distribution centre leaves the plant at 21:30 and arrives at
+#: noon on the next working day.
+TRANSFER_LEAVES = 21 * 3_600 + 1_800
+TRANSFER_ARRIVES = 12 * 3_600
 #: Minutes each production level may take to start its orders.
 START_WINDOW = 30
 #: Returns per working day at scale 1 (unrelated to the incident).
@@ -137,6 +154,21 @@ class Simulation:
         self.vendor_seq = {v.code: 1000 + self.rng.randrange(4000) for v in self.vendors}
         self.customers = make_customers(scale)
         self.customer_weights = list(itertools.accumulate(c.weight for c in self.customers))
+        self.chain = Logistics(sink, self.vendors, self.customers, self.nid, seed)
+        # The distribution centre's stock of products, its share of demand and what is on
+        # the road to it (see ``_transfer``).
+        self.dc = {p: Stock() for p in self.products}
+        self.transit: list[tuple[int, Transit]] = []
+        self.transfer_seq = 0
+        self.transfer_lines = 0
+        self.lot_expiry: dict[int, int] = {}
+        self.miskeyed_day = (MISKEYED_FROM.date() - EPOCH.date()).days
+        self.miskeyed = False
+        serving = self.chain.serving
+        dc_weight = sum(c.weight for c, site in zip(self.customers, serving, strict=True) if site == "dc")
+        self.dc_share = dc_weight / sum(c.weight for c in self.customers)
+        self.dc_target = {p: round(self.usage[p] * self.dc_share * DC_TARGET_DAYS / U) * U
+                          for p in self.products}
         self.machines = make_machines(scale)
         self.machine_turn: dict[str, int] = defaultdict(int)
         self.crews = make_crews(scale)
@@ -150,6 +182,7 @@ class Simulation:
         self.tainted: dict[int, tuple[str, str]] = {}
         self.tainted_lines: list[Line] = []
         self.tainted_shipped: dict[str, int] = defaultdict(int)
+        self.tainted_sites: set[str] = set()
         self.incident_lot = 0
         self.planted_lot = 0
         self.planted_taken = 0
@@ -214,6 +247,7 @@ class Simulation:
         self.usage = use
         self.fg_target = {p: round(use[p] * FG_TARGET_DAYS) for p in self.products}
 
+
     def nid(self, table: str) -> int:
         self.ids[table] += 1
         return self.ids[table]
@@ -229,6 +263,10 @@ class Simulation:
                 report(self.progress, 0.9 * d / DAYS, f"Simulating {day:%B %Y}")
             if d % 7 != 6:  # Sundays are off
                 self._day(d)
+        for _due, line in self.transit:  # still on the road when the year ends
+            self.chain.account.in_transit.append(line)
+            self.chain.pack(line.pallet, line.shipped_at - timedelta(minutes=30), self.chain.site_id("plant"),
+                            lot=line.lot, quantity=qty(line.quantity))
         self.sink.finish()
 
     def _master_data(self) -> None:
@@ -236,26 +274,45 @@ class Simulation:
         for i, s in self.items.items():
             add("items", {"id": i, "code": s.code, "name": s.name, "kind": s.kind,
                           "unit": s.unit, "gtin": s.gtin, "shelf_life_days": s.shelf_life_days})
+        self.chain.master_data()
         for n, v in enumerate(self.vendors, 1):
             add("vendors", {"id": n, "code": v.code, "name": v.name, "contact": v.contact,
-                            "email": v.email, "phone": v.phone, "address": v.address})
+                            "email": v.email, "phone": v.phone, "address": v.address,
+                            "party_id": self.chain.vendor_party(n)})
         for n, c in enumerate(self.customers, 1):
             add("customers", {"id": n, "code": c.code, "name": c.name, "contact": c.contact,
-                              "email": c.email, "phone": c.phone, "address": c.address})
+                              "email": c.email, "phone": c.phone, "address": c.address,
+                              "party_id": self.chain.customer_party(n)})
 
     def _lot(self, item: int, code: str, amount: int, origin: str, at: int,
              expiry_day: int | None, vendor_lot: str | None = None,
-             stock: int | None = None) -> int:
-        """Write a lot and put it in stock (``stock`` may differ from what is recorded)."""
+             stock: int | None = None, site: str = "plant", data: dict | None = None,
+             source: int | None = None, prepare=None) -> int:
+        """Write a lot and put it in the stock of ``site`` (``stock`` may differ from what
+        is recorded). ``data``: key data columns (country of origin, harvest date);
+        ``source``: the location that assigned its traceability lot code (the vendor's
+        site for a purchased lot, whose lot number is the vendor's); ``prepare(row)``, when
+        given, sees the lot's row before it is written and returns the event that created it."""
         lot_id = self.nid("lots")
-        self.sink.add("lots", {
+        expires = None if expiry_day is None else EPOCH + timedelta(days=expiry_day)
+        made = origin == "production"
+        row = {
             "id": lot_id, "item_id": item, "code": code, "vendor_lot": vendor_lot,
-            "quantity": qty(amount), "created_at": dt(at),
-            "expires_at": None if expiry_day is None else EPOCH + timedelta(days=expiry_day),
-            "origin": origin,
-        })
-        self.stock[item].put(NO_EXPIRY if expiry_day is None else expiry_day, lot_id,
-                             amount if stock is None else stock)
+            "quantity": qty(amount), "created_at": dt(at), "expires_at": expires, "origin": origin,
+            "location_id": self.chain.site_id(site), "tlc_source_id": source, "tlc_source_ref": None,
+            "production_date": dt(at).date() if made else None,
+            "harvest_date": data["harvest_date"] if data else None, "pack_date": None,
+            "best_before": expires.date() if made and expires is not None and self.items[item].kind == "product"
+            else None,
+            "country_of_origin": data["country_of_origin"] if data else None, "event_id": None,
+        }
+        if prepare is not None:
+            row["event_id"] = prepare(row)
+        self.sink.add("lots", row)
+        stocks = self.stock if site == "plant" else self.dc
+        stocks[item].put(NO_EXPIRY if expiry_day is None else expiry_day, lot_id,
+                         amount if stock is None else stock)
+        self.lot_expiry[lot_id] = NO_EXPIRY if expiry_day is None else expiry_day
         if item == self.salt:
             self.salt_lots[lot_id] = code
         return lot_id
@@ -284,11 +341,12 @@ class Simulation:
                 self._lot(m, f"OPEN-{n:04d}", part, "opening", at, self._expiry(m, -1, 0.5),
                           vendor_lot=self._vendor_lot(self.sources[self.items[m].code][0], -1))
                 amount -= part
-        for p in self.products:
-            for share in (0.6, 0.4):
+        for p in self.products:  # the distribution centre holds two fifths of it
+            for share, site in ((0.6, "plant"), (0.4, "dc")):
                 n += 1
                 amount = round(self.fg_target[p] * share / U) * U or U
-                self._lot(p, f"OPEN-{n:04d}", amount, "opening", at, self._expiry(p, -1, 0.8))
+                self._lot(p, f"OPEN-{n:04d}", amount, "opening", at, self._expiry(p, -1, 0.8),
+                          site=site)
 
     def _day(self, d: int) -> None:
         self.today = EPOCH.date() + timedelta(days=d)
@@ -304,7 +362,9 @@ class Simulation:
             self._produce(d, shift, plan[shift])
             if shift == "A":
                 self._returns(d)
+                self._arrivals(d)
                 self._ship(d)
+                self._transfer(d)
 
     # -- planning ---------------------------------------------------------------------
 
@@ -313,7 +373,7 @@ class Simulation:
         plan = {s: defaultdict(list) for s in shifts}
         batches = []
         for p in self.products:
-            short = self.fg_target[p] - self.stock[p].total
+            short = self.fg_target[p] - self.stock[p].total - self.dc[p].total - self.on_the_road(p)
             if short > 0:
                 batches += [p] * -(-short // self.recipes[p][0])
         rng.shuffle(batches)
@@ -384,7 +444,10 @@ class Simulation:
                  vendor_lot: str | None = None, expiry_day: int | None = None) -> list[int]:
         self.counters["GRN"] += 1
         grn = f"GRN{self.tag}-{self.counters['GRN']:02d}"
-        lot_size = PURCHASING[self.items[m].code].lot_size
+        code = self.items[m].code
+        lot_size = PURCHASING[code].lot_size
+        vendor_id = self.vendor_id[vendor]
+        site = self.chain.vendor_site(vendor_id)
         lots = []
         while amount > 0:
             part = min(amount, lot_size)
@@ -393,13 +456,29 @@ class Simulation:
             vlot = vendor_lot or self._vendor_lot(vendor, d)
             expiry = expiry_day if expiry_day is not None else self._expiry(
                 m, d, self.rng.uniform(0.75, 1.0))
-            lot_id = self._lot(m, f"R{self.tag}-{self.counters['R']:02d}", part, "receipt", at,
-                               expiry, vendor_lot=vlot)
-            self.sink.add("receipts", {
+            lot_code = f"R{self.tag}-{self.counters['R']:02d}"
+            row = {
                 "id": self.nid("receipts"), "code": grn, "received_at": dt(at),
-                "vendor_id": self.vendor_id[vendor], "po": po, "lot_id": lot_id,
-                "vendor_lot": vlot, "quantity": qty(part),
-            })
+                "vendor_id": vendor_id, "po": po, "lot_id": 0, "vendor_lot": vlot,
+                "quantity": qty(part), "location_id": self.chain.site_id("plant"),
+                "ship_from_id": site, "shipment_id": None, "container_id": None, "event_id": None,
+            }
+            prepare = None
+            if code == MISKEYED_ITEM and not self.miskeyed and d >= self.miskeyed_day:
+                # Keyed with a tenth of its quantity, retracted and recorded again.
+                self.miskeyed = True
+
+                def prepare(lot_row, row=row, wrong=part // MISKEYED_DIVISOR):
+                    row["lot_id"] = lot_row["id"]
+                    row["event_id"] = self.chain.retracted_receipt(row, lot_row, code, qty(wrong))
+                    return row["event_id"]
+            lot_id = self._lot(m, lot_code, part, "receipt", at, expiry, vendor_lot=vlot,
+                               data=self.chain.lot_data(code, dt(at)), source=site, prepare=prepare)
+            row["lot_id"] = lot_id
+            self.sink.add("receipts", row)
+            self.chain.key_data(lot_id, code)
+            if row["event_id"] is not None:
+                self.chain.event_lots(lot_id, row["event_id"] - 1, row["event_id"])
             lots.append(lot_id)
         return lots
 
@@ -480,13 +559,15 @@ class Simulation:
                 parts = [batch]
         # The order first, then what refers to it (a batch may be flushed at any row).
         add("production_orders", {"id": order_id, "code": code, "item_id": item,
-                                  "started_at": dt(start), "finished_at": dt(t)})
+                                  "started_at": dt(start), "finished_at": dt(t),
+                                  "location_id": self.chain.site_id("plant"), "event_id": None})
         for row in operations:
             add("operations", row)
         tainted = False
         for lot, q in picks:
             add("consumptions", {"id": self.nid("consumptions"), "order_id": order_id,
-                                 "lot_id": lot, "quantity": qty(q), "consumed_at": dt(start)})
+                                 "lot_id": lot, "quantity": qty(q), "consumed_at": dt(start),
+                                 "event_id": None})
             if lot in self.tainted:
                 tainted = True
             if lot == self.planted_lot:
@@ -499,7 +580,7 @@ class Simulation:
             extra = int(INCIDENT.overconsumed_by) * U if order.planted else 0
             lot_id = self._lot(item, lot_code, part, "production", t, expiry, stock=part + extra)
             add("outputs", {"id": self.nid("outputs"), "order_id": order_id, "lot_id": lot_id,
-                            "quantity": qty(part)})
+                            "quantity": qty(part), "event_id": None})
             self.edges += distinct_inputs
             if tainted:
                 self.tainted[lot_id] = (spec.code, lot_code)
@@ -525,29 +606,105 @@ class Simulation:
                 want -= size
         gap = max(1, 7 * HOUR // (len(wanted) + 1))
         shipped: list[Line] = []
+        chain = self.chain
         for k, (c, lines) in enumerate(wanted.items()):
             at = d * DAY + 14 * HOUR + (k + 1) * gap
             code = None
             customer = self.customers[c]
+            site = chain.serving[c]
+            stocks = self.stock if site == "plant" else self.dc
+            site_id = chain.site_id(site)
+            palletised = PALLETISED.get(customer.channel) if site == "dc" else None
+            pallet = None
             for p, cases in lines.items():
-                for lot, q in self.stock[p].take_upto(cases * U):
+                display = None
+                for lot, q in stocks[p].take_upto(cases * U):
                     if code is None:
                         self.counters["SH"] += 1
                         self.so_seq += 1
                         code = f"SH{self.tag}-{self.counters['SH']:03d}"
                         order_ref = f"SO-{self.today:%y}{self.so_seq:06d}"
+                        if palletised:
+                            pallet = chain.pallet(CUSTOMER_PALLET)
+                    if palletised == "mixed":  # a display pallet per product on the mixed pallet
+                        if display is None:
+                            display = chain.pallet(DISPLAY_PALLET)
+                            chain.pack(pallet[0], dt(at - HOUR // 2), site_id, child=display[0])
+                            chain.nest(pallet[1], display[1])
+                        chain.pack(display[0], dt(at - HOUR), site_id, lot=lot, quantity=qty(q))
+                        chain.packed(display[1], lot)
+                        chain.packed(pallet[1], lot)
+                    elif palletised:
+                        chain.pack(pallet[0], dt(at - HOUR // 2), site_id, lot=lot, quantity=qty(q))
+                        chain.packed(pallet[1], lot)
                     self.sink.add("shipments", {
                         "id": self.nid("shipments"), "code": code, "shipped_at": dt(at),
                         "customer_id": c + 1, "order_ref": order_ref, "lot_id": lot,
-                        "quantity": qty(q)})
+                        "quantity": qty(q), "ship_from_id": site_id,
+                        "ship_to_id": chain.customer_site(c + 1), "carrier_id": None,
+                        "container_id": pallet[0] if pallet else None, "event_id": None})
                     line = Line(lot, c, q, d, p)
                     shipped.append(line)
                     if lot in self.tainted:
+                        self.tainted_sites.add(site)
                         self.tainted_lines.append(line)
                         self.tainted_shipped[customer.code] += q
         self.recent.append((d, shipped))
         while self.recent and self.recent[0][0] < d - 30:
             self.recent.popleft()
+
+    # -- the distribution centre -----------------------------------------------------------
+
+    def on_the_road(self, item: int) -> int:
+        return sum(line.quantity for _due, line in self.transit if line.item == item)
+
+    def _transfer(self, d: int) -> None:
+        """The overnight truck: pallets of products the distribution centre will need,
+        picked FEFO at the plant; it arrives at noon on the next working day."""
+        chain, code = self.chain, None
+        leaves = dt(d * DAY + TRANSFER_LEAVES)
+        due = d + (2 if d % 7 == 5 else 1)  # Saturday's truck arrives on Monday
+        for p in self.products:
+            want = self.dc_target[p] - self.dc[p].total - self.on_the_road(p)
+            if want <= 0:
+                continue
+            for lot, q in self.stock[p].take_upto(want):
+                if code is None:
+                    self.transfer_seq += 1
+                    code = f"TR{self.tag}-01"
+                    order_ref = f"TO-{self.today:%y}{self.transfer_seq:05d}"
+                    lines = chain.account.transfer_lots.setdefault(code, set())
+                pallet, pallet_code = chain.pallet(TRANSFER_PALLET)
+                chain.packed(pallet_code, lot)
+                shipment_id = self.nid("shipments")
+                self.transfer_lines += 1
+                self.sink.add("shipments", {
+                    "id": shipment_id, "code": code, "shipped_at": leaves, "customer_id": None,
+                    "order_ref": order_ref, "lot_id": lot, "quantity": qty(q),
+                    "ship_from_id": chain.site_id("plant"), "ship_to_id": chain.site_id("dc"),
+                    "carrier_id": 2, "container_id": pallet, "event_id": None})
+                lines.add(lot)
+                self.transit.append((due, Transit(shipment_id, code, lot, q, pallet, p, leaves)))
+
+    def _arrivals(self, d: int) -> None:
+        """The distribution centre receives the trucks due today and unpacks their pallets."""
+        arrived = [line for due, line in self.transit if due <= d]
+        if not arrived:
+            return
+        self.transit = [(due, line) for due, line in self.transit if due > d]
+        chain, dc, plant = self.chain, self.chain.site_id("dc"), self.chain.site_id("plant")
+        at = dt(d * DAY + TRANSFER_ARRIVES)
+        self.counters["GRD"] += 1
+        grn = f"GRD{self.tag}-{self.counters['GRD']:02d}"
+        for line in arrived:
+            chain.pack(line.pallet, line.shipped_at - timedelta(minutes=30), plant, lot=line.lot,
+                       quantity=qty(line.quantity), unpacked_at=at + timedelta(minutes=20), unpacked_site=dc)
+            self.sink.add("receipts", {
+                "id": self.nid("receipts"), "code": grn, "received_at": at, "vendor_id": None, "po": None,
+                "lot_id": line.lot, "vendor_lot": None, "quantity": qty(line.quantity), "location_id": dc,
+                "ship_from_id": plant, "shipment_id": line.shipment_id, "container_id": line.pallet,
+                "event_id": None})
+            self.dc[line.item].put(self.lot_expiry[line.lot], line.lot, line.quantity)
 
     def _returns(self, d: int) -> None:
         rng = self.rng
@@ -599,9 +756,11 @@ class Simulation:
         self.rma_seq += 1
         rma = f"RMA-{self.today:%y}{self.rma_seq:05d}"
         line.returnable -= amount
+        # Every return goes to the plant's quality lab, whichever site shipped it.
         self.sink.add("returns", {"id": self.nid("returns"), "rma": rma, "received_at": dt(at),
                                   "customer_id": line.customer + 1, "lot_id": line.lot,
-                                  "quantity": qty(amount), "reason": reason})
+                                  "quantity": qty(amount), "reason": reason,
+                                  "location_id": self.chain.site_id("plant"), "event_id": None})
         return rma
 
     # -- results ----------------------------------------------------------------------
@@ -609,7 +768,14 @@ class Simulation:
     def reach(self) -> IncidentReach:
         lots = frozenset(v for k, v in self.tainted.items() if k != self.incident_lot)
         shipped = {c: tidy(qty(q)) for c, q in sorted(self.tainted_shipped.items())}
-        return IncidentReach(lots=lots, customers=frozenset(shipped), shipped=shipped)
+        account, tainted = self.chain.account, self.tainted.keys()
+        return IncidentReach(
+            lots=lots, customers=frozenset(shipped), shipped=shipped,
+            pallets=frozenset(code for code, on in account.pallet_lots.items() if not on.isdisjoint(tainted)),
+            transfers=frozenset(code for code, on in account.transfer_lots.items() if not on.isdisjoint(tainted)),
+            shipped_from=frozenset(self.tainted_sites),
+            in_transit=frozenset(self.tainted[line.lot] for line in account.in_transit if line.lot in tainted),
+        )
 
     def overconsumed(self) -> Decimal:
         over = self.planted_taken - (self.recipes[self.code_id[INCIDENT.overconsumed_lot[0]]][0])

@@ -18,11 +18,18 @@ from sqlalchemy.orm import Session
 
 from workbench.plant import (
     Consumption,
+    Container,
     Customer,
+    Event,
+    EventLot,
     Item,
+    KeyDataElement,
+    Location,
     Lot,
     Operation,
     Output,
+    Packing,
+    Party,
     ProductionOrder,
     Receipt,
     Return,
@@ -31,18 +38,26 @@ from workbench.plant import (
 )
 from workbench.plant.bulk import BulkWriter
 
-#: Tables the generator fills, parents before children.
+#: Tables the generator fills, parents before children (a receipt at the distribution
+#: centre names the transfer shipment it received, so shipments come before receipts).
 TABLES = {
     "items": Item.__table__,
+    "parties": Party.__table__,
+    "locations": Location.__table__,
     "vendors": Vendor.__table__,
     "customers": Customer.__table__,
+    "containers": Container.__table__,
+    "events": Event.__table__,
     "lots": Lot.__table__,
-    "receipts": Receipt.__table__,
+    "packings": Packing.__table__,
+    "key_data_elements": KeyDataElement.__table__,
+    "event_lots": EventLot.__table__,
     "production_orders": ProductionOrder.__table__,
     "operations": Operation.__table__,
     "consumptions": Consumption.__table__,
     "outputs": Output.__table__,
     "shipments": Shipment.__table__,
+    "receipts": Receipt.__table__,
     "returns": Return.__table__,
 }
 
@@ -94,4 +109,4 @@ class Sink:
         self.flush()
         if self.session is None:
             return
-        BulkWriter(self.session).advance_sequences(list(TABLES.values()))
+        BulkWriter(self.session).advance_sequences([t for t in TABLES.values() if "id" in t.c])

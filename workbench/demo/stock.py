@@ -42,7 +42,10 @@ class Stock:
             top[2] -= t
             qty -= t
             self.total -= t
-            picked.append((top[1], t))
+            if picked and picked[-1][0] == top[1]:  # a lot put in twice (received in two parts)
+                picked[-1] = (top[1], picked[-1][1] + t)
+            else:
+                picked.append((top[1], t))
             if top[2] == 0:
                 heappop(heap)
         return picked

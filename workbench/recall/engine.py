@@ -30,8 +30,22 @@ from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
 from workbench.facts import ItemFacts, LotRef, NodeId, PartyFacts, ReceiptLine, ReturnLine, ShipmentLine
-from workbench.plant import Consumption, Customer, Item, Lot, Output, ProductionOrder, Receipt, Return, Shipment, Vendor
+from workbench.plant import (
+    Consumption,
+    Container,
+    Customer,
+    Item,
+    Lot,
+    Output,
+    ProductionOrder,
+    Receipt,
+    Return,
+    Shipment,
+    Vendor,
+)
+from workbench.plant.keydata import key_data
 from workbench.plant.query import among, chunks
+from workbench.plant.sites import in_transit, places, site_stock
 from workbench.plant.stock import lot_balances
 from workbench.progress import report
 from workbench.recall.records import (
@@ -65,9 +79,10 @@ def _recorded(session: Session, lot_ids: set[int]) -> dict[int, Decimal]:
     """What receipt lines and order outputs record for each lot."""
     out: dict[int, Decimal] = defaultdict(Decimal)
     for chunk in chunks(lot_ids):
-        for model in (Receipt, Output):
+        for model, creating in ((Receipt, Receipt.shipment_id.is_(None)), (Output, True)):
+            # A receipt that names a shipment line is an arrival of the same lot, not its making.
             for lot_id, total in session.execute(
-                select(model.lot_id, func.sum(model.quantity)).where(among(model.lot_id, chunk, session))
+                select(model.lot_id, func.sum(model.quantity)).where(among(model.lot_id, chunk, session), creating)
                 .group_by(model.lot_id)
             ):
                 out[lot_id] += total or ZERO
@@ -80,14 +95,20 @@ def _shipment_lines(session: Session, lot_ids: set[int], info: LotInfo) -> list[
     lines: dict[str, list[ShipmentLine]] = defaultdict(list)
     stmt = (select(Shipment.code, Shipment.shipped_at, Shipment.order_ref, Shipment.lot_id, Shipment.quantity,
                    Customer.code.label("ccode"), Customer.name, Customer.contact, Customer.email,
-                   Customer.phone, Customer.address)
-            .join(Customer, Customer.id == Shipment.customer_id))
+                   Customer.phone, Customer.address, Shipment.ship_from_id, Shipment.ship_to_id,
+                   Container.code.label("box"))
+            .join(Customer, Customer.id == Shipment.customer_id)
+            .outerjoin(Container, Container.id == Shipment.container_id))
+    rows = []
     for chunk in chunks(lot_ids):
-        for r in session.execute(stmt.where(among(Shipment.lot_id, chunk, session))):
-            item, lot, item_name, unit = info[r.lot_id]
-            party = parties.setdefault(r.ccode, PartyFacts(r.ccode, r.name, r.contact, r.email, r.phone, r.address))
-            lines[r.ccode].append(ShipmentLine(r.code, r.shipped_at, r.order_ref, r.ccode, party.name, item,
-                                               item_name, lot, r.lot_id, r.quantity, unit))
+        rows += session.execute(stmt.where(among(Shipment.lot_id, chunk, session))).all()
+    named = places(session, [r.ship_from_id for r in rows] + [r.ship_to_id for r in rows])
+    for r in rows:
+        item, lot, item_name, unit = info[r.lot_id]
+        party = parties.setdefault(r.ccode, PartyFacts(r.ccode, r.name, r.contact, r.email, r.phone, r.address))
+        lines[r.ccode].append(ShipmentLine(r.code, r.shipped_at, r.order_ref, r.ccode, party.name, item,
+                                           item_name, lot, r.lot_id, r.quantity, unit, named.get(r.ship_from_id),
+                                           named.get(r.ship_to_id), r.box))
     customers = []
     for code, party in parties.items():
         ordered = sorted(lines[code], key=lambda ln: (ln.shipped_at, ln.shipment, ln.item, ln.lot))
@@ -123,14 +144,16 @@ def _transformations(session: Session, lot_ids: set[int]) -> list[Transformation
                                                           r.lot_id in lot_ids))
         orders += session.execute(
             select(ProductionOrder.id, ProductionOrder.code, ProductionOrder.started_at,
-                   ProductionOrder.finished_at, Item.code.label("item"), Item.name)
+                   ProductionOrder.finished_at, Item.code.label("item"), Item.name, ProductionOrder.location_id)
             .join(Item, Item.id == ProductionOrder.item_id).where(among(ProductionOrder.id, chunk, session))
         ).all()
     out = []
+    named = places(session, [r.location_id for r in orders])
     for r in orders:
         key = lambda ln: (not ln.affected, ln.item, ln.lot)
         out.append(Transformation(r.code, r.item, r.name, r.started_at, r.finished_at,
-                                  tuple(sorted(inputs[r.id], key=key)), tuple(sorted(outputs[r.id], key=key))))
+                                  tuple(sorted(inputs[r.id], key=key)), tuple(sorted(outputs[r.id], key=key)),
+                                  named.get(r.location_id)))
     out.sort(key=lambda t: (t.finished_at or t.started_at or datetime.min, t.order))
     return out
 
@@ -141,15 +164,20 @@ def _receipts(session: Session, lot_ids: set[int], info: LotInfo,
     out = []
     stmt = (select(Receipt.code, Receipt.received_at, Receipt.po, Receipt.lot_id, Receipt.vendor_lot,
                    Receipt.quantity, Vendor.code.label("vcode"), Vendor.name, Vendor.contact, Vendor.email,
-                   Vendor.phone, Vendor.address)
-            .join(Vendor, Vendor.id == Receipt.vendor_id))
+                   Vendor.phone, Vendor.address, Receipt.location_id, Receipt.ship_from_id,
+                   Lot.tlc_source_id, Lot.tlc_source_ref)
+            .join(Vendor, Vendor.id == Receipt.vendor_id).join(Lot, Lot.id == Receipt.lot_id))
+    rows = []
     for chunk in chunks(lot_ids):
-        for r in session.execute(stmt.where(among(Receipt.lot_id, chunk, session))):
-            item, lot, _, unit = info[r.lot_id]
-            parties.setdefault(NodeId.of("vendor", r.vcode),
-                               PartyFacts(r.vcode, r.name, r.contact, r.email, r.phone, r.address))
-            out.append(ReceiptLine(r.code, r.received_at, r.po, r.vcode, r.name, item, lot, r.lot_id,
-                                   r.vendor_lot, r.quantity, unit))
+        rows += session.execute(stmt.where(among(Receipt.lot_id, chunk, session))).all()
+    named = places(session, [x for r in rows for x in (r.location_id, r.ship_from_id, r.tlc_source_id)])
+    for r in rows:
+        item, lot, _, unit = info[r.lot_id]
+        parties.setdefault(NodeId.of("vendor", r.vcode),
+                           PartyFacts(r.vcode, r.name, r.contact, r.email, r.phone, r.address))
+        out.append(ReceiptLine(r.code, r.received_at, r.po, r.vcode, r.name, item, lot, r.lot_id,
+                               r.vendor_lot, r.quantity, unit, named.get(r.location_id), named.get(r.ship_from_id),
+                               named.get(r.tlc_source_id), r.tlc_source_ref))
     return sorted(out, key=lambda x: (x.received_at, x.receipt, x.item, x.lot))
 
 
@@ -235,11 +263,15 @@ def recall(session: Session, roots: Sequence[LotRef], reason: str | None = None,
     codes = {a.item for a in affected} | {ln.item for t in transformations for ln in (*t.inputs, *t.outputs)}
     items = _items(session, codes)
     hold = hold_list(affected)
+    report(progress, 0.8, "Stock per site and shipments in transit")
+    sites = [s for s in site_stock(session, ids) if s.on_hand != 0]
+    transit = in_transit(session, ids)
     totals = _totals(g.roots, affected, hold, customers, transformations, reconciliation)
     report(progress, 1.0, "Recall ready")
     created = now or datetime.now(UTC).replace(tzinfo=None)
     return Recall(roots=g.roots, reason=reason, created_at=created, genealogy=g, affected=affected,
                   customers=customers, reconciliation=reconciliation, transformations=transformations,
-                  receipts=receipts, returns=returns, items=items, totals=totals, hold=hold, parties=parties)
+                  receipts=receipts, returns=returns, items=items, totals=totals, hold=hold, parties=parties,
+                  sites=sites, in_transit=transit, key_data=key_data(session, ids))
 
 

@@ -20,9 +20,12 @@ from workbench.facts import (
     LotRef,
     NodeId,
     PartyFacts,
+    PlaceFacts,
     ReceiptLine,
     ReturnLine,
     ShipmentLine,
+    SiteStock,
+    TransitLine,
 )
 from workbench.format import quantity
 from workbench.jsonutil import jsonable
@@ -210,6 +213,8 @@ class Transformation:
     finished_at: datetime | None
     inputs: tuple[TransformationLine, ...]
     outputs: tuple[TransformationLine, ...]
+    #: The place of transformation (None: the plant).
+    location: PlaceFacts | None = None
 
     def input_totals(self, affected_only: bool = False) -> dict[str, Decimal]:
         out: dict[str, Decimal] = defaultdict(Decimal)
@@ -290,6 +295,32 @@ class Recall:
     #: Every vendor and customer the records name, by box id (``vendor:CODE``, ``customer:CODE``):
     #: their addresses are the FSMA 204 places of receiving and shipping.
     parties: dict[NodeId, PartyFacts] = field(default_factory=dict)
+    #: Each affected lot at each location where it has stock (or less than none): the hold
+    #: list per site. Transfers between sites are counted once (``plant.sites``).
+    sites: list[SiteStock] = field(default_factory=list)
+    #: Shipment lines of affected lots on their way to one of our sites.
+    in_transit: list[TransitLine] = field(default_factory=list)
+    #: Key data elements of the affected lots (production date, country of origin, catch area…).
+    key_data: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+
+    def hold_by_site(self) -> dict[str, list[tuple[AffectedLot, Decimal]]]:
+        """Affected lots with stock on hand, by site (most stock first): what to block where."""
+        lots = {a.lot_id: a for a in self.affected}
+        out: dict[str, list[tuple[AffectedLot, Decimal]]] = {}
+        for s in self.sites:
+            if s.on_hand > 0 and s.lot_id in lots:
+                out.setdefault(s.site, []).append((lots[s.lot_id], s.on_hand))
+        for rows in out.values():
+            rows.sort(key=lambda r: (-r[1], r[0].item, r[0].lot))
+        return out
+
+    def customers_by_ship_to(self) -> dict[str, list[ShipmentLine]]:
+        """Shipment lines by ship-to location (the customer where no location was recorded)."""
+        out: dict[str, list[ShipmentLine]] = {}
+        for line in self.lines:
+            key = line.ship_to.label if line.ship_to else (line.customer_name or line.customer)
+            out.setdefault(key, []).append(line)
+        return out
 
     def party(self, kind: str, code: str) -> PartyFacts:
         """The vendor or customer ``code`` (its code alone when the recall holds no more)."""
@@ -320,6 +351,11 @@ class Recall:
             "hold_list": [{"item": a.item, "lot": a.lot, "on_hand": jsonable(a.on_hand), "unit": a.unit}
                           for a in self.hold],
             "customers": [c.to_json() for c in self.customers],
+            "hold_by_site": {site: [{"item": a.item, "lot": a.lot, "on_hand": jsonable(q), "unit": a.unit}
+                                    for a, q in rows] for site, rows in self.hold_by_site().items()},
+            "in_transit": [{"shipment": t.shipment, "shipped_at": jsonable(t.shipped_at), "lot_id": t.lot_id,
+                            "quantity": jsonable(t.quantity), "ship_to": t.ship_to.to_json(),
+                            "container": t.container, "status": t.describe()} for t in self.in_transit],
             "reconciliation": [r.to_json() for r in self.reconciliation],
             "totals": self.totals.to_json(),
         }
@@ -354,6 +390,9 @@ def reconcile(affected: Iterable[AffectedLot], recorded: dict[int, Decimal] | No
         if difference:
             what = "receipt lines" if b.origin == "receipt" else "order outputs"
             findings.append(f"lot quantity differs from its {what} by {quantity(difference, b.unit)}")
+        if b.transferred != b.arrived:
+            findings.append(f"transfers received {quantity(b.arrived, b.unit)} of {quantity(b.transferred, b.unit)} "
+                            "shipped between sites")
         if b.returned > b.shipped:
             findings.append(f"{quantity(b.returned - b.shipped, b.unit)} more returned than shipped")
         rows.append(ReconciliationRow(

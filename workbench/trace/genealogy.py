@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from workbench.errors import WorkbenchError
 from workbench.facts import (
     DIRECTIONS,
+    ContainerFacts,
     Edge,
     Genealogy,
     LotFacts,
@@ -41,18 +42,22 @@ from workbench.facts import (
     OrderFacts,
     PartyBox,
     PartyFacts,
+    PlaceFacts,
     ReceiptFacts,
     ReturnFacts,
     ShipmentFacts,
 )
 from workbench.plant import (
     Consumption,
+    Container,
     Customer,
     Item,
+    Location,
     Lot,
     LotEdge,
     Operation,
     Output,
+    Packing,
     ProductionOrder,
     Receipt,
     Return,
@@ -61,6 +66,7 @@ from workbench.plant import (
 )
 from workbench.plant.lookup import lot_refs
 from workbench.plant.query import among, chunks, ids_in, ids_value
+from workbench.plant.transit import shipment_status
 
 
 def lot_node_id(item: str, lot: str) -> NodeId:
@@ -199,6 +205,17 @@ def _party(b: _Builder, kind: str, code: str, row) -> NodeId:
     return node_id
 
 
+def _container(b: _Builder, code: str, kind: str, sscc: str | None) -> NodeId:
+    """The pallet or case box (one per code; a re-used SSCC's lives are told apart by the
+    shipment lines, which were expanded at their own time)."""
+    return b.node(Node(NodeId.of("container", code), "container", code, kind, ContainerFacts(code, kind, sscc)))
+
+
+def _site(b: _Builder, place: PlaceFacts) -> NodeId:
+    """The box of one of our sites (or another location a transfer went to)."""
+    return b.node(Node(NodeId.of("site", place.code), "site", place.code, place.name, place))
+
+
 @cache
 def _statement(name: str, dialect: str):
     """The follow-up queries, built once per dialect with one ``ids`` parameter so the
@@ -209,6 +226,8 @@ def _statement(name: str, dialect: str):
     lot, item, c, o = Lot.__table__, Item.__table__, Consumption.__table__, Output.__table__
     po, op, sh, rt = ProductionOrder.__table__, Operation.__table__, Shipment.__table__, Return.__table__
     rc, cu, ve = Receipt.__table__, Customer.__table__, Vendor.__table__
+    src, dst = Location.__table__.alias("ship_from"), Location.__table__.alias("ship_to")
+    box, pk = Container.__table__, Packing.__table__
     party = lambda t: (t.c.name, t.c.contact, t.c.email, t.c.phone, t.c.address)
     statements = {
         "lots": select(lot.c.id, lot.c.code, lot.c.quantity, lot.c.created_at, lot.c.expires_at, lot.c.origin,
@@ -227,9 +246,20 @@ def _statement(name: str, dialect: str):
         .where(in_ids(c.c.order_id)).group_by(c.c.lot_id, c.c.order_id),
         "outputs_of_orders": select(o.c.order_id, o.c.lot_id, o.c.quantity).where(in_ids(o.c.order_id)),
         "outputs_of_lots": select(o.c.order_id, o.c.lot_id, o.c.quantity).where(in_ids(o.c.lot_id)),
+        # Customer lines and transfers alike (a transfer has no customer), with where they
+        # went, the pallet they travelled on and whether they arrived (``plant.transit``).
         "shipments": select(sh.c.code, sh.c.shipped_at, sh.c.order_ref, sh.c.lot_id, sh.c.quantity,
-                            cu.c.code.label("ccode"), *party(cu))
-        .join(cu, cu.c.id == sh.c.customer_id).where(in_ids(sh.c.lot_id)),
+                            cu.c.code.label("ccode"), *party(cu), src.c.code.label("from_code"),
+                            dst.c.code.label("to_code"), dst.c.name.label("to_name"), dst.c.gln.label("to_gln"),
+                            dst.c.address.label("to_address"), dst.c.timezone.label("to_tz"),
+                            dst.c.kind.label("to_kind"), box.c.code.label("box"), box.c.kind.label("box_kind"),
+                            box.c.sscc.label("box_sscc"), shipment_status(sh, rc, dst).label("status"))
+        .outerjoin(cu, cu.c.id == sh.c.customer_id).outerjoin(src, src.c.id == sh.c.ship_from_id)
+        .outerjoin(dst, dst.c.id == sh.c.ship_to_id).outerjoin(box, box.c.id == sh.c.container_id)
+        .where(in_ids(sh.c.lot_id)),
+        # Packings of lots (pallets and cases they were packed in), for the boxes.
+        "packings": select(pk.c.lot_id, pk.c.quantity, box.c.code, box.c.kind, box.c.sscc)
+        .join(box, box.c.id == pk.c.container_id).where(in_ids(pk.c.lot_id)),
         "returns": select(rt.c.rma, rt.c.received_at, rt.c.reason, rt.c.lot_id, rt.c.quantity,
                           cu.c.code.label("ccode"), *party(cu))
         .join(cu, cu.c.id == rt.c.customer_id).where(in_ids(rt.c.lot_id)),
@@ -293,10 +323,22 @@ def _downstream(session: Session, b: _Builder, lots: dict[int, NodeId], inner: s
             b.flow(orders[order_id], lots[lot_id], "produced", qty, unit_of(lot_id))
     for r in _rows(session, "shipments", inner):
         sid = b.node(Node(NodeId.of("shipment", r.code), "shipment", r.code, None,
-                          ShipmentFacts(r.shipped_at, r.order_ref, r.ccode)))
-        cid = _party(b, "customer", r.ccode, r)
-        b.flow(lots[r.lot_id], sid, "shipped", r.quantity, unit_of(r.lot_id))
-        b.flow(sid, cid, "delivered", r.quantity, unit_of(r.lot_id))
+                          ShipmentFacts(r.shipped_at, r.order_ref, r.ccode, r.from_code, r.to_code, r.status,
+                                        r.to_name)))
+        unit = unit_of(r.lot_id)
+        if r.box is None:
+            b.flow(lots[r.lot_id], sid, "shipped", r.quantity, unit)
+        else:  # lot -> pallet -> shipment: the pallet is shown
+            box = _container(b, r.box, r.box_kind, r.box_sscc)
+            b.flow(lots[r.lot_id], box, "packed", r.quantity, unit)
+            b.flow(box, sid, "shipped", r.quantity, unit)
+        if r.ccode is not None:
+            b.flow(sid, _party(b, "customer", r.ccode, r), "delivered", r.quantity, unit)
+        if r.to_code is not None and (r.ccode is None or r.to_kind == "own_site"):
+            site = _site(b, PlaceFacts(r.to_code, r.to_name, r.to_gln, r.to_address, r.to_tz, r.to_kind))
+            b.flow(sid, site, "in_transit" if r.status == "in transit" else "delivered", r.quantity, unit)
+    for lot_id, qty, code, kind, sscc in _rows(session, "packings", inner):
+        b.flow(lots[lot_id], _container(b, code, kind, sscc), "packed", qty, unit_of(lot_id))
     for r in _rows(session, "returns", inner):
         rid = b.node(Node(NodeId.of("return", r.rma), "return", r.rma, None,
                           ReturnFacts(r.received_at, r.reason, r.ccode)))

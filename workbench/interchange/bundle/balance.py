@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, func, literal, select, type_coerce, union_all
+from sqlalchemy import BigInteger, exists, func, literal, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
-from workbench.plant import Consumption, Item, Lot, Return, Shipment
+from workbench.plant import Consumption, Item, Lot, Receipt, Return, Shipment
 from workbench.plant.query import CHUNK
 from workbench.plant.types import QUANTITY_SCALE, tidy
 
@@ -30,7 +30,8 @@ def _qty(millionths: int) -> str:
 
 def overdrawn_lots(session: Session, lot_ids: Collection[int]) -> list[tuple[str, str, str]]:
     """(item, lot, sentence) for each lot of ``lot_ids`` whose consumptions plus shipments
-    exceed its own quantity plus returns, in item and lot order.
+    exceed its own quantity plus returns, in item and lot order. A shipment line that a
+    receipt line received (a transfer between our sites) moved the lot: it is not counted.
 
     One pass: the four movements of a lot are stacked (UNION ALL) and summed per lot
     in a single GROUP BY, so only the overdrawn lots come back. When the lots are few
@@ -50,6 +51,8 @@ def overdrawn_lots(session: Session, lot_ids: Collection[int]) -> list[tuple[str
     selects = []
     for lot, values in parts:
         part = select(lot.label("lot_id"), *(v.label(n) for v, n in zip(values, names, strict=False)))
+        if lot is Shipment.lot_id:  # a transfer received moved the lot; it did not leave the chain
+            part = part.where(~exists().where(Receipt.shipment_id == Shipment.id))
         selects.append(part.where(lot.in_(sorted(lot_ids))) if few else part)
     stacked = union_all(*selects).subquery()
     sums = [func.sum(stacked.c[n]).label(n) for n in names]

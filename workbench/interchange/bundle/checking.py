@@ -22,6 +22,7 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
+from workbench.interchange.bundle.chain_checks import ChainChecks, ChainPlan
 from workbench.interchange.bundle.faults import FaultLog
 from workbench.interchange.bundle.format import MAX_TOTAL_QUANTITY
 from workbench.interchange.bundle.limits import QUANTITY_TABLES
@@ -44,6 +45,8 @@ from workbench.plant import (
 from workbench.plant.types import QUANTITY_SCALE
 
 ORIGIN_FILE = {"opening": "lots.csv", "receipt": "receipts.csv", "production": "outputs.csv"}
+#: Files of version 2 that name lots (item, lot).
+CHAIN_LOT_FILES = ("item_units.csv", "transfers.csv", "packings.csv", "key_data.csv", "event_lots.csv")
 
 
 @dataclass(slots=True)
@@ -55,6 +58,9 @@ class NewLot:
     created_at: datetime | None
     expires_at: datetime | None
     origin: str
+    #: Version 2: where it came into being and the event that created it (codes).
+    location: str | None = None
+    event: str | None = None
 
 
 @dataclass
@@ -84,6 +90,8 @@ class Plan:
     named_lots: set[tuple[str, str]] = field(default_factory=set)
     #: the (file, line) creating each lot the bundle creates.
     created: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    #: Version 2: the supply-chain rows (``chain_checks.ChainPlan``), else None.
+    chain: ChainPlan | None = None
 
 
 def fetch_in(session: Session, stmt, column, values):
@@ -118,14 +126,25 @@ def lot_name(item: str, lot: str) -> str:
 class Checker:
     """Runs the checks in file order; see the module docstring."""
 
-    def __init__(self, session: Session, files: dict[str, BundleFile], log: FaultLog):
+    def __init__(self, session: Session, files: dict[str, BundleFile], log: FaultLog, version: int = 1):
         self.s = session
         self.files = files
         self.log = log
+        self.version = version
         self.plan = Plan()
         self.broken = {name for name, f in files.items() if f.unreliable}
         for name, f in files.items():
             self.plan.counts[name] = [len(f.rows), 0, 0]
+        #: The checks of version 2 (None for a version 1 bundle, which has none of its files).
+        self.chain = ChainChecks(self) if version >= 2 else None
+        if self.chain is not None:
+            self.plan.chain = self.chain.plan
+
+    def fetch(self, stmt, column, values):
+        return fetch_in(self.s, stmt, column, values)
+
+    def fetch_entities(self, stmt, column, values):
+        return (row[0] for row in fetch_in(self.s, stmt, column, values))
 
     # -- helpers --------------------------------------------------------------
 
@@ -177,21 +196,49 @@ class Checker:
     # -- the checks, in file order -------------------------------------------
 
     def run(self) -> Plan:
+        chain = self.chain
         self.load_plant()
+        if chain is not None:
+            chain.load()
         self.check_items()
+        if chain is not None:
+            chain.check_item_units()
+            chain.check_parties()
+            chain.check_locations()
         self.check_parties("vendors.csv", self.bundle_vendors, self.db_vendors, self.plan.vendors, "vendor")
         self.check_parties("customers.csv", self.bundle_customers, self.db_customers, self.plan.customers, "customer")
+        if chain is not None:
+            chain.check_role_references()
+            chain.check_containers()
+            chain.check_events()
         self.check_orders()
         self.check_lots()
         self.check_operations()
         self.check_consumptions()
         self.check_shipments()
+        if chain is not None:
+            chain.check_transfers()
         self.check_returns()
+        if chain is not None:
+            for name in ("lots.csv", "receipts.csv", "orders.csv", "consumptions.csv", "outputs.csv",
+                         "shipments.csv", "returns.csv"):
+                chain.references(name)
+            chain.check_packings()
+            chain.check_key_data()
+            chain.check_event_lots()
+            chain.check_documents()
+            chain.check_retractions()
         self.check_totals()
         return self.plan
 
+    def chain_rows(self, name: str) -> list:
+        """The rows of a file of version 2 only (none in a version 1 bundle)."""
+        f = self.files.get(name)
+        return f.rows if f is not None else []
+
     def rows(self, name: str):
-        return self.files[name].rows
+        f = self.files.get(name)
+        return f.rows if f is not None else []
 
     def load_plant(self) -> None:
         """Index the bundle's codes and preload the plant's rows with those codes."""
@@ -204,6 +251,8 @@ class Checker:
         item_codes = set(self.bundle_items)
         for name in ("lots.csv", "receipts.csv", "orders.csv", "consumptions.csv", "shipments.csv", "returns.csv"):
             item_codes.update(r.item for r in rows(name) if r.item)
+        for name in CHAIN_LOT_FILES:
+            item_codes.update(r.item for r in self.chain_rows(name) if r.item)
         self.db_items = {
             r.code: r
             for r in fetch_in(
@@ -250,6 +299,8 @@ class Checker:
         lot_codes: set[str] = set()
         for name in ("lots.csv", "receipts.csv", "outputs.csv", "consumptions.csv", "shipments.csv", "returns.csv"):
             lot_codes.update(r.lot for r in rows(name) if r.lot)
+        for name in CHAIN_LOT_FILES:
+            lot_codes.update(r.lot for r in self.chain_rows(name) if r.lot)
         self.db_lots = {
             (r.item, r.code): r
             for r in fetch_in(
@@ -364,6 +415,11 @@ class Checker:
         db = self.db_orders.get(order)
         return db.item if db is not None else None
 
+    def order_location(self, order: str) -> str | None:
+        """The location of an order given in orders.csv (version 2); None otherwise."""
+        row = self.bundle_orders.get(order)
+        return row.location if row is not None else None
+
     def order_end(self, order: str) -> datetime | None:
         row = self.bundle_orders.get(order) or self.db_orders.get(order)
         if row is None:
@@ -445,7 +501,8 @@ class Checker:
             expires = expiry(row.item, row.created_at, row.expires_at, name, row)
             db = db_lots.get(key)
             if db is None:
-                plan.lots.append(NewLot(row.item, row.lot, row.vendor_lot, row.quantity, row.created_at, expires, "opening"))
+                plan.lots.append(NewLot(row.item, row.lot, row.vendor_lot, row.quantity, row.created_at, expires, "opening",
+                                        row.location, row.event))
                 new += 1
             elif db.id in self.db_receipts or db.id in self.db_outputs or db.origin != "opening":
                 created_elsewhere(name, row, key, db)
@@ -476,7 +533,8 @@ class Checker:
             db = db_lots.get(key)
             if db is None:
                 plan.lots.append(
-                    NewLot(row.item, row.lot, row.vendor_lot, row.quantity, row.received_at, expires, "receipt")
+                    NewLot(row.item, row.lot, row.vendor_lot, row.quantity, row.received_at, expires, "receipt",
+                           row.location, row.event)
                 )
                 plan.receipts.append(row)
                 new += 1
@@ -517,8 +575,9 @@ class Checker:
             expires = expiry(item, made, row.expires_at, name, row)
             db = db_lots.get(key)
             if db is None:
-                plan.lots.append(NewLot(item, row.lot, None, row.quantity, made, expires, "production"))
-                plan.outputs.append((row.order, item, row.lot, row.quantity))
+                plan.lots.append(NewLot(item, row.lot, None, row.quantity, made, expires, "production",
+                                        self.order_location(row.order), row.event))
+                plan.outputs.append((row.order, item, row.lot, row.quantity, row.event))
                 new += 1
                 continue
             output = self.db_outputs.get(db.id)
@@ -598,7 +657,7 @@ class Checker:
 
         known_orders, known_lots, planned = self.known_orders, self.known_lots, self.plan.consumptions
         for row in rows:
-            _line, ok, order, item, lot, quantity, at = row
+            ok, order, item, lot, quantity, at = row.ok, row.order, row.item, row.lot, row.quantity, row.consumed_at
             if order is None or item is None or lot is None:
                 continue
             key = (order, item, lot, at)
@@ -697,6 +756,9 @@ class Checker:
             "shipments": [("shipments.csv", r) for r in plan.shipments],
             "returns": [("returns.csv", r) for r in plan.returns],
         }
+        if plan.chain is not None:  # a transfer is a shipment line and (once received) a receipt line
+            new_rows["shipments"] += [("transfers.csv", r) for r in plan.chain.transfers]
+            new_rows["receipts"] += [("transfers.csv", r) for r in plan.chain.transfers if r.receipt]
         for table, (model, _files) in QUANTITY_TABLES.items():
             rows = new_rows[table]
             if not rows:

@@ -22,30 +22,17 @@ import hashlib
 import os
 import shutil
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from workbench import outfolder
 from workbench.errors import WorkbenchError
 from workbench.interchange.bundle import manifest
-from workbench.interchange.bundle.format import FILES, MANIFEST, SPECS
-from workbench.plant import (
-    Consumption,
-    Customer,
-    Item,
-    Lot,
-    Operation,
-    Output,
-    ProductionOrder,
-    Receipt,
-    Return,
-    Shipment,
-    Vendor,
-)
+from workbench.interchange.bundle.export_chain import chain_statements
+from workbench.interchange.bundle.format import FILES_V2, MANIFEST, SPECS_V2, VERSION, VERSION_FILE
 
 _STREAM = {"yield_per": 10_000}
 
@@ -53,75 +40,21 @@ _STREAM = {"yield_per": 10_000}
 def _cell(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, datetime):
+    if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, float):  # degrees: never an exponent (1e-05), which the import refuses
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, frozenset):
+        return " ".join(sorted(value))
     return str(value)
 
 
 def _statements() -> dict[str, object]:
-    """One query per file, its columns in the order of the format."""
-    party = ("code", "name", "contact", "email", "phone", "address")
-    in_receipt = exists().where(Receipt.lot_id == Lot.id)
-    in_output = exists().where(Output.lot_id == Lot.id)
-    return {
-        "items.csv": select(
-            Item.code, Item.name, Item.kind, Item.unit, Item.gtin, Item.shelf_life_days
-        ).order_by(Item.code),
-        "vendors.csv": select(*(getattr(Vendor, c) for c in party)).order_by(Vendor.code),
-        "customers.csv": select(*(getattr(Customer, c) for c in party)).order_by(Customer.code),
-        "lots.csv": select(Item.code, Lot.code, Lot.quantity, Lot.created_at, Lot.expires_at, Lot.vendor_lot)
-        .join(Item, Item.id == Lot.item_id)
-        .where(~in_receipt, ~in_output)
-        .order_by(Item.code, Lot.code),
-        "receipts.csv": select(
-            Receipt.code, Receipt.received_at, Vendor.code, Receipt.po, Item.code, Lot.code, Receipt.vendor_lot,
-            Receipt.quantity, Lot.expires_at,
-        )
-        .join(Vendor, Vendor.id == Receipt.vendor_id)
-        .join(Lot, Lot.id == Receipt.lot_id)
-        .join(Item, Item.id == Lot.item_id)
-        .order_by(Receipt.code, Item.code, Lot.code),
-        "orders.csv": select(
-            ProductionOrder.code, Item.code, ProductionOrder.started_at, ProductionOrder.finished_at
-        )
-        .join(Item, Item.id == ProductionOrder.item_id)
-        .order_by(ProductionOrder.code),
-        "operations.csv": select(
-            ProductionOrder.code, Operation.step, Operation.machine, Operation.operator, Operation.started_at,
-            Operation.finished_at,
-        )
-        .join(ProductionOrder, ProductionOrder.id == Operation.order_id)
-        .order_by(ProductionOrder.code, Operation.step),
-        "consumptions.csv": select(
-            ProductionOrder.code, Item.code, Lot.code, func.sum(Consumption.quantity), Consumption.consumed_at
-        )
-        .join(ProductionOrder, ProductionOrder.id == Consumption.order_id)
-        .join(Lot, Lot.id == Consumption.lot_id)
-        .join(Item, Item.id == Lot.item_id)
-        .group_by(ProductionOrder.code, Item.code, Lot.code, Consumption.consumed_at)
-        .order_by(ProductionOrder.code, Item.code, Lot.code, Consumption.consumed_at),
-        "outputs.csv": select(ProductionOrder.code, Lot.code, Output.quantity, Lot.expires_at, Lot.created_at)
-        .join(ProductionOrder, ProductionOrder.id == Output.order_id)
-        .join(Lot, Lot.id == Output.lot_id)
-        .order_by(ProductionOrder.code, Lot.code),
-        "shipments.csv": select(
-            Shipment.code, Shipment.shipped_at, Customer.code, Shipment.order_ref, Item.code, Lot.code,
-            Shipment.quantity,
-        )
-        .join(Customer, Customer.id == Shipment.customer_id)
-        .join(Lot, Lot.id == Shipment.lot_id)
-        .join(Item, Item.id == Lot.item_id)
-        .order_by(Shipment.code, Item.code, Lot.code),
-        "returns.csv": select(
-            Return.rma, Return.received_at, Customer.code, Item.code, Lot.code, Return.quantity, Return.reason
-        )
-        .join(Customer, Customer.id == Return.customer_id)
-        .join(Lot, Lot.id == Return.lot_id)
-        .join(Item, Item.id == Lot.item_id)
-        .order_by(Return.rma, Item.code, Lot.code),
-    }
+    """One query per file of version 2, its columns in the order of the format (the files
+    of version 1 with their supply-chain columns); see ``export_chain``."""
+    return chain_statements()
 
 
 def _is_inside(path: Path, folder: Path) -> bool:
@@ -142,7 +75,8 @@ def previous_export(folder: Path) -> bool:
     if entries is None:
         return False
     names = {p.name for p in folder.iterdir()}
-    return names == {MANIFEST, *entries} and all((folder / n).is_file() for n in entries)
+    return names - {VERSION_FILE} == {MANIFEST, *entries.entries} and all(
+        (folder / n).is_file() for n in entries.entries)
 
 
 def _holds_database(folder: Path) -> str | None:
@@ -231,25 +165,33 @@ def export_bundle(session: Session, directory: str | Path) -> dict[str, int]:
     return written
 
 
+def _rows(session: Session, query):
+    if callable(query):
+        return query(session)
+    return session.execute(query.execution_options(**_STREAM))
+
+
 def _write(session: Session, work: Path) -> dict[str, int]:
     statements = _statements()
     written: dict[str, int] = {}
     entries: dict[str, manifest.Entry] = {}
-    for spec in FILES:
+    for spec in FILES_V2:
         count = 0
         path = work / spec.name
         with open(path, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(spec.columns)
-            for row in session.execute(statements[spec.name].execution_options(**_STREAM)):
+            for row in _rows(session, statements[spec.name]):
                 writer.writerow([_cell(v) for v in row])
                 count += 1
             handle.flush()
             os.fsync(handle.fileno())
         written[spec.name] = count
         entries[spec.name] = manifest.Entry(count, _sha256(path))
+    with open(work / VERSION_FILE, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(f"{VERSION}\n")
     with open(work / MANIFEST, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(manifest.dump(entries))
+        handle.write(manifest.dump(entries, VERSION))
         handle.flush()
         os.fsync(handle.fileno())
     return written
@@ -279,7 +221,7 @@ def _swap(work: Path, target: Path) -> None:
         raise
     _sync_folder(target.parent)
     if old is not None:  # the previous export: only the files it listed, then the folder
-        for name in (*SPECS, MANIFEST):
+        for name in (*SPECS_V2, MANIFEST, VERSION_FILE):
             (old / name).unlink(missing_ok=True)
         old.rmdir()
 

@@ -16,10 +16,12 @@ from workbench.interchange.bundle import manifest
 from workbench.interchange.bundle.balance import overdrawn_lots
 from workbench.interchange.bundle.checking import Checker
 from workbench.interchange.bundle.faults import BundleWarning, FaultLog
-from workbench.interchange.bundle.format import FILES, MANIFEST
+from workbench.interchange.bundle.format import MANIFEST, SPECS_V2, files_of
 from workbench.interchange.bundle.plausibility import plausibility
 from workbench.interchange.bundle.reading import BundleFile, read_bundle
+from workbench.interchange.bundle.version import bundle_version
 from workbench.interchange.bundle.writing import write_plan
+from workbench.plant import audit
 
 #: ``progress(fraction, message)`` as each stage starts: the convention of
 #: ``workbench.progress`` (a ``Progress`` there may raise ``Cancelled`` to stop; the
@@ -49,6 +51,8 @@ class ImportSummary:
     dry_run: bool = False
     #: Names in the folder that are not files of the format (a misspelt name shows here).
     ignored: tuple[str, ...] = ()
+    #: The version of the bundle format the bundle declared (1 when it declared none).
+    version: int = 1
 
     @property
     def read(self) -> int:
@@ -108,20 +112,24 @@ def _import(session: Session, folder: Path, display: str, say: Progress, dry_run
     log = FaultLog()
     say(0.0, f"Reading {display}")
     try:
-        entries = _manifest(folder, display, log)
-        files, ignored = read_bundle(folder, display, log, digest=entries is not None)
+        found = _manifest(folder, display, log)
+        version = bundle_version(folder, display, found.version if found else None, log)
+        files, ignored = read_bundle(folder, display, log, digest=found is not None, version=version)
     except OSError as exc:
         raise WorkbenchError(f"The bundle folder {display} cannot be read ({exc.strerror or exc}).") from None
-    if entries is not None:
-        manifest.verify(entries, files, display, log)
+    if found is not None and found.version == version:
+        manifest.verify(found, files, display, log)
     for f in files.values():
         if f.unknown_columns:
+            newer = version == 1 and f.spec.name in SPECS_V2 and set(f.unknown_columns) <= set(
+                SPECS_V2[f.spec.name].columns)
             log.warn(f.display, 1, f"the column{'s' if len(f.unknown_columns) > 1 else ''} "
                                    f"{', '.join(f.unknown_columns)} {'are' if len(f.unknown_columns) > 1 else 'is'} "
-                                   f"not part of {f.spec.name} and ignored")
+                                   f"not part of {f.spec.name} and ignored"
+                                   + (" (columns of bundle version 2: declare it in version.txt)" if newer else ""))
     say(0.3, "Checking every row against the bundle and the plant")
     session.flush()
-    checker = Checker(session, files, log)
+    checker = Checker(session, files, log, version)
     plan = checker.run()
     if not log.faults:
         plausibility(checker, log)
@@ -133,14 +141,17 @@ def _import(session: Session, folder: Path, display: str, say: Progress, dry_run
         say(0.95, "Checking the mass balance of the bundle's lots")
         overdrawn = overdrawn_lots(session, {plan.lot_ids[k] for k in plan.named_lots if k in plan.lot_ids})
         warnings += _located(overdrawn, files, plan.created)
-    counts = [FileCounts(spec.name, *plan.counts[spec.name]) for spec in FILES]
+    counts = [FileCounts(spec.name, *plan.counts[spec.name]) for spec in files_of(version)]
+    if not dry_run and any(c.inserted for c in counts):
+        audit.record(session, "bundle imported", "plant", display[-200:], None,
+                     {c.file: c.inserted for c in counts if c.inserted})
     return ImportSummary(
         directory=display, files=counts, warnings=warnings, seconds=time.perf_counter() - started,
-        dry_run=dry_run, ignored=tuple(ignored),
+        dry_run=dry_run, ignored=tuple(ignored), version=version,
     )
 
 
-def _manifest(folder: Path, display: str, log: FaultLog) -> dict[str, manifest.Entry] | None:
+def _manifest(folder: Path, display: str, log: FaultLog) -> manifest.Manifest | None:
     try:
         return manifest.read(folder)
     except manifest.NotAManifest as exc:

@@ -14,10 +14,9 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.interchange.bundle.faults import FaultLog
-from workbench.interchange.bundle.format import FILES, MANIFEST, SPECS
+from workbench.interchange.bundle.format import MANIFEST, VERSION, VERSIONS, files_of, specs_of
 
 KIND = "lot-trace-workbench bundle"
-VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -26,10 +25,18 @@ class Entry:
     sha256: str
 
 
-def dump(entries: dict[str, Entry]) -> str:
+@dataclass(frozen=True)
+class Manifest:
+    """A parsed manifest: the bundle version it declares and its files."""
+
+    version: int
+    entries: dict[str, Entry]
+
+
+def dump(entries: dict[str, Entry], version: int = VERSION) -> str:
     """The manifest's text (deterministic: two exports of one plant are identical)."""
     return json.dumps({
-        "kind": KIND, "version": VERSION, "written_by": f"workbench {__version__}",
+        "kind": KIND, "version": version, "written_by": f"workbench {__version__}",
         "files": {name: {"rows": e.rows, "sha256": e.sha256} for name, e in entries.items()},
     }, indent=2, sort_keys=True) + "\n"
 
@@ -38,30 +45,32 @@ class NotAManifest(ValueError):
     """The file is not a manifest this program wrote; the message says why."""
 
 
-def parse(text: str) -> dict[str, Entry]:
+def parse(text: str) -> Manifest:
     try:
         data = json.loads(text)
     except ValueError as exc:
         raise NotAManifest(f"is not JSON ({exc})") from None
     if not isinstance(data, dict) or data.get("kind") != KIND:
         raise NotAManifest(f"is not a manifest of a workbench export (no \"kind\": \"{KIND}\")")
-    if data.get("version") != VERSION:
-        raise NotAManifest(f"has version {data.get('version')!r}; this program reads version {VERSION}")
+    version = data.get("version")
+    if version not in VERSIONS or isinstance(version, bool):
+        raise NotAManifest(f"has version {version!r}; this program reads versions "
+                           f"{', '.join(map(str, VERSIONS))}")
     files = data.get("files")
     if not isinstance(files, dict) or not files:
         raise NotAManifest("lists no files")
     entries = {}
     for name, entry in files.items():
-        if name not in SPECS:
-            raise NotAManifest(f"lists {name!r}, which is not a file of the bundle format")
+        if name not in specs_of(version):
+            raise NotAManifest(f"lists {name!r}, which is not a file of bundle version {version}")
         if (not isinstance(entry, dict) or not isinstance(entry.get("rows"), int)
                 or not isinstance(entry.get("sha256"), str) or len(entry["sha256"]) != 64):
             raise NotAManifest(f"has no valid rows and sha256 for {name}")
         entries[name] = Entry(entry["rows"], entry["sha256"])
-    return entries
+    return Manifest(version, entries)
 
 
-def read(folder: Path) -> dict[str, Entry] | None:
+def read(folder: Path) -> Manifest | None:
     """The manifest of ``folder``, None when there is none; raises NotAManifest or OSError."""
     path = folder / MANIFEST
     if not path.is_file():
@@ -73,10 +82,11 @@ def read(folder: Path) -> dict[str, Entry] | None:
     return parse(text)
 
 
-def verify(entries: dict[str, Entry], files, display_dir: str, log: FaultLog) -> None:
+def verify(found: Manifest, files, display_dir: str, log: FaultLog) -> None:
     """Faults for every file of the bundle that does not match the manifest."""
     again = "export the plant again, or delete manifest.json if the change is intended"
-    for spec in FILES:
+    entries = found.entries
+    for spec in files_of(found.version):
         bundle_file = files[spec.name]
         entry = entries.get(spec.name)
         if entry is None:

@@ -27,7 +27,15 @@ from typing import Any
 from workbench.format import unsafe_characters
 from workbench.interchange.bundle.csvtext import cross_check, read_records, stray_quotes
 from workbench.interchange.bundle.faults import FaultLog
-from workbench.interchange.bundle.format import FILES, MANIFEST, MAX_QUANTITY, MULTILINE, FileSpec
+from workbench.interchange.bundle.format import (
+    MANIFEST,
+    MAX_QUANTITY,
+    MULTILINE,
+    ROW_COLUMNS,
+    VERSION_FILE,
+    FileSpec,
+    files_of,
+)
 from workbench.interchange.bundle.limits import max_length
 from workbench.interchange.bundle.values import (
     SCREEN,
@@ -39,8 +47,10 @@ from workbench.interchange.bundle.values import (
     unsafe_fault,
 )
 
-#: One row type per file: ``line``, ``ok`` and the format's columns.
-ROW_TYPES = {spec.name: namedtuple(spec.name[:-4].title() + "Row", ("line", "ok", *spec.columns)) for spec in FILES}
+#: One row type per file: ``line``, ``ok`` and the columns of the newest format (a file of
+#: an older version leaves the columns it does not have empty).
+ROW_TYPES = {name: namedtuple(name[:-4].title().replace("_", "") + "Row", ("line", "ok", *columns))
+             for name, columns in ROW_COLUMNS.items()}
 
 
 @dataclass
@@ -192,8 +202,8 @@ def _rows(spec: FileSpec, text: str, parsed, positions: dict[str, int], width: i
         cross_check(text, parsed, display, log)
 
     columns = []
-    for column in spec.columns:
-        position = positions.get(column)
+    for column in ROW_COLUMNS[spec.name]:
+        position = positions.get(column) if column in spec.columns else None
         if position is None:
             columns.append([None] * len(records))
             continue
@@ -206,7 +216,7 @@ def _rows(spec: FileSpec, text: str, parsed, positions: dict[str, int], width: i
 
 def _convert(file: str, column: str, required: bool, texts: list[str], lines: list[int], bad: set[int],
              display: str, log: FaultLog) -> list:
-    parse = parser(column)
+    parse = parser(column, file)
     if parse is None:
         values = [t or None for t in texts]
         if required and None in values:
@@ -271,11 +281,11 @@ def _fast(parse, required: bool, texts: list[str]) -> list[Any] | None:
 
 
 def read_bundle(directory: Path, display_dir: str, log: FaultLog,
-                digest: bool = False) -> tuple[dict[str, BundleFile], list[str]]:
-    """Every file of the format (absent ones empty) and the names of files ignored.
-    With ``digest`` each file's SHA-256 is taken as it is read (for the manifest)."""
+                digest: bool = False, version: int = 1) -> tuple[dict[str, BundleFile], list[str]]:
+    """Every file of the format's ``version`` (absent ones empty) and the names of files
+    ignored. With ``digest`` each file's SHA-256 is taken as it is read (for the manifest)."""
     files: dict[str, BundleFile] = {}
-    for spec in FILES:
+    for spec in files_of(version):
         path = directory / spec.name
         display = str(Path(display_dir) / spec.name)
         if path.is_file():
@@ -287,6 +297,6 @@ def read_bundle(directory: Path, display_dir: str, log: FaultLog,
                 files[spec.name].broken = True
     ignored = sorted(
         p.name for p in directory.iterdir()
-        if p.name not in files and p.name != MANIFEST and not p.name.startswith(".")
+        if p.name not in files and p.name not in (MANIFEST, VERSION_FILE) and not p.name.startswith(".")
     )
     return files, ignored

@@ -13,17 +13,23 @@ value-by-value path of ``reading``.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cache
+from zoneinfo import available_timezones
 
 from biip import ParseError
+from biip.gln import Gln
 from biip.gtin import Gtin
+from biip.sscc import Sscc
 
 from workbench.format import unsafe_characters
 from workbench.interchange.bundle.format import MAX_QUANTITY, MAX_SHELF_LIFE_DAYS, QUANTITY_DECIMALS
 from workbench.plant import ITEM_KINDS
+from workbench.plant.chain import CONTAINER_KINDS, KEY_DATA_KINDS, LOCATION_KINDS
 
 _STEP = Decimal(1).scaleb(-QUANTITY_DECIMALS)
 
@@ -129,19 +135,127 @@ def gtin_14(text: str) -> str:
     return text.zfill(14)
 
 
-def parser(column: str):
-    """The parse function of a column, or None for plain text."""
-    if column == "quantity":
-        return parse_quantity
+def _choice(choices: tuple[str, ...]):
+    def parse(column: str, text: str) -> str:
+        if text not in choices:
+            raise ValueFault(f"{column} '{text}' is not one of {', '.join(choices)}")
+        return text
+    return parse
+
+
+def parse_factor(column: str, text: str) -> Decimal:
+    value = parse_quantity(column, text)
+    if value == 0:
+        raise ValueFault(f"{column} {text} is zero; a unit is a positive amount of the item's unit")
+    return value
+
+
+def parse_gln(column: str, text: str) -> str:
+    """A 13-digit GLN with a correct check digit (biip checks it)."""
+    if not (text.isascii() and text.isdigit() and len(text) == 13):
+        raise ValueFault(f"{column} '{text}' is not a GLN (13 digits 0-9)")
+    try:
+        Gln.parse(text)
+    except ParseError as exc:
+        raise ValueFault(f"{column} {text} is not a valid GLN ({str(exc).rstrip('.')})") from None
+    return text
+
+
+def parse_sscc(column: str, text: str) -> str:
+    """An 18-digit SSCC with a correct check digit (biip checks it)."""
+    if not (text.isascii() and text.isdigit() and len(text) == 18):
+        raise ValueFault(f"{column} '{text}' is not an SSCC (18 digits 0-9)")
+    try:
+        Sscc.parse(text)
+    except ParseError as exc:
+        raise ValueFault(f"{column} {text} is not a valid SSCC ({str(exc).rstrip('.')})") from None
+    return text
+
+
+_COUNTRY = re.compile(r"[A-Z]{2}", re.ASCII)
+_OFFSET = re.compile(r"[+-](?:0[0-9]|1[0-4]):[0-5][0-9]", re.ASCII)
+
+
+def parse_country(column: str, text: str) -> str:
+    if not _COUNTRY.fullmatch(text):
+        raise ValueFault(f"{column} '{text}' is not an ISO 3166-1 alpha-2 country code (two capital letters, "
+                         "such as US or CI)")
+    return text
+
+
+def parse_coordinate(column: str, text: str) -> float:
+    limit = 90 if column == "latitude" else 180
+    if not _DECIMAL.fullmatch(text):
+        raise ValueFault(f"{column} '{text}' is not a number of degrees (such as 42.5349 or -92.4453)")
+    value = float(text)
+    if not -limit <= value <= limit:
+        raise ValueFault(f"{column} {text} is outside -{limit} to {limit} degrees")
+    return value
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def parse_timezone(column: str, text: str) -> str:
+    if text not in _zones():
+        raise ValueFault(f"{column} '{text}' is not an IANA time zone (such as America/Chicago)")
+    return text
+
+
+def parse_offset(column: str, text: str) -> str:
+    if not _OFFSET.fullmatch(text):
+        raise ValueFault(f"{column} '{text}' is not a time zone offset (such as -05:00 or +01:00)")
+    return text
+
+
+ROLES = ("own", "vendor", "customer", "carrier")
+
+
+def parse_roles(column: str, text: str) -> frozenset[str]:
+    """Roles separated by spaces: ``vendor customer``."""
+    words = text.split()
+    wrong = [w for w in words if w not in ROLES]
+    if wrong:
+        raise ValueFault(f"{column} '{text}': {', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not a role "
+                         f"(the roles are {', '.join(ROLES)}, separated by spaces)")
+    return frozenset(words)
+
+
+def parse_json(column: str, text: str) -> str:
+    try:
+        json.loads(text)
+    except ValueError as exc:
+        raise ValueFault(f"{column} is not JSON ({exc})") from None
+    return text
+
+
+#: Columns whose parse differs by file (``kind`` is an item kind in items.csv only).
+_BY_FILE = {
+    ("locations.csv", "kind"): _choice(LOCATION_KINDS),
+    ("containers.csv", "kind"): _choice(CONTAINER_KINDS),
+    ("key_data.csv", "kind"): _choice(KEY_DATA_KINDS),
+    ("events.csv", "kind"): None,
+    ("documents.csv", "kind"): None,
+    ("item_units.csv", "unit"): None,
+}
+
+_BY_NAME = {
+    "quantity": parse_quantity, "shelf_life_days": parse_days, "kind": parse_kind, "gtin": parse_gtin,
+    "gln": parse_gln, "sscc": parse_sscc, "country": parse_country, "latitude": parse_coordinate,
+    "longitude": parse_coordinate, "timezone": parse_timezone, "time_zone_offset": parse_offset,
+    "roles": parse_roles, "content": parse_json, "factor": parse_factor,
+}
+
+
+def parser(column: str, file: str | None = None):
+    """The parse function of a column (of ``file``), or None for plain text."""
+    if (file, column) in _BY_FILE:
+        return _BY_FILE[(file, column)]
     if column.endswith("_at"):
         return parse_when
-    if column == "shelf_life_days":
-        return parse_days
-    if column == "kind":
-        return parse_kind
-    if column == "gtin":
-        return parse_gtin
-    return None
+    return _BY_NAME.get(column)
 
 
 def maybe_too_fine(text: str) -> bool:

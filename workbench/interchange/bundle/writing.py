@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from workbench.interchange.bundle.checking import Plan
+from workbench.interchange.bundle.writing_chain import ChainWriter
 from workbench.plant import (
     Consumption,
     Customer,
@@ -47,6 +48,11 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None) -
     say = progress or (lambda _fraction, _message: None)
     w = BulkWriter(session)
     col = _column
+    chain = ChainWriter(session, w, plan, plan.chain) if plan.chain is not None else None
+
+    def extra(table: str, rows) -> dict[str, list]:
+        """The supply-chain columns of ``table`` (version 2; nothing for version 1)."""
+        return chain.columns(table, rows) if chain is not None else {}
 
     say(0.55, "Writing items, vendors and customers")
     item_ids = plan.item_ids
@@ -57,6 +63,8 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None) -
         "kind": col(plan.items, "kind"), "unit": col(plan.items, "unit"), "gtin": col(plan.items, "gtin"),
         "shelf_life_days": col(plan.items, "shelf_life_days"),
     })
+    if chain is not None:
+        chain.masters(item_ids)
     for model, rows, ids, code in (
         (Vendor, plan.vendors, plan.vendor_ids, "vendor"),
         (Customer, plan.customers, plan.customer_ids, "customer"),
@@ -66,7 +74,10 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None) -
         w.insert(model.__table__, {
             "id": new_ids, "code": col(rows, code),
             **{c: col(rows, c) for c in ("name", "contact", "email", "phone", "address")},
+            **({"party_id": chain.party_ids(rows)} if chain is not None else {}),
         })
+    if chain is not None:
+        chain.containers_and_events()
 
     say(0.6, "Writing orders")
     order_ids, orders = plan.order_ids, plan.orders
@@ -75,6 +86,7 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None) -
     w.insert(ProductionOrder.__table__, {
         "id": new_ids, "code": col(orders, "order"), "item_id": [item_ids[r.item] for r in orders],
         "started_at": col(orders, "started_at"), "finished_at": col(orders, "finished_at"),
+        **extra("orders", orders),
     })
 
     say(0.62, "Writing lots")
@@ -85,6 +97,7 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None) -
         "id": new_ids, "item_id": [item_ids[n.item] for n in lots], "code": col(lots, "code"),
         "vendor_lot": col(lots, "vendor_lot"), "quantity": col(lots, "quantity"),
         "created_at": col(lots, "created_at"), "expires_at": col(lots, "expires_at"), "origin": col(lots, "origin"),
+        **(chain.lot_columns(lots) if chain is not None else {}),
     })
 
     say(0.68, "Writing receipts")
@@ -93,7 +106,7 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None) -
         "code": col(rows, "receipt"), "received_at": col(rows, "received_at"),
         "vendor_id": [plan.vendor_ids[r.vendor] for r in rows], "po": col(rows, "po"),
         "lot_id": [lot_ids[(r.item, r.lot)] for r in rows], "vendor_lot": col(rows, "vendor_lot"),
-        "quantity": col(rows, "quantity"),
+        "quantity": col(rows, "quantity"), **extra("receipts", rows),
     })
 
     say(0.7, "Writing operations")
@@ -107,12 +120,12 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None) -
     rows = plan.consumptions
     w.insert(Consumption.__table__, {
         "order_id": [order_ids[r.order] for r in rows], "lot_id": [lot_ids[(r.item, r.lot)] for r in rows],
-        "quantity": col(rows, "quantity"), "consumed_at": col(rows, "consumed_at"),
+        "quantity": col(rows, "quantity"), "consumed_at": col(rows, "consumed_at"), **extra("consumptions", rows),
     })
     outputs = plan.outputs
     w.insert(Output.__table__, {
         "order_id": [order_ids[o[0]] for o in outputs], "lot_id": [lot_ids[(o[1], o[2])] for o in outputs],
-        "quantity": [o[3] for o in outputs],
+        "quantity": [o[3] for o in outputs], **extra("outputs", outputs),
     })
 
     say(0.82, "Writing shipments and returns")
@@ -121,14 +134,20 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None) -
         "code": col(rows, "shipment"), "shipped_at": col(rows, "shipped_at"),
         "customer_id": [plan.customer_ids[r.customer] for r in rows], "order_ref": col(rows, "order_ref"),
         "lot_id": [lot_ids[(r.item, r.lot)] for r in rows], "quantity": col(rows, "quantity"),
+        **extra("shipments", rows),
     })
+    if chain is not None:
+        chain.transfers(lot_ids)
     rows = plan.returns
     w.insert(Return.__table__, {
         "rma": col(rows, "rma"), "received_at": col(rows, "received_at"),
         "customer_id": [plan.customer_ids[r.customer] for r in rows],
         "lot_id": [lot_ids[(r.item, r.lot)] for r in rows], "quantity": col(rows, "quantity"),
-        "reason": col(rows, "reason"),
+        "reason": col(rows, "reason"), **extra("returns", rows),
     })
+    if chain is not None:
+        say(0.84, "Writing packings, key data elements, events and retractions")
+        chain.after(lot_ids)
 
     if w.dialect.name == "postgresql" and len(plan.lots) + len(plan.consumptions) + len(plan.shipments) > 10_000:
         # Fresh planner statistics: a table that was empty when last analysed would

@@ -1,0 +1,23 @@
+"""Where a shipment line stands: received, in transit, or delivered.
+
+- **received**: a receipt line names it (a transfer between our sites, or a chain partner's
+  receipt we hold): the lot moved, it did not leave the chain;
+- **in transit**: it goes to one of our own sites and no receipt line names it yet;
+- **delivered**: any other line (to a customer).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import case, exists, literal_column
+
+
+def shipment_status(shipment, receipt, ship_to):
+    """The SQL expression of a shipment line's status; ``ship_to`` is the ship-to location
+    (outer-joined by the caller), ``shipment`` and ``receipt`` the tables or aliases."""
+    shipment, receipt, ship_to = (getattr(t, "c", t) for t in (shipment, receipt, ship_to))  # tables or entities
+    received = exists().where(receipt.shipment_id == shipment.id)
+    # Constants as SQL text, so the expression can be grouped by on PostgreSQL (bound
+    # parameters would make GROUP BY and SELECT differ).
+    text = lambda value: literal_column(f"'{value}'")
+    return case((received, text("received")), (ship_to.kind == text("own_site"), text("in transit")),
+                else_=text("delivered"))
