@@ -65,10 +65,10 @@ def fill(path: Path) -> None:
 
 
 @contextmanager
-def full_disk(base: Path, monkeypatch) -> Iterator[Path]:
+def full_disk(base: Path, monkeypatch, size: str = "1m") -> Iterator[Path]:  # 1m: an empty plant file fits
     """A folder on a disk with no room left (real when it can be mounted)."""
     folder = base / "full"
-    if _mount(folder, "1m"):  # room for an empty plant file (schema 0003 has ~90 tables and indexes)
+    if _mount(folder, size):
         try:
             fill(folder / "filler")
             yield folder

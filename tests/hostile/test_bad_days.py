@@ -108,7 +108,7 @@ def test_a_full_disk_leaves_no_package_behind(cli, incident_url, tmp_path, monke
 
 @pytest.mark.sqlite
 def test_a_full_disk_under_the_database_is_one_sentence(cli, tmp_path, monkeypatch, plant_file):
-    with full_disk(tmp_path, monkeypatch) as disk:
+    with full_disk(tmp_path, monkeypatch, size=f"{plant_file.stat().st_size * 3 // 1024 + 64}k") as disk:
         if not (disk / "filler").exists():  # simulated: the driver's own words for a full disk
             def full(*_a, **_k):
                 raise sqlite3.OperationalError("database or disk is full")

@@ -25,7 +25,7 @@ HOSTILE_CODES = [
     "CU-1", "\u0421U-1", "\uff23\uff35-1",  # Latin C, Cyrillic Es, full-width C U
     "CON", "con", "NUL.txt", "COM1", "LPT9", "aux",
     "..", ".", "...hidden", "trailing.", " spaced ",
-    "K" * 64, "K" * 63 + "L", "\u00c5ngstr\u00f6m", "A\u030angstro\u0308m",  # composed and decomposed
+    "K" * 180, "K" * 179 + "L", "\u00c5ngstr\u00f6m", "A\u030angstro\u0308m",  # composed and decomposed
     "\u30c6\u30b9\u30c8", "\U0001f95c-nuts",
 ]
 

@@ -110,15 +110,20 @@ def too_new_sqlite(tmp_path) -> str:
     return url
 
 
-def test_start_up_with_a_database_problem_explains_it(qtbot, tmp_path, message_boxes):
+def test_start_up_with_a_database_problem_explains_it(qtbot, tmp_path, monkeypatch):
+    from workbench.ui import startup
+
+    asked: list[str] = []
+
+    def quit_at_once(message: str) -> str:
+        asked.append(message)
+        return startup.QUIT
+
+    monkeypatch.setattr(startup, "ask", quit_at_once)
     assert main(["gui", "--db", BROKEN_URL]) == 1
-    ((kind, _title, message),) = message_boxes
-    assert kind == "critical" and "Cannot connect" in message
-    message_boxes.clear()
+    assert len(asked) == 1 and "Cannot connect" in asked[0]
     assert main(["gui", "--db", too_new_sqlite(tmp_path)]) == 1
-    ((kind, _title, message),) = message_boxes
-    assert "newer version of the workbench" in message
-    message_boxes.clear()
+    assert "newer version of the workbench" in asked[1]
 
 
 def test_screenshot_of_a_lot(qtbot, small_plant, tmp_path, capsys):

@@ -58,20 +58,20 @@ def find_lot_in_background(window, text: str, item: str | None):
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.ui.main_window import MainWindow, database_problem
+    from workbench.ui import startup
+    from workbench.ui.main_window import MainWindow
 
     size = parse_size(args.size)
     if args.expand and not 0 <= args.expand <= 50:
         raise WorkbenchError("--expand must be between 0 and 50 levels.")
     app = application()
     screenshot = args.screenshot
-    try:
+    if screenshot:
         plant = open_for_reading(args.db)
-    except WorkbenchError as exc:
-        if screenshot:
-            raise
-        database_problem(None, str(exc))
-        return 1
+    else:
+        plant = startup.open_at_start(args.db)
+        if plant is None:
+            return 1
 
     window = MainWindow(plant, persist=not screenshot)
     if screenshot or args.size:

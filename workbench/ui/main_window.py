@@ -676,7 +676,6 @@ def database_problem(parent: QWidget | None, message: str) -> None:
 
     problem.show_problem(
         parent, "Cannot open the plant database",
-        f"{message}\n\nCheck the URL and that the database server is running. An older schema is "
-        "upgraded with `workbench db upgrade --db URL`; File → Open database… opens another plant.",
+        f"{message}\n\nFile → Open database… opens another plant.",
         icon=QMessageBox.Icon.Critical,
     )
