@@ -32,4 +32,9 @@ read -r ITEM LOT VENDOR_LOT < <("$PYTHON" -c \
 "$WORKBENCH" gui --search "$VENDOR_LOT" --lot "$LOT" --item "$ITEM" --expand 1 \
   --size "$SIZE" --screenshot "$OUT/genealogy.png"
 
-ls -l "$OUT"/search.png "$OUT"/genealogy.png
+# A lot of almond cookies on a pallet to the distribution centre (the overnight truck) and on
+# the centre's own pallet to a customer: its whole downstream trace, centred on the transfer.
+"$PYTHON" scripts/screenshot_downstream.py "$("$PYTHON" -c 'from workbench.config import resolve_url; print(resolve_url(None))')" \
+  26141A1 FG-COOKIE-ALMOND "$OUT/pallet-and-site.png" shipment:TR26143-01
+
+ls -l "$OUT"/search.png "$OUT"/genealogy.png "$OUT"/pallet-and-site.png
