@@ -37,4 +37,14 @@ read -r ITEM LOT VENDOR_LOT < <("$PYTHON" -c \
 "$PYTHON" scripts/screenshot_downstream.py "$("$PYTHON" -c 'from workbench.config import resolve_url; print(resolve_url(None))')" \
   26141A1 FG-COOKIE-ALMOND "$OUT/pallet-and-site.png" shipment:TR26143-01
 
-ls -l "$OUT"/search.png "$OUT"/genealogy.png "$OUT"/pallet-and-site.png
+# Legible at any size (1366x768): the salt lot's whole downstream tree at Fit (level bands,
+# groups by item and region), and the incident's downstream tree with the trace table.
+read -r SALT_ITEM SALT_LOT < <("$PYTHON" -c \
+  'from workbench.demo import demo_summary; print(*demo_summary().everywhere_lot)')
+"$WORKBENCH" gui --lot "$SALT_LOT" --item "$SALT_ITEM" --downstream --size 1366x768 \
+  --screenshot "$OUT/large-graph-overview.png"
+"$WORKBENCH" gui --lot "$LOT" --item "$ITEM" --downstream --table --size 1366x768 \
+  --screenshot "$OUT/trace-table.png"
+
+ls -l "$OUT"/search.png "$OUT"/genealogy.png "$OUT"/pallet-and-site.png "$OUT"/large-graph-overview.png \
+  "$OUT"/trace-table.png

@@ -13,6 +13,7 @@ from workbench.commands.terminal import escaped_output
 from workbench.errors import WorkbenchError
 from workbench.logs import logger, setup_logging, where_logged
 from workbench.outfolder import os_error_sentence
+from workbench.plant.problems import DATABASE_ERRORS
 
 #: Command modules, each with ``register(subparsers)`` setting ``handler`` on its parser.
 COMMANDS = (gui, demo, importcmd, trace, recall, rootcause, scar, case, audit, floor, db)
@@ -43,11 +44,27 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, argv)
 
 
+def database_problem(args: argparse.Namespace, exc: BaseException) -> str:
+    from workbench.config import resolve_url
+    from workbench.plant.problems import describe, forget_sidecars, is_damaged
+
+    try:
+        url = resolve_url(getattr(args, "db", None))
+    except Exception:  # noqa: BLE001 - the sentence is said without the URL then
+        url = None
+    if is_damaged(exc):
+        forget_sidecars(url)
+    return describe(exc, url, writing=args.command in ("import", "demo", "scar", "db"))
+
+
 def _run(args: argparse.Namespace, argv: list[str]) -> int:
     try:
         return int(args.handler(args) or 0)
     except WorkbenchError as exc:
         print(f"workbench: {exc}", file=sys.stderr)
+        return 1
+    except DATABASE_ERRORS as exc:  # the database on a bad day: locked, gone, full, damaged
+        print(f"workbench: {database_problem(args, exc)}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # the reader of our output (head, less) has gone: nothing to say
         return 0

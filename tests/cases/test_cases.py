@@ -278,3 +278,33 @@ def test_a_read_only_role_investigates_but_does_not_write(plant):
             for role in (login, reader, writer):
                 session.execute(text(f"DROP OWNED BY {role}"))
                 session.execute(text(f"DROP ROLE {role}"))
+
+
+def test_commonality_is_kept_in_the_record_and_the_letterhead_change_audited(plant, tmp_path):
+    from workbench.actions.letterhead import change_letterhead
+    from workbench.settings import Letterhead
+
+    lot = _honey(plant)
+    s, _ = cases.open_case(plant, "Why", lots=[lot])
+    entry, factors, _ = cases.record_commonality(plant, s.code, [], "Illness")
+    assert entry.kind == "commonality" and factors[0]["factor"].startswith("lot HONEY/H1")
+    with pytest.raises(WorkbenchError, match="Name the defective lots"):
+        cases.record_commonality(plant, s.code, [])
+    change_letterhead(plant, Letterhead(name="New Foods Ltd"), tmp_path / "letterhead.json")
+    with plant.Session() as session:
+        e = audit.entries(session, object_type="letterhead")[-1]
+    assert e.action == "letterhead changed" and e.after["name"] == "New Foods Ltd"
+
+
+def test_what_a_colleagues_write_means_for_the_views():
+    from workbench.plant.notify import Notice
+
+    def of(kind, action):
+        return audit_actions.changes_of(Notice(1, action, kind, "K", "ann", 1))
+
+    assert of("case", "note added").cases and not of("case", "note added").touches_lots()
+    assert of("lot", "hold placed").holds and of("lot", "hold released").touches_lots()
+    assert of("lot", "lot received").plant and of("pick_list", "shipped").plant
+    assert of("scar", "SCAR closed").scars and of("return", "return cause set").scars
+    assert of("letterhead", "letterhead changed").empty
+    assert Notice.parse("not json", 1) is None and Notice.parse('{"id": 2}', 1) is None

@@ -155,3 +155,25 @@ def test_completions_are_prefixed_codes(session, plant_lots):
     assert completions(session, "L24") == ["L2411", "L2412"]
     assert "PO-7781" in completions(session, "po-77")
     assert completions(session, "L") == []  # too short to be useful
+
+
+def test_customers_and_vendors_by_code_or_name_find_their_lots(session, plant_lots):
+    # The customer "SHOP Foods" received bar lot B-001; vendor "MILL Supplies" supplied flour.
+    for text in ("SHOP", "shop", "Foods", "shop foods"):
+        hits = search(session, text)
+        bars = [h for h in hits if (h.item, h.lot) == ("BAR", "B-001")]
+        assert bars and bars[0].matched_on == "shipped to SHOP SHOP Foods", text
+    assert search(session, "SHOP")[0].exact  # the customer's code, exactly
+    hits = search(session, "Mill")
+    assert sorted((h.item, h.lot) for h in hits if h.matched_on.startswith("received from MILL")) == [
+        ("FLOUR", "L2411"), ("FLOUR", "L2412")]
+    assert not any(h.item == "SUGAR" for h in hits)  # from CANE, not MILL
+    assert search(session, "Nobody") == []
+
+
+def test_the_demo_customer_and_vendor_names_of_the_issue_find_lots(demo_plant):
+    with demo_plant.Session() as s:
+        for text, verb in (("ValuMart", "shipped to"), ("C-1001", "shipped to"), ("Sierra", "received from")):
+            hits = search(s, text)
+            assert hits and all(h.matched_on.startswith(verb) for h in hits), text
+        assert any((h.item, h.lot) == ("RM-ALMOND", "R26132-01") for h in search(s, "Sierra", limit=500))

@@ -542,3 +542,27 @@ def test_a_big_graph_prints_on_tiled_pages_not_one_huge_page(qtbot, tmp_path):
     for number, page in enumerate(reader.pages, 1):
         assert sorted((round(float(page.mediabox.width)), round(float(page.mediabox.height)))) == [595, 842]
         assert f"page {number} of {len(reader.pages)}" in " ".join(page.extract_text().split())
+
+
+def test_the_trace_table_beside_the_graph_follows_the_selection(qtbot, view, bakery, tmp_path):
+    _, refs = bakery
+    open_lot(qtbot, view, refs["D1"])
+    view.expand_all(1)
+    settle(qtbot, view)
+    view.table_action.trigger()
+    assert view.table.isVisible()
+    qtbot.waitUntil(lambda: view.table.rows and all(r.on_hand is not None for r in view.table.rows
+                                                    if r.kind == "lot"), timeout=10000)
+    lots = {r.node_id for r in view.table.rows if r.kind == "lot"}
+    assert {"lot:DOUGH/D1", "lot:BREAD/B1", "lot:FLOUR/F1"} <= lots
+    # A row chosen selects its box; a box selected selects its row.
+    proxy = view.table.proxy
+    match = proxy.match(proxy.index(0, 0), Qt.ItemDataRole.UserRole + 1, "lot:BREAD/B1", 1,
+                        Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)[0]
+    view.table.tree.setCurrentIndex(match)
+    qtbot.waitUntil(lambda: [n.id for n in view.selected_nodes()] == ["lot:BREAD/B1"], timeout=5000)
+    view.select("lot:FLOUR/F1")
+    qtbot.waitUntil(lambda: view.table.tree.currentIndex().data(Qt.ItemDataRole.UserRole + 1) == "lot:FLOUR/F1",
+                    timeout=5000)
+    view.table.filter.setText("BREAD")
+    assert proxy.rowCount() > 0 and view.table.export_xlsx(tmp_path / "t.xlsx").stat().st_size > 1000

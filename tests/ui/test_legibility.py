@@ -15,7 +15,7 @@ from itertools import pairwise
 import pytest
 from PySide6.QtCore import QRectF
 
-from workbench.demo import INCIDENT
+from workbench.demo import INCIDENT, demo_summary
 from workbench.plant.lookup import find_lot
 from workbench.trace.explore import DOWNSTREAM, GraphState
 from workbench.trace.jobs import Expansion, expand, open_lot
@@ -85,7 +85,7 @@ def _check_geometry(view: GenealogyView, snap) -> None:
 
 @pytest.mark.parametrize(("item", "lot", "most_boxes"), [
     (INCIDENT.item, INCIDENT.lot, 160),  # 216 boxes with every shipment drawn
-    ("RM-SALT", "R26022-01", 200),  # 1,631 boxes with every lot, order and shipment drawn
+    (*demo_summary(7, 1).everywhere_lot, 200),  # the salt lot used most: 1,600+ boxes with everything drawn
 ])
 def test_a_whole_downstream_tree_is_legible_at_fit_and_closer(qtbot, demo_plant, backend, item, lot, most_boxes):
     snap = _downstream_tree(demo_plant, backend, item, lot)
@@ -104,7 +104,7 @@ def test_a_whole_downstream_tree_is_legible_at_fit_and_closer(qtbot, demo_plant,
 
 
 def test_groups_fold_by_item_and_region_and_open_a_page_at_a_time(qtbot, demo_plant, backend):
-    snap = _downstream_tree(demo_plant, backend, "RM-SALT", "R26022-01")
+    snap = _downstream_tree(demo_plant, backend, *demo_summary(7, 1).everywhere_lot)
     groups = [v.group for v in snap.visible.nodes.values() if v.group is not None]
     by_item = [g for g in groups if g.item and g.kind == "lot"]
     assert by_item and all(len(g.members) >= 4 for g in by_item)

@@ -177,3 +177,18 @@ def test_import_bundle_reports_faults(qtbot, make_main_window, small_plant, tmp_
     (outcome,) = outcomes
     assert isinstance(outcome, ImportFailed) and outcome.faults
     assert all(str(f).startswith(str(tmp_path / "bundle")) or "items.csv" in str(f) for f in outcome.faults)
+
+
+def test_selecting_a_result_shows_that_lot_in_the_graph_as_in_details(qtbot, make_main_window, small_plant):
+    window = make_main_window(small_plant.plant)
+    window.search_panel.search("L2411")  # two hits, none opened
+    qtbot.waitUntil(lambda: window.search_panel.proxy.rowCount() == 2, timeout=10000)
+    for row in (0, 1):
+        window.search_panel.table.selectRow(row)
+        hit = window.search_panel.model.hit(window.search_panel.proxy.mapToSource(
+            window.search_panel.proxy.index(row, 0)).row())
+        wanted = f"lot:{hit.item}/{hit.lot}"
+        qtbot.waitUntil(lambda w=wanted: w in window.genealogy.scene.nodes and window.wait_until_idle(5000),
+                        timeout=10000)
+        qtbot.waitUntil(lambda h=hit: getattr(window.details.details, "lot", None) == h.lot
+                        and window.details.details.item.code == h.item, timeout=10000)

@@ -61,7 +61,8 @@ def test_view_shows_hold_list_customers_chart_and_reconciliation(view):
 
 
 def test_export_writes_the_package_and_opens_the_folder(view, qtbot, tmp_path, monkeypatch):
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(tmp_path)))
+    # The dialog names a folder, which need not exist yet (a folder picker would refuse one).
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path), "")))
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True))
     view.reason.setText("Salmonella in the supplier's retained sample")
@@ -81,6 +82,12 @@ def test_export_writes_the_package_and_opens_the_folder(view, qtbot, tmp_path, m
     qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
     assert wait_idle(60000)
     assert view.exported_to == tmp_path / view.recall.reference
+    # A folder that does not exist yet is made.
+    fresh = tmp_path / "new" / "recall-package"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(fresh), "")))
+    qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    assert wait_idle(60000)
+    assert view.exported_to == fresh and (fresh / "recall.json").exists()
 
 
 def test_cancel_leaves_nothing_written(view, tmp_path):

@@ -114,7 +114,7 @@ def test_commonality_view_ranks_and_highlights(qtbot, plant, refs, tmp_path):
     top = view.model.payload(0)
     assert (top.kind, top.code) == ("lot", "SUGAR/S2")
     assert view.chart.count == min(15, len(view.result.factors))
-    assert view.reasons.count() == 3 and view.use_returns.isEnabled()
+    assert len(view.reason_actions) == 3 and view.reasons.isEnabled()
     with qtbot.waitSignal(view.factorActivated, timeout=2000) as sig:
         view.table.clicked.emit(view.model.index(0, 1))
     assert sig.args == [["lot:SUGAR/S2"]]
@@ -215,3 +215,46 @@ def test_main_window_opens_the_root_cause_views(qtbot, plant, refs, make_main_wi
     assert common.result is not None and common.model.payload(0).code == "SUGAR/S2"
     common.activate(common.model.payload(0))  # forwarded to the genealogy's highlight: must not fail
     assert wait_idle(30000)
+
+
+def test_commonality_from_a_reason_text_ranks_as_the_command_line(qtbot, demo_plant):
+    """The demo's illness complaints are worded four ways: a reason substring, or the
+    four reasons ticked together, choose all six lots, and the almond lot comes first,
+    in the same order as `workbench commonality --returns-reason`."""
+    from workbench.demo import INCIDENT
+    from workbench.rootcause.commonality import commonality, defective_from_returns
+    from workbench.ui.commonality_view import CommonalityView
+
+    with demo_plant.Session() as s:
+        cli = commonality(s, defective_from_returns(s, "Illness complaint"))
+    view = CommonalityView(demo_plant, [])
+    qtbot.addWidget(view)
+    view.resize(1366, 700)
+    view.show()
+    qtbot.waitUntil(lambda: bool(view.reason_actions), timeout=10000)
+    titles = []
+    view.titleChanged.connect(titles.append)
+    view.reason_text.setText("illness")
+    assert view.use_returns.isEnabled()
+    view.use_returns.click()
+    settle(qtbot, view, "result")
+    assert len(view.result.defective) == len(cli.defective) == 6
+    assert [f.label for f in view.result.factors] == [f.label for f in cli.factors]
+    assert view.result.factors[0].code == f"{INCIDENT.item}/{INCIDENT.lot}"
+    assert titles[-1] == "Commonality (6 lots)" and "6 defective lots" in view.title.text()
+    # The same six from the reasons ticked together.
+    view.result = None
+    view.reason_text.clear()
+    illness = [a for a in view.reason_actions if "illness" in a.data().lower()]
+    assert len(illness) >= 2
+    for action in illness:
+        action.setChecked(True)
+    view.use_returns.click()
+    settle(qtbot, view, "result")
+    assert [r.label for r in view.result.defective] == [r.label for r in cli.defective]
+    # And from a list pasted from a complaint system.
+    view.result = None
+    view.use_pasted("\n".join(r.label for r in cli.defective[:2]) + "\n")
+    settle(qtbot, view, "result")
+    assert [r.label for r in view.result.defective] == [r.label for r in cli.defective[:2]]
+    assert titles[-1] == "Commonality (2 lots)"

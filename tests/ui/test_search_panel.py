@@ -106,3 +106,19 @@ def test_context_menu_follows_selection(qtbot, small_plant):
     lines = QGuiApplication.clipboard().text().splitlines()
     assert lines[0].split("\t")[:2] == ["Item", "Lot"]
     assert [line.split("\t")[:2] for line in lines[1:]] == [["FLOUR", "L2411"], ["SUGAR", "L2411"]]
+
+
+def test_results_follow_the_typing_after_a_pause_and_the_field_keeps_the_focus(qtbot, small_plant):
+    from workbench.ui.search_panel import SEARCH_DELAY_MS
+
+    panel = make_panel(qtbot, small_plant.plant)
+    panel.field.setFocus()
+    opened = []
+    panel.lotActivated.connect(opened.append)
+    with qtbot.waitSignal(panel.searchFinished, timeout=SEARCH_DELAY_MS + 10000):
+        qtbot.keyClicks(panel.field, "B-001")
+        assert "as you type" in panel.summary.text()
+    assert [r[1] for r in rows(panel)] == ["B-001"]
+    assert panel.field.hasFocus() and not opened  # typing on is not interrupted by opening the lot
+    with qtbot.waitSignal(panel.lotActivated, timeout=10000):
+        qtbot.keyClick(panel.field, Qt.Key.Key_Return)  # Enter opens the single exact hit

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from workbench.actions.changes import EVERYTHING, Changes
+from workbench.actions.changes import EVERYTHING, NOTHING, Changes
 from workbench.errors import WorkbenchError
 from workbench.plant import Plant, audit
 from workbench.plant.notify import Notice
@@ -51,14 +51,17 @@ def history_of(plant: Plant, object_type: str, object_key: str) -> list[audit.En
 
 def changes_of(notice: Notice) -> Changes:
     """What a committed write announced by another app means for the views."""
-    kind = notice.object_type
+    kind, action = notice.object_type, notice.action
     if kind == "case":
         return Changes(cases=True)
     if kind == "scar":
         return Changes(scars=True, cases=True)
-    if kind in ("lot", "return"):
-        held = "hold" in notice.action
-        return Changes(holds=held, cases=True, scars=not held)
-    if kind == "plant":
-        return EVERYTHING
-    return Changes(cases=True)
+    if kind == "lot" and "hold" in action:
+        return Changes(holds=True, cases=True)
+    if kind == "lot" and action == "added to case":
+        return Changes(cases=True)
+    if kind == "return":
+        return Changes(scars=True)
+    if kind in ("lot", "pick_list", "plant"):
+        return EVERYTHING  # receipts, picks, completions, shipments, imports: lots and stock moved
+    return NOTHING

@@ -16,10 +16,11 @@ from workbench.cases import store
 from workbench.cases.records import CaseDetail, CaseSummary, EntryRecord, MockRecall
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
-from workbench.plant import Plant
+from workbench.floor import holds
+from workbench.plant import Plant, audit
 from workbench.plant.lookup import find_lot_label
 from workbench.plant.stock import lot_balances
-from workbench.plant.who import reauthenticate, require_write
+from workbench.plant.who import actor, reauthenticate, require_write
 from workbench.progress import Progress
 from workbench.recall.engine import recall
 from workbench.recall.records import Recall
@@ -36,6 +37,17 @@ def parse_lots(plant: Plant, texts: Sequence[str]) -> list[LotRef]:
     """Lots as users write them (``ITEM/LOT``, a lot code, a barcode)."""
     with plant.Session() as session:
         return [find_lot_label(session, t) for t in texts]
+
+
+def lots_returned_for(plant: Plant, reason: str) -> list[LotRef]:
+    """The lots customers returned with a reason containing ``reason`` (a case from a return reason)."""
+    from workbench.rootcause.commonality import defective_from_returns
+
+    with plant.Session() as session:
+        found = defective_from_returns(session, reason)
+    if not found:
+        raise WorkbenchError(f"No return has a reason containing '{reason}'.")
+    return found
 
 
 def list_cases(plant: Plant, status: str | None = None, kind: str | None = None,
@@ -129,19 +141,56 @@ def save_views(plant: Plant, code: str, views: list[dict[str, Any]]) -> Changes:
     return CASES
 
 
+def record_commonality(plant: Plant, code: str, lots: Sequence[LotRef], returns_reason: str | None = None,
+                       top: int = 5) -> tuple[EntryRecord, list[dict[str, Any]], Changes]:
+    """Rank what the defective lots (and those returned for ``returns_reason``) share, and
+    keep the ranking's first ``top`` factors in the case's record."""
+    from workbench.rootcause.commonality import commonality, defective_from_returns
+
+    with plant.Session() as session:
+        chosen = list(lots)
+        if returns_reason:
+            chosen += defective_from_returns(session, returns_reason)
+        if not chosen:
+            raise WorkbenchError("Name the defective lots as ITEM/LOT, or give the return reason to take them from.")
+        result = commonality(session, chosen)
+    factors = [{"factor": f.label, "defective": f"{f.defective_exposed}/{f.defective_total}",
+                "baseline": f"{f.baseline_exposed}/{f.baseline_total}", "p_value": f.p_value}
+               for f in result.factors[:top]]
+    text = (f"{len(result.defective)} defective lots against {len(result.baseline)} baseline lots; first: "
+            + (factors[0]["factor"] if factors else "no factor"))
+    entry, changes = add_entry(plant, code, "commonality", text,
+                               {"defective": [x.label for x in result.defective], "returns_reason": returns_reason,
+                                "factors": factors})
+    return entry, factors, changes
+
+
 # --- containment: holds and recall packages ----------------------------------------------
 
 
 def place_hold(plant: Plant, code: str, lots: Sequence[LotRef], text: str | None = None, release: bool = False
                ) -> tuple[list[EntryRecord], Changes]:
-    """Record holds (or releases) of lots on the case, each with its quantity on hand now."""
+    """Put lots on hold (or release them) on the floor, for the case: the plant's holds
+    (``workbench.floor.holds``) and the case's record, each with the quantity on hand now,
+    in one transaction. Lots already on hold stay as they are and are noted as such."""
     if not lots:
         raise WorkbenchError("Name the lots to hold.")
+    reason = (text or "").strip() or f"{'released' if release else 'held'} for case {code.upper()}"
+    who = actor()
     with plant.Session.begin() as session:
         require_write(session)
+        at = store.now()
+        if release:
+            for x in lots:
+                holds.release_holds(session, x, reason, who, at)
+                audit.record(session, "hold released", "lot", x.label, {"on_hold": True}, {"case": code, "reason": reason})
+        else:
+            placed = holds.place_holds(session, list(lots), reason, who, at)
+            for h in placed.placed:
+                audit.record(session, "hold placed", "lot", h.lot.label, {"on_hold": False},
+                             {"case": code, "reason": reason})
         balances = lot_balances(session, [x.id for x in lots])
-        out = [store.add_entry(session, code, "release" if release else "hold",
-                               text or ("released" if release else "put on hold"),
+        out = [store.add_entry(session, code, "release" if release else "hold", reason,
                                {"on_hand": balances[x.id].on_hand, "unit": balances[x.id].unit},
                                lot=x, quantity=balances[x.id].on_hand) for x in lots]
     return out, _changes(lots, holds=True)
@@ -263,3 +312,11 @@ def stop_mock(plant: Plant, code: str, why: str) -> tuple[MockRecall, Changes]:
 def mock_history(plant: Plant) -> list[tuple[str, str, MockRecall]]:
     with plant.Session() as session:
         return store.mock_history(session)
+
+
+def access(plant: Plant):
+    """What this connection may do (read-only or write), in words the app shows."""
+    from workbench.plant.who import access as db_access
+
+    with plant.Session() as session:
+        return db_access(session)

@@ -15,7 +15,7 @@ from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
 from workbench.floor import completion, holds, overrides, picking, receiving, scanning
 from workbench.floor.labels import label_facts
-from workbench.plant import Plant
+from workbench.plant import Plant, audit
 from workbench.plant.lookup import find_lot, find_lot_label
 from workbench.reports.labels import SIZES, write_labels
 
@@ -37,6 +37,11 @@ def _lots(*refs: LotRef) -> frozenset[int]:
     return frozenset(r.id for r in refs)
 
 
+def _audit_holds(s, placed, reason: str | None, by: str | None) -> None:
+    for h in placed.placed:
+        audit.record(s, "hold placed", "lot", h.lot.label, {"on_hold": False}, {"reason": reason, "by": by})
+
+
 def add_location(plant: Plant, code: str, site: str | None = None, name: str | None = None) -> Done:
     with plant.Session.begin() as s:
         loc = receiving.add_location(s, code, site, name)
@@ -46,6 +51,7 @@ def add_location(plant: Plant, code: str, site: str | None = None, name: str | N
 def receive(plant: Plant, *, at: datetime | None = None, **fields) -> Done:
     with plant.Session.begin() as s:
         got = receiving.receive(s, at=at or now(), **fields)
+        audit.record(s, "lot received", "lot", got.lot.label, None, fields)
     return Done(got, Changes(lots=_lots(got.lot), holds=got.quarantine is not None))
 
 
@@ -83,6 +89,7 @@ def find(plant: Plant, text: str, item: str | None = None) -> LotRef:
 def open_picks(plant: Plant, *, at: datetime | None = None, **fields) -> Done:
     with plant.Session.begin() as s:
         view = picking.open_pick_list(s, at=at or now(), **fields)
+        audit.record(s, "pick list opened", "pick_list", getattr(view, "code", ""), None, fields)
     return Done(view, Changes(plant=True))
 
 
@@ -99,12 +106,16 @@ def open_pick_lists(plant: Plant) -> list[tuple[str, str, str]]:
 def scan(plant: Plant, pick_list_code: str, text: str, by: str, quantity=None, at: datetime | None = None) -> Done:
     with plant.Session.begin() as s:
         result = scanning.confirm_scan(s, pick_list_code, text, by, at or now(), quantity)
+        audit.record(s, "pick scanned", "pick_list", pick_list_code, None,
+                     {"scanned": text, "by": by, "quantity": quantity, "ok": getattr(result, "ok", None),
+                      "lot": getattr(result, "lot", None)})
     return Done(result, Changes(lots=_lots(result.lot) if result.ok and result.lot else frozenset()))
 
 
 def override(plant: Plant, pick_list_code: str, *, at: datetime | None = None, **fields) -> Done:
     with plant.Session.begin() as s:
         ov = overrides.record_override(s, pick_list_code, at=at or now(), **fields)
+        audit.record(s, "pick overridden", "pick_list", pick_list_code, None, {**fields, "lot": ov.lot})
     return Done(ov, Changes(lots=_lots(ov.lot)))
 
 
@@ -123,12 +134,14 @@ def override_reasons(plant: Plant) -> dict[str, str]:
 def complete(plant: Plant, pick_list_code: str, *, at: datetime | None = None, **fields) -> Done:
     with plant.Session.begin() as s:
         done = completion.complete_production(s, pick_list_code, at=at or now(), **fields)
+        audit.record(s, "production completed", "pick_list", pick_list_code, None, {**fields, "lot": done.lot})
     return Done(done, Changes(plant=True, lots=_lots(done.lot, *(u.lot for u in done.used))))
 
 
 def ship(plant: Plant, pick_list_code: str, *, at: datetime | None = None, **fields) -> Done:
     with plant.Session.begin() as s:
         done = completion.ship(s, pick_list_code, at=at or now(), **fields)
+        audit.record(s, "shipped", "pick_list", pick_list_code, None, fields)
     return Done(done, Changes(plant=True, lots=_lots(*(u.lot for u in done.lines))))
 
 
@@ -137,6 +150,7 @@ def hold(plant: Plant, lots: list[str], reason: str | None, by: str | None, at: 
     with plant.Session.begin() as s:
         refs = [find_lot_label(s, text) for text in lots]
         placed = holds.place_holds(s, refs, reason, by, at or now())
+        _audit_holds(s, placed, reason, by)
     return Done(placed, Changes(holds=True, lots=_lots(*(h.lot for h in placed.placed))))
 
 
@@ -144,6 +158,7 @@ def hold_lots(plant: Plant, refs: list[LotRef], reason: str | None, by: str | No
               at: datetime | None = None) -> Done:
     with plant.Session.begin() as s:
         placed = holds.place_holds(s, refs, reason, by, at or now())
+        _audit_holds(s, placed, reason, by)
     return Done(placed, Changes(holds=True, lots=_lots(*(h.lot for h in placed.placed))))
 
 
@@ -158,6 +173,7 @@ def hold_recall(plant: Plant, roots: list[LotRef], reason: str | None, by: str |
         if not refs:
             raise WorkbenchError("The recall's hold list is empty: no affected lot has stock on hand.")
         placed = holds.place_holds(s, refs, reason, by, at or now())
+        _audit_holds(s, placed, reason, by)
     return Done(placed, Changes(holds=True, lots=_lots(*(h.lot for h in placed.placed))))
 
 
@@ -165,6 +181,7 @@ def release(plant: Plant, lot: str, reason: str | None, by: str | None, at: date
     with plant.Session.begin() as s:
         ref = find_lot_label(s, lot)
         released = holds.release_holds(s, ref, reason, by, at or now())
+        audit.record(s, "hold released", "lot", ref.label, {"on_hold": True}, {"reason": reason, "by": by})
     return Done(released, Changes(holds=True, lots=_lots(ref)))
 
 

@@ -10,7 +10,8 @@ from workbench.plant import Plant, open_plant
 
 
 def open_for_reading(url: str | None, on_first_build: Callable[[], None] | None = None) -> Plant:
-    """The plant at ``url`` (``--db``, else ``WORKBENCH_DB``, else the embedded demo plant).
+    """The plant at ``url`` (``--db``, else ``WORKBENCH_DB``, else the embedded demo plant),
+    opened read-only (SQLite ``mode=ro``: reading never writes the file; see ``writing``).
 
     The embedded demo plant is built on first use; ``on_first_build`` is called before
     that happens, so the caller can say why the first start takes a few seconds.
@@ -20,7 +21,7 @@ def open_for_reading(url: str | None, on_first_build: Callable[[], None] | None 
         if on_first_build is not None:
             on_first_build()
         ensure_demo(resolved)
-    return open_plant(resolved)
+    return open_plant(resolved, readonly=True)
 
 
 def open_for_writing(url: str | None) -> Plant:

@@ -15,7 +15,7 @@ from workbench.actions.changes import Changes
 from workbench.cases.store import add_entry
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
-from workbench.plant import Plant
+from workbench.plant import Plant, audit, writing
 from workbench.plant.who import require_write
 from workbench.reports.scar import write_scar
 from workbench.settings import Letterhead, load_letterhead
@@ -98,12 +98,13 @@ def issue_scar(plant: Plant, lot: LotRef, problem: str | None, due: date | None,
     if due is not None and due < (today or date.today()):
         raise WorkbenchError(f"The response due date {due:%Y-%m-%d} is in the past.")
     letterhead = letterhead or load_letterhead()
-    with plant.Session.begin() as session:
+    with writing(plant) as writer, writer.Session.begin() as session:
         facts = scar_facts(session, lot)
         text = (problem or "").strip() or facts.default_problem()
         if not text:
             raise ProblemMissing()
         require_write(session)
+        audit.serialize(session)  # SCAR numbers are taken in turn
         record = record_scar(session, lot, text, due)
         repeats = link_issue(session, record.code, case)
         if case:

@@ -112,6 +112,7 @@ def open_case(session: Session, title: str, origin: str = "lot", origin_ref: str
     if origin not in CASE_ORIGINS:
         raise WorkbenchError(f"'{origin}' is not where a case starts; use one of: {', '.join(CASE_ORIGINS)}.")
     who = who or actor()
+    audit.serialize(session)  # two engineers opening cases at once get two numbers
     at = now()
     c = Case(code=_next_code(session, "MOCK" if kind == "mock_recall" else "CASE", at), kind=kind,
              title=title[:200], origin=origin, origin_ref=(origin_ref or None), problem=(problem or "").strip() or None,
@@ -179,9 +180,6 @@ def add_entry(session: Session, code: str, kind: str, text: str | None, data: di
     audit.record(session, f"{kind} added", "case", c.code, None,
                  {"entry": e.id, "text": text, "data": data, "lot": lot.label if lot else None, "quantity": quantity},
                  who=who)
-    if lot is not None and kind in ("hold", "release"):
-        audit.record(session, "hold placed" if kind == "hold" else "hold released", "lot", lot.label,
-                     None, {"case": c.code, "quantity": quantity, "text": text}, who=who)
     return EntryRecord(e.id, kind, e.at, who, text, data, lot, quantity)
 
 

@@ -39,6 +39,8 @@ def register(sub) -> None:
     o.add_argument("--origin", default="lot", choices=("lot", "complaint", "return", "supplier_notice"))
     o.add_argument("--ref", metavar="TEXT", help="the complaint, RMA or supplier notice it starts from")
     o.add_argument("--problem", metavar="TEXT", help="the problem statement")
+    o.add_argument("--returns-reason", metavar="TEXT",
+                   help="add as suspects every lot returned with a reason containing TEXT")
 
     sh = _p(acts, "show", "a case: lots, record, files, signatures", run_show)
     sh.add_argument("--json", action="store_true")
@@ -140,7 +142,12 @@ def run_open(args: argparse.Namespace) -> int:
     plant = open_for_reading(args)
     try:
         lots = cases.parse_lots(plant, args.lot)
-        s, _ = cases.open_case(plant, args.title, args.origin, args.ref, args.problem, lots)
+        origin, ref = args.origin, args.ref
+        if args.returns_reason:
+            lots += [x for x in cases.lots_returned_for(plant, args.returns_reason) if x not in lots]
+            if origin == "lot":
+                origin, ref = "return", ref or f"returns: {args.returns_reason}"
+        s, _ = cases.open_case(plant, args.title, origin, ref, args.problem, lots)
     finally:
         plant.dispose()
     print(f"{s.code} opened: {s.title} ({s.lots} suspect lots).")
@@ -301,28 +308,14 @@ def run_recall(args: argparse.Namespace) -> int:
 
 def run_commonality(args: argparse.Namespace) -> int:
     from workbench.actions import cases
-    from workbench.rootcause.commonality import commonality, defective_from_returns
 
     plant = open_for_reading(args)
     try:
         lots = cases.parse_lots(plant, args.lots)
-        with plant.Session() as session:
-            if args.returns_reason:
-                lots += defective_from_returns(session, args.returns_reason)
-            if not lots:
-                raise WorkbenchError("Name the defective lots as ITEM/LOT, or give --returns-reason TEXT.")
-            result = commonality(session, lots)
-        top = [{"factor": f.label, "defective": f"{f.defective_exposed}/{f.defective_total}",
-                "baseline": f"{f.baseline_exposed}/{f.baseline_total}", "p_value": f.p_value}
-               for f in result.factors[: args.top]]
-        text = (f"{len(result.defective)} defective lots against {len(result.baseline)} baseline lots; first: "
-                + (top[0]["factor"] if top else "no factor"))
-        cases.add_entry(plant, args.code, "commonality", text,
-                        {"defective": [x.label for x in result.defective], "returns_reason": args.returns_reason,
-                         "factors": top})
+        entry, top, _ = cases.record_commonality(plant, args.code, lots, args.returns_reason, args.top)
     finally:
         plant.dispose()
-    print(f"{args.code.upper()}: commonality recorded: {text}.")
+    print(f"{args.code.upper()}: commonality recorded: {entry.text}.")
     for i, f in enumerate(top, 1):
         print(f"  {i}. {f['factor']}  defective {f['defective']}  baseline {f['baseline']}  p {f['p_value']:.2g}")
     return 0

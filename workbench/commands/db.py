@@ -46,7 +46,7 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     url = resolve_url(args.db)
-    engine = make_engine(url)
+    engine = make_engine(url, readonly=True)
     try:
         state = schema_state(engine)
     finally:

@@ -15,6 +15,9 @@ def register(sub) -> None:
     parser.add_argument("--search", metavar="TEXT", help="start with this search in the search panel")
     parser.add_argument("--expand", type=int, default=0, metavar="N",
                         help="expand the genealogy N levels both ways (with --lot)")
+    parser.add_argument("--downstream", action="store_true",
+                        help="open the lot's whole downstream tree (with --lot), shown fitted to the window")
+    parser.add_argument("--table", action="store_true", help="show the trace table beside the graph (with --lot)")
     parser.add_argument("--size", default=None, metavar="WxH", help="window size, e.g. 1600x1000")
     parser.add_argument("--screenshot", metavar="PATH",
                         help="save a PNG of the window once everything is drawn, then exit")

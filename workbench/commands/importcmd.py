@@ -1,4 +1,4 @@
-"""`workbench import DIR` and `workbench export DIR`: the CSV bundle in and out."""
+"""`workbench import PATH…` and `workbench export`: CSV bundles and EPCIS documents in and out."""
 
 from __future__ import annotations
 
@@ -8,12 +8,17 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from workbench.commands import add_db_option, open_for_reading, open_for_writing
+from workbench.actions.imports import import_paths, sort_paths
+from workbench.commands import add_db_option, open_for_reading
+from workbench.commands.epcis_text import run_epcis_export
 from workbench.config import is_default_demo, resolve_url
 from workbench.errors import WorkbenchError
-from workbench.interchange.bundle import ImportFailed, ImportSummary, import_bundle
+from workbench.interchange.bundle import ImportFailed, ImportSummary
 from workbench.interchange.bundle.export import check_export_folder, export_bundle
 from workbench.interchange.bundle.format import VERSION
+from workbench.interchange.epcisload import EpcisImportFailed
+from workbench.interchange.epcisload.summary import format_epcis_summary
+from workbench.plant import open_plant
 
 #: Warnings printed in full; the rest are counted (the summary object holds them all).
 SHOWN_WARNINGS = 50
@@ -22,22 +27,31 @@ SHOWN_WARNINGS = 50
 def register(sub) -> None:
     imp = sub.add_parser(
         "import",
-        help="import a CSV bundle (a folder of items.csv, receipts.csv, ...) into the plant",
-        description="Import a CSV bundle whole or not at all; see docs/import-format.md.",
+        help="import CSV bundles (folders of items.csv, receipts.csv, ...) and EPCIS documents into the plant",
+        description="Import CSV bundle folders and EPCIS documents (2.0 JSON/JSON-LD, 2.0 and 1.2 XML, query "
+                    "documents), all together or not at all; see docs/import-format.md and docs/epcis.md.",
     )
     add_db_option(imp)
-    imp.add_argument("directory", metavar="DIR", help="the bundle folder (it must hold items.csv)")
-    imp.add_argument("--dry-run", action="store_true", help="check the bundle, write nothing")
+    imp.add_argument("paths", nargs="+", metavar="PATH",
+                     help="a bundle folder (holding items.csv) or an EPCIS file, told apart by content")
+    imp.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
     imp.set_defaults(handler=run_import)
 
     exp = sub.add_parser(
         "export",
-        help="export the whole plant as a CSV bundle that `workbench import` reads back",
-        description="Write the plant as a CSV bundle (the format of docs/import-format.md).",
+        help="export the plant as a CSV bundle, or as an EPCIS 2.0 document, that `workbench import` reads back",
+        description="Write the plant as a CSV bundle (docs/import-format.md) or, with --format epcis-json or "
+                    "epcis-xml, as an EPCIS 2.0 document (docs/epcis.md): the whole plant, or the lots of a trace.",
     )
     add_db_option(exp)
-    exp.add_argument("directory", metavar="DIR", help="an empty or new folder")
-    exp.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    exp.add_argument("directory", metavar="TARGET", help="an empty or new folder (bundle), or the file to write (EPCIS)")
+    exp.add_argument("--format", choices=("bundle", "epcis-json", "epcis-xml"), default="bundle",
+                     help="what to write (default: bundle)")
+    exp.add_argument("--lot", metavar="LOT", help="EPCIS: only the events of this lot's trace (any identifier form)")
+    exp.add_argument("--item", metavar="ITEM", help="EPCIS: the item of --lot, when its code is on several")
+    exp.add_argument("--direction", choices=("forward", "backward", "both"), default="both",
+                     help="EPCIS: which way the trace of --lot goes (default: both)")
+    exp.add_argument("--force", action="store_true", help="write into a folder that is not empty, or over a file")
     exp.set_defaults(handler=run_export)
 
 
@@ -79,25 +93,19 @@ def _new_sqlite_file(url: str) -> Path | None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    folder = Path(args.directory)
-    if not folder.is_dir():  # before opening (and perhaps creating) the database
-        what = "is not a folder" if folder.exists() else "does not exist"
-        raise WorkbenchError(f"The bundle folder {args.directory} {what}; give the folder holding items.csv.")
+    folders, documents = sort_paths(args.paths)  # before opening (and perhaps creating) the database
     if is_default_demo(resolve_url(args.db)):
         raise WorkbenchError(
             "Say which plant database to import into with --db URL (or WORKBENCH_DB); "
             "the embedded demo plant is not for imported data."
         )
     new_file = _new_sqlite_file(resolve_url(args.db))
-    plant = open_for_writing(args)
+    plant = open_plant(resolve_url(args.db), create=True, schema_later=True)  # schema: in the import's transaction
     succeeded = False
     try:
-        with plant.Session.begin() as session:
-            summary = import_bundle(session, args.directory, _progress, dry_run=args.dry_run)
-            if args.dry_run:
-                session.rollback()
+        outcome, _changes = import_paths(plant, [*folders, *documents], _progress, dry_run=args.dry_run)
         succeeded = not args.dry_run
-    except ImportFailed as failed:
+    except (ImportFailed, EpcisImportFailed) as failed:
         for fault in failed.faults:
             print(fault, file=sys.stderr)
         print(f"workbench: {failed}", file=sys.stderr)
@@ -108,11 +116,18 @@ def run_import(args: argparse.Namespace) -> int:
             # The file was created only for this import: leave nothing behind.
             for leftover in (new_file, Path(f"{new_file}-wal"), Path(f"{new_file}-shm")):
                 leftover.unlink(missing_ok=True)
-    print(format_summary(summary, plant.display_url))
+    texts = [format_summary(summary, plant.display_url) for summary in outcome.bundles]
+    if outcome.epcis is not None:
+        texts.append(format_epcis_summary(outcome.epcis, plant.display_url, SHOWN_WARNINGS))
+    print("\n\n".join(texts))
     return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
+    if args.format != "bundle":
+        return run_epcis_export(args, open_for_reading(args))
+    if args.lot:
+        raise WorkbenchError("--lot exports a trace as EPCIS: add --format epcis-json or --format epcis-xml.")
     folder = check_export_folder(args.directory, args.force)
     plant = open_for_reading(args)
     try:

@@ -42,7 +42,10 @@ def register(sub) -> None:
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.set_defaults(handler=run_commonality)
 
-    v = sub.add_parser("vendor", help="a vendor's receipts, implicated lots, quality history and open SCARs")
+    v = sub.add_parser("vendor", help="a vendor's receipts, implicated lots, quality history and open SCARs",
+                       description="A vendor's quality history: every receipt line and lot received from it, "
+                                   "the lots implicated in customer returns (traced downstream at any depth) "
+                                   "or SCARs, a monthly series, and its open SCARs with their due dates.")
     add_db_option(v)
     v.add_argument("code", metavar="CODE", help="vendor code")
     v.add_argument("--json", action="store_true", help="print one JSON object")
@@ -74,8 +77,8 @@ def run_history(args: argparse.Namespace) -> int:
     from workbench.rootcause.history import lot_history
     from workbench.rootcause.siblings import siblings
 
-    if args.window_hours < 0:
-        raise WorkbenchError("--window-hours must be zero or more.")
+    if not 0 <= args.window_hours <= 87_600:  # also refuses nan and inf
+        raise WorkbenchError("--window-hours must be between 0 and 87,600 (ten years).")
     plant = open_for_reading(args)
     try:
         with plant.Session() as session:
@@ -170,7 +173,7 @@ def run_vendor(args: argparse.Namespace) -> int:
         print(dumps(q.to_json(), indent=2))
         return 0
     print(f"{q.vendor.display}: {len(q.receipts)} receipt lines, {q.lots} lots, "
-          f"{len(q.implicated_lots)} implicated, {len(q.returns)} returns traced, "
+          f"{len(q.implicated_lots)} implicated, {len(q.returns)} returns caused by the material, "
           f"{len(q.open_scars)} open SCARs")
     for r in q.receipts:
         flag = f"  returns {r.returns}" if r.returns else ""
@@ -178,6 +181,13 @@ def run_vendor(args: argparse.Namespace) -> int:
         line = r.line
         print(f"  {line.received_at:%Y-%m-%d} {line.receipt:<16} {r.lot.label:<28} vendor lot "
               f"{line.vendor_lot or '-':<14}{quantity(line.quantity, line.unit):>14}{flag}")
+    if q.excluded:
+        causes: dict[str, int] = {}
+        for r in q.excluded:
+            causes[r.cause] = causes.get(r.cause, 0) + 1
+        print(f"Not counted against {q.vendor.code}: " + ", ".join(
+            f"{n} returns caused by {c}" for c, n in sorted(causes.items(), key=lambda x: -x[1]))
+              + " (not the vendor's material; `workbench scar cause RMA CAUSE` corrects one)")
     if q.scars:
         print("SCARs:")
         for s in q.scars:

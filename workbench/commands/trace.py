@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from workbench.commands import add_db_option, open_for_reading
+from workbench.interchange.epcisload.lookup import find_lot_by_identifier, identify_lot_nodes
 from workbench.jsonutil import dumps
-from workbench.plant.lookup import find_lot
 from workbench.reports.tree import render_tree
 from workbench.trace.genealogy import DIRECTIONS, trace
 
@@ -14,8 +14,9 @@ from workbench.trace.genealogy import DIRECTIONS, trace
 def register(sub) -> None:
     parser = sub.add_parser(
         "trace", help="trace a lot forward (where it went) or backward (where it came from)",
-        description="Trace a lot. LOT is a lot code or a scanned GS1 barcode "
-        "((01)GTIN(10)LOT, the raw element string, or a GS1 Digital Link URI).",
+        description="Trace a lot. LOT is a lot code, a scanned GS1 barcode "
+        "((01)GTIN(10)LOT, the raw element string, or a GS1 Digital Link URI), or an EPCIS class identifier "
+        "(urn:epc:class:lgtin:…, a GDST lot class URN, or the identifier the lot was imported with).",
     )
     add_db_option(parser)
     parser.add_argument("lot", metavar="LOT", help="lot code or GS1 barcode")
@@ -30,12 +31,15 @@ def run(args: argparse.Namespace) -> int:
     plant = open_for_reading(args)
     try:
         with plant.Session() as session:
-            lot = find_lot(session, args.lot, args.item)
+            lot = find_lot_by_identifier(session, args.lot, args.item)
             g = trace(session, lot, args.direction, args.depth)
+            data = g.to_json() if args.json else None
+            if data is not None:
+                identify_lot_nodes(session, data["nodes"])
     finally:
         plant.dispose()
-    if args.json:
-        print(dumps(g.to_json(), indent=2))
+    if data is not None:
+        print(dumps(data, indent=2))
     else:
         print(render_tree(g))
     return 0

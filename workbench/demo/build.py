@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import glob
 import os
+import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -140,6 +142,7 @@ def build_sqlite_file(path: Path, seed: int = 7, scale: float = 1,
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.building-{os.getpid()}")
     _remove(tmp)
+    remove_stale_builds(path)
     try:
         plant = open_plant(f"sqlite:///{tmp}", create=True)
         try:
@@ -169,6 +172,29 @@ def ensure_demo(url: str, seed: int = 7, scale: float = 1) -> bool:
     if path.exists():
         return False
     build_sqlite_file(path, seed=seed, scale=scale)
+    return True
+
+
+def remove_stale_builds(path: Path) -> list[Path]:
+    """Remove the half-built files of earlier builds of ``path`` that were killed (their
+    process is gone); returns what was removed. A build still running is left alone."""
+    removed = []
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.building-*"):
+        match = re.search(r"\.building-(\d+)(-wal|-shm|-journal)?$", tmp.name)
+        if match is None or int(match[1]) == os.getpid() or _alive(int(match[1])):
+            continue
+        tmp.unlink(missing_ok=True)
+        removed.append(tmp)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: alive
+        return True
     return True
 
 

@@ -64,9 +64,15 @@ def _looks_like_gs1(text: str) -> bool:
             or (len(text) >= 20 and text[:2] == "00" and text[2:20].isdigit()))
 
 
+def clean(text: str) -> str:
+    """What was scanned without the line end a scanner adds (but with a leading GS: Python
+    counts the GS1 separator as white space)."""
+    return (text or "").strip(" \t\r\n")
+
+
 def read_label(text: str) -> ScannedLabel | None:
     """The GS1 data of a scanned label, or None when ``text`` is not a GS1 barcode."""
-    text = text.strip()
+    text = clean(text)
     if not text or not _looks_like_gs1(text):
         return None
     try:
@@ -202,8 +208,8 @@ def confirm_scan(session: Session, pick_list: str, text: str, by: str, at: datet
     """Check a scan against the pick list; a right lot is recorded as picked. Every scan is
     logged (``scan_events``) with what the worker was told."""
     who = _who(by)
-    text = (text or "").strip()
-    if not text:
+    text = clean(text)
+    if not text.strip():
         raise WorkbenchError("Nothing was scanned.")
     qty = None
     if quantity is not None:

@@ -26,7 +26,9 @@ from decimal import Decimal
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from workbench.plant import Item, Lot, Output, ProductionOrder, Receipt, Return, Shipment
+from workbench.errors import WorkbenchError
+from workbench.format import unsafe_characters
+from workbench.plant import Customer, Item, Lot, Output, ProductionOrder, Receipt, Return, Shipment, Vendor
 from workbench.plant.lookup import LotRef, parse_gs1
 from workbench.plant.stock import LotBalance, lot_balances
 
@@ -35,7 +37,9 @@ MAX_ITEMS = 25
 
 # What a hit matched on, in the order hits of equal exactness are listed.
 SOURCES = ("barcode", "lot", "vendor lot", "production order", "receipt", "purchase order",
-           "shipment", "customer order", "RMA", "item", "item name")
+           "shipment", "customer order", "RMA", "item", "item name", "customer", "vendor")
+#: Most customers or vendors whose lots one search lists (each gets a share of the limit).
+MAX_PARTIES = 10
 _PRIORITY = {name: i for i, name in enumerate(SOURCES)}
 
 
@@ -102,7 +106,7 @@ def _keep(value: str | None, text: str, exact: bool) -> bool:
 
 
 #: Sources that list an item's lots newest first (the others list by lot code).
-_BY_ITEM = {"item", "item name", "barcode"}
+_BY_ITEM = {"item", "item name", "barcode", "customer", "vendor"}
 
 
 class _Found:
@@ -110,14 +114,20 @@ class _Found:
 
     def __init__(self) -> None:
         self.best: dict[int, tuple[int, int, str, int]] = {}
+        #: What the best match was, where the source alone does not say (the customer).
+        self.detail: dict[int, str] = {}
         self.sequence = 0
 
-    def add(self, lot_ids: Iterable[int], source: str, exact: bool) -> None:
+    def add(self, lot_ids: Iterable[int], source: str, exact: bool, detail: str = "") -> None:
         for lot_id in lot_ids:
             self.sequence += 1
             key = (0 if exact else 1, _PRIORITY[source], source, self.sequence)
             if lot_id not in self.best or key[:2] < self.best[lot_id][:2]:
                 self.best[lot_id] = key
+                if detail:
+                    self.detail[lot_id] = detail
+                else:
+                    self.detail.pop(lot_id, None)
 
     def sort_key(self, lot_id: int, item: str, code: str):
         exactness, priority, source, sequence = self.best[lot_id]
@@ -206,6 +216,46 @@ def _by_item(session: Session, found: _Found, text: str, limit: int) -> None:
     _lots_of_items(session, found, word_ids, "item name", False, limit)
 
 
+def _name_matches(name: str | None, wanted: str) -> tuple[bool, bool]:
+    """(exact, word prefix) of a name against the casefolded text."""
+    folded = (name or "").casefold()
+    words = folded.replace("-", " ").replace(",", " ").split()
+    return folded == wanted, folded.startswith(wanted) or any(w.startswith(wanted) for w in words)
+
+
+def _by_party(session: Session, found: _Found, text: str, limit: int) -> None:
+    """Customers (-> the lots shipped to them) and vendors (-> the lots received from
+    them), by code (indexed, exact or prefix) or by a word of the name (the party tables
+    are small: hundreds of rows, scanned once each); the lots, newest first, come off
+    the shipments' and receipts' party indexes."""
+    wanted = text.casefold()
+    pattern = "%" + wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    for source, party, key, lot_column, when in (
+        ("customer", Customer, Shipment.customer_id, Shipment.lot_id, Shipment.shipped_at),
+        ("vendor", Vendor, Receipt.vendor_id, Receipt.lot_id, Receipt.received_at),
+    ):
+        matched: dict[int, bool] = {}
+        names: dict[int, str] = {}
+        verb = "shipped to" if party is Customer else "received from"
+        for party_id, code, name in session.execute(
+            select(party.id, party.code, party.name).where(or_(
+                _matches(party.code, text, False), func.lower(party.name).like(pattern, escape="\\")))
+            .order_by(party.code).limit(MAX_PARTIES * 5)
+        ):
+            exact_name, word = _name_matches(name, wanted)
+            exact = _keep(code, text, True) or exact_name
+            if exact or _keep(code, text, False) or word:
+                matched[party_id] = matched.get(party_id, False) or exact
+                names[party_id] = f"{code} {name}" if name else code
+        chosen = sorted(matched, key=lambda i: not matched[i])[:MAX_PARTIES]
+        per_party = max(limit // max(len(chosen), 1), 1)
+        for party_id in chosen:
+            ids = session.execute(
+                select(lot_column).where(key == party_id).order_by(when.desc()).limit(per_party)
+            ).scalars()
+            found.add(dict.fromkeys(ids), source, matched[party_id], f"{verb} {names[party_id]}")
+
+
 def _gtin_forms(gtin: str) -> list[str]:
     """A GTIN may be stored as GTIN-8, -12, -13 or -14: try each form of the scanned one."""
     core = gtin.lstrip("0") or "0"
@@ -227,13 +277,32 @@ def _by_barcode(session: Session, found: _Found, gtin: str | None, lot: str | No
     found.add(session.execute(query.limit(limit)).scalars(), "barcode", True)
 
 
+GS = "\x1d"
+
+#: Longer than any code or name the plant holds: such a text can match nothing.
+LONGEST = 1_000
+
+
+def searchable(text: str) -> str:
+    """``text`` as it is searched for (trimmed), or a one-sentence ``WorkbenchError`` when
+    it holds characters no code or name can hold (NUL, controls other than a scanner's
+    GS, lone surrogates, non-characters: the import refuses them). Over ``LONGEST`` characters: empty (no hit)."""
+    text = text.strip()
+    found = unsafe_characters(text.replace(GS, ""), multiline=False)  # a scanner's GS separates GS1 fields
+    if found:
+        shown = ", ".join(found[:3]) + (" …" if len(found) > 3 else "")
+        raise WorkbenchError(f"The search text holds characters no code or name holds ({shown}); "
+                             "type or scan it again.")
+    return "" if len(text) > LONGEST else text
+
+
 def search(session: Session, text: str, limit: int = 200, now: datetime | None = None) -> list[SearchHit]:
     """Lots that ``text`` names, exact matches first, then prefix matches (at most ``limit``).
 
     A scanned GS1 barcode finds exactly the lot it carries (or the item's lots when it
     carries only a GTIN). ``now`` (naive UTC) decides which lots have expired.
     """
-    text = text.strip()
+    text = searchable(text)
     if not text or limit <= 0:
         return []
     now = now or datetime.now(UTC).replace(tzinfo=None)
@@ -245,6 +314,7 @@ def search(session: Session, text: str, limit: int = 200, now: datetime | None =
         _by_column(session, found, text, limit)
         _by_production_order(session, found, text, limit)
         _by_item(session, found, text, limit)
+        _by_party(session, found, text, limit)
     if not found.best:
         return []
     rows = {}
@@ -265,7 +335,8 @@ def search(session: Session, text: str, limit: int = 200, now: datetime | None =
         hits.append(SearchHit(
             lot_id=lot_id, item=r.item, item_name=r.name, lot=r.code, kind=r.kind, quantity=r.quantity,
             unit=r.unit, on_hand=bal.on_hand, created_at=r.created_at, expires_at=r.expires_at,
-            status=lot_status(bal, r.expires_at, now), matched_on=source, exact=exactness == 0,
+            status=lot_status(bal, r.expires_at, now), matched_on=found.detail.get(lot_id, source),
+            exact=exactness == 0,
         ))
     return hits
 
@@ -275,7 +346,10 @@ def completions(session: Session, text: str, limit: int = 20) -> list[str]:
 
     Indexed prefix ranges only, so it answers while the user types.
     """
-    text = text.strip()
+    try:
+        text = searchable(text)
+    except WorkbenchError:
+        return []
     if len(text) < 2 or parse_gs1(text) is not None:
         return []
     out: dict[str, None] = {}

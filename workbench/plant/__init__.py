@@ -32,7 +32,7 @@ from workbench.plant.models import (
     SupplierAction,
     Vendor,
 )
-from workbench.plant.session import Plant, open_plant, upgrade_plant
+from workbench.plant.session import Plant, open_plant, upgrade_plant, writing
 from workbench.plant.types import Quantity, to_quantity
 
 __all__ = [
@@ -67,4 +67,5 @@ __all__ = [
     "rebuild_edges",
     "to_quantity",
     "upgrade_plant",
+    "writing",
 ]

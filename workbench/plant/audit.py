@@ -46,7 +46,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [_plain(v) for v in value]
         return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
-    return value
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    label = getattr(value, "label", None)  # a LotRef
+    return label if isinstance(label, str) else str(value)
 
 
 def canonical(value: Any) -> str | None:
@@ -98,6 +101,14 @@ def _server_now(session: Session) -> datetime:
         # clock_timestamp, not now(): taken after the lock, so times follow the ids.
         return session.execute(text("SELECT clock_timestamp() AT TIME ZONE 'UTC'")).scalar()
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def serialize(session: Session) -> None:
+    """Put this transaction in line with every other writer now (PostgreSQL), e.g. before
+    numbering a new case or SCAR, so two writers never take the same number. The lock is
+    the audit trail's own: it is held until the transaction ends."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
 
 
 def record(session: Session, action: str, object_type: str, object_key: str | int,

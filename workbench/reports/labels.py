@@ -171,17 +171,22 @@ def draw_large(c: Canvas, f: LabelFacts, x: float, y: float, w: float, h: float,
     if f.location:
         extra.append(f"Location {f.location}")
     for n, line in enumerate(extra):
-        _text(c, line, x + pad, top - 184 - 14 * n, FONT, 11, inner)
-    link = f.digital_link() if qr else None
-    if link:
-        draw_qr(c, link, x + w - pad - code_side, top - 60 - 2 * code_side, code_side)
-    bottom = y + pad
+        _text(c, line, x + pad, top - 184 - 14 * n, FONT, 11, text_w)
     groups = symbols(f.elements(), inner)
-    bar_h = min(22 * mm, (h * 0.42) / (len(groups) + (1 if f.sscc else 0)) - 14)
+    rows = len(groups) + (1 if f.sscc else 0)
+    bar_h = min(18 * mm, (h * 0.38) / rows - 14)
+    bottom = y + pad
     for group in reversed(groups):
         bottom += draw_gs1_128(c, group, x + pad, bottom, inner, bar_h) + 3 * mm
     if f.sscc:
-        draw_gs1_128(c, [("00", f.sscc)], x + pad, bottom, inner, bar_h)
+        bottom += draw_gs1_128(c, [("00", f.sscc)], x + pad, bottom, inner, bar_h) + 3 * mm
+    link = f.digital_link() if qr else None
+    if link:
+        # Between the DataMatrix and the linear symbols, as large as the room left allows.
+        room = (top - 50 - code_side - 3 * mm) - bottom
+        side = min(code_side, room)
+        if side >= 18 * mm:
+            draw_qr(c, link, x + w - pad - side, bottom, side)
 
 
 def draw_medium(c: Canvas, f: LabelFacts, x: float, y: float, w: float, h: float, qr: bool) -> None:

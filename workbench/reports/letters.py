@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from io import BytesIO
@@ -29,8 +29,12 @@ from workbench.progress import report
 from workbench.reports import pdfstyle as ps
 from workbench.settings import Letterhead
 
-LINE_HEADER = ("Shipped", "Shipment", "Your order", "Item", "Description", "Lot", "Quantity", "Unit")
-LINE_WIDTHS = tuple(w * mm for w in (20, 20, 20, 24, 40, 18, 16, 12))
+LINE_HEADER = ("Shipped", "Shipment", "Your order", "Product", "GTIN / UPC", "Lot", "Best by", "Quantity")
+#: The product column (item code and description) takes what the code columns leave,
+#: at least this much; every other column is as wide as its widest code, so a shipment,
+#: order, GTIN or lot code is never broken across lines.
+PRODUCT_MIN = 30 * mm
+PRODUCT = 3
 
 
 #: Names Windows reserves for devices, with any extension (``CON.pdf`` opens the console).
@@ -116,8 +120,8 @@ def _fixed_parts(reference: str, letterhead: Letterhead) -> tuple:
     ]
     parts += [P(s, st["bullet"], bulletText=f"{i}.") for i, s in enumerate(steps, start=1)]
     contact = letterhead.recall_contact or letterhead.name
-    reach = " or ".join(t(x) for x in (letterhead.recall_phone or letterhead.phone,
-                                        letterhead.recall_email or letterhead.email) if x)
+    reach = " or ".join(t(together(x)) for x in (letterhead.recall_phone or letterhead.phone,
+                                                  letterhead.recall_email or letterhead.email) if x)
     parts += [
         None,  # a fresh CondPageBreak per letter (see ``letter_story``)
         P("Whom to call", st["h2"]),
@@ -139,15 +143,12 @@ def letter_story(recall, customer, letterhead: Letterhead, first: bool = True) -
     story = ps.new_section(customer.customer, f"Recall notice {recall.reference} · {name}", first=first)
     story.append(Paragraph(ps.long_day(recall.created_at), st["right"]))
     story.append(Spacer(1, 4 * mm))
-    address = [f"<b>{t(name)}</b>"]
-    if customer.contact:
-        address.append(f"Attn: {t(customer.contact)}")
-    address.append(ps.lines(customer.address))
+    address = [f"<b>{t(name)}</b>", ps.lines(_addressed(customer.contact, customer.address))]
     story.append(Paragraph("<br/>".join(a for a in address if a), st["address"]))
     story.append(Spacer(1, 6 * mm))
     story.append(_alert())
     items = sorted({(ln.item, ln.item_name or ln.item) for ln in customer.lines})
-    what = ", ".join(n for _, n in items)
+    what = ", ".join(together(n) for _, n in items)
     story.append(Paragraph(f"<b>Recall of {t(what)}</b> &nbsp;·&nbsp; our reference {t(recall.reference)}",
                            st["body"]))
     story.append(Paragraph(f"Dear {t(customer.contact or 'Customer')},", st["body"]))
@@ -156,14 +157,17 @@ def letter_story(recall, customer, letterhead: Letterhead, first: bool = True) -
     story.append(Paragraph(
         f"{t(letterhead.name)} is recalling the product lots listed below.{reason} "
         f"Our records show that {t(name)} received these lots from us {_span(customer.lines)}:", st["body"]))
-    rows = [(ps.day(ln.shipped_at), ln.shipment, ln.order_ref or "", ln.item, ln.item_name or "", ln.lot,
-             ps.qty(ln.quantity), ln.unit) for ln in customer.lines]
+    facts = _facts_of(recall)
+    codes = [(ps.day(ln.shipped_at), ln.shipment, ln.order_ref or "", shelf_code(facts.gtins.get(ln.item)), ln.lot,
+              ps.day(facts.best_by.get(ln.lot_id)), f"{ps.qty(ln.quantity)} {ln.unit}") for ln in customer.lines]
+    rows = [(*c[:3], _product(ln), *c[3:]) for c, ln in zip(codes, customer.lines, strict=True)]
     totals = customer.quantities()
     bold = []
     for unit, total in sorted(totals.items()):
         bold.append(len(rows))
-        rows.append(("Total", "", "", "", "", "", ps.qty(total), unit))
-    story.append(ps.data_table(LINE_HEADER, rows, LINE_WIDTHS, right=(6,), bold_rows=bold))
+        rows.append(("Total", "", "", "", "", "", "", f"{ps.qty(total)} {unit}"))
+        codes.append(("Total", "", "", "", "", "", f"{ps.qty(total)} {unit}"))
+    story.append(ps.data_table(LINE_HEADER, rows, _line_widths(codes, customer.lines, letterhead), right=(7,), bold_rows=bold))
     # Shared paragraphs are reused as they are; spacers and the page-break condition are
     # made anew, since platypus keeps state on those between uses. The closing stays
     # together (with the signature) through the CondPageBreak, without KeepTogether's
@@ -193,6 +197,81 @@ class _Context:
     reference: str
     created_at: datetime
     reason: str | None
+    #: Item code -> GTIN, lot id -> best-by (expiry) date: how retailers find the product.
+    gtins: dict = field(default_factory=dict)
+    best_by: dict = field(default_factory=dict)
+
+
+def context_of(recall) -> _Context:
+    """The letters' view of a recall (a ``_Context`` stays as it is)."""
+    if isinstance(recall, _Context):
+        return recall
+    gtins = {code: info.gtin for code, info in recall.items.items() if getattr(info, "gtin", None)}
+    best_by = {lot.lot_id: lot.expires_at for lot in recall.affected if lot.expires_at is not None}
+    return _Context(recall.reference, recall.created_at, recall.reason, gtins, best_by)
+
+
+_facts_of = context_of
+
+
+def shelf_code(gtin: str | None) -> str:
+    """A GTIN as printed on the shelf's product: a GTIN-14 with two leading zeros is the
+    12-digit UPC-A, with one an EAN-13; otherwise the GTIN as stored."""
+    if not gtin:
+        return ""
+    digits = gtin.strip()
+    if len(digits) == 14 and digits.isdigit():
+        if digits.startswith("00"):
+            return digits[2:]
+        if digits.startswith("0"):
+            return digits[1:]
+    return digits
+
+
+_TOGETHER = re.compile(r"(?<=[\d)]) (?=[x×\d(]|(?:g|kg|mg|ml|l|oz|lb|cs|ct)\b)|(?<=[x×+]) (?=[\d(])")
+
+
+def together(value: str) -> str:
+    """Spaces inside a pack size or phone number made non-breaking ("6 x 500 g",
+    "+1 507 555 0147"), so a line never ends inside one."""
+    return _TOGETHER.sub("\u00a0", value)
+
+
+def _product(line) -> str:
+    return f"{line.item}\n{together(line.item_name)}" if line.item_name else line.item
+
+
+def _line_widths(codes: list[tuple], lines, letterhead: Letterhead) -> tuple[float, ...]:
+    """Column widths: each code column as wide as its widest value or header word, the
+    product column the rest of the frame (see PRODUCT_MIN)."""
+    frame = ps.frame_width(letterhead)
+    pad = 2 * ps.CELL_PAD + 1
+    header = [h for i, h in enumerate(LINE_HEADER) if i != PRODUCT]
+    widths = []
+    for i, title in enumerate(header):
+        words = max(ps.string_width(w, ps.BOLD) for w in title.split())
+        values = max((ps.string_width(c[i], ps.BOLD) for c in codes), default=0.0)
+        widths.append(max(words, values) + pad)
+    item_codes = max((ps.string_width(ln.item) for ln in lines), default=0.0) + pad
+    product = max(PRODUCT_MIN, item_codes, frame - sum(widths))
+    return (*widths[:PRODUCT], product, *widths[PRODUCT:])
+
+
+_ATTN = re.compile(r"^\s*(attn|attention|c/o)\b[:.]?\s*", re.IGNORECASE)
+
+
+def _addressed(contact: str | None, address: str | None) -> list[str]:
+    """The address block's lines with the contact's "Attn:" line once: a customer address
+    that already holds one ("Attn: Receiving Dock") gets the contact's name in it."""
+    lines = [ln.strip() for ln in (address or "").splitlines() if ln.strip()]
+    attn = next((i for i, ln in enumerate(lines) if _ATTN.match(ln)), None)
+    if contact:
+        if attn is None:
+            lines.insert(0, f"Attn: {contact}")
+        elif contact.casefold() not in lines[attn].casefold():
+            rest = _ATTN.sub("", lines[attn])
+            lines[attn] = f"Attn: {contact}, {rest}" if rest else f"Attn: {contact}"
+    return lines
 
 
 def _lay_out(job: tuple) -> list[ps.PageRecord]:
@@ -245,7 +324,7 @@ def write_letters(recall, letterhead: Letterhead, out_dir: Path, progress=None,
     folder.mkdir(parents=True, exist_ok=True)
     customers = list(recall.customers)
     names = names or letter_files(c.customer for c in customers)
-    context = _Context(recall.reference, recall.created_at, recall.reason)
+    context = context_of(recall)
     jobs = [(context, letterhead, tuple(customers[i : i + CHUNK]), str(folder),
              {c.customer: names[c.customer] for c in customers[i : i + CHUNK]})
             for i in range(0, len(customers), CHUNK)]

@@ -211,6 +211,16 @@ CELL_SIZE = 8.5
 CELL_PAD = 4
 
 
+def string_width(value: str, font: str = FONT, size: float = CELL_SIZE) -> float:
+    """The width in points of ``value`` in a table cell's font."""
+    return stringWidth(value, font, size)
+
+
+def frame_width(letterhead: Letterhead) -> float:
+    """The width of a document's text frame on the company's paper."""
+    return page_points(letterhead)[0] - 2 * MARGIN
+
+
 def _fit(value: str, room: float, font: str, style: ParagraphStyle):
     """The plain string if it fits its column, else a Paragraph that wraps it."""
     if "\n" not in value and stringWidth(value, font, CELL_SIZE) <= room:

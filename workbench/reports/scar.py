@@ -159,7 +159,7 @@ def quality_chart(quality: VendorQuality, width: float = WIDTH, height: float = 
     legend.dx = legend.dy = 7
     legend.deltax = 120
     legend.colorNamePairs = [(RECEIPT_COLOUR, "Receipt lines"), (IMPLICATED_COLOUR, "Receipts later implicated"),
-                             (RETURN_COLOUR, "Customer returns traced to its lots")]
+                             (RETURN_COLOUR, "Returns traced to its lots, caused by the material")]
     d.add(legend)
     if not months:
         d.add(String(width / 2, height / 2, "No receipts recorded", textAnchor="middle", fontName=ps.FONT,

@@ -183,6 +183,12 @@ def render_tree(g: Genealogy) -> str:
             out += [title, "=" * len(title)]
         out += lines
     counts = {k: len(g.of_kind(k)) for k in ("lot", "order", "vendor", "customer", "shipment")}
-    out.append(f"{_n(counts['lot'], 'lot')}, {_n(counts['order'], 'order')}, {_n(counts['vendor'], 'vendor')}, "
-               f"{_n(counts['shipment'], 'shipment')} to {_n(counts['customer'], 'customer')}")
+    # A forward trace names no vendors and a backward one no customers: leave out what
+    # the direction cannot hold rather than print "0 vendors".
+    parts = [_n(counts["lot"], "lot"), _n(counts["order"], "order")]
+    if g.direction != "forward" or counts["vendor"]:
+        parts.append(_n(counts["vendor"], "vendor"))
+    if g.direction != "backward" or counts["shipment"]:
+        parts.append(f"{_n(counts['shipment'], 'shipment')} to {_n(counts['customer'], 'customer')}")
+    out.append(", ".join(parts))
     return "\n".join(out)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef, NodeId, shift_of
 from workbench.plant import Item, Lot, Operation, Output, ProductionOrder, Receipt, Return, Vendor
-from workbench.plant.lookup import lot_refs
+from workbench.plant.lookup import find_lot_label, lot_refs
 from workbench.plant.query import among, chunks
 from workbench.progress import report
 from workbench.rootcause.closure import closure
@@ -217,6 +217,40 @@ def defective_from_returns(session: Session, reason_contains: str) -> list[LotRe
         select(Return.lot_id).where(func.lower(Return.reason).contains(text, autoescape=True)).distinct()
     ).scalars().all()
     return sorted(lot_refs(session, ids).values(), key=lambda r: r.label)
+
+
+def defective_from_reasons(session: Session, reasons: list[str]) -> list[LotRef]:
+    """The lots named in returns whose reason is one of ``reasons`` (exact texts, as
+    ``return_reasons`` lists them): several reasons chosen at once."""
+    if not reasons:
+        raise WorkbenchError("Choose at least one return reason.")
+    ids = session.execute(select(Return.lot_id).where(Return.reason.in_(list(reasons))).distinct()).scalars().all()
+    return sorted(lot_refs(session, ids).values(), key=lambda r: r.label)
+
+
+def lots_from_list(session: Session, text: str) -> list[LotRef]:
+    """The lots of a list pasted from a complaint system: one per line (or separated by
+    commas, semicolons or tabs), as ``ITEM/LOT``, a lot code or a scanned barcode.
+    A line that names no lot, or a lot code on several items, is one sentence naming
+    its line; nothing is returned then."""
+    found: dict[int, LotRef] = {}
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        for part in (p.strip() for p in line.replace("\t", ",").replace(";", ",").split(",")):
+            if not part:
+                continue
+            try:
+                ref = find_lot_label(session, part)
+            except WorkbenchError as exc:
+                problems.append(f"line {number}: {exc}")
+                continue
+            found.setdefault(ref.id, ref)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise WorkbenchError(problems[0] + more)
+    if not found:
+        raise WorkbenchError("The list names no lot.")
+    return sorted(found.values(), key=lambda r: r.label)
 
 
 def return_reasons(session: Session) -> list[tuple[str, int]]:

@@ -364,6 +364,10 @@ def _upstream(session: Session, b: _Builder, lots: dict[int, NodeId], inner: set
         b.flow(rid, lots[r.lot_id], "received", r.quantity, unit_of(r.lot_id))
 
 
+#: The deepest ``depth`` asked for that means anything (no plant has chains this long).
+MAX_DEPTH = 10_000
+
+
 def trace(session: Session, roots: LotRef | int | Sequence[LotRef | int], direction: str = "forward",
           depth: int | None = None) -> Genealogy:
     """The genealogy of one or more lots, forward (downstream), backward or both."""
@@ -371,6 +375,9 @@ def trace(session: Session, roots: LotRef | int | Sequence[LotRef | int], direct
         raise WorkbenchError(f"Direction '{direction}' is not one of {', '.join(DIRECTIONS)}.")
     if depth is not None and depth < 0:
         raise WorkbenchError("A trace depth must be zero or more.")
+    if depth is not None and depth > MAX_DEPTH:
+        raise WorkbenchError(f"A trace depth of {depth:,} is beyond any plant (at most {MAX_DEPTH:,}); "
+                             "leave the depth out to follow every step.")
     items = [roots] if isinstance(roots, (LotRef, int)) else list(roots)
     root_ids = [r.id if isinstance(r, LotRef) else int(r) for r in items]
     refs = lot_refs(session, root_ids)

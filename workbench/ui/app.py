@@ -61,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
     from workbench.ui.main_window import MainWindow, database_problem
 
     size = parse_size(args.size)
-    if args.expand and args.expand < 0:
-        raise WorkbenchError("--expand must be zero or more levels.")
+    if args.expand and not 0 <= args.expand <= 50:
+        raise WorkbenchError("--expand must be between 0 and 50 levels.")
     app = application()
     screenshot = args.screenshot
     try:
@@ -91,6 +91,15 @@ def run(args: argparse.Namespace) -> int:
                 QMessageBox.warning(window, "Open lot", str(error))
             else:
                 window.open_lot(ref)
+                if getattr(args, "downstream", False) and window.genealogy is not None:
+                    window.wait_until_idle(SCREENSHOT_TIMEOUT_MS)
+                    window.genealogy.open_whole_downstream()
+                    window.wait_until_idle(SCREENSHOT_TIMEOUT_MS)
+                    window.genealogy.fit_to_window()
+                if getattr(args, "table", False) and window.genealogy is not None:
+                    window.genealogy.table_action.trigger()
+                    window.wait_until_idle(SCREENSHOT_TIMEOUT_MS)
+                    window.genealogy.fit_to_window()
                 if args.expand and window.genealogy is not None and hasattr(window.genealogy, "expand_all"):
                     window.wait_until_idle(SCREENSHOT_TIMEOUT_MS)
                     window.genealogy.expand_all(args.expand)

@@ -18,17 +18,28 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from workbench.facts import LotRef
-from workbench.rootcause.commonality import commonality, defective_from_returns, return_reasons
+from workbench.rootcause.commonality import (
+    commonality,
+    defective_from_reasons,
+    defective_from_returns,
+    lots_from_list,
+    return_reasons,
+)
 from workbench.rootcause.records import Commonality, Factor
 from workbench.ui.ops import plant_op, run_op
 from workbench.ui.widgets import RowsModel, Shown, heading, hint, style_plot, table_view
@@ -127,6 +138,7 @@ class CommonalityView(QWidget):
 
     factorActivated = Signal(list)  # genealogy node ids to highlight
     loaded = Signal()
+    titleChanged = Signal(str)  # the tab's title, when the defective lots change
 
     def __init__(self, plant, lots: list[LotRef], parent=None):
         super().__init__(parent)
@@ -143,12 +155,30 @@ class CommonalityView(QWidget):
         for kind, title in KIND_TITLES.items():
             self.kind_filter.addItem(f"{title}s", kind)
         self.kind_filter.currentIndexChanged.connect(self._show)
-        self.reasons = QComboBox()
-        self.reasons.setMinimumWidth(220)
-        self.reasons.setToolTip("Take as defective every lot returned with this reason")
+        # Defective lots from returns: a text the reason contains (as the command line's
+        # --returns-reason), or several reasons ticked at once, or a pasted list of lots.
+        self.reason_text = QLineEdit()
+        self.reason_text.setPlaceholderText("Reason contains… e.g. illness")
+        self.reason_text.setClearButtonEnabled(True)
+        self.reason_text.setMinimumWidth(180)
+        self.reason_text.setToolTip("Take as defective every lot returned with a reason containing this text "
+                                    "(any case), as `workbench commonality --returns-reason TEXT` does")
+        self.reason_text.returnPressed.connect(self._use_returns_clicked)
+        self.reason_text.textChanged.connect(lambda _t: self._update_use())
+        self.reasons = QToolButton()
+        self.reasons.setText("Reasons ▾")
+        self.reasons.setToolTip("Tick one or more return reasons (with the number of lots returned for each)")
+        self.reasons.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.reasons_menu = QMenu(self.reasons)
+        self.reasons.setMenu(self.reasons_menu)
+        self.reason_actions: list = []
         self.use_returns = QPushButton("Use returns")
+        self.use_returns.setToolTip("Rank the lots returned with the reasons given as the defective lots")
         self.use_returns.setEnabled(False)
         self.use_returns.clicked.connect(self._use_returns_clicked)
+        self.paste = QPushButton("Paste lots…")
+        self.paste.setToolTip("Paste a list of defective lots (ITEM/LOT, lot codes or barcodes, one a line)")
+        self.paste.clicked.connect(self._paste_clicked)
         export = QPushButton("Export…")
         export.setToolTip("Save the ranking as CSV (and the chart as PNG beside it)")
         export.clicked.connect(self._export_clicked)
@@ -156,8 +186,10 @@ class CommonalityView(QWidget):
         bar.addWidget(self.title)
         bar.addStretch(1)
         bar.addWidget(QLabel("Defective from returns:"))
+        bar.addWidget(self.reason_text)
         bar.addWidget(self.reasons)
         bar.addWidget(self.use_returns)
+        bar.addWidget(self.paste)
         bar.addWidget(QLabel("Show"))
         bar.addWidget(self.kind_filter)
         bar.addWidget(export)
@@ -202,13 +234,31 @@ class CommonalityView(QWidget):
 
     def _load_reasons(self) -> None:
         def loaded(reasons) -> None:
-            self.reasons.clear()
+            self.reasons_menu.clear()
+            self.reason_actions = []
             for reason, n in reasons:
-                self.reasons.addItem(f"{reason} ({n} lots)", reason)
-            self.use_returns.setEnabled(bool(reasons))
+                action = self.reasons_menu.addAction(f"{reason} ({n} lot{'' if n == 1 else 's'})")
+                action.setCheckable(True)
+                action.setData(reason)
+                action.toggled.connect(lambda _on: self._update_use())
+                self.reason_actions.append(action)
+            completer = QCompleter([r for r, _ in reasons], self.reason_text)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            self.reason_text.setCompleter(completer)
+            self.reasons.setEnabled(bool(reasons))
+            self._update_use()
 
         self._track(run_op(self, plant_op(self.plant, lambda s, p: return_reasons(s)), loaded,
                            lambda m, c: self.reasons.setToolTip(m)))
+
+    def checked_reasons(self) -> list[str]:
+        return [a.data() for a in self.reason_actions if a.isChecked()]
+
+    def _update_use(self) -> None:
+        chosen = self.checked_reasons()
+        self.use_returns.setEnabled(bool(chosen) or bool(self.reason_text.text().strip()))
+        self.reasons.setText(f"Reasons ({len(chosen)}) ▾" if chosen else "Reasons ▾")
 
     def on_changes(self, changes) -> None:
         if changes.touches_lots() and self.lots:
@@ -216,7 +266,8 @@ class CommonalityView(QWidget):
 
     def rank(self, lots: list[LotRef]) -> None:
         self.lots = list(lots)
-        self.title.setText(f"Commonality of {len(self.lots)} defective lots")
+        self.title.setText(f"Commonality of {len(self.lots)} defective lot{'' if len(self.lots) == 1 else 's'}")
+        self.titleChanged.emit(f"Commonality ({len(self.lots)} lot{'' if len(self.lots) == 1 else 's'})")
         self.summary.setText("Ranking…")
         chosen = list(self.lots)
         self._track(run_op(self, plant_op(self.plant, lambda s, p: commonality(s, chosen, progress=p)),
@@ -226,17 +277,43 @@ class CommonalityView(QWidget):
         """Take every lot returned with ``reason`` as defective and rank again."""
         def found(lots) -> None:
             if not lots:
-                self.summary.setText(f"No return has the reason '{reason}'.")
+                self.summary.setText(f"No return has a reason containing '{reason}'.")
                 return
             self.rank(lots)
 
         self._track(run_op(self, plant_op(self.plant, lambda s, p: defective_from_returns(s, reason)), found,
                            self._failed))
 
+    def use_returns_reasons(self, reasons: list[str]) -> None:
+        """Take every lot returned with one of these exact reasons as defective."""
+        def found(lots) -> None:
+            if not lots:
+                self.summary.setText("No return has these reasons.")
+                return
+            self.rank(lots)
+
+        chosen = list(reasons)
+        self._track(run_op(self, plant_op(self.plant, lambda s, p: defective_from_reasons(s, chosen)), found,
+                           self._failed))
+
+    def use_pasted(self, text: str) -> None:
+        """Take the lots of a pasted list (see ``lots_from_list``) as defective."""
+        self._track(run_op(self, plant_op(self.plant, lambda s, p: lots_from_list(s, text)), self.rank,
+                           self._failed))
+
     def _use_returns_clicked(self) -> None:
-        reason = self.reasons.currentData()
-        if reason:
-            self.use_returns_reason(reason)
+        chosen = self.checked_reasons()
+        text = self.reason_text.text().strip()
+        if chosen:
+            self.use_returns_reasons(chosen)
+        elif text:
+            self.use_returns_reason(text)
+
+    def _paste_clicked(self) -> None:
+        text, ok = QInputDialog.getMultiLineText(
+            self, "Defective lots", "Paste the defective lots, one a line (ITEM/LOT, a lot code or a barcode):")
+        if ok and text.strip():
+            self.use_pasted(text)
 
     def _failed(self, message: str, cancelled: bool) -> None:
         self.error = message

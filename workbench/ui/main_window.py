@@ -41,8 +41,10 @@ from workbench.plant import Plant, open_plant
 from workbench.plant.counts import plant_counts
 from workbench.plant.lookup import find_lot_label
 from workbench.plant.session import redact
-from workbench.ui import settings
+from workbench.ui import epcis_import, settings
+from workbench.ui.cases.install import install_cases
 from workbench.ui.commonality_view import CommonalityView
+from workbench.ui.floor import install as install_floor
 from workbench.ui.graph import GenealogyView
 from workbench.ui.history_view import HistoryView
 from workbench.ui.lot_panel import DetailsPanel
@@ -205,7 +207,7 @@ class MainWindow(QMainWindow):
 
         self.search_panel = SearchPanel(plant)
         self.search_panel.lotActivated.connect(self.open_lot)
-        self.search_panel.lotSelected.connect(self.show_lot_details)
+        self.search_panel.lotSelected.connect(self.preview_lot)
         self.search_panel.selectionChanged.connect(self._update_actions)
         self.search_panel.recallRequested.connect(self.start_recall)
         self.search_panel.historyRequested.connect(self.open_history)
@@ -241,11 +243,13 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_menus()
+        install_floor(self)
         self._build_status_bar()
         self._restore_layout()
         self._refresh_welcome()
         self._update_actions()
         self.load_counts()
+        install_cases(self)
 
     # -- construction ------------------------------------------------------------------
 
@@ -314,6 +318,7 @@ class MainWindow(QMainWindow):
         self.recent_db_menu.aboutToShow.connect(self._fill_recent_databases)
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
+        file_menu.addAction(epcis_import.install(self))
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -415,6 +420,23 @@ class MainWindow(QMainWindow):
     def show_lot_details(self, lot: LotRef) -> None:
         self.details.show_lot(lot)
 
+    def preview_lot(self, lot: LotRef) -> None:
+        """A search result was selected: its details, and its genealogy unless the graph
+        already holds it (so Details never describes a lot the graph does not show)."""
+        self.details.show_lot(lot)
+        view = self.genealogy
+        if view is None:
+            return
+        node_id = f"lot:{lot.item}/{lot.lot}"
+        if node_id in view.state.nodes:
+            view.select(node_id)
+            return
+        self.current_lot = lot
+        self.lot_label.setText(f"Lot {lot.label}")
+        self.graph_stack.setCurrentWidget(view)
+        view.show_lot(lot)
+        self._update_actions()
+
     def _details_loaded(self, details) -> None:
         """The timeline follows the lot whose facts are shown."""
         if isinstance(details, LotDetails):
@@ -490,7 +512,8 @@ class MainWindow(QMainWindow):
             return
         view = CommonalityView(self.plant, list(lots))
         view.factorActivated.connect(self._highlight_factor)
-        self.open_tab(view, f"Commonality ({len(lots)} lots)")
+        view.titleChanged.connect(lambda text, v=view: self.workspace.setTabText(self.workspace.indexOf(v), text))
+        self.open_tab(view, f"Commonality ({len(lots)} lot{'' if len(lots) == 1 else 's'})")
 
     def _highlight_factor(self, node_ids: list) -> None:
         if self.genealogy is not None:
@@ -522,7 +545,7 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             database_problem(self, message)
 
-        run_op(self, lambda _p: open_plant(url), self.switch_plant, failed, label=f"Opening {redact(url)}…")
+        run_op(self, lambda _p: open_plant(url, readonly=True), self.switch_plant, failed, label=f"Opening {redact(url)}…")
 
     def switch_plant(self, plant: Plant) -> None:
         """Show another plant: views of the old one close, searches start afresh."""

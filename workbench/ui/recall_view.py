@@ -91,6 +91,11 @@ class RecallView(QWidget):
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self.choose_folder_and_export)
         bar.addWidget(self.export_button)
+        self.hold_button = QPushButton("Put hold list on hold…")
+        self.hold_button.setToolTip("Hold every affected lot with stock on hand, in one action (Floor holds)")
+        self.hold_button.setEnabled(False)
+        self.hold_button.clicked.connect(self.hold_the_hold_list)
+        bar.addWidget(self.hold_button)
         layout.addLayout(bar)
 
         status = QHBoxLayout()
@@ -159,6 +164,13 @@ class RecallView(QWidget):
         if changes.touches_lots():
             self.refresh()
 
+    def hold_the_hold_list(self) -> None:
+        """Put every lot of the hold list on hold, with the recall's reason (real holds:
+        never proposed for a pick, refused at a scan)."""
+        from workbench.ui.floor import hold_recall
+
+        hold_recall(self, self.plant, self.lots, self.reason.text())
+
     def refresh(self) -> None:
         """(Re)run the recall query in the background."""
         lots = list(self.lots)
@@ -172,6 +184,7 @@ class RecallView(QWidget):
         self.summary.setText("Cancelled." if cancelled else f"The recall could not be traced: {message}")
 
     def _loaded(self, r: Recall) -> None:
+        self.hold_button.setEnabled(bool(r.hold))
         self.recall = r
         t = r.totals
         flagged = (f"<span style='color:{ALERT}'><b>{t.flagged} lot(s) with units unaccounted for</b></span>"
@@ -281,7 +294,11 @@ class RecallView(QWidget):
     def choose_folder_and_export(self) -> None:
         if self.recall is None or self.export_op is not None:
             return
-        chosen = QFileDialog.getExistingDirectory(self, "Export the recall package to a folder", str(Path.home()))
+        # A save dialog, not a folder picker: the package goes into a new folder the user
+        # names (a folder picker refuses one that does not exist yet).
+        suggested = str(Path.home() / f"recall-{self.recall.reference}")
+        chosen, _ = QFileDialog.getSaveFileName(self, "Export the recall package as a new folder", suggested,
+                                                "Recall package folder (*)")
         if not chosen:
             return
         self.export_to(self.target_folder(Path(chosen)))

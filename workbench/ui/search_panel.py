@@ -44,6 +44,8 @@ from workbench.ui.ops import plant_op, run_op
 from workbench.ui.style import STATUS_COLOURS, icon
 
 COMPLETION_DELAY_MS = 150
+#: Results follow the typing after this pause (Enter searches at once; a scanner ends with Enter).
+SEARCH_DELAY_MS = 350
 
 #: (header, SearchHit attribute) of the result columns, in order.
 COLUMNS = (
@@ -139,7 +141,8 @@ class SearchPanel(QWidget):
 
         self.field = QLineEdit()
         self.field.setObjectName("searchField")
-        self.field.setPlaceholderText("Lot, item, PO, shipment… or scan a barcode")
+        self.field.setPlaceholderText("Lot, item, customer, vendor, PO… or scan")
+        self.field.setToolTip("Results appear as you type; Enter searches at once")
         self.field.setClearButtonEnabled(True)
         self.field.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.field.returnPressed.connect(self._enter)
@@ -155,6 +158,10 @@ class SearchPanel(QWidget):
         self._completion_timer.setSingleShot(True)
         self._completion_timer.setInterval(COMPLETION_DELAY_MS)
         self._completion_timer.timeout.connect(self._complete)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._search_typed)
 
         self.summary = QLabel("")
         self.summary.setObjectName("hint")
@@ -204,8 +211,11 @@ class SearchPanel(QWidget):
             "<li>a purchase order or receipt → lots received</li>"
             "<li>a shipment or customer order → lots shipped</li>"
             "<li>a production order or RMA</li>"
+            "<li>a customer's code or name → lots shipped to them</li>"
+            "<li>a vendor's code or name → lots received from them</li>"
             "<li>a GS1 barcode (element string or Digital Link)</li></ul>"
-            "<p>Exact matches are listed first, then codes that start with the text.</p>"
+            "<p>Results appear as you type; Enter searches at once. Exact matches are listed "
+            "first, then codes and names that start with the text.</p>"
         )
         self.placeholder.setObjectName("hint")
         self.placeholder.setWordWrap(True)
@@ -243,23 +253,28 @@ class SearchPanel(QWidget):
         if changes.touches_lots() and self._shown_text:
             self.search(self._shown_text)
 
-    def search(self, text: str) -> None:
-        """Search in the background; the table fills when the answer comes back."""
+    def search(self, text: str, typed: bool = False) -> None:
+        """Search in the background; the table fills when the answer comes back.
+
+        ``typed``: started by the pause after typing, so the field keeps the focus and a
+        single exact hit is selected, not opened."""
         text = text.strip()
         if self.field.text() != text:
             self.field.setText(text)
         self._completion_timer.stop()
-        self.completer.popup().hide()
+        self._search_timer.stop()
+        if not typed:
+            self.completer.popup().hide()
         if not text:
             return
         self._generation += 1
         generation = self._generation
         self.summary.setText(f"Searching for “{text}”…")
         run_op(self, plant_op(self.plant, lambda s, _p: search(s, text)),
-               lambda hits: self._show(generation, text, hits),
+               lambda hits: self._show(generation, text, hits, typed),
                lambda message, _cancelled: self._failed(generation, message))
 
-    def _show(self, generation: int, text: str, hits: list[SearchHit]) -> None:
+    def _show(self, generation: int, text: str, hits: list[SearchHit], typed: bool = False) -> None:
         if generation != self._generation:
             return  # an older search finished after a newer one started
         self._shown_text = text
@@ -276,9 +291,10 @@ class SearchPanel(QWidget):
         self.filter.setVisible(bool(hits))
         if hits:
             self.table.selectRow(0)
-            self.table.setFocus()
+            if not typed:
+                self.table.setFocus()
         self.searchFinished.emit(len(hits))
-        if len(hits) == 1 and hits[0].exact:
+        if len(hits) == 1 and hits[0].exact and not typed:
             self.lotActivated.emit(hits[0].ref)
 
     def _failed(self, generation: int, message: str) -> None:
@@ -288,8 +304,16 @@ class SearchPanel(QWidget):
     def _enter(self) -> None:
         self.search(self.field.text())
 
-    def _edited(self, _text: str) -> None:
+    def _edited(self, text: str) -> None:
         self._completion_timer.start()
+        if len(text.strip()) >= 2:
+            self.summary.setText("Searching as you type… (Enter searches at once)")
+            self._search_timer.start()
+        else:
+            self._search_timer.stop()
+
+    def _search_typed(self) -> None:
+        self.search(self.field.text(), typed=True)
 
     def _complete(self) -> None:
         text = self.field.text().strip()

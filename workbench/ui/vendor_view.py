@@ -134,7 +134,7 @@ class VendorView(QWidget):
             f"{len(q.receipts)} receipt lines · {q.lots} lots · <b>{len(q.implicated_lots)}</b> implicated · "
             f"{len(q.returns)} customer returns caused by the material"
             + (f" ({len(q.excluded)} more traced, not the vendor's)" if q.excluded else "")
-            + f" · {len(q.scars)} SCARs, "
+            + f" · {len(q.scars)} SCAR{'' if len(q.scars) == 1 else 's'}, "
             f"<b>{opened} open</b>" + (f" (<span style='color:{RETURNS}'>{overdue} overdue</span>)" if overdue else ""))
         self.contact.setText(" · ".join(x for x in (v.contact, v.phone, v.email,
                                                     (v.address or "").replace("\n", ", ")) if x))

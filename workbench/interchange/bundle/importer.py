@@ -21,6 +21,7 @@ from workbench.interchange.bundle.plausibility import plausibility
 from workbench.interchange.bundle.reading import BundleFile, read_bundle
 from workbench.interchange.bundle.version import bundle_version
 from workbench.interchange.bundle.writing import write_plan
+from workbench.plant import audit
 
 #: ``progress(fraction, message)`` as each stage starts: the convention of
 #: ``workbench.progress`` (a ``Progress`` there may raise ``Cancelled`` to stop; the
@@ -141,6 +142,9 @@ def _import(session: Session, folder: Path, display: str, say: Progress, dry_run
         overdrawn = overdrawn_lots(session, {plan.lot_ids[k] for k in plan.named_lots if k in plan.lot_ids})
         warnings += _located(overdrawn, files, plan.created)
     counts = [FileCounts(spec.name, *plan.counts[spec.name]) for spec in files_of(version)]
+    if not dry_run and any(c.inserted for c in counts):
+        audit.record(session, "bundle imported", "plant", display[-200:], None,
+                     {c.file: c.inserted for c in counts if c.inserted})
     return ImportSummary(
         directory=display, files=counts, warnings=warnings, seconds=time.perf_counter() - started,
         dry_run=dry_run, ignored=tuple(ignored), version=version,

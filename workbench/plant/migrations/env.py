@@ -2,7 +2,10 @@
 
 from alembic import context
 
-from workbench.plant import chain  # noqa: F401 - the supply-chain tables join the metadata
+from workbench.plant import (
+    chain,  # noqa: F401 - the supply-chain tables join the metadata
+    identities,  # noqa: F401 - the EPCIS identities (schema 0005) too
+)
 from workbench.plant.models import Base
 
 target_metadata = Base.metadata

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
+    QSplitter,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -35,6 +36,7 @@ from workbench.ui.graph.export import company_paper, export_scene
 from workbench.ui.graph.items import KIND_TITLE, MARKS, TITLE_LOD, NodeItem, tier_of
 from workbench.ui.graph.legend import Legend
 from workbench.ui.graph.scene import GenealogyScene
+from workbench.ui.graph.trace_table import TraceTable
 from workbench.ui.ops import plant_op, run_op
 
 MIN_ZOOM, MAX_ZOOM = 0.01, 4.0
@@ -251,7 +253,16 @@ class GenealogyView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
-        layout.addWidget(self.canvas, 1)
+        # The graph and, when asked for, the same genealogy as an indented table beside it.
+        self.table = TraceTable(plant, self)
+        self.table.hide()
+        self.table.nodeChosen.connect(self._table_chose)
+        self.split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.split.addWidget(self.canvas)
+        self.split.addWidget(self.table)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        layout.addWidget(self.split, 1)
         layout.addWidget(self.legend)
 
         self.scene.expandRequested.connect(self._expand_clicked)
@@ -303,12 +314,19 @@ class GenealogyView(QWidget):
         self.fold_action.toggled.connect(lambda on: self._set_setting("fold_by_item", on))
         show.setMenu(menu)
         tb.addWidget(show)
-        tb.addAction("Export…", self._export_clicked).setToolTip("Save the graph as PNG, SVG or PDF")
+        tb.addAction("Export…", self._export_clicked).setToolTip(
+            "Save the graph as PNG, SVG or PDF (printed on Letter/A4 pages, tiled where needed)")
+        self.table_action = tb.addAction("Table", self._table_toggled)
+        self.table_action.setCheckable(True)
+        self.table_action.setToolTip("Show the genealogy as an indented table beside the graph: sort, filter, "
+                                     "export to XLSX")
         tb.addSeparator()
         self.search_box = QLineEdit(self)
         self.search_box.setPlaceholderText("Find lot, item, customer…")
         self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(170)
         self.search_box.setMaximumWidth(240)
+        self.search_box.setToolTip("Highlight and centre the boxes shown that match (Enter: next match)")
         self.search_box.returnPressed.connect(lambda: self.find(self.search_box.text()))
         tb.addWidget(self.search_box)
         self.status = QLabel(self)
@@ -321,6 +339,8 @@ class GenealogyView(QWidget):
     def show_lot(self, lot: LotRef) -> None:
         """Show ``lot`` and its direct neighbours, upstream and downstream."""
         base = GraphState(**self.state.settings())
+        self.search_box.clear()  # the old lot's search says nothing about the new one
+        self._matches, self._match_index = [], -1
         self._queue.clear()
         self._submit(lambda: self._run(lambda s, p: open_lot(s, lot, base, p), f"Tracing {lot.label}…",
                                        fit=True))
@@ -396,6 +416,11 @@ class GenealogyView(QWidget):
         """Open ``depth`` levels (None: all) upstream/downstream (None: both where more lies)."""
         self._submit(lambda: self._expand_now([node_id], direction, depth, anchor=node_id))
 
+    def open_whole_downstream(self) -> None:
+        """Open the traced lots' whole downstream trees (the recall's reach)."""
+        for root in self.state.roots:
+            self.expand(root, DOWNSTREAM, None)
+
     def expand_all(self, levels: int = 1) -> None:
         """Open ``levels`` more levels everywhere there is more (one job per level)."""
         for _ in range(max(0, levels)):
@@ -433,6 +458,19 @@ class GenealogyView(QWidget):
         def change(state: GraphState) -> None:
             state.hidden_kinds = state.hidden_kinds | {kind} if hidden else state.hidden_kinds - {kind}
         self._change(change)
+
+    def _table_toggled(self) -> None:
+        shown = self.table_action.isChecked()
+        self.table.setVisible(shown)
+        if shown:
+            self.split.setSizes([self.width() * 3 // 5, self.width() * 2 // 5])
+            self.table.show_state(self.state, self._title())
+
+    def _table_chose(self, node_id: str) -> None:
+        if node_id in self.scene.nodes:
+            self.select(node_id)
+        elif node_id in self.state.nodes:
+            self.highlight([node_id])  # folded into a group or summarised: show it
 
     def _set_setting(self, name: str, on: bool) -> None:
         self._change(lambda state: setattr(state, name, on))
@@ -643,6 +681,8 @@ class GenealogyView(QWidget):
             self.select(pending)
         self._selection_changed()
         self._refresh_status()
+        if self.table.isVisible():
+            self.table.show_state(self.state, self._title())
 
     def _animation_finished(self) -> None:
         # Also emitted from inside scene.apply when nothing moves: go on from the event
@@ -707,6 +747,8 @@ class GenealogyView(QWidget):
             self.scene.show_path_to(items[0].node_id)
             if items[0].node is not None and getattr(self, "_last_selected", None) != items[0].node_id:
                 self._last_selected = items[0].node_id
+                if self.table.isVisible():
+                    self.table.select_node(items[0].node_id)
                 self.nodeSelected.emit(items[0].node)
         else:
             self.scene.show_path_to(None)

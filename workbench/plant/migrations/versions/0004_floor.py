@@ -23,7 +23,7 @@ def upgrade() -> None:
     )
     op.create_table('storage_places',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('code', sa.String(length=255), nullable=False),
     sa.Column('site', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_storage_places')),
@@ -72,7 +72,7 @@ def upgrade() -> None:
 
     op.create_table('pick_lists',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('code', sa.String(length=255), nullable=False),
     sa.Column('purpose', sa.String(length=16), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=True),
     sa.Column('customer_id', sa.Integer(), nullable=True),

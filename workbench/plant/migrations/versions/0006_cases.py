@@ -1,7 +1,7 @@
 """Cases, SCAR follow-up, return causes and the append-only audit trail
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-02
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from workbench.plant.types import Quantity, UTCDateTime
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,108 @@
+"""Shipping and receiving events paired into transfers: the receipt of what a shipment sent.
+
+A receipt pairs with an unpaired shipment of the same goods (the same lots and containers; else any of
+them), preferring one bound for the receipt's location or party, then the latest shipped before it; one
+shipped after it is taken with a warning (a receipt dated before its shipment). A second receipt of goods
+already received at the same place, with no shipment left for it, is a duplicate: counted once, said.
+A shipment left unpaired is in transit; a receipt left unpaired came from a source that sent no event.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC
+from typing import TYPE_CHECKING
+
+from workbench.interchange.epcis.plan import Ends, ImportPlan, Transfer
+
+if TYPE_CHECKING:
+    from workbench.interchange.epcis.mapping import ShipOrReceive
+
+
+def _merge(first: Ends, second: Ends) -> Ends:
+    return Ends(first.owner or second.owner, first.possessor or second.possessor, first.location or second.location)
+
+
+def _bound_for(ship: ShipOrReceive, receipt: ShipOrReceive) -> bool:
+    destination = ship.ends[1]
+    here = receipt.event.location
+    if destination.location and here:
+        return destination.location == here
+    wanted = receipt.ends[1].party
+    return bool(destination.party and wanted and destination.party == wanted)
+
+
+def _quantities(move: ShipOrReceive) -> tuple:
+    return tuple(sorted((lq.lot, str(lq.quantity), lq.unit or "") for lq in move.lots))
+
+
+def pair_transfers(moves: list[ShipOrReceive], plan: ImportPlan) -> list[Transfer]:
+    ships = [m for m in moves if m.kind == "ship"]
+    by_object: dict[str, list[ShipOrReceive]] = defaultdict(list)
+    for ship in ships:
+        if ship.event.retracted is None:
+            for key in ship.objects:
+                by_object[key].append(ship)
+    paired: dict[int, ShipOrReceive] = {}  # id(ship) -> receipt
+    received: dict[tuple, ShipOrReceive] = {}  # (objects, location, quantities) -> first receipt of them
+    alone: list[ShipOrReceive] = []
+    transfers: list[Transfer] = []
+    for receipt in (m for m in moves if m.kind == "receive"):
+        if receipt.event.retracted is not None:
+            transfers.append(_transfer(None, receipt))
+            continue
+        open_ships = {id(s): s for key in receipt.objects for s in by_object.get(key, ()) if id(s) not in paired}
+        same = [s for s in open_ships.values() if s.objects == receipt.objects] or list(open_ships.values())
+        seen = (receipt.objects, receipt.event.location, _quantities(receipt))
+        if same:
+            bound = [s for s in same if _bound_for(s, receipt)] or same
+            at = receipt.event.time.astimezone(UTC)
+            before = [s for s in bound if s.event.time.astimezone(UTC) <= at]
+            ship = max(before, key=lambda s: s.event.time.astimezone(UTC)) if before else \
+                min(bound, key=lambda s: s.event.time.astimezone(UTC))
+            if not before:
+                plan.warn(receipt.event.where, f"received on {receipt.event.time.isoformat()}, before it was shipped "
+                                               f"({ship.event.where}, {ship.event.time.isoformat()}); "
+                                               "the two are paired as one transfer")
+            paired[id(ship)] = receipt
+            received.setdefault(seen, receipt)
+            continue
+        earlier = received.get(seen)
+        if earlier is not None:
+            plan.duplicates += 1
+            plan.warn(receipt.event.where, f"a second receipt of the same goods at the same place (first "
+                                           f"{earlier.event.where}) with no shipment left for it; counted once")
+            continue
+        received[seen] = receipt
+        alone.append(receipt)
+    for ship in ships:
+        transfers.append(_transfer(ship, paired.get(id(ship))))
+    transfers.extend(_transfer(None, receipt) for receipt in alone)
+    transfers.sort(key=lambda t: (t.shipped_at or t.received_at).astimezone(UTC))  # type: ignore[union-attr]
+    return transfers
+
+
+def _transfer(ship: ShipOrReceive | None, receipt: ShipOrReceive | None) -> Transfer:
+    first = ship or receipt
+    assert first is not None
+    if ship is not None:
+        source = _merge(ship.ends[0], Ends(location=ship.event.location))
+        destination = ship.ends[1]
+    else:
+        source, destination = receipt.ends[0], Ends()  # type: ignore[union-attr]
+    if receipt is not None:
+        destination = _merge(_merge(destination, receipt.ends[1]), Ends(location=receipt.event.location))
+        if ship is None:
+            source = _merge(source, receipt.ends[0])
+    documents = tuple(dict.fromkeys((ship.event.documents if ship else ()) + (receipt.event.documents if receipt else ())))
+    return Transfer(
+        key=first.event.identity,
+        shipped=ship.event.identity if ship else None,
+        received=receipt.event.identity if receipt else None,
+        shipped_at=ship.event.time if ship else None,
+        received_at=receipt.event.time if receipt else None,
+        source=source, destination=destination,
+        lots=first.lots if ship is not None else receipt.lots,  # type: ignore[union-attr]
+        containers=first.containers,
+        documents=documents,
+    )

@@ -1,0 +1,304 @@
+"""The plant (or the lots of one trace) as an EPCIS 2.0 document, JSON-LD or XML, that the importer reads back.
+
+What is written, from the plant's valid records (retracted events are not repeated):
+
+| plant | EPCIS 2.0 |
+|---|---|
+| lot counted as opening stock, or commissioned | ObjectEvent ADD ``commissioning`` with its ILMD key data elements |
+| purchase receipt line (no shipment) | ObjectEvent ADD ``receiving``, sourceList owning party (the vendor), ``po`` |
+| production order | TransformationEvent (``transformationID`` = order code), inputs consumed, outputs made with ILMD |
+| shipment (lines of one code) | ObjectEvent OBSERVE ``shipping``, destinationList owning party (the customer) and ship-to |
+| receipt line of a shipment | ObjectEvent OBSERVE ``receiving`` at the receiving location |
+| packing stay | AggregationEvent ADD ``packing`` (and DELETE ``unpacking`` when unpacked) |
+
+Identifiers: a lot keeps the identifier it was first imported with; otherwise an item with a GTIN gives a
+GS1 Digital Link (``https://id.gs1.org/01/…/10/…``) and one without a private GDST-form class URN under
+the domain ``workbench.invalid``. Master data carries names and, under ``urn:x-workbench:code``, the plant's
+own codes, so that an export imported into an empty plant gets the same item, customer and vendor codes.
+EventIDs are the recorded ones where the event came from EPCIS, else stable ``urn:uuid:`` values.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workbench.interchange.epcis.identifiers import Identifier, dl_encode, parse_identifier
+from workbench.interchange.epcis.model import (
+    MDA_NAMESPACES,
+    Action,
+    BizTransaction,
+    EpcisDocument,
+    EpcisEvent,
+    EventType,
+    Ilmd,
+    Location,
+    MasterAttribute,
+    QuantityElement,
+    SourceDestination,
+    VocabularyElement,
+)
+from workbench.interchange.epcis.vocab import BIZ_STEP, BIZ_TRANSACTION_TYPE, SOURCE_DESTINATION_TYPE, standard
+from workbench.interchange.epcis.write import write_jsonld, write_xml
+from workbench.interchange.epcisload.resolve import epcis_unit
+from workbench.plant.chain import Container, Event, Packing, Party
+from workbench.plant.chain import Location as PlantLocation
+from workbench.plant.identities import LotIdentifier
+from workbench.plant.models import Consumption, Customer, Item, Lot, Output, ProductionOrder, Receipt, Shipment, Vendor
+from workbench.plant.query import fetch_in
+
+CODE_ATTRIBUTE = "urn:x-workbench:code"
+PRIVATE_DOMAIN = "workbench.invalid"
+_NS = uuid.UUID("6f1d1c4e-6c1b-4b7e-9d0e-3f7c2f0a9e51")
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else (moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+
+
+def _private(kind: str, code: str) -> str:
+    return code if ":" in code and code.split(":", 1)[0].isalpha() else f"urn:x-workbench:{kind}:{quote(code, safe='')}"
+
+
+class _Export:
+    def __init__(self, session: Session, lot_ids: set[int] | None):
+        self.s = session
+        self.only = lot_ids
+        self.events: list[EpcisEvent] = []
+        self.vocabulary: list[VocabularyElement] = []
+        self.refs: dict[int, str] = {}
+        self.locations: dict[int, str] = {}
+
+    def rows(self, stmt: Any, column: Any) -> list[Any]:
+        if self.only is None:
+            return list(self.s.execute(stmt))
+        return list(fetch_in(self.s, stmt, column, self.only))
+
+    # ---- identities -------------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        lot, item = Lot.__table__, Item.__table__
+        stmt = select(lot.c.id, item.c.code, item.c.name, item.c.unit, item.c.gtin, lot.c.code, lot.c.quantity,
+                      lot.c.created_at, lot.c.expires_at, lot.c.origin, lot.c.location_id, lot.c.production_date,
+                      lot.c.best_before, lot.c.country_of_origin, lot.c.event_id).join(item, item.c.id == lot.c.item_id)
+        self.lots = {r[0]: r for r in self.rows(stmt, lot.c.id)}
+        ids = LotIdentifier.__table__
+        given = dict(fetch_in(self.s, select(ids.c.lot_id, ids.c.identifier), ids.c.lot_id, self.lots))
+        self.lot_class: dict[int, Identifier] = {}
+        products: dict[str, tuple[str, str | None]] = {}
+        for lot_id, row in self.lots.items():
+            _, item_code, name, _, gtin, code = row[:6]
+            raw = given.get(lot_id)
+            if raw is None:
+                if gtin:
+                    raw = f"https://id.gs1.org/01/{gtin.zfill(14)}/10/{dl_encode(code)}"
+                else:
+                    product = quote(item_code, safe="").replace(".", "%2E")
+                    raw = f"urn:gdst:{PRIVATE_DOMAIN}:product:lot:class:plant.{product}.{code}"
+            ident = parse_identifier(raw)
+            self.lot_class[lot_id] = ident
+            products.setdefault(ident.product or ident.key, (item_code, name))
+        for product, (code, name) in products.items():
+            self.vocabulary.append(_element("epc_class", "urn:epcglobal:epcis:vtype:EPCClass", product, name, code))
+        events = Event.__table__
+        self.refs = dict(self.s.execute(select(events.c.id, events.c.ref)).all())
+        loc = PlantLocation.__table__
+        for loc_id, code, name, address in self.s.execute(select(loc.c.id, loc.c.code, loc.c.name, loc.c.address)):
+            self.locations[loc_id] = _private("location", code)
+            self.vocabulary.append(_element("location", "urn:epcglobal:epcis:vtype:BusinessLocation",
+                                            self.locations[loc_id], name, code, address))
+        self.customers = self._parties(Customer)
+        self.vendors = self._parties(Vendor)
+
+    def _parties(self, model: Any) -> dict[int, str]:
+        table, parties = model.__table__, Party.__table__
+        out = {}
+        stmt = select(table.c.id, table.c.code, table.c.name, table.c.address, parties.c.code).outerjoin(
+            parties, parties.c.id == table.c.party_id)
+        for row_id, code, name, address, party_code in self.s.execute(stmt):
+            ident = _private("party", party_code or code)
+            out[row_id] = ident
+            self.vocabulary.append(_element("party", "urn:epcglobal:epcis:vtype:Party", ident, name, code, address))
+        return out
+
+    def event_id(self, ref_id: int | None, *key: object) -> str:
+        ref = self.refs.get(ref_id) if ref_id else None
+        if ref and not ref.startswith("ni:"):
+            return ref
+        return f"urn:uuid:{uuid.uuid5(_NS, '|'.join(map(str, key)))}"
+
+    def q(self, lot_id: int, quantity: Decimal | None) -> QuantityElement:
+        unit = self.lots[lot_id][3]
+        return QuantityElement(self.lot_class[lot_id], quantity, epcis_unit(unit))
+
+    def loc(self, loc_id: int | None) -> Location | None:
+        return Location(parse_identifier(self.locations[loc_id])) if loc_id in self.locations else None
+
+    # ---- events -----------------------------------------------------------------------------------
+
+    def add(self, **fields: Any) -> None:
+        moment = _utc(fields.pop("time")) or _EPOCH
+        self.events.append(EpcisEvent(event_time=moment, event_time_zone_offset="+00:00", hash="", **fields))
+
+    def commissioned(self, made: set[int]) -> None:
+        for lot_id, row in self.lots.items():
+            if lot_id in made:
+                continue
+            self.add(type=EventType.OBJECT, time=row[7], action=Action.ADD, event_id=self.event_id(row[14], "lot", lot_id),
+                     biz_step=standard(BIZ_STEP, "commissioning"), quantity_list=(self.q(lot_id, row[6]),),
+                     biz_location=self.loc(row[10]), ilmd=self.ilmd(row))
+
+    def ilmd(self, row: Any) -> Ilmd | None:
+        kdes = {"expiry_date": row[8].date().isoformat() if row[8] else None,
+                "production_date": row[11].isoformat() if row[11] else None,
+                "best_before_date": row[12].isoformat() if row[12] else None,
+                "country_of_origin": row[13]}
+        kdes = {k: v for k, v in kdes.items() if v}
+        return Ilmd.of(MDA_NAMESPACES[1], **kdes) if kdes else None
+
+    def receipts(self) -> set[int]:
+        r = Receipt.__table__
+        stmt = select(r.c.id, r.c.code, r.c.received_at, r.c.vendor_id, r.c.po, r.c.lot_id, r.c.quantity, r.c.location_id,
+                      r.c.ship_from_id, r.c.shipment_id, r.c.event_id)
+        groups: dict[tuple, list[Any]] = defaultdict(list)
+        for row in self.rows(stmt, r.c.lot_id):
+            groups[(row[1], row[2], row[3], row[4], row[7], row[8], row[9] is None, row[10])].append(row)
+        purchased: set[int] = set()
+        for (code, at, vendor, po, where, ship_from, bought, ref), lines in groups.items():
+            sources = []
+            if vendor in self.vendors and bought:
+                sources.append(SourceDestination(parse_identifier(self.vendors[vendor]),
+                                                 standard(SOURCE_DESTINATION_TYPE, "owning_party")))
+            if ship_from in self.locations:
+                sources.append(SourceDestination(parse_identifier(self.locations[ship_from]),
+                                                 standard(SOURCE_DESTINATION_TYPE, "location")))
+            if bought:
+                purchased.update(line[5] for line in lines)
+            self.add(type=EventType.OBJECT, time=at, action=Action.ADD if bought else Action.OBSERVE,
+                     event_id=self.event_id(ref, "receipt", code, at), biz_step=standard(BIZ_STEP, "receiving"),
+                     quantity_list=tuple(self.q(line[5], line[6]) for line in lines), biz_location=self.loc(where),
+                     source_list=tuple(sources),
+                     biz_transaction_list=(BizTransaction(parse_identifier(_private("po", po)),
+                                                          standard(BIZ_TRANSACTION_TYPE, "po")),) if po else (),
+                     ilmd=self.ilmd(self.lots[lines[0][5]]) if bought and len(lines) == 1 else None)
+        return purchased
+
+    def orders(self) -> set[int]:
+        o, c, out = ProductionOrder.__table__, Consumption.__table__, Output.__table__
+        inputs: dict[int, list[Any]] = defaultdict(list)
+        outputs: dict[int, list[Any]] = defaultdict(list)
+        for order_id, lot_id, quantity in self.rows(select(c.c.order_id, c.c.lot_id, c.c.quantity), c.c.lot_id):
+            inputs[order_id].append((lot_id, quantity))
+        for order_id, lot_id, quantity in self.rows(select(out.c.order_id, out.c.lot_id, out.c.quantity), out.c.lot_id):
+            outputs[order_id].append((lot_id, quantity))
+        wanted = set(inputs) | set(outputs)
+        made: set[int] = set()
+        stmt = select(o.c.id, o.c.code, o.c.started_at, o.c.finished_at, o.c.location_id, o.c.event_id)
+        for order_id, code, started, finished, where, ref in fetch_in(self.s, stmt, o.c.id, wanted):
+            ins = [(lot, q) for lot, q in inputs[order_id] if lot in self.lots]
+            outs = [(lot, q) for lot, q in outputs[order_id] if lot in self.lots]
+            made.update(lot for lot, _ in outs)
+            one = outs[0][0] if len(outs) == 1 else None
+            self.add(type=EventType.TRANSFORMATION, time=finished or started, event_id=self.event_id(ref, "order", code),
+                     transformation_id=_private("order", code) if ":" not in code else code,
+                     biz_step=standard(BIZ_STEP, "commissioning"),
+                     input_quantity_list=tuple(self.q(lot, q) for lot, q in ins),
+                     output_quantity_list=tuple(self.q(lot, q) for lot, q in outs), biz_location=self.loc(where),
+                     ilmd=self.ilmd(self.lots[one]) if one is not None else None)
+        return made
+
+    def shipments(self) -> None:
+        s = Shipment.__table__
+        stmt = select(s.c.code, s.c.shipped_at, s.c.customer_id, s.c.order_ref, s.c.lot_id, s.c.quantity, s.c.ship_from_id,
+                      s.c.ship_to_id, s.c.event_id)
+        groups: dict[tuple, list[Any]] = defaultdict(list)
+        for row in self.rows(stmt, s.c.lot_id):
+            groups[(row[0], row[1], row[2], row[3], row[6], row[7], row[8])].append(row)
+        for (code, at, customer, ref_doc, ship_from, ship_to, ref), lines in groups.items():
+            destinations = []
+            if customer in self.customers:
+                destinations.append(SourceDestination(parse_identifier(self.customers[customer]),
+                                                      standard(SOURCE_DESTINATION_TYPE, "owning_party")))
+            if ship_to in self.locations:
+                destinations.append(SourceDestination(parse_identifier(self.locations[ship_to]),
+                                                      standard(SOURCE_DESTINATION_TYPE, "location")))
+            sources = [SourceDestination(parse_identifier(self.locations[ship_from]),
+                                         standard(SOURCE_DESTINATION_TYPE, "location"))] if ship_from in self.locations else []
+            self.add(type=EventType.OBJECT, time=at, action=Action.OBSERVE, event_id=self.event_id(ref, "shipment", code, at),
+                     biz_step=standard(BIZ_STEP, "shipping"), quantity_list=tuple(self.q(r[4], r[5]) for r in lines),
+                     biz_location=self.loc(ship_from), source_list=tuple(sources), destination_list=tuple(destinations),
+                     biz_transaction_list=(BizTransaction(parse_identifier(_private("po", ref_doc)),
+                                                          standard(BIZ_TRANSACTION_TYPE, "po")),) if ref_doc else ())
+
+    def packings(self) -> None:
+        p, c = Packing.__table__, Container.__table__
+        codes = dict(self.s.execute(select(c.c.id, c.c.code)).all())
+        stmt = select(p.c.container_id, p.c.lot_id, p.c.child_id, p.c.quantity, p.c.packed_at, p.c.packed_location_id,
+                      p.c.pack_event_id, p.c.unpacked_at, p.c.unpacked_location_id, p.c.unpack_event_id)
+        rows = list(self.s.execute(stmt))
+        if self.only is not None:
+            rows = [r for r in rows if r[1] is None or r[1] in self.lots]
+        packs: dict[tuple, list[Any]] = defaultdict(list)
+        unpacks: dict[tuple, list[Any]] = defaultdict(list)
+        for row in rows:
+            packs[(row[0], row[4], row[5], row[6])].append(row)
+            if row[7] is not None:
+                unpacks[(row[0], row[7], row[8], row[9])].append(row)
+        for action, groups in ((Action.ADD, packs), (Action.DELETE, unpacks)):
+            for (container, at, where, ref), lines in groups.items():
+                self.add(type=EventType.AGGREGATION, time=at, action=action,
+                         event_id=self.event_id(ref, action.value, container, at),
+                         biz_step=standard(BIZ_STEP, "packing" if action is Action.ADD else "unpacking"),
+                         parent_id=parse_identifier(_private("container", codes[container])),
+                         child_epcs=tuple(parse_identifier(_private("container", codes[r[2]])) for r in lines if r[2]),
+                         child_quantity_list=tuple(self.q(r[1], r[3]) for r in lines if r[1] is not None),
+                         biz_location=self.loc(where))
+
+
+def _element(vocabulary: str, vtype: str, ident: str, name: str | None, code: str,
+             address: str | None = None) -> VocabularyElement:
+    attributes = []
+    if name:
+        attributes.append(MasterAttribute("urn:epcglobal:cbv:mda#name", "name", name))
+    if address:
+        attributes.append(MasterAttribute("urn:epcglobal:cbv:mda#streetAddressOne", "streetAddressOne", address))
+    attributes.append(MasterAttribute(CODE_ATTRIBUTE, CODE_ATTRIBUTE, code))
+    return VocabularyElement(vocabulary, vtype, parse_identifier(ident), tuple(attributes))
+
+
+def plant_document(session: Session, lot_ids: set[int] | None = None) -> EpcisDocument:
+    """The plant (or just these lots and what touched them) as a neutral EPCIS document."""
+    export = _Export(session, lot_ids)
+    export.prepare()
+    purchased = export.receipts()
+    made = export.orders()
+    export.commissioned(made | purchased)
+    export.packings()
+    export.shipments()
+    events = sorted(export.events, key=lambda e: e.event_time)
+    events = [EpcisEvent(**{**e.__dict__, "index": i}) for i, e in enumerate(events)]
+    vocabulary = tuple(v for v in export.vocabulary if v.id.key)
+    return EpcisDocument(source="plant", schema_version="2.0", creation_date=None, events=tuple(events),
+                         vocabulary=vocabulary)
+
+
+def export_epcis(session: Session, target: Path, fmt: str = "json", lot_ids: set[int] | None = None) -> int:
+    """Write the plant (or only ``lot_ids``: a trace's lots) to ``target`` atomically; returns the number of events."""
+    document = plant_document(session, lot_ids)
+    created = datetime.now(UTC).replace(microsecond=0)
+    temporary = target.with_name(f".{target.name}.part")
+    if fmt == "xml":
+        temporary.write_bytes(write_xml(document, created))
+    else:
+        temporary.write_text(write_jsonld(document, created), encoding="utf-8")
+    temporary.replace(target)
+    return len(document.events)
