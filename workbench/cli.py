@@ -35,7 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     argv = route(argv)
     parser = build_parser()
-    args = parser.parse_args(argv or ["gui"])
+    try:
+        args = parser.parse_args(argv or ["gui"])
+    except Exception as exc:  # noqa: BLE001 - a bug in a command's arguments: one sentence, logged
+        setup_logging()
+        logger("cli").exception("parsing %s failed", argv)
+        print(f"workbench: something went wrong inside the workbench ({type(exc).__name__}: {exc}); "
+              f"please report it{where_logged()}.", file=sys.stderr)
+        return 1
     if getattr(args, "handler", None) is None:
         parser.print_help()
         return 2
@@ -54,7 +61,7 @@ def database_problem(args: argparse.Namespace, exc: BaseException) -> str:
         url = None
     if is_damaged(exc):
         forget_sidecars(url)
-    return describe(exc, url, writing=args.command in ("import", "demo", "scar", "db"))
+    return describe(exc, url, writing=args.command in ("import", "demo", "scar", "case", "floor", "db"))
 
 
 def _run(args: argparse.Namespace, argv: list[str]) -> int:

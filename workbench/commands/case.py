@@ -95,7 +95,7 @@ def register(sub) -> None:
             run_archive)
     ar.add_argument("--out", required=True, metavar="FILE.zip")
 
-    m = _p(acts, "mock", "run a mock recall: the clock starts, the lots are traced, % found recorded",
+    m = _p(acts, "mock", "run a mock recall: the clock starts, the lots are traced, %% found recorded",
            run_mock, code=False)
     m.add_argument("lots", nargs="+", metavar="ITEM/LOT")
     m.add_argument("--standard", default="BRCGS", choices=("BRCGS", "FSMA"))
@@ -105,7 +105,7 @@ def register(sub) -> None:
     mf.add_argument("amount", metavar="QUANTITY")
     mf.add_argument("--how", required=True, metavar="TEXT")
 
-    ms = _p(acts, "stop", "stop a mock recall's clock short of 100 %", run_stop)
+    ms = _p(acts, "stop", "stop a mock recall's clock short of 100 %%", run_stop)
     ms.add_argument("--why", required=True)
 
     _p(acts, "mocks", "every mock recall with its time and grades (the trend)", run_mocks, code=False)

@@ -43,6 +43,7 @@ DEFAULT_HIDDEN = frozenset({"operation", "operator"})
 #: ("3 shipments · 240 cs") instead of drawn: in a recall-sized tree they are the
 #: tallest column and say least (the customer and the quantity are what matter).
 SHIPMENT_SUMMARY = 40
+SUMMARISED_KINDS = ("shipment", "container")
 #: Above this many lots (or orders) in one view, those of one item fold into one box
 #: per item ("120 lots · FG-BAR-ALMOND"), at least ITEM_GROUP_MIN of them: a material
 #: used everywhere then reads as an item-level flow (Oracle's lot genealogy, Odoo's
@@ -243,10 +244,11 @@ class GraphState:
         """The drawn graph: hidden kinds bridged, big fans folded into groups."""
         shown = {nid for nid, n in self.nodes.items() if n.kind == "lot" or n.kind not in self.hidden_kinds}
         summarised: frozenset[str] = frozenset()
-        shipments = [nid for nid in shown if self.nodes[nid].kind == "shipment"]
-        if self.summarise_shipments and len(shipments) > SHIPMENT_SUMMARY:
-            summarised = frozenset({"shipment"})
-            shown -= set(shipments) - self.revealed
+        for kind in SUMMARISED_KINDS:  # shipments and the pallets/cases they travel in
+            many = [nid for nid in shown if self.nodes[nid].kind == kind]
+            if self.summarise_shipments and len(many) > SHIPMENT_SUMMARY:
+                summarised |= {kind}
+                shown -= set(many) - self.revealed
         edges = self._bridged(shown)
         succ: dict[str, list[str]] = defaultdict(list)
         pred: dict[str, list[str]] = defaultdict(list)

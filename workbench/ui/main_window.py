@@ -388,6 +388,7 @@ class MainWindow(QMainWindow):
         settings.save_value("mainWindow/splitter", self.splitter.saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.cases.stop_listening()
         self.save_layout()
         wait_idle(10000)  # let running queries finish before their widgets go
         super().closeEvent(event)

@@ -1,10 +1,11 @@
 """Puts cases into the main window: a Cases menu and toolbar button, the Cases view and a
 tab per case, and the change listener that brings colleagues' writes (PostgreSQL NOTIFY)
-into ``MainWindow.broadcast``. ``install_cases(window)`` is the one hook the window calls."""
+into ``MainWindow.broadcast``. ``install_cases(window)`` is the hook the window calls when
+it is built, ``window.cases.stop_listening()`` the one it calls when it closes."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMessageBox, QToolBar
 
@@ -28,7 +29,6 @@ class CaseDesk(QObject):
         window.statusBar().addPermanentWidget(self.live)
         self._build_actions()
         window.plantChanged.connect(lambda _p: self.start_listening())
-        window.installEventFilter(self)
         self.start_listening()
 
     def _build_actions(self) -> None:
@@ -137,11 +137,6 @@ class CaseDesk(QObject):
     def _heard(self, changes, line: str) -> None:
         self.window.statusBar().showMessage(f"Changed by a colleague: {line}", 8000)
         self.window.broadcast(changes)
-
-    def eventFilter(self, obj, event) -> bool:
-        if obj is self.window and event.type() == QEvent.Type.Close:
-            self.stop_listening()
-        return False
 
 
 def install_cases(window) -> CaseDesk:
