@@ -32,11 +32,19 @@ read -r ITEM LOT VENDOR_LOT < <("$PYTHON" -c \
 "$WORKBENCH" gui --search "$VENDOR_LOT" --lot "$LOT" --item "$ITEM" --expand 1 \
   --size "$SIZE" --screenshot "$OUT/genealogy.png"
 
+# A lot of almond cookies on a pallet to the distribution centre (the overnight truck) and on
+# the centre's own pallet to a customer: its whole downstream trace, centred on the transfer.
+"$PYTHON" scripts/screenshot_downstream.py "$("$PYTHON" -c 'from workbench.config import resolve_url; print(resolve_url(None))')" \
+  26141A1 FG-COOKIE-ALMOND "$OUT/pallet-and-site.png" shipment:TR26143-01
+
 # Legible at any size (1366x768): the salt lot's whole downstream tree at Fit (level bands,
 # groups by item and region), and the incident's downstream tree with the trace table.
-"$WORKBENCH" gui --lot R26022-01 --item RM-SALT --downstream --size 1366x768 \
+read -r SALT_ITEM SALT_LOT < <("$PYTHON" -c \
+  'from workbench.demo import demo_summary; print(*demo_summary().everywhere_lot)')
+"$WORKBENCH" gui --lot "$SALT_LOT" --item "$SALT_ITEM" --downstream --size 1366x768 \
   --screenshot "$OUT/large-graph-overview.png"
 "$WORKBENCH" gui --lot "$LOT" --item "$ITEM" --downstream --table --size 1366x768 \
   --screenshot "$OUT/trace-table.png"
 
-ls -l "$OUT"/search.png "$OUT"/genealogy.png "$OUT"/large-graph-overview.png "$OUT"/trace-table.png
+ls -l "$OUT"/search.png "$OUT"/genealogy.png "$OUT"/pallet-and-site.png "$OUT"/large-graph-overview.png \
+  "$OUT"/trace-table.png
