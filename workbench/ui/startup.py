@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
+from workbench.actions.plant import open_for_reading
 from workbench.config import default_url
 from workbench.errors import WorkbenchError
 from workbench.plant import Plant
@@ -56,10 +57,10 @@ def open_at_start(url: str | None, ask: Callable[[str], str] | None = None,
                   opener: Callable[[str | None], Plant] | None = None) -> Plant | None:
     """The plant to start on: ``url``'s, or when it cannot be opened whatever the user
     chooses instead, until one opens; None when the user quits."""
-    module = globals()
-    ask = ask or module["ask"]
-    choose = choose or module["choose_database"]
-    opener = opener or module["open_for_reading"]
+    # Looked up when called, so a test can put its own dialog answers in their place.
+    ask = ask or globals()["ask"]
+    choose = choose or globals()["choose_database"]
+    opener = opener or open_for_reading
     while True:
         try:
             return opener(url)
