@@ -122,3 +122,23 @@ def test_node_details_dispatch(session, built):
     assert node_details(session, "machine", "OV1").total_operations == 1
     assert node_details(session, "receipt", "R-1").kind == "receipt"
     assert node_details(session, "return", "RMA-1").kind == "return"
+
+
+def test_a_hold_in_force_shows_in_details_and_search_until_released(session, built):
+    """Holds are a status the investigator sees wherever the lot shows (issue #14, item 7)."""
+    from datetime import datetime
+
+    from workbench.facts import LotRef
+    from workbench.floor.holds import place_holds, release_holds
+    from workbench.lots.search import search
+
+    lot = built.lot("BAR", "B2")
+    ref = LotRef(lot.id, "BAR", "B2")
+    assert lot_details(session, lot.id).holds == ()
+    place_holds(session, [ref], "Supplier notice", "ann", datetime(2026, 5, 1, 8))
+    d = lot_details(session, lot.id)
+    assert d.on_hold and [(h.kind, h.reason, h.placed_by) for h in d.holds] == [("hold", "Supplier notice", "ann")]
+    assert {h.lot: h.status for h in search(session, "B2")}["B2"] == "on hold"
+    release_holds(session, ref, "Test negative", "bob", datetime(2026, 5, 2, 8))
+    assert not lot_details(session, lot.id).on_hold
+    assert {h.lot: h.status for h in search(session, "B2")}["B2"] == "in stock"

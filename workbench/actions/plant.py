@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from workbench.config import demo_db_path, is_default_demo, resolve_url
 from workbench.demo import ensure_demo
+from workbench.floor.examples import seed_floor_examples
 from workbench.plant import Plant, open_plant
 
 
@@ -20,7 +21,7 @@ def open_for_reading(url: str | None, on_first_build: Callable[[], None] | None 
     if is_default_demo(resolved) and not demo_db_path().exists():
         if on_first_build is not None:
             on_first_build()
-        ensure_demo(resolved)
+        ensure_demo(resolved, extras=seed_floor_examples)
     return open_plant(resolved, readonly=True)
 
 

@@ -21,6 +21,7 @@ from workbench.demo import (
     holds_data,
 )
 from workbench.errors import WorkbenchError
+from workbench.floor.examples import seed_floor_examples
 from workbench.plant.session import redact
 
 
@@ -63,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{path} already exists; nothing to do.")
         return 0
     if path is not None and not path.exists():
-        summary = build_sqlite_file(path, seed=args.seed, scale=args.scale, progress=progress)
+        summary = build_sqlite_file(path, seed=args.seed, scale=args.scale, progress=progress,
+                                    extras=seed_floor_examples)
     else:
         plant = open_for_writing(args)
         try:
@@ -77,12 +79,12 @@ def run(args: argparse.Namespace) -> int:
             if path is None or not full:
                 with plant.Session.begin() as session:
                     summary = build_demo(session, seed=args.seed, scale=args.scale,
-                                         progress=progress)
+                                         progress=progress, extras=seed_floor_examples)
         finally:
             plant.dispose()
         if full:
             summary = build_sqlite_file(path, seed=args.seed, scale=args.scale,
-                                        progress=progress)
+                                        progress=progress, extras=seed_floor_examples)
     if progress:
         progress.done()
     print(describe(summary, redact(url), args.db))

@@ -33,7 +33,8 @@ Progress = Callable[[float, str], None]
 
 
 def build_demo(session: Session, seed: int = 7, scale: float = 1,
-               progress: Progress | None = None, *, core_inserts: bool = False) -> DemoSummary:
+               progress: Progress | None = None, *, core_inserts: bool = False,
+               extras: Callable[[Session], object] | None = None) -> DemoSummary:
     """Write the Northfield Foods demo plant into an empty plant database.
 
     Deterministic: the same ``seed`` and ``scale`` write the same rows. Lots grow
@@ -55,6 +56,8 @@ def build_demo(session: Session, seed: int = 7, scale: float = 1,
     report(progress, 0.92, "Linking the lot genealogy")
     rebuild_edges(session)
     link_parties(session)
+    if extras is not None:  # what other layers add to the year (the floor's pick lists and holds)
+        extras(session)
     analyze(session)
     summary = _summary(sim, seed, scale, time.perf_counter() - started)
     audit.record(session, "demo plant built", "plant", "demo", None, {"seed": seed, "scale": scale})
@@ -132,7 +135,8 @@ def sqlite_path(url: str) -> Path:
 
 
 def build_sqlite_file(path: Path, seed: int = 7, scale: float = 1,
-                      progress: Progress | None = None) -> DemoSummary:
+                      progress: Progress | None = None,
+                      extras: Callable[[Session], object] | None = None) -> DemoSummary:
     """Build the demo into a temporary file beside ``path``, then rename it into place.
 
     The rename is atomic, so ``path`` is never a half-built plant; an existing file is
@@ -147,7 +151,7 @@ def build_sqlite_file(path: Path, seed: int = 7, scale: float = 1,
         plant = open_plant(f"sqlite:///{tmp}", create=True)
         try:
             with plant.Session.begin() as session:
-                summary = build_demo(session, seed=seed, scale=scale, progress=progress)
+                summary = build_demo(session, seed=seed, scale=scale, progress=progress, extras=extras)
             with plant.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
@@ -163,7 +167,8 @@ def build_sqlite_file(path: Path, seed: int = 7, scale: float = 1,
     return summary
 
 
-def ensure_demo(url: str, seed: int = 7, scale: float = 1) -> bool:
+def ensure_demo(url: str, seed: int = 7, scale: float = 1,
+                extras: Callable[[Session], object] | None = None) -> bool:
     """Build the demo plant into the SQLite file of ``url`` if there is no such file.
 
     Returns True when it built one, False when the file was already there.
@@ -171,7 +176,7 @@ def ensure_demo(url: str, seed: int = 7, scale: float = 1) -> bool:
     path = sqlite_path(url)
     if path.exists():
         return False
-    build_sqlite_file(path, seed=seed, scale=scale)
+    build_sqlite_file(path, seed=seed, scale=scale, extras=extras)
     return True
 
 

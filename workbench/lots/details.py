@@ -50,6 +50,7 @@ from workbench.plant import (
     Vendor,
 )
 from workbench.plant.events import history
+from workbench.plant.floor_models import LotHold
 from workbench.plant.keydata import key_data
 from workbench.plant.lookup import lot_infos
 from workbench.plant.sites import in_transit, site_stock
@@ -82,6 +83,22 @@ class Consumed:
     consumed_at: datetime | None
     quantity: Decimal
     outputs: list[LotQuantity]
+
+
+@dataclass(frozen=True)
+class HoldLine:
+    """A hold (or receiving quarantine) in force on a lot."""
+
+    kind: str
+    reason: str
+    placed_by: str
+    placed_at: datetime
+
+
+def holds_in_force(session: Session, lot_id: int) -> tuple[HoldLine, ...]:
+    rows = session.scalars(select(LotHold).where(LotHold.lot_id == lot_id, LotHold.released_at.is_(None))
+                           .order_by(LotHold.placed_at, LotHold.id))
+    return tuple(HoldLine(h.kind, h.reason, h.placed_by, h.placed_at) for h in rows)
 
 
 @dataclass(frozen=True)
@@ -118,6 +135,12 @@ class LotDetails:
     history: tuple[EventRecord, ...] = ()
     #: Shipment lines of the lot still in transit to one of our sites.
     in_transit: tuple[TransitLine, ...] = ()
+    #: Holds in force now (placed, not released), oldest first: the lot may not be picked or shipped.
+    holds: tuple[HoldLine, ...] = ()
+
+    @property
+    def on_hold(self) -> bool:
+        return bool(self.holds)
 
     @property
     def ref(self) -> LotRef:
@@ -361,6 +384,7 @@ def lot_details(session: Session, lot_id: int, now: datetime | None = None) -> L
                                  e.retraction_note, corrected.get(e.corrects_id)) for e, corrected in _history(session, lot_id))
     return LotDetails(
         key_data=key_data(session, [lot_id]).get(lot_id, ()), sites=tuple(located), history=recorded,
+        holds=holds_in_force(session, lot_id),
         in_transit=tuple(in_transit(session, [lot_id])),
         lot_id=lot_id, lot=row.code, item=item, origin=row.origin,
         made=balance.made, consumed=balance.consumed, shipped=balance.shipped, returned=balance.returned,

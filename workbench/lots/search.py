@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from workbench.errors import WorkbenchError
 from workbench.format import unsafe_characters
 from workbench.plant import Customer, Item, Lot, Output, ProductionOrder, Receipt, Return, Shipment, Vendor
+from workbench.plant.floor_models import LotHold
 from workbench.plant.lookup import LotRef, parse_gs1
 from workbench.plant.stock import LotBalance, lot_balances
 
@@ -328,6 +329,7 @@ def search(session: Session, text: str, limit: int = 200, now: datetime | None =
             rows[r.id] = r
     ranked = sorted(rows, key=lambda i: found.sort_key(i, rows[i].item, rows[i].code))[:limit]
     balances = lot_balances(session, ranked)
+    held = set(session.scalars(select(LotHold.lot_id).where(LotHold.lot_id.in_(ranked), LotHold.released_at.is_(None))))
     hits = []
     for lot_id in ranked:
         r, (exactness, _, source, _) = rows[lot_id], found.best[lot_id]
@@ -335,7 +337,8 @@ def search(session: Session, text: str, limit: int = 200, now: datetime | None =
         hits.append(SearchHit(
             lot_id=lot_id, item=r.item, item_name=r.name, lot=r.code, kind=r.kind, quantity=r.quantity,
             unit=r.unit, on_hand=bal.on_hand, created_at=r.created_at, expires_at=r.expires_at,
-            status=lot_status(bal, r.expires_at, now), matched_on=found.detail.get(lot_id, source),
+            status="on hold" if lot_id in held else lot_status(bal, r.expires_at, now),
+            matched_on=found.detail.get(lot_id, source),
             exact=exactness == 0,
         ))
     return hits

@@ -182,9 +182,13 @@ class LotPanel(Sheet):
 
     def __init__(self, d: LotDetails):
         name = f" — {d.item.name}" if d.item.name else ""
-        super().__init__("lot", f"{d.item.code} / {d.lot}", f"{d.item.code}{name}",
-                         (d.status, STATUS_COLOURS.get(d.status, "#5a6577")))
+        badge = ("on hold", STATUS_COLOURS["on hold"]) if d.on_hold else (d.status, STATUS_COLOURS.get(d.status, "#5a6577"))
+        super().__init__("lot", f"{d.item.code} / {d.lot}", f"{d.item.code}{name}", badge)
         unit = d.item.unit
+        if d.holds:  # first: a held lot must not be picked or shipped, whatever else it says
+            self.section("On hold")
+            self.table(["Hold", "Reason", "By", "Since"],
+                       [[h.kind, h.reason, h.placed_by, fmt_time(h.placed_at)] for h in d.holds], stretch=1)
         self.section("Quantities")
         self.facts([
             ("Made" if d.origin == "production" else "Received" if d.origin == "receipt" else "Opening stock",

@@ -32,6 +32,7 @@ STATUS_COLOURS = {
     "shipped": "#2b6cb0",
     "empty": "#5a6577",
     "unaccounted": "#c53030",
+    "on hold": "#c53030",
 }
 
 #: Life-event kinds -> the node kind whose colours they borrow.
