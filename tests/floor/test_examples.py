@@ -21,6 +21,7 @@ def test_the_demo_floor_has_pick_lists_an_override_and_a_held_lot(demo_plant):
             [ov] = overrides(session)
             assert ov.reason == "NOT-FOUND" and ov.lot.id not in {p.lot.id for p in shipment.lines[0].proposals}
             [hold] = holds_now(session)
+            assert f"{hold.lot.item}/{hold.lot.lot}" == made.held[0]
             item, lot = made.held[0].split("/")
             held = find_lot(session, lot, item)
             assert lot_details(session, held.id).on_hold
