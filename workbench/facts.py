@@ -418,16 +418,21 @@ class LotFacts:
     vendor_lot: str | None
     #: 0 for a root, +n n lot-to-lot steps downstream, -n upstream.
     depth: int
+    #: A hold (or receiving quarantine) is in force on the lot now.
+    on_hold: bool = False
 
     @property
     def ref(self) -> LotRef:
         return LotRef(self.lot_id, self.item, self.lot)
 
     def to_json(self) -> dict[str, Any]:
-        return {"lot_id": self.lot_id, "item": self.item, "lot": self.lot, "item_name": self.item_name,
-                "item_kind": self.item_kind, "quantity": self.quantity, "unit": self.unit,
-                "created_at": self.created_at, "expires_at": self.expires_at, "origin": self.origin,
-                "vendor_lot": self.vendor_lot, "depth": self.depth}
+        out = {"lot_id": self.lot_id, "item": self.item, "lot": self.lot, "item_name": self.item_name,
+               "item_kind": self.item_kind, "quantity": self.quantity, "unit": self.unit,
+               "created_at": self.created_at, "expires_at": self.expires_at, "origin": self.origin,
+               "vendor_lot": self.vendor_lot, "depth": self.depth}
+        if self.on_hold:
+            out["on_hold"] = True
+        return out
 
 
 @dataclass(frozen=True)

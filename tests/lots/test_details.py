@@ -131,6 +131,7 @@ def test_a_hold_in_force_shows_in_details_and_search_until_released(session, bui
     from workbench.facts import LotRef
     from workbench.floor.holds import place_holds, release_holds
     from workbench.lots.search import search
+    from workbench.trace.genealogy import trace
 
     lot = built.lot("BAR", "B2")
     ref = LotRef(lot.id, "BAR", "B2")
@@ -139,6 +140,9 @@ def test_a_hold_in_force_shows_in_details_and_search_until_released(session, bui
     d = lot_details(session, lot.id)
     assert d.on_hold and [(h.kind, h.reason, h.placed_by) for h in d.holds] == [("hold", "Supplier notice", "ann")]
     assert {h.lot: h.status for h in search(session, "B2")}["B2"] == "on hold"
+    g = trace(session, built.lot("FLOUR", "F1").id, "forward")  # the genealogy box says so too
+    assert {n.code: n.lot.on_hold for n in g.nodes.values() if n.kind == "lot"} == {"F1": False, "B1": False,
+                                                                                   "B2": True, "B3": False}
     release_holds(session, ref, "Test negative", "bob", datetime(2026, 5, 2, 8))
     assert not lot_details(session, lot.id).on_hold
     assert {h.lot: h.status for h in search(session, "B2")}["B2"] == "in stock"

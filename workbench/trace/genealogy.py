@@ -64,6 +64,7 @@ from workbench.plant import (
     Shipment,
     Vendor,
 )
+from workbench.plant.floor_models import LotHold
 from workbench.plant.lookup import lot_refs
 from workbench.plant.query import among, chunks, ids_in, ids_value
 from workbench.plant.transit import shipment_status
@@ -280,15 +281,25 @@ def _rows(session: Session, name: str, ids: Iterable[int]) -> list:
     return out
 
 
+def _held(session: Session, lot_ids: Iterable[int]) -> set[int]:
+    """Which of these lots have a hold in force (one query per chunk of ids)."""
+    held: set[int] = set()
+    for chunk in chunks(lot_ids):
+        held.update(session.scalars(select(LotHold.lot_id).where(among(LotHold.lot_id, chunk, session),
+                                                                   LotHold.released_at.is_(None))))
+    return held
+
+
 def _add_lots(session: Session, b: _Builder, depths: dict[int, int]) -> dict[int, NodeId]:
     ids: dict[int, NodeId] = {}
+    held = _held(session, depths)
     for r in _rows(session, "lots", depths):
         nid = NodeId.lot(r.item, r.code)
         ids[r.id] = nid
         b.node(Node(nid, "lot", r.code, r.item_name, LotFacts(
             lot_id=r.id, item=r.item, lot=r.code, item_name=r.item_name, item_kind=r.kind, quantity=r.quantity,
             unit=r.unit, created_at=r.created_at, expires_at=r.expires_at, origin=r.origin,
-            vendor_lot=r.vendor_lot, depth=depths[r.id])))
+            vendor_lot=r.vendor_lot, depth=depths[r.id], on_hold=r.id in held)))
     return ids
 
 

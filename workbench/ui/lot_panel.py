@@ -187,8 +187,9 @@ class LotPanel(Sheet):
         unit = d.item.unit
         if d.holds:  # first: a held lot must not be picked or shipped, whatever else it says
             self.section("On hold")
-            self.table(["Hold", "Reason", "By", "Since"],
-                       [[h.kind, h.reason, h.placed_by, fmt_time(h.placed_at)] for h in d.holds], stretch=1)
+            for h in d.holds:
+                self.facts([("Quarantine" if h.kind == "quarantine" else "Hold", h.reason),
+                            ("Since", f"{fmt_time(h.placed_at)} by {h.placed_by}")])
         self.section("Quantities")
         self.facts([
             ("Made" if d.origin == "production" else "Received" if d.origin == "receipt" else "Opening stock",

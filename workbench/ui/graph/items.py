@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QStyleOptionGraphicsItem,
 )
 
-from workbench.facts import OperationFacts, ReceiptFacts, ReturnFacts, ShipmentFacts
+from workbench.facts import LotFacts, OperationFacts, ReceiptFacts, ReturnFacts, ShipmentFacts
 from workbench.format import quantity as format_quantity
 from workbench.reports.figures import KIND_STYLE
 from workbench.trace.explore import DOWNSTREAM, UPSTREAM, VisibleNode, node_size
@@ -38,6 +38,7 @@ PATH_COLOUR = QColor("#2563eb")
 EDGE_COLOUR = QColor("#94a3b8")
 TEXT_COLOUR = QColor("#1a202c")
 MUTED_COLOUR = QColor("#4a5568")
+HOLD_COLOUR = QColor("#c53030")
 HANDLE_RADIUS = 8.0
 #: The smallest text worth drawing, in screen pixels: smaller text is left out and the
 #: box says what it is by its colour and shape (and the level bands, see the view).
@@ -404,6 +405,8 @@ class NodeItem(QGraphicsItem):
             self._paint_text(painter, r)
         else:
             self._paint_big(painter, r)
+        if self.on_hold:
+            self._paint_hold(painter, r, tier)
         for direction in self.handles():
             self._paint_handle(painter, self.handle_centre(direction), line)
 
@@ -423,6 +426,24 @@ class NodeItem(QGraphicsItem):
             painter.drawText(QRectF(text_rect.left(), y, text_rect.width(), h),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
             y += h
+
+    @property
+    def on_hold(self) -> bool:
+        n = self.visible.node
+        return n is not None and isinstance(n.facts, LotFacts) and n.facts.on_hold
+
+    def _paint_hold(self, painter: QPainter, r: QRectF, tier: int) -> None:
+        """A red "ON HOLD" tag across the box's top right corner: a held lot must not move
+        (in the big font where the box shows only its identity, so it stays readable)."""
+        font, metrics = (Fonts.caption, Fonts.caption_m) if tier == FULL else (Fonts.big_plain, Fonts.big_plain_m)
+        w, h = metrics.horizontalAdvance("ON HOLD") + 10, metrics.height() + 2
+        tag = QRectF(r.right() - w - 6, r.top() - h / 2, w, h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(HOLD_COLOUR)
+        painter.drawRoundedRect(tag, 3, 3)
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, "ON HOLD")
 
     def _paint_big(self, painter: QPainter, r: QRectF) -> None:
         lines = big_lines(self.visible)
