@@ -54,7 +54,7 @@ def os_error_sentence(exc: OSError, path: str | Path | None = None) -> str:
     return f"Cannot write {where}: {reason[:1].lower()}{reason[1:]}."
 
 
-def _is_inside(path: Path, folder: Path) -> bool:
+def is_inside(path: Path, folder: Path) -> bool:
     try:
         path.relative_to(folder)
     except ValueError:
@@ -145,12 +145,12 @@ def check_target(directory: str | Path, kind: str, what: str, force: bool = Fals
         resolved = folder.resolve()
     except (OSError, RuntimeError) as exc:
         raise WorkbenchError(f"{directory} cannot be used as a folder: {exc}.") from None
-    if _is_inside(Path.cwd().resolve(), resolved):
+    if is_inside(Path.cwd().resolve(), resolved):
         raise WorkbenchError(
             f"{directory} is the current folder or holds it; write {what} into a new folder, "
             f"such as {folder / 'package'}."
         )
-    if database and _is_inside(Path(database).resolve(), resolved):
+    if database and is_inside(Path(database).resolve(), resolved):
         raise WorkbenchError(f"{directory} holds the plant's database {database}; write {what} into a new folder.")
     try:
         if folder.exists() and not folder.is_dir():
@@ -248,7 +248,7 @@ def _swap(work: Path, target: Path, kind: str, what: str) -> None:
         if old is not None:
             old.rename(target)
         raise
-    _sync_folder(target.parent)
+    sync_folder(target.parent)
     if old is not None and old_manifest is not None:
         remove_package(old, old_manifest)
 
@@ -266,7 +266,8 @@ def remove_package(folder: Path, manifest: dict) -> None:
         folder.rmdir()
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
+    """fsync a folder, so a rename into it survives a power cut (where the system allows)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

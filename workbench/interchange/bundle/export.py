@@ -18,7 +18,6 @@ manifest, holding nothing else): export never deletes anything it did not write.
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
 import shutil
 import uuid
@@ -57,13 +56,6 @@ def _statements() -> dict[str, object]:
     return chain_statements()
 
 
-def _is_inside(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder)
-    except ValueError:
-        return False
-    return True
-
 
 def previous_export(folder: Path) -> bool:
     """Whether ``folder`` holds exactly an export this program wrote: a valid manifest
@@ -79,17 +71,6 @@ def previous_export(folder: Path) -> bool:
         (folder / n).is_file() for n in entries.entries)
 
 
-def _holds_database(folder: Path) -> str | None:
-    for path in folder.iterdir():
-        try:
-            if path.is_file():
-                with open(path, "rb") as handle:
-                    if handle.read(16) == b"SQLite format 3\x00":
-                        return path.name
-        except OSError:
-            continue
-    return None
-
 
 def check_export_folder(directory: str | Path, force: bool = False, database: str | None = None) -> Path:
     """The folder to export into, or a ``WorkbenchError`` saying in one sentence why not.
@@ -104,16 +85,16 @@ def check_export_folder(directory: str | Path, force: bool = False, database: st
     folder = Path(directory)
     outfolder.check_place(folder)
     resolved = folder.resolve()
-    if _is_inside(Path.cwd().resolve(), resolved):
+    if outfolder.is_inside(Path.cwd().resolve(), resolved):
         raise WorkbenchError(
             f"{directory} is the current folder or holds it; export into a new folder, such as {folder / 'bundle'}."
         )
-    if database and _is_inside(Path(database).resolve(), resolved):
+    if database and outfolder.is_inside(Path(database).resolve(), resolved):
         raise WorkbenchError(f"{directory} holds the plant's database {database}; export into a new folder.")
     if folder.exists() and not folder.is_dir():
         raise WorkbenchError(f"{directory} is a file, not a folder to export the bundle into.")
     if folder.is_dir() and any(folder.iterdir()):
-        found = _holds_database(folder)
+        found = outfolder.holds_database(folder)
         if found is not None:
             raise WorkbenchError(f"The folder {directory} holds a database ({found}); export into a new folder.")
         if not previous_export(folder):
@@ -187,7 +168,7 @@ def _write(session: Session, work: Path) -> dict[str, int]:
             handle.flush()
             os.fsync(handle.fileno())
         written[spec.name] = count
-        entries[spec.name] = manifest.Entry(count, _sha256(path))
+        entries[spec.name] = manifest.Entry(count, outfolder.sha256(path))
     with open(work / VERSION_FILE, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(f"{VERSION}\n")
     with open(work / MANIFEST, "w", encoding="utf-8", newline="\n") as handle:
@@ -196,13 +177,6 @@ def _write(session: Session, work: Path) -> dict[str, int]:
         os.fsync(handle.fileno())
     return written
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _swap(work: Path, target: Path) -> None:
@@ -219,21 +193,8 @@ def _swap(work: Path, target: Path) -> None:
         if old is not None:
             old.rename(target)
         raise
-    _sync_folder(target.parent)
+    outfolder.sync_folder(target.parent)
     if old is not None:  # the previous export: only the files it listed, then the folder
         for name in (*SPECS_V2, MANIFEST, VERSION_FILE):
             (old / name).unlink(missing_ok=True)
         old.rmdir()
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
