@@ -68,6 +68,7 @@ from workbench.plant.floor_models import LotHold
 from workbench.plant.lookup import lot_refs
 from workbench.plant.query import among, chunks, ids_in, ids_value
 from workbench.plant.transit import shipment_status
+from workbench.trace import edgeindex
 
 
 def lot_node_id(item: str, lot: str) -> NodeId:
@@ -129,11 +130,25 @@ def _index_walk(conn):
 
 
 def walk(session: Session, root_ids: Sequence[int], downstream: bool,
-         depth: int | None = None) -> dict[int, int]:
-    """Lots reachable from ``root_ids``, in one recursive query.
+         depth: int | None = None, *, use_index: bool = True) -> dict[int, int]:
+    """Lots reachable from ``root_ids``: the fewest lot-to-lot hops to each (roots at 0).
 
-    Returns the fewest lot-to-lot hops to each reachable lot (roots at 0).
+    From the in-memory edge index when it holds exactly the edges this session sees
+    (``workbench.trace.edgeindex``), else in one recursive query.
     """
+    roots = list(dict.fromkeys(root_ids))
+    if depth == 0 or not roots:
+        return dict.fromkeys(roots, 0)
+    if use_index:
+        index = edgeindex.current(session)
+        if index is not None:
+            return index.walk(roots, downstream, depth)
+    return sql_walk(session, roots, downstream, depth)
+
+
+def sql_walk(session: Session, root_ids: Sequence[int], downstream: bool,
+             depth: int | None = None) -> dict[int, int]:
+    """``walk`` in one recursive query over ``lot_edges``, whatever the index holds."""
     roots = list(dict.fromkeys(root_ids))
     rows: list = []
     if depth != 0 and roots:
@@ -157,13 +172,13 @@ def walk(session: Session, root_ids: Sequence[int], downstream: bool,
 
 
 def reachable_lots(session: Session, root_ids: Sequence[int], direction: str = "forward",
-                   depth: int | None = None) -> set[int]:
+                   depth: int | None = None, *, use_index: bool = True) -> set[int]:
     """Ids of every lot reachable from the roots (roots included)."""
     found: set[int] = set(root_ids)
     if direction in ("forward", "both"):
-        found |= walk(session, root_ids, True, depth).keys()
+        found |= walk(session, root_ids, True, depth, use_index=use_index).keys()
     if direction in ("backward", "both"):
-        found |= walk(session, root_ids, False, depth).keys()
+        found |= walk(session, root_ids, False, depth, use_index=use_index).keys()
     return found
 
 
