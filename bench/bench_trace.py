@@ -26,6 +26,7 @@ import statistics
 import sys
 from collections import defaultdict, deque
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -169,13 +170,12 @@ def bench(backend: str, scale: float, repeat: int, log) -> tuple[list[list[objec
             g = trace(s, lot, direction)
             depth = max(abs(f.depth) for f in g.lot_facts())
             reps = repeat if n < 5000 else max(3, repeat // 5)
-            walk_ms = median_ms(lambda lot=lot, d=direction: reachable_lots(s, [lot], d), reps)
-            sql_ms = median_ms(lambda lot=lot, d=direction: reachable_lots(s, [lot], d, use_index=False), reps)
-            trace_ms = median_ms(lambda lot=lot, d=direction: trace(s, lot, d), reps)
+            walk_ms = median_ms(partial(reachable_lots, s, [lot], direction), reps)
+            sql_ms = median_ms(partial(reachable_lots, s, [lot], direction, use_index=False), reps)
+            trace_ms = median_ms(partial(trace, s, lot, direction), reps)
             naive_reps = 1 if n > 2000 else max(3, reps // 3)
-            naive_ms = median_ms(lambda lot=lot, d=downstream: naive_walk(s, lot, d), naive_reps)
-            edges = down if downstream else up
-            memory_ms = median_ms(lambda lot=lot, e=edges: memory_walk(e, lot), reps)
+            naive_ms = median_ms(partial(naive_walk, s, lot, downstream), naive_reps)
+            memory_ms = median_ms(partial(memory_walk, down if downstream else up, lot), reps)
             floor_x = walk_ms / memory_ms if memory_ms else float("inf")
             naive_x = naive_ms / walk_ms
             goals = [f"floor {_ok(floor_x <= FLOOR_GOAL[backend])}"]
@@ -200,7 +200,7 @@ def flatness(backend: str, summaries: list[tuple[float, dict]]) -> list[list[obj
     if len(summaries) < 2:
         return []
     (small_scale, small), (big_scale, big) = summaries[0], summaries[-1]
-    out = []
+    out: list[list[object]] = []
     for what, at in (("engine walk", 0), ("full trace", 1)):
         a = statistics.median(x[at] for x in small["forward"])
         b = statistics.median(x[at] for x in big["forward"])

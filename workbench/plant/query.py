@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ARRAY, BigInteger, Integer, String, any_, bindparam, func, literal_column, select
 from sqlalchemy.engine import Connection, Dialect, Row
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql import ColumnElement, Select
 
 #: The most values one statement carries.
@@ -45,7 +45,7 @@ def _dialect(bind: Bind) -> str:
     return str(bind.dialect.name)
 
 
-def _array_type(column: ColumnElement[Any]) -> ARRAY[Any]:
+def _array_type(column: ColumnElement[Any] | QueryableAttribute[Any]) -> ARRAY[Any]:
     python = getattr(column.type, "python_type", None)
     try:
         kind = column.type.python_type if python is not None else int
@@ -70,7 +70,7 @@ def ids_value(values: Sequence[Any], bind: Bind) -> Any:
     return list(values) if _dialect(bind) == "postgresql" else json.dumps(list(values))
 
 
-def among(column: ColumnElement[Any], values: Sequence[Any], bind: Bind) -> ColumnElement[bool]:
+def among(column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any], bind: Bind) -> ColumnElement[bool]:
     """``column IN values`` with the values bound as one parameter (see the module docstring)."""
     if _dialect(bind) == "postgresql":
         return column == any_(bindparam(None, list(values), type_=_array_type(column)))

@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from sqlalchemy import bindparam, case, exists, func, literal, or_, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from workbench.errors import WorkbenchError
 from workbench.facts import (
@@ -89,7 +91,7 @@ def _walk_statement(downstream: bool, limited: bool):
     e = LotEdge.__table__
     src, dst = (e.c.parent_lot_id, e.c.child_lot_id) if downstream else (e.c.child_lot_id, e.c.parent_lot_id)
     cols = [src.label("src"), dst.label("dst")]
-    roots = bindparam("roots", expanding=True)
+    roots: BindParameter[int] = bindparam("roots", expanding=True)
     if not limited:
         cte = select(*cols).where(src.in_(roots)).cte("walk", recursive=True)
         step = select(*cols).select_from(e).join(cte, src == cte.c.dst)
@@ -151,7 +153,7 @@ def sql_walk(session: Session, root_ids: Sequence[int], downstream: bool,
              depth: int | None = None) -> dict[int, int]:
     """``walk`` in one recursive query over ``lot_edges``, whatever the index holds."""
     roots = list(dict.fromkeys(root_ids))
-    rows: list = []
+    rows: Sequence[Any] = []
     if depth != 0 and roots:
         params = {"roots": roots} if depth is None else {"roots": roots, "depth": depth}
         conn = session.connection()
