@@ -18,6 +18,7 @@ the frontier: shown, but not what lies beyond them (expand them with another tra
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
@@ -199,6 +200,7 @@ class _Builder:
         self.g = g
         self.nodes = g.nodes
         self.flows: dict[tuple[NodeId, NodeId, str], list] = {}
+        self.parties: dict[tuple[str, str], NodeId] = {}
 
     def node(self, node: Node) -> NodeId:
         self.nodes.setdefault(node.id, node)
@@ -222,19 +224,45 @@ class _Builder:
 
 
 _quantity_type = Quantity()
+_quantities: dict[int, Decimal] = {}
 
 
 def _quantity(value: int | Decimal) -> Decimal:
-    """Millionths as the exact Decimal the ORM would give (PostgreSQL sums come as numeric)."""
-    return _quantity_type.process_result_value(int(value), None)
+    """Millionths as the exact Decimal the ORM would give (PostgreSQL sums come as numeric);
+    Decimals are immutable, so the common ones are made once."""
+    key = value if type(value) is int else int(value)
+    found = _quantities.get(key)
+    if found is None:
+        found = _quantity_type.process_result_value(key, None)
+        if len(_quantities) > 100_000:
+            _quantities.clear()
+        _quantities[key] = found
+    return found
+
+
+@contextmanager
+def _gc_paused():
+    """No cyclic garbage collection while a trace builds its objects: a trace makes no
+    cycles, and each collection walks every object alive, so a 40,000-box trace spent
+    half its time in them (measured)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _party(b: _Builder, kind: str, code: str, name, contact, email, phone, address) -> NodeId:
     """The vendor or customer box, made once however many rows name it."""
-    node_id = NodeId.of(kind, code)
-    if node_id not in b.nodes:
-        b.nodes[node_id] = Node(node_id, kind, code, name,
-                                PartyBox(PartyFacts(code, name, contact, email, phone, address)))
+    key = (kind, code)
+    node_id = b.parties.get(key)
+    if node_id is None:
+        node_id = b.parties[key] = NodeId.of(kind, code)
+        if node_id not in b.nodes:
+            b.nodes[node_id] = Node(node_id, kind, code, name,
+                                    PartyBox(PartyFacts(code, name, contact, email, phone, address)))
     return node_id
 
 
@@ -307,11 +335,6 @@ def _statement(name: str, dialect: str):
     return statements[name]
 
 
-#: The date-time columns of each follow-up query, by position: SQLite hands them back as
-#: text, which is parsed here (the ORM's types are skipped for speed, see ``_rows``).
-_WHEN_COLUMNS = {"lots": (3, 4), "orders": (2, 3), "operations": (4, 5), "shipments": (1,),
-                 "returns": (1,), "receipts": (1,)}
-
 _compiled: dict[tuple[str, str], tuple[str, tuple[str, ...] | None, dict]] = {}
 
 
@@ -328,15 +351,17 @@ def _compile(conn, name: str) -> tuple[str, tuple[str, ...] | None, dict]:
     return found
 
 
-def _parse_when(value):
+def _when(value):
+    """A date-time column of a follow-up query: SQLite hands it back as text (the ORM's
+    types are skipped for speed, see ``_rows``), parsed only for the boxes made."""
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _rows(session: Session, name: str, ids: Iterable[int]) -> list:
     """Run one follow-up query for all ``ids`` (in chunks) on the session's own DBAPI
     connection (same transaction), as plain tuples: quantities stay integer millionths,
-    date-times are datetimes on both databases. Row objects and per-value type conversion
-    were half the cost of a trace (measured)."""
+    date-times are what the driver gives (pass them through ``_when``). Row objects and
+    per-value type conversion were half the cost of a trace (measured)."""
     conn = session.connection()
     sql, order, fixed = _compile(conn, name)
     out: list = []
@@ -348,15 +373,6 @@ def _rows(session: Session, name: str, ids: Iterable[int]) -> list:
             out += cursor.fetchall()
     finally:
         cursor.close()
-    when = _WHEN_COLUMNS.get(name)
-    if when and conn.dialect.name == "sqlite" and out:
-        fixed_rows = []
-        for row in out:
-            row = list(row)
-            for i in when:
-                row[i] = _parse_when(row[i])
-            fixed_rows.append(row)
-        out = fixed_rows
     return out
 
 
@@ -371,7 +387,7 @@ def _add_lots(session: Session, b: _Builder, depths: dict[int, int]) -> dict[int
         ids[lot_id] = (nid, unit)
         nodes.setdefault(nid, Node(nid, "lot", code, item_name, LotFacts(
             lot_id=lot_id, item=item, lot=code, item_name=item_name, item_kind=kind, quantity=qty(quantity),
-            unit=unit, created_at=created, expires_at=expires, origin=origin, vendor_lot=vendor_lot,
+            unit=unit, created_at=_when(created), expires_at=_when(expires), origin=origin, vendor_lot=vendor_lot,
             depth=depths[lot_id], on_hold=bool(held))))
     return ids
 
@@ -382,13 +398,13 @@ def _add_orders(session: Session, b: _Builder, order_ids: set[int], with_operati
     for order_id, code, started, finished, item, item_name in _rows(session, "orders", order_ids):
         nid = ids[order_id] = NodeId.of("order", code)
         if nid not in nodes:
-            nodes[nid] = Node(nid, "order", code, item_name, OrderFacts(item, started, finished))
+            nodes[nid] = Node(nid, "order", code, item_name, OrderFacts(item, _when(started), _when(finished)))
     if not with_operations:
         return ids
     for order_id, step, machine, operator, started, finished in _rows(session, "operations", order_ids):
         order_node = ids[order_id]
         order_code = order_node.key
-        facts = OperationFacts(order_code, step, machine, operator, started, finished)
+        facts = OperationFacts(order_code, step, machine, operator, _when(started), _when(finished))
         op_id = b.node(Node(facts.node_id, "operation", f"{order_code}/{step}", step, facts))
         b.flow(op_id, order_node, "performed")
         if machine:
@@ -419,7 +435,7 @@ def _downstream(session: Session, b: _Builder, lots: dict[int, tuple[NodeId, str
             sid = shipments[code] = NodeId.of("shipment", code)
             if sid not in nodes:
                 nodes[sid] = Node(sid, "shipment", code, None, ShipmentFacts(
-                    shipped_at, order_ref, ccode, r[11], to_code, status, r[13]))
+                    _when(shipped_at), order_ref, ccode, r[11], to_code, status, r[13]))
         lot, unit = lots[lot_id]
         if r[18] is None:
             flow(lot, sid, "shipped", qty, unit)
@@ -442,7 +458,7 @@ def _downstream(session: Session, b: _Builder, lots: dict[int, tuple[NodeId, str
         rma, received_at, reason, lot_id, qty, ccode = r[:6]
         rid = NodeId.of("return", rma)
         if rid not in nodes:
-            nodes[rid] = Node(rid, "return", rma, None, ReturnFacts(received_at, reason, ccode))
+            nodes[rid] = Node(rid, "return", rma, None, ReturnFacts(_when(received_at), reason, ccode))
         cid = _party(b, "customer", ccode, *r[6:11])
         lot, unit = lots[lot_id]
         flow(cid, rid, "returned", qty, unit)
@@ -466,7 +482,7 @@ def _upstream(session: Session, b: _Builder, lots: dict[int, tuple[NodeId, str]]
         vid = _party(b, "vendor", vcode, *r[7:12])
         rid = NodeId.of("receipt", rcode)
         if rid not in nodes:
-            nodes[rid] = Node(rid, "receipt", rcode, None, ReceiptFacts(received_at, po, vcode, vendor_lot))
+            nodes[rid] = Node(rid, "receipt", rcode, None, ReceiptFacts(_when(received_at), po, vcode, vendor_lot))
         lot, unit = lots[lot_id]
         flow(vid, rid, "supplied", qty, unit)
         flow(rid, lot, "received", qty, unit)
@@ -488,6 +504,11 @@ def trace(session: Session, roots: LotRef | int | Sequence[LotRef | int], direct
                              "leave the depth out to follow every step.")
     items = [roots] if isinstance(roots, (LotRef, int)) else list(roots)
     root_ids = list(dict.fromkeys(r.id if isinstance(r, LotRef) else int(r) for r in items))
+    with _gc_paused():
+        return _trace(session, root_ids, direction, depth)
+
+
+def _trace(session: Session, root_ids: list[int], direction: str, depth: int | None) -> Genealogy:
     g = Genealogy(roots=[], direction=direction, depth=depth)
     b = _Builder(g)
 
