@@ -174,7 +174,7 @@ def bench(backend: str, scale: float, repeat: int, log) -> tuple[list[list[objec
             sql_ms = median_ms(partial(reachable_lots, s, [lot], direction, use_index=False), reps)
             trace_ms = median_ms(partial(trace, s, lot, direction), reps)
             naive_reps = 1 if n > 2000 else max(3, reps // 3)
-            naive_ms = median_ms(partial(naive_walk, s, lot, downstream), naive_reps)
+            naive_ms = median_ms(partial(naive_walk, s, lot, downstream), naive_reps, warm=n <= 2000)
             memory_ms = median_ms(partial(memory_walk, down if downstream else up, lot), reps)
             floor_x = walk_ms / memory_ms if memory_ms else float("inf")
             naive_x = naive_ms / walk_ms

@@ -76,8 +76,9 @@ def demo_plant(backend: str, scale: float, log=print) -> Plant:
     return plant
 
 
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm the caches once, as a user's second query would find them
+def median_ms(fn: Callable[[], object], repeat: int, warm: bool = True) -> float:
+    if warm:
+        fn()  # warm the caches once, as a user's second query would find them
     times = []
     for _ in range(repeat):
         t = time.perf_counter()

@@ -58,8 +58,14 @@ def _csr(src: array, dst: array, size: int, typecode: str) -> tuple[array, array
     for i in range(size + 1):
         running += counts[i]
         counts[i] = running
-    order = sorted(range(len(src)), key=src.__getitem__)  # stable: one lot's targets in load order
-    return counts, array(typecode, map(dst.__getitem__, order))
+    # Counting sort (no temporary list of a million ints): one lot's targets in load order.
+    free = array(typecode, counts)
+    to = _empty(typecode, len(dst))
+    for s, d in zip(src, dst, strict=True):
+        at = free[s]
+        to[at] = d
+        free[s] = at + 1
+    return counts, to
 
 
 def _as_lists(start: array, to: array, pool: list[int]) -> tuple[list[int], list[int]]:
@@ -136,6 +142,7 @@ class EdgeIndex:
 class _Keeper:
     """One engine's index and its loader."""
 
+    indexable: bool = True
     has_counter: bool | None = None
     index: EdgeIndex | None = None
     misses: int = 0
@@ -148,10 +155,13 @@ _keepers_lock = threading.Lock()
 
 
 def _keeper(engine: Engine) -> _Keeper:
+    keeper = _keepers.get(engine)
+    if keeper is not None:
+        return keeper
     with _keepers_lock:
         keeper = _keepers.get(engine)
         if keeper is None:
-            keeper = _keepers[engine] = _Keeper()
+            keeper = _keepers[engine] = _Keeper(indexable=_indexable(engine))
         return keeper
 
 
@@ -168,12 +178,9 @@ def _has_counter(keeper: _Keeper, conn: Connection) -> bool:
 
 def edge_version(conn: Connection) -> int | None:
     """The edge counter as ``conn``'s transaction sees it (None: no counter row)."""
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(VERSION_SQL)
-        row = cursor.fetchone()
-    finally:
-        cursor.close()
+    # Both drivers (sqlite3, psycopg 3) run a statement on the connection itself: the
+    # check is one round trip and no SQLAlchemy (it runs before every indexed walk).
+    row = conn.connection.dbapi_connection.execute(VERSION_SQL).fetchone()  # type: ignore[union-attr]
     return None if row is None else int(row[0])
 
 
@@ -183,9 +190,11 @@ def current(session: Session, *, auto: bool = True) -> EdgeIndex | None:
     With ``auto``, a miss counts towards (re)loading the index in the background.
     """
     engine = session.get_bind()
-    if not isinstance(engine, Engine) or not _indexable(engine):
+    if not isinstance(engine, Engine):
         return None
     keeper = _keeper(engine)
+    if not keeper.indexable:
+        return None
     conn = session.connection()
     if not _has_counter(keeper, conn):
         return None
