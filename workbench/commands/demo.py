@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
                                          progress=progress, extras=seed_floor_examples)
         finally:
             plant.dispose()
-        if full:
+        if full and path is not None:
             summary = build_sqlite_file(path, seed=args.seed, scale=args.scale,
                                         progress=progress, extras=seed_floor_examples)
     if progress:

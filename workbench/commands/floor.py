@@ -330,19 +330,18 @@ def run_hold(args) -> int:
         raise WorkbenchError("Name the lots to hold, or --recall-of LOT to hold a recall's hold list.")
     plant = _plant(args)
     try:
-        done = actions.hold(plant, args.lots, args.reason, args.by).result if args.lots else None
+        done = [actions.hold(plant, args.lots, args.reason, args.by).result] if args.lots else []
         if args.recall_of:
             roots = [actions.find(plant, text) for text in args.recall_of]
-            recall_done = actions.hold_recall(plant, roots, args.reason, args.by).result
-            done = recall_done if done is None else type(done)(done.placed + recall_done.placed,
-                                                                 done.already + recall_done.already)
+            done.append(actions.hold_recall(plant, roots, args.reason, args.by).result)
     finally:
         plant.dispose()
-    for h in done.placed:
+    placed = [h for d in done for h in d.placed]
+    for h in placed:
         print(f"On hold: {h.lot.label}")
-    for lot in done.already:
+    for lot in (lot for d in done for lot in d.already):
         print(f"Already on hold: {lot.label}")
-    print(f"{len(done.placed)} lots put on hold.")
+    print(f"{len(placed)} lots put on hold.")
     return 0
 
 

@@ -19,6 +19,7 @@ from workbench.interchange.bundle.format import VERSION
 from workbench.interchange.epcisload import EpcisImportFailed
 from workbench.interchange.epcisload.summary import format_epcis_summary
 from workbench.plant import open_plant
+from workbench.progress import Progress
 
 #: Warnings printed in full; the rest are counted (the summary object holds them all).
 SHOWN_WARNINGS = 50
@@ -55,9 +56,13 @@ def register(sub) -> None:
     exp.set_defaults(handler=run_export)
 
 
-def _progress(_fraction: float, message: str) -> None:
-    if sys.stderr.isatty():
-        print(f"  {message}…", file=sys.stderr)
+class _Printed(Progress):
+    """Progress that also tells a terminal each step's message."""
+
+    def __call__(self, fraction: float, message: str | None = None) -> None:
+        super().__call__(fraction, message)
+        if message is not None and sys.stderr.isatty():
+            print(f"  {message}…", file=sys.stderr)
 
 
 def format_summary(summary: ImportSummary, where: str) -> str:
@@ -103,7 +108,7 @@ def run_import(args: argparse.Namespace) -> int:
     plant = open_plant(resolve_url(args.db), create=True, schema_later=True)  # schema: in the import's transaction
     succeeded = False
     try:
-        outcome, _changes = import_paths(plant, [*folders, *documents], _progress, dry_run=args.dry_run)
+        outcome, _changes = import_paths(plant, [*folders, *documents], _Printed(), dry_run=args.dry_run)
         succeeded = not args.dry_run
     except (ImportFailed, EpcisImportFailed) as failed:
         for fault in failed.faults:

@@ -183,8 +183,8 @@ def run_vendor(args: argparse.Namespace) -> int:
               f"{line.vendor_lot or '-':<14}{quantity(line.quantity, line.unit):>14}{flag}")
     if q.excluded:
         causes: dict[str, int] = {}
-        for r in q.excluded:
-            causes[r.cause] = causes.get(r.cause, 0) + 1
+        for ret in q.excluded:
+            causes[ret.cause] = causes.get(ret.cause, 0) + 1
         print(f"Not counted against {q.vendor.code}: " + ", ".join(
             f"{n} returns caused by {c}" for c, n in sorted(causes.items(), key=lambda x: -x[1]))
               + " (not the vendor's material; `workbench scar cause RMA CAUSE` corrects one)")
