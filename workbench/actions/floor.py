@@ -42,9 +42,13 @@ def _lots(*refs: LotRef) -> frozenset[int]:
     return frozenset(r.id for r in refs)
 
 
-def _audit_holds(s: Session, placed: holds.HoldsPlaced, reason: str | None, by: str | None) -> None:
+def _hold(s: Session, refs: list[LotRef], reason: str | None, by: str | None,
+          at: datetime | None) -> Done[holds.HoldsPlaced]:
+    """Place the holds, audit each, and say which lots changed."""
+    placed = holds.place_holds(s, refs, reason, by, at or now())
     for h in placed.placed:
         audit.record(s, "hold placed", "lot", h.lot.label, {"on_hold": False}, {"reason": reason, "by": by})
+    return Done(placed, Changes(holds=True, lots=_lots(*(h.lot for h in placed.placed))))
 
 
 def add_location(plant: Plant, code: str, site: str | None = None, name: str | None = None) -> Done[tuple[str, str | None]]:
@@ -158,18 +162,13 @@ def hold(plant: Plant, lots: list[str], reason: str | None, by: str | None,
          at: datetime | None = None) -> Done[holds.HoldsPlaced]:
     """Put lots (as users write them: ITEM/LOT, a lot code or a barcode) on hold."""
     with plant.Session.begin() as s:
-        refs = [find_lot_label(s, text) for text in lots]
-        placed = holds.place_holds(s, refs, reason, by, at or now())
-        _audit_holds(s, placed, reason, by)
-    return Done(placed, Changes(holds=True, lots=_lots(*(h.lot for h in placed.placed))))
+        return _hold(s, [find_lot_label(s, text) for text in lots], reason, by, at)
 
 
 def hold_lots(plant: Plant, refs: list[LotRef], reason: str | None, by: str | None,
               at: datetime | None = None) -> Done[holds.HoldsPlaced]:
     with plant.Session.begin() as s:
-        placed = holds.place_holds(s, refs, reason, by, at or now())
-        _audit_holds(s, placed, reason, by)
-    return Done(placed, Changes(holds=True, lots=_lots(*(h.lot for h in placed.placed))))
+        return _hold(s, refs, reason, by, at)
 
 
 def hold_recall(plant: Plant, roots: list[LotRef], reason: str | None, by: str | None,
@@ -182,9 +181,7 @@ def hold_recall(plant: Plant, roots: list[LotRef], reason: str | None, by: str |
         refs = [LotRef(a.lot_id, a.balance.item, a.balance.lot) for a in found.hold]
         if not refs:
             raise WorkbenchError("The recall's hold list is empty: no affected lot has stock on hand.")
-        placed = holds.place_holds(s, refs, reason, by, at or now())
-        _audit_holds(s, placed, reason, by)
-    return Done(placed, Changes(holds=True, lots=_lots(*(h.lot for h in placed.placed))))
+        return _hold(s, refs, reason, by, at)
 
 
 def release(plant: Plant, lot: str, reason: str | None, by: str | None,

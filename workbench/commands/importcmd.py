@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from workbench.actions.imports import import_paths, sort_paths
-from workbench.commands import add_db_option, open_for_reading
+from workbench.commands import add_db_option, open_for_reading, reading
 from workbench.commands.epcis_text import run_epcis_export
 from workbench.config import is_default_demo, resolve_url
 from workbench.errors import WorkbenchError
@@ -56,13 +56,17 @@ def register(sub) -> None:
     exp.set_defaults(handler=run_export)
 
 
+def _progress(_fraction: float, message: str | None) -> None:
+    if message is not None and sys.stderr.isatty():
+        print(f"  {message}…", file=sys.stderr)
+
+
 class _Printed(Progress):
-    """Progress that also tells a terminal each step's message."""
+    """Progress that also tells the terminal each step (``_progress``)."""
 
     def __call__(self, fraction: float, message: str | None = None) -> None:
         super().__call__(fraction, message)
-        if message is not None and sys.stderr.isatty():
-            print(f"  {message}…", file=sys.stderr)
+        _progress(fraction, message)
 
 
 def format_summary(summary: ImportSummary, where: str) -> str:
@@ -134,12 +138,8 @@ def run_export(args: argparse.Namespace) -> int:
     if args.lot:
         raise WorkbenchError("--lot exports a trace as EPCIS: add --format epcis-json or --format epcis-xml.")
     folder = check_export_folder(args.directory, args.force)
-    plant = open_for_reading(args)
-    try:
-        with plant.Session() as session:
-            written = export_bundle(session, folder)
-    finally:
-        plant.dispose()
+    with reading(args) as plant, plant.Session() as session:
+        written = export_bundle(session, folder)
     total = sum(written.values())
     print(f"Exported {plant.display_url} to {args.directory} (bundle version {VERSION}): {total} rows in "
           f"{len(written)} files.")

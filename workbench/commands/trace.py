@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.commands import add_db_option, open_for_reading
+from workbench.commands import add_db_option, reading
 from workbench.interchange.epcisload.lookup import find_lot_by_identifier, identify_lot_nodes
 from workbench.jsonutil import dumps
 from workbench.reports.tree import render_tree
@@ -28,16 +28,12 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    plant = open_for_reading(args)
-    try:
-        with plant.Session() as session:
-            lot = find_lot_by_identifier(session, args.lot, args.item)
-            g = trace(session, lot, args.direction, args.depth)
-            data = g.to_json() if args.json else None
-            if data is not None:
-                identify_lot_nodes(session, data["nodes"])
-    finally:
-        plant.dispose()
+    with reading(args) as plant, plant.Session() as session:
+        lot = find_lot_by_identifier(session, args.lot, args.item)
+        g = trace(session, lot, args.direction, args.depth)
+        data = g.to_json() if args.json else None
+        if data is not None:
+            identify_lot_nodes(session, data["nodes"])
     if data is not None:
         print(dumps(data, indent=2))
     else:
