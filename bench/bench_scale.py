@@ -26,7 +26,9 @@ import random
 import sys
 import time
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -91,7 +93,7 @@ def build(source: str, target: str, plants: int, log) -> None:
                        for name in PER_PLANT if "id" in Base.metadata.tables[name].c}
             sizes = {name: s.execute(text(f"SELECT count(*) FROM {name}")).scalar_one() for name in PER_PLANT}
             more = plants - 1
-            tables = {Base.metadata.tables[name]: n * more for name, n in sizes.items()}
+            tables: dict[Any, int] = {Base.metadata.tables[name]: n * more for name, n in sizes.items()}
             started = time.perf_counter()
             with bulk_load(s, tables):
                 for name in PER_PLANT:
@@ -125,9 +127,9 @@ def _cases(session, rng: random.Random) -> list[tuple[str, int, str]]:
     return cases
 
 
-def _walk_statement(plant, lot: int, direction: str) -> tuple[str, object]:
+def _walk_statement(plant, lot: int, direction: str) -> tuple[str, Any]:
     """The SQL (and parameters) the engine's walk sends, as the driver receives them."""
-    seen: list[tuple[str, object]] = []
+    seen: list[tuple[str, Any]] = []
 
     def keep(_conn, _cursor, statement, parameters, _context, _many):
         seen.append((statement, parameters))
@@ -158,9 +160,9 @@ def measure(dbs: list[str], repeat: int, log) -> None:
             for label, lot, direction in cases:
                 n = len(reachable_lots(s, [lot], direction))
                 reps = repeat if n < 5000 else max(3, repeat // 5)
-                walk = median_ms(lambda lot=lot, d=direction: reachable_lots(s, [lot], d), reps)
-                full = median_ms(lambda lot=lot, d=direction: trace(s, lot, d), reps)
-                floor = median_ms(lambda lot=lot, e=(down if direction == "forward" else up): memory_walk(e, lot), reps)
+                walk = median_ms(partial(reachable_lots, s, [lot], direction), reps)
+                full = median_ms(partial(trace, s, lot, direction), reps)
+                floor = median_ms(partial(memory_walk, down if direction == "forward" else up, lot), reps)
                 rows.append([name, f"{lots:,}", f"{edges:,}", label, lot, f"{n:,}", f"{walk:.1f}", f"{full:.1f}",
                              f"{floor:.2f}"])
                 log(f"  {rows[-1]}")

@@ -74,7 +74,7 @@ class ReadingSessions(sessionmaker):
         self._writer: sessionmaker | None = None
         self._lock = threading.Lock()
 
-    def begin(self):  # type: ignore[override]
+    def begin(self):
         with self._lock:
             if self._writer is None:
                 self._writer = sessionmaker(make_engine(self._url), expire_on_commit=False)
@@ -174,7 +174,9 @@ def alembic_config(connection=None) -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the migrations have a head"
+    return head
 
 
 def schema_state(engine: Engine) -> str:
