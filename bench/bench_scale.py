@@ -127,8 +127,9 @@ def _cases(session, rng: random.Random) -> list[tuple[str, int, str]]:
     return cases
 
 
-def _walk_statement(plant, lot: int, direction: str) -> tuple[str, Any]:
-    """The SQL (and parameters) the engine's walk sends, as the driver receives them."""
+def _walk_statements(plant, lot: int, direction: str) -> list[tuple[str, Any]]:
+    """The SQL (and parameters) the engine's walk sends, as the driver receives them: the
+    walk itself (the longest) last, after the settings it makes for itself."""
     seen: list[tuple[str, Any]] = []
 
     def keep(_conn, _cursor, statement, parameters, _context, _many):
@@ -140,7 +141,8 @@ def _walk_statement(plant, lot: int, direction: str) -> tuple[str, Any]:
             reachable_lots(s, [lot], direction)
     finally:
         event.remove(plant.engine, "before_cursor_execute", keep)
-    return max(seen, key=lambda x: len(x[0]))
+    last = max(range(len(seen)), key=lambda i: len(seen[i][0]))
+    return seen[: last + 1]
 
 
 def measure(dbs: list[str], repeat: int, log) -> None:
@@ -170,8 +172,10 @@ def measure(dbs: list[str], repeat: int, log) -> None:
                  "in-memory floor ms"], rows))
     largest = plants[dbs[-1]]
     for label, lot, direction in (cases[0], cases[-1]):
-        statement, parameters = _walk_statement(largest, lot, direction)
+        *settings, (statement, parameters) = _walk_statements(largest, lot, direction)
         with largest.engine.connect() as conn:
+            for setting, values in settings:
+                conn.exec_driver_sql(setting, values)
             plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement, parameters).all()
         print(f"\nEXPLAIN (ANALYZE, BUFFERS) of the walk, {label} (lot {lot}), in {dbs[-1]}:")
         print("\n".join("    " + r[0] for r in plan))
