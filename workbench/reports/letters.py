@@ -167,7 +167,8 @@ def letter_story(recall, customer, letterhead: Letterhead, first: bool = True) -
         bold.append(len(rows))
         rows.append(("Total", "", "", "", "", "", "", f"{ps.qty(total)} {unit}"))
         codes.append(("Total", "", "", "", "", "", f"{ps.qty(total)} {unit}"))
-    story.append(ps.data_table(LINE_HEADER, rows, _line_widths(codes, customer.lines, letterhead), right=(7,), bold_rows=bold))
+    story.append(ps.LineTable(LINE_HEADER, rows, _line_widths(codes, customer.lines, letterhead), right=(7,),
+                              bold_rows=bold))
     # Shared paragraphs are reused as they are; spacers and the page-break condition are
     # made anew, since platypus keeps state on those between uses. The closing stays
     # together (with the signature) through the CondPageBreak, without KeepTogether's
@@ -281,7 +282,7 @@ def _lay_out(job: tuple) -> list[ps.PageRecord]:
     for i, customer in enumerate(customers):
         story += letter_story(context, customer, letterhead, first=i == 0)
     doc = _document(BytesIO(), context, letterhead, f"Recall notices {context.reference}")
-    pages = ps.build_sections(doc, story)
+    pages = ps.build_sections(doc, story, write=False)  # only the pages are wanted, not this document
     sections = ps.by_section(pages)
     for customer in customers:
         ps.pages_pdf(Path(folder) / names[customer.customer], sections[customer.customer], letterhead,
