@@ -98,6 +98,13 @@ def _span(lines) -> str:
     return f"between {ps.long_day(first)} and {ps.long_day(last)}"
 
 
+@lru_cache(maxsize=64)
+def _shared(markup: str, style: str) -> ps.FixedParagraph:
+    """A paragraph that most letters of a recall share word for word (the date, the line
+    naming the products), parsed once and drawn once per process."""
+    return ps.FixedParagraph(markup, ps.styles()[style])
+
+
 @lru_cache(maxsize=1)
 def _alert():
     return ps.FixedParagraph("URGENT: PRODUCT RECALL", ps.styles()["alert"])
@@ -141,22 +148,22 @@ def letter_story(recall, customer, letterhead: Letterhead, first: bool = True) -
     t = ps.text
     name = customer.display_name
     story = ps.new_section(customer.customer, f"Recall notice {recall.reference} · {name}", first=first)
-    story.append(Paragraph(ps.long_day(recall.created_at), st["right"]))
+    story.append(_shared(ps.long_day(recall.created_at), "right"))
     story.append(Spacer(1, 4 * mm))
-    address = [f"<b>{t(name)}</b>", ps.lines(_addressed(customer.contact, customer.address))]
-    story.append(Paragraph("<br/>".join(a for a in address if a), st["address"]))
+    story.append(ps.TextLines([(name, ps.BOLD), *((ln, ps.FONT) for ln in _addressed(customer.contact,
+                                                                                      customer.address))],
+                              st["address"]))
     story.append(Spacer(1, 6 * mm))
     story.append(_alert())
     items = sorted({(ln.item, ln.item_name or ln.item) for ln in customer.lines})
     what = ", ".join(together(n) for _, n in items)
-    story.append(Paragraph(f"<b>Recall of {t(what)}</b> &nbsp;·&nbsp; our reference {t(recall.reference)}",
-                           st["body"]))
-    story.append(Paragraph(f"Dear {t(customer.contact or 'Customer')},", st["body"]))
-    reason = (f" The reason: {t(recall.reason.rstrip('.'))}." if recall.reason
+    story.append(_shared(f"<b>Recall of {t(what)}</b> &nbsp;·&nbsp; our reference {t(recall.reference)}", "body"))
+    story.append(ps.TextLines([(f"Dear {customer.contact or 'Customer'},", ps.FONT)], st["body"]))
+    reason = (f" The reason: {recall.reason.rstrip('.')}." if recall.reason
               else " We have found that they may not meet our safety and quality standards.")
-    story.append(Paragraph(
-        f"{t(letterhead.name)} is recalling the product lots listed below.{reason} "
-        f"Our records show that {t(name)} received these lots from us {_span(customer.lines)}:", st["body"]))
+    said = (f"{letterhead.name} is recalling the product lots listed below.{reason} "
+            f"Our records show that {name} received these lots from us {_span(customer.lines)}:")
+    story.append(ps.TextLines([(said, ps.FONT)], st["body"]))
     facts = _facts_of(recall)
     codes = [(ps.day(ln.shipped_at), ln.shipment, ln.order_ref or "", shelf_code(facts.gtins.get(ln.item)), ln.lot,
               ps.day(facts.best_by.get(ln.lot_id)), f"{ps.qty(ln.quantity)} {ln.unit}") for ln in customer.lines]

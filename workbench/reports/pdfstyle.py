@@ -226,7 +226,7 @@ def wrap_lines(value: str, room: float, font: str = FONT, size: float = CELL_SIZ
             out.append(part)
             continue
         line = ""
-        for word in part.split():
+        for word in (w for w in part.split(" ") if w):  # not at no-break spaces
             candidate = f"{line} {word}" if line else word
             if stringWidth(candidate, font, size) <= room:
                 line = candidate
@@ -241,6 +241,64 @@ def wrap_lines(value: str, room: float, font: str = FONT, size: float = CELL_SIZ
                 line = line[cut:]
         out.append(line)
     return out
+
+
+class TextLines(Flowable):
+    """Plain text in a paragraph style without a paragraph's markup parser: each part
+    ``(text, font)`` starts a new line and wraps between words (``wrap_lines``); aligned
+    as the style says (left or right). For the text of a letter that differs from one
+    customer to the next (address, salutation, the sentence naming the customer)."""
+
+    def __init__(self, parts: Sequence[tuple[str, str]], style: ParagraphStyle):
+        super().__init__()
+        self._parts = [(" ".join(file_text(text).split()), font) for text, font in parts]
+        self._style = style
+        self.spaceBefore = style.spaceBefore
+        self.spaceAfter = style.spaceAfter
+        self._lines: list[tuple[str, str]] = []
+        self._for: float | None = None
+
+    def wrap(self, available_width, available_height):
+        if self._for != available_width:
+            size = self._style.fontSize
+            self._lines = [(line, font) for text, font in self._parts
+                           for line in wrap_lines(text, available_width, font, size)]
+            self._for = available_width
+        self.width = available_width
+        self.height = len(self._lines) * self._style.leading
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        self.wrap(available_width, available_height)
+        fit = int(available_height // self._style.leading)
+        if fit <= 0 or fit >= len(self._lines):
+            return [] if fit <= 0 else [self]
+        return [self._part(self._lines[:fit]), self._part(self._lines[fit:])]
+
+    def _part(self, lines: list[tuple[str, str]]) -> TextLines:
+        part = TextLines((), self._style)
+        part._lines, part._for = lines, self._for
+        part._parts = list(lines)
+        return part
+
+    def draw(self):
+        c = self.canv
+        st = self._style
+        c.setFillColor(st.textColor)
+        y = self.height - st.fontSize
+        for line, font in self._lines:
+            c.setFont(font, st.fontSize, st.leading)
+            if st.alignment == TA_RIGHT:
+                c.drawRightString(self.width, y, line)
+            else:
+                c.drawString(0, y, line)
+            y -= st.leading
+
+
+@lru_cache(maxsize=4096)
+def _cell_lines(value: str, room: float, font: str) -> tuple[tuple[str, float], ...]:
+    """A table cell's lines with their widths (codes, names and dates repeat from row to row)."""
+    return tuple((line, stringWidth(line, font, CELL_SIZE)) for line in wrap_lines(value, room, font))
 
 
 class LineTable(Flowable):
@@ -274,7 +332,7 @@ class LineTable(Flowable):
 
     @staticmethod
     def _row(values: list[str], room: list[float], font: str, index: int, bold: bool = False) -> tuple:
-        cells = [wrap_lines(v, room[i], font) if v else [] for i, v in enumerate(values)]
+        cells = [_cell_lines(v, room[i], font) if v else () for i, v in enumerate(values)]
         height = max((len(c) for c in cells), default=1) * CELL_LEADING + CELL_TOP + CELL_BOTTOM
         return cells, height, font, index, bold
 
@@ -314,15 +372,17 @@ class LineTable(Flowable):
                 c.setLineWidth(0.6)
                 c.line(0, top, width, top)
             c.setFillColor(ACCENT if index < 0 else INK)
-            c.setFont(font, CELL_SIZE, CELL_LEADING)
+            text = c.beginText()  # one text object per row, not one per string
+            text.setFont(font, CELL_SIZE, CELL_LEADING)
             for i, lines in enumerate(cells):
                 base = top - CELL_TOP - CELL_SIZE
-                for line in lines:
-                    if i in self._right:
-                        c.drawRightString(lefts[i] + self._widths[i] - CELL_PAD, base, line)
-                    else:
-                        c.drawString(lefts[i] + CELL_PAD, base, line)
+                for line, line_width in lines:
+                    x = (lefts[i] + self._widths[i] - CELL_PAD - line_width if i in self._right
+                         else lefts[i] + CELL_PAD)
+                    text.setTextOrigin(x, base)
+                    text.textOut(line)
                     base -= CELL_LEADING
+            c.drawText(text)
             if index < 0:
                 c.setStrokeColor(ACCENT)
                 c.setLineWidth(0.8)
@@ -374,17 +434,32 @@ class FixedParagraph(Paragraph):
         self._wrapped_for = (available_width, available_height)
         return size
 
+    _drawn: tuple[tuple[float, float], list[str]] | None = None
+
     def drawOn(self, canvas, x, y, _sW=0):  # noqa: N802, N803 - reportlab's names
         # platypus marks a flowable moved to the next frame as ``_postponed`` and never clears
         # it; a paragraph used again in the next letter must start unmarked.
         self.__dict__.pop("_postponed", None)
         return super().drawOn(canvas, x, y, _sW)
 
+    def draw(self):
+        # Drawn once per size: the page code of a paragraph is the same wherever it stands
+        # (``drawOn`` moves the origin there first), so later uses repeat it.
+        size = (self.width, self.height)
+        code = self.canv._code
+        if self._drawn is not None and self._drawn[0] == size:
+            code.extend(self._drawn[1])
+            return
+        start = len(code)
+        super().draw()
+        self._drawn = (size, code[start:])
+
     def split(self, available_width, available_height):
         try:
             return super().split(available_width, available_height)
         finally:
             self._wrapped_for = None  # splitting may change the layout: never reuse it
+            self._drawn = None
 
 
 def key_values(pairs: Sequence[tuple[str, str]], widths: Sequence[float]) -> Table:
@@ -578,8 +653,7 @@ def pages_pdf(target: str | Path | BytesIO, pages: Sequence[PageRecord], letterh
     entries = " ".join(f"/{key} {_pdf_string(value)}" for key, value in fields.items())
     add(f"{info} 0 obj\n<< {entries} /Trapped /False >>\nendobj\n".encode("ascii"))
     size = info + 1
-    ident = hashlib.md5(b"".join(p.stream or b"" for p in pages[:4]) + now.encode() + title.encode("utf8", "replace"),
-                        usedforsecurity=False).hexdigest()
+    ident = hashlib.md5(f"{now} {title} {n} {at}".encode("utf8", "replace"), usedforsecurity=False).hexdigest()
     xref = "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
     chunks.append((f"xref\n0 {size}\n0000000000 65535 f \n{xref}trailer\n<< /ID [ <{ident}> <{ident}> ] "
                    f"/Info {info} 0 R /Root {catalog} 0 R /Size {size} >>\nstartxref\n{at}\n%%EOF\n").encode("ascii"))
