@@ -34,13 +34,15 @@ from sqlalchemy.orm import Session
 from workbench.interchange.epcis.identifiers import parse_identifier
 from workbench.interchange.epcis.plan import ImportPlan, Kde, LotQuantity, PlanEvent, Transfer
 from workbench.interchange.epcis.times import kde_date
-from workbench.interchange.epcisload.resolve import existing, insert_missing, plant_unit
+from workbench.interchange.epcis.units import standard_factor
+from workbench.interchange.epcisload.resolve import epcis_unit, existing, insert_missing, plant_unit
 from workbench.plant import rebuild_edges
 from workbench.plant.bulk import BulkWriter
 from workbench.plant.chain import (
     Container,
     Event,
     EventLot,
+    ItemUnit,
     KeyDataElement,
     Location,
     Packing,
@@ -117,6 +119,7 @@ class Loader:
         self.say(0.55, "Writing parties, locations and items")
         self._parties_and_locations()
         self._items()
+        self._units()
         self.say(0.6, "Writing events")
         self._events()
         self.say(0.65, "Writing lots")
@@ -175,6 +178,46 @@ class Loader:
         for product in plan.products.values():
             if product.key not in self.item_ids:
                 self.item_ids[product.key] = by_code[_item_code(product)]
+
+    def _units(self) -> None:
+        """Each product's item unit (the plant's, for an item that was there) and the item's own factors
+        (``item_units``), so that quantities given in another unit are written in the item's."""
+        item = Item.__table__
+        ids = set(self.item_ids.values())
+        unit_of = dict(fetch_in(self.session, select(item.c.id, item.c.unit), item.c.id, ids))
+        self.item_unit = {key: unit_of.get(item_id) or "ea" for key, item_id in self.item_ids.items()}
+        units = ItemUnit.__table__
+        self.item_factors: dict[tuple[int, str], Decimal] = {
+            (i, u): Decimal(f) for i, u, f in fetch_in(self.session, select(units.c.item_id, units.c.unit, units.c.factor),
+                                                       units.c.item_id, ids)}
+        self.unconverted: set[tuple[str, str]] = set()
+
+    def in_item_unit(self, product: str, quantity: Decimal | None, uom: str | None) -> Decimal:
+        """A quantity given in ``uom`` (UN/CEFACT code, or a plant unit) in the unit of the product's item: through the
+        item's own factor (``item_units``), else a standard conversion (g → kg, lb → kg, mL → L); a unit that converts
+        neither way is kept as given, and said once per item and unit."""
+        q = _q(quantity)
+        if not uom or not q:
+            return q
+        target = self.item_unit.get(product, "ea")
+        given = plant_unit(uom)
+        if given == target or uom == target:
+            return q
+        item_id = self.item_ids[product]
+        factor = self.item_factors.get((item_id, given)) or self.item_factors.get((item_id, uom))
+        if factor is None:
+            factor = standard_factor(uom, epcis_unit(target))
+        if factor is None:
+            if (product, uom) not in self.unconverted:
+                self.unconverted.add((product, uom))
+                self.counts.warnings.append(
+                    f"item {self.plan.products[product].identifier}: quantities in {uom} are kept as given, since "
+                    f"nothing converts {uom} to the item's unit {target} (add the unit to item_units)")
+            return q
+        return to_quantity(q * factor)
+
+    def lot_quantity(self, lq: LotQuantity) -> Decimal:
+        return self.in_item_unit(self.plan.lots[lq.lot].product, lq.quantity, lq.unit)
 
     # ---- events -----------------------------------------------------------------------------------
 
@@ -238,7 +281,8 @@ class Loader:
         kde_columns = [_lot_kdes(lot.kdes) for lot in lots]
         self.w.insert(table, {
             "id": ids, "item_id": [k[0] for k in missing], "code": [k[1] for k in missing],
-            "vendor_lot": [None] * len(lots), "quantity": [_q(lot.quantity) for lot in lots],
+            "vendor_lot": [None] * len(lots),
+            "quantity": [self.in_item_unit(lot.product, lot.quantity, lot.unit) for lot in lots],
             "created_at": [_naive(lot.created_at) for lot in lots],
             "expires_at": [c.pop("expires_at") for c in kde_columns],
             "origin": [_ORIGINS[lot.origin] for lot in lots],
@@ -267,7 +311,8 @@ class Loader:
             return
         placeholders = {lot_id for lot_id, in fetch_in(self.session, select(table.c.id).where(table.c.event_id.is_(None)),
                                                        table.c.id, [i for i, _ in known])}
-        rows = [{"lid": i, "q": _q(lot.quantity), "at": _naive(lot.created_at), "o": _ORIGINS[lot.origin],
+        rows = [{"lid": i, "q": self.in_item_unit(lot.product, lot.quantity, lot.unit), "at": _naive(lot.created_at),
+                 "o": _ORIGINS[lot.origin],
                  "e": self.event_ids[lot.created_by]} for i, lot in known if i in placeholders]
         if rows:
             self.session.execute(table.update().where(table.c.id == _bind("lid")).values(
@@ -313,9 +358,9 @@ class Loader:
         outputs: list[tuple[int, int, Decimal, int]] = []
         for order_id, t in zip(ids, valid, strict=True):
             event = self.event_ids[t.events[0]]
-            for lot_id, quantity in _summed(t.inputs, self.lot_ids).items():
+            for lot_id, quantity in _summed(t.inputs, self.lot_ids, self.lot_quantity).items():
                 consumptions.append((order_id, lot_id, quantity, _naive(t.time), event))
-            for lot_id, quantity in _summed(t.outputs, self.lot_ids).items():
+            for lot_id, quantity in _summed(t.outputs, self.lot_ids, self.lot_quantity).items():
                 if lot_id in outputs_taken:
                     self.counts.warnings.append(f"{plan.events[t.events[0]].where}: the lot it makes was made by another "
                                                 "transformation already; this output is not recorded twice")
@@ -377,7 +422,7 @@ class Loader:
 
     def _transfer_lines(self, t: Transfer) -> dict[int, tuple[Decimal, str | None]]:
         """Lot id → (quantity, pallet) of a transfer; a pallet packed in an earlier import is opened in the plant."""
-        lines = _lines(t.lots, self.lot_ids)
+        lines = _lines(t.lots, self.lot_ids, self.lot_quantity)
         opened = {lq.via for lq in t.lots if lq.via}
         unknown = [c for c in t.containers if c not in opened and c not in self.packed_here]
         at = t.shipped_at or t.received_at
@@ -480,7 +525,7 @@ class Loader:
                 continue
             where, event, at = self._loc(p.location), self.event_ids[p.event], _naive(p.time)
             if p.action == "pack":
-                for lot_id, (quantity, _) in _lines(p.lots, self.lot_ids).items():
+                for lot_id, (quantity, _) in _lines(p.lots, self.lot_ids, self.lot_quantity).items():
                     stay = {"container": p.container, "lot_id": lot_id, "child_id": None, "quantity": quantity,
                             "packed_at": at, "packed_location_id": where, "pack_event_id": event}
                     open_stays[p.container].append(stay)
@@ -589,20 +634,23 @@ def _float(text: str | None) -> float | None:
         return None
 
 
-def _summed(lots: tuple[LotQuantity, ...], lot_ids: dict[str, int]) -> dict[int, Decimal]:
+def _summed(lots: tuple[LotQuantity, ...], lot_ids: dict[str, int],
+            quantity: Callable[[LotQuantity], Decimal]) -> dict[int, Decimal]:
     out: dict[int, Decimal] = defaultdict(Decimal)
     for lq in lots:
-        out[lot_ids[lq.lot]] += _q(lq.quantity)
+        out[lot_ids[lq.lot]] += quantity(lq)
     return out
 
 
-def _lines(lots: tuple[LotQuantity, ...], lot_ids: dict[str, int]) -> dict[int, tuple[Decimal, str | None]]:
-    """Quantity and container of each lot (a lot on two pallets of one shipment is one line, first pallet named)."""
+def _lines(lots: tuple[LotQuantity, ...], lot_ids: dict[str, int],
+           quantity: Callable[[LotQuantity], Decimal]) -> dict[int, tuple[Decimal, str | None]]:
+    """Quantity (in the item's unit) and container of each lot (a lot on two pallets of one shipment is one line,
+    first pallet named)."""
     out: dict[int, tuple[Decimal, str | None]] = {}
     for lq in lots:
         lot_id = lot_ids[lq.lot]
         before = out.get(lot_id)
-        out[lot_id] = (_q(lq.quantity) + (before[0] if before else 0), before[1] if before else lq.via)
+        out[lot_id] = (quantity(lq) + (before[0] if before else 0), before[1] if before else lq.via)
     return out
 
 
