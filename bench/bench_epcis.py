@@ -23,6 +23,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 # ``--code DIR`` runs one import with the workbench code in DIR (a baseline revision's, from ``git archive``).
 _CODE = sys.argv[sys.argv.index("--code") + 1] if "--code" in sys.argv else str(Path(__file__).resolve().parent.parent)
@@ -39,7 +40,7 @@ FARM, PLANT = "urn:epc:id:sgln:0614141.00001.0", "urn:epc:id:sgln:0614141.00002.
 
 
 def generate(path: Path, events: int) -> int:
-    out = []
+    out: list[dict[str, Any]] = []
     groups = events // 10
     for g in range(groups):
         t = T0 + timedelta(minutes=10 * g)
