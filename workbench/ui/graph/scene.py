@@ -133,6 +133,7 @@ class GenealogyScene(QGraphicsScene):
         self.zoom = 1.0
         #: The columns of the drawing (see ``levels_of``), for the level bands.
         self.levels: list[Level] = []
+        self._graph_rect: QRectF | None = None
         self._map: list = []
         self._map_stale = False
         # Box pixmaps of a zoomed-out view of a few hundred boxes exceed Qt's default
@@ -148,6 +149,7 @@ class GenealogyScene(QGraphicsScene):
             self.animation.stop()
             self._finish_animation()
         visible, lay = snap.visible, snap.layout
+        self._graph_rect = None
         self.roots = [r for r in snap.state.roots if r in visible.nodes]
         for key in [k for k in self.edges if k not in {(e.source, e.target) for e in visible.edges}]:
             self._remove_edge(key)
@@ -227,6 +229,7 @@ class GenealogyScene(QGraphicsScene):
         for key, edge in self.edges.items():
             edge.set_route(self._routes.get(key))
         self._place_labels()
+        self._graph_rect = None
         rect = self.itemsBoundingRect_of_graph()
         self.setSceneRect(rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
         self.levels = levels_of(self._targets, {nid: item.visible for nid, item in self.nodes.items()})
@@ -320,7 +323,16 @@ class GenealogyScene(QGraphicsScene):
         self.removeItem(edge)
 
     def itemsBoundingRect_of_graph(self) -> QRectF:
-        """The boxes' and edges' extent, without the drag helpers."""
+        """The boxes' and edges' extent, without the drag helpers (measured once per
+        layout at rest: the background asks for it on every frame)."""
+        if self._graph_rect is not None and self.animation is None:
+            return QRectF(self._graph_rect)
+        rect = self._measure_graph()
+        if self.animation is None:
+            self._graph_rect = QRectF(rect)
+        return rect
+
+    def _measure_graph(self) -> QRectF:
         rect = QRectF()
         for item in self.nodes.values():
             rect = rect.united(item.sceneBoundingRect())
