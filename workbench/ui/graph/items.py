@@ -66,6 +66,15 @@ def tier_of(zoom: float) -> int:
     return FULL if zoom >= FULL_LOD - 1e-9 else (TITLES if zoom >= TITLE_LOD - 1e-9 else MARKS)
 
 
+def _halo(colour: QColor) -> QPen:
+    pen = QPen(colour, 8)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return pen
+
+
+_HIGHLIGHT_HALO = _halo(HIGHLIGHT_COLOUR)
+_SELECT_HALO = _halo(QColor(SELECT_COLOUR.red(), SELECT_COLOUR.green(), SELECT_COLOUR.blue(), 90))
+
 #: How far (pixels) a handle must be dragged outward to open the next level.
 DRAG_DISTANCE = 24.0
 
@@ -243,6 +252,11 @@ class NodeItem(QGraphicsItem):
         self.node_id = visible.id
         self.kind = visible.kind
         self.width, self.height = node_size(visible.kind)
+        # Geometry made once: Qt asks for the bounding rect of every item it draws, every frame.
+        self._body = QRectF(-self.width / 2, -self.height / 2, self.width, self.height)
+        pad = HANDLE_RADIUS + 6
+        self._bounds = self._body.adjusted(-pad, -pad, pad, pad)
+        self._path = kind_path(self.kind, self._body)
         self.edges: list[EdgeItem] = []
         self.highlighted = False
         self.on_path = False
@@ -273,7 +287,14 @@ class NodeItem(QGraphicsItem):
         if tier != getattr(self, "tier", None):
             self.tier = tier
             self.update()
-        if zoom >= ITEM_CACHE_ZOOM or (tier != MARKS and not many):
+        if zoom >= ITEM_CACHE_ZOOM and many:
+            # Close up in a big graph: a pixmap at twice (four times, past 200 %) the box's
+            # size, drawn scaled down: zooming redraws no box, where a per-device cache
+            # would repaint every box on screen on every wheel step.
+            factor = 2 if zoom < 2 else 4
+            mode, size = QGraphicsItem.CacheMode.ItemCoordinateCache, QSize(int(r.width() * factor),
+                                                                            int(r.height() * factor))
+        elif zoom >= ITEM_CACHE_ZOOM or (tier != MARKS and not many):
             mode, size = QGraphicsItem.CacheMode.DeviceCoordinateCache, QSize()
         elif tier != MARKS:
             mode, size = QGraphicsItem.CacheMode.ItemCoordinateCache, QSize()
@@ -299,8 +320,44 @@ class NodeItem(QGraphicsItem):
     def update_visible(self, visible: VisibleNode) -> None:
         self.visible = visible
         self.lines = node_lines(visible)
+        self._texts = self._lay_out_text()
+        self._big_texts = self._lay_out_big()
+        self._fill, self._line = style_of(visible.group.kind if visible.group else self.kind)
         self.setToolTip(tooltip(visible))
         self.update()
+
+    def _lay_out_text(self) -> list[tuple[QFont, QColor, QRectF, str]]:
+        """Every line of the FULL tier, elided and placed once (no text layout in paint)."""
+        fonts = {"title": (Fonts.title, Fonts.title_m, TEXT_COLOUR), "body": (Fonts.body, Fonts.body_m, TEXT_COLOUR),
+                 "small": (Fonts.small, Fonts.small_m, MUTED_COLOUR),
+                 "caption": (Fonts.caption, Fonts.caption_m, MUTED_COLOUR)}
+        r = self._body
+        inset = 14.0 if self.kind in ("shipment", "order", "receipt", "return") else 10.0
+        text_rect = r.adjusted(inset, 0, -inset, 0)
+        heights = [fonts[style][1].height() for style, _ in self.lines]
+        y = r.center().y() - sum(heights) / 2 + (3 if self.kind == "vendor" else 0) - (3 if self.kind == "customer" else 0)
+        out = []
+        for (style, text), h in zip(self.lines, heights, strict=False):
+            font, metrics, colour = fonts[style]
+            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
+            out.append((font, colour, QRectF(text_rect.left(), y, text_rect.width(), h), shown))
+            y += h
+        return out
+
+    def _lay_out_big(self) -> list[tuple[QFont, QColor, QRectF, str]]:
+        """The TITLES tier's lines in the big font, elided and placed once."""
+        lines = big_lines(self.visible)
+        r = self._body
+        text_rect = r.adjusted(12, 0, -12, 0)
+        h = Fonts.big_m.height()
+        y = r.center().y() - h * len(lines) / 2
+        out = []
+        for i, text in enumerate(lines):
+            font, metrics = (Fonts.big, Fonts.big_m) if i == 0 else (Fonts.big_plain, Fonts.big_plain_m)
+            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
+            out.append((font, TEXT_COLOUR, QRectF(text_rect.left(), y, text_rect.width(), h), shown))
+            y += h
+        return out
 
     @property
     def node(self):
@@ -312,11 +369,10 @@ class NodeItem(QGraphicsItem):
     # --- geometry -------------------------------------------------------------------
 
     def body_rect(self) -> QRectF:
-        return QRectF(-self.width / 2, -self.height / 2, self.width, self.height)
+        return QRectF(self._body)
 
     def boundingRect(self) -> QRectF:
-        pad = HANDLE_RADIUS + 6
-        return self.body_rect().adjusted(-pad, -pad, pad, pad)
+        return self._bounds
 
     def handle_centre(self, direction: str) -> QPointF:
         r = self.body_rect()
@@ -354,6 +410,7 @@ class NodeItem(QGraphicsItem):
             for edge in self.edges:
                 edge.node_moved()
         elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged and self.scene() is not None:
+            self._mark_on_map()
             self.scene().node_selection_changed(self)
         return super().itemChange(change, value)
 
@@ -363,29 +420,34 @@ class NodeItem(QGraphicsItem):
         if on != self.highlighted:
             self.highlighted = on
             self.update()
+            self._mark_on_map()
 
     def set_on_path(self, on: bool) -> None:
         if on != self.on_path:
             self.on_path = on
             self.update()
+            self._mark_on_map()
+
+    def _mark_on_map(self) -> None:
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "mark_on_map"):
+            scene.mark_on_map(self)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         tier = getattr(self, "tier", FULL)
-        fill, line = style_of(self.visible.group.kind if self.visible.group else self.kind)
-        r = self.body_rect()
+        fill, line = self._fill, self._line
+        r = self._body
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if tier == MARKS:
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(ROOT_COLOUR if self.visible.root else (SELECT_COLOUR if selected else line))
+            painter.setBrush(ROOT_COLOUR if self.visible.root else SELECT_COLOUR if selected or self.on_path
+                             else HIGHLIGHT_COLOUR if self.highlighted else line)
             painter.drawRect(r)
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        path = kind_path(self.kind, r)
+        path = self._path
         if self.highlighted or selected:
-            halo = QPen(HIGHLIGHT_COLOUR if self.highlighted else QColor(SELECT_COLOUR.red(), SELECT_COLOUR.green(),
-                                                                          SELECT_COLOUR.blue(), 90), 8)
-            halo.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-            painter.strokePath(path, halo)
+            painter.strokePath(path, _HIGHLIGHT_HALO if self.highlighted else _SELECT_HALO)
         if self.visible.group is not None:
             painter.setPen(QPen(line, 1))
             painter.setBrush(fill.darker(104))
@@ -401,31 +463,14 @@ class NodeItem(QGraphicsItem):
         painter.setPen(pen)
         painter.setBrush(fill)
         painter.drawPath(path)
-        if tier == FULL:
-            self._paint_text(painter, r)
-        else:
-            self._paint_big(painter, r)
+        for font, colour, rect, text in (self._texts if tier == FULL else self._big_texts):
+            painter.setFont(font)
+            painter.setPen(colour)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
         if self.on_hold:
             self._paint_hold(painter, r, tier)
         for direction in self.handles():
             self._paint_handle(painter, self.handle_centre(direction), line)
-
-    def _paint_text(self, painter: QPainter, r: QRectF) -> None:
-        fonts = {"title": (Fonts.title, Fonts.title_m, TEXT_COLOUR), "body": (Fonts.body, Fonts.body_m, TEXT_COLOUR),
-                 "small": (Fonts.small, Fonts.small_m, MUTED_COLOUR), "caption": (Fonts.caption, Fonts.caption_m,
-                                                                                   MUTED_COLOUR)}
-        inset = 14.0 if self.kind in ("shipment", "order", "receipt", "return") else 10.0
-        text_rect = r.adjusted(inset, 0, -inset, 0)
-        heights = [fonts[s][1].height() for s, _ in self.lines]
-        y = r.center().y() - sum(heights) / 2 + (3 if self.kind == "vendor" else 0) - (3 if self.kind == "customer" else 0)
-        for (style, text), h in zip(self.lines, heights, strict=False):
-            font, metrics, colour = fonts[style]
-            painter.setFont(font)
-            painter.setPen(colour)
-            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
-            painter.drawText(QRectF(text_rect.left(), y, text_rect.width(), h),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
-            y += h
 
     @property
     def on_hold(self) -> bool:
@@ -444,20 +489,6 @@ class NodeItem(QGraphicsItem):
         painter.setFont(font)
         painter.setPen(QColor("white"))
         painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, "ON HOLD")
-
-    def _paint_big(self, painter: QPainter, r: QRectF) -> None:
-        lines = big_lines(self.visible)
-        text_rect = r.adjusted(12, 0, -12, 0)
-        fonts = [(Fonts.big, Fonts.big_m)] + [(Fonts.big_plain, Fonts.big_plain_m)] * (len(lines) - 1)
-        h = Fonts.big_m.height()
-        y = r.center().y() - h * len(lines) / 2
-        painter.setPen(TEXT_COLOUR)
-        for text, (font, metrics) in zip(lines, fonts, strict=False):
-            painter.setFont(font)
-            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
-            painter.drawText(QRectF(text_rect.left(), y, text_rect.width(), h),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
-            y += h
 
     @staticmethod
     def _paint_handle(painter: QPainter, c: QPointF, colour: QColor) -> None:

@@ -17,6 +17,7 @@ from workbench.ui.graph.items import (
     ITEM_CACHE_ZOOM,
     KIND_TITLE,
     LABEL_LOD,
+    MARKS,
     ROOT_COLOUR,
     EdgeItem,
     NodeItem,
@@ -25,10 +26,12 @@ from workbench.ui.graph.items import (
 )
 
 ANIMATION_MS = 250
+#: The map is drawn in horizontal bands this tall (scene pixels).
+MAP_BAND = 4000.0
 PIXMAP_CACHE_KB = 128 * 1024
 #: From this many boxes on, zoomed-out boxes are cached as pixmaps (see NodeItem).
 MANY_BOXES = 400
-#: Below this zoom a big graph is drawn as a map (see ``_update_map``).
+#: Below this zoom a big graph's map is cached as a pixmap (see ``_update_map``).
 MAP_ZOOM = 0.15
 #: Above this many boxes a new layout is applied at once: animating thousands of items
 #: costs more than it tells.
@@ -79,6 +82,44 @@ def levels_of(positions: dict[str, QPointF], visible: dict) -> list[Level]:
         if counts:
             out.append(Level(key * 4.0, left, right, dict(counts)))
     return out
+
+
+Point = tuple[float, float]
+
+
+def _cubics(path: QPainterPath) -> list[tuple[Point, Point, Point, Point]]:
+    """The cubic Béziers of an edge's path (lines as straight cubics)."""
+    out = []
+    last: Point = (0.0, 0.0)
+    i, n = 0, path.elementCount()
+    while i < n:
+        e = path.elementAt(i)
+        here = (e.x, e.y)
+        if e.isCurveTo() and i + 2 < n:
+            c2, end = path.elementAt(i + 1), path.elementAt(i + 2)
+            out.append((last, here, (c2.x, c2.y), (end.x, end.y)))
+            last = (end.x, end.y)
+            i += 3
+            continue
+        if e.isLineTo():
+            out.append((last, last, here, here))
+        last = here
+        i += 1
+    return out
+
+
+def _cut(a: Point, b: Point, c: Point, d: Point, most: float) -> list[tuple[Point, Point, Point, Point]]:
+    """A cubic split in halves (de Casteljau) until no piece is taller than ``most``."""
+    if max(a[1], b[1], c[1], d[1]) - min(a[1], b[1], c[1], d[1]) <= most:
+        return [(a, b, c, d)]
+
+    def mid(p: Point, q: Point) -> Point:
+        return ((p[0] + q[0]) / 2, (p[1] + q[1]) / 2)
+
+    ab, bc, cd = mid(a, b), mid(b, c), mid(c, d)
+    abc, bcd = mid(ab, bc), mid(bc, cd)
+    m = mid(abc, bcd)
+    return _cut(a, ab, abc, m, most) + _cut(m, bcd, cd, d, most)
 
 
 class _RectIndex:
@@ -134,8 +175,10 @@ class GenealogyScene(QGraphicsScene):
         #: The columns of the drawing (see ``levels_of``), for the level bands.
         self.levels: list[Level] = []
         self._graph_rect: QRectF | None = None
-        self._map: list = []
+        self._map: list[QGraphicsItem] = []
         self._map_stale = False
+        self._map_on = False
+        self._map_fresh = False
         # Box pixmaps of a zoomed-out view of a few hundred boxes exceed Qt's default
         # 10 MB pixmap cache; a thrashing cache repaints every box on every frame.
         if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KB:
@@ -256,8 +299,8 @@ class GenealogyScene(QGraphicsScene):
     def set_zoom(self, zoom: float) -> None:
         """Level of detail per zoom, switched only when a threshold is crossed: edge
         labels and arrowheads, and how boxes are cached (see ``NodeItem``)."""
-        def band(z: float) -> int:
-            return tier_of(z) * 2 + (z >= ITEM_CACHE_ZOOM)
+        def band(z: float) -> tuple[int, bool, bool]:
+            return tier_of(z), z >= ITEM_CACHE_ZOOM, z >= 2
 
         labels_before, cache_before = self.zoom >= LABEL_LOD, band(self.zoom)
         self.zoom = zoom
@@ -273,44 +316,76 @@ class GenealogyScene(QGraphicsScene):
     # --- the map: a big graph seen from far away -------------------------------------
 
     def map_shown(self) -> bool:
-        return bool(self._map)
+        return self._map_on
 
     def _update_map(self) -> None:
-        """Far out in a big graph, draw it as a map: one filled path per kind and one
-        path for all edges (a handful of C++ items) instead of thousands of items,
-        each of which costs a Python call per frame even when cached."""
-        wanted = self.zoom < MAP_ZOOM and len(self.nodes) > MANY_BOXES
-        if wanted == bool(self._map) and not (wanted and self._map_stale):
-            return
+        """Where boxes are only marks (below TITLE_LOD) in a big graph, draw it as a map:
+        one filled path per kind and one path for all edges (a handful of C++ items)
+        instead of thousands of items, each of which costs a call per frame even when
+        cached. The boxes stay in the scene without contents (no painting, still hit
+        by clicks), except those that say something the map does not: the selected,
+        highlighted, traced and path boxes paint themselves over it. Far out (below
+        MAP_ZOOM) the map is cached as a pixmap drawn once at MAP_ZOOM, then only scaled."""
+        wanted = tier_of(self.zoom) == MARKS and len(self.nodes) > MANY_BOXES
+        if wanted and (self._map_stale or not self._map):
+            self._build_map()
+        if wanted != self._map_on or (wanted and self._map_fresh):
+            self._map_on, self._map_fresh = wanted, False
+            for item in self._map:
+                item.setVisible(wanted)
+            for node in self.nodes.values():
+                self.mark_on_map(node)
+            for edge in self.edges.values():
+                edge.setVisible(not wanted)
+        if wanted:
+            far = self.zoom < MAP_ZOOM
+            for item in self._map:
+                if (item.cacheMode() == QGraphicsItem.CacheMode.ItemCoordinateCache) != far:
+                    r = item.boundingRect()
+                    size = QSize(max(1, int(r.width() * MAP_ZOOM)), max(1, int(r.height() * MAP_ZOOM)))
+                    item.setCacheMode(QGraphicsItem.CacheMode.ItemCoordinateCache if far
+                                      else QGraphicsItem.CacheMode.NoCache, size if far else QSize())
+
+    def mark_on_map(self, node: NodeItem) -> None:
+        """A box paints itself unless the map shows it (see ``_update_map``)."""
+        plain = self._map_on and not (node.isSelected() or node.highlighted or node.on_path or node.visible.root)
+        if bool(node.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents) != plain:
+            node.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, plain)
+            node.update()
+
+    def _build_map(self) -> None:
+        """The map's items, in horizontal bands MAP_BAND tall (a tall drawing is mostly
+        off screen: a band off screen costs nothing), long edges cut where they cross."""
         for item in self._map:
             self.removeItem(item)
         self._map = []
         self._map_stale = False
-        for item in list(self.nodes.values()) + list(self.edges.values()):
-            item.setVisible(not wanted)
-        if not wanted:
-            return
-        by_colour: dict[str, QPainterPath] = {}
+        self._map_fresh = True
+        boxes: dict[tuple[int, str], QPainterPath] = {}
         for item in self.nodes.values():
             colour = ROOT_COLOUR.name() if item.visible.root else style_of(
                 item.visible.group.kind if item.visible.group else item.kind)[1].name()
-            path = by_colour.setdefault(colour, QPainterPath())
-            path.addRect(item.body_rect().translated(item.pos()))
-        lines = QPainterPath()
+            r = item.body_rect().translated(item.pos())
+            boxes.setdefault((int(r.top() // MAP_BAND), colour), QPainterPath()).addRect(r)
+        lines: dict[int, QPainterPath] = {}
         for edge in self.edges.values():
-            lines.addPath(edge.path())
+            for a, b, c, d in _cubics(edge.path()):
+                for piece in _cut(a, b, c, d, MAP_BAND / 2):
+                    band = int(min(p[1] for p in piece) // MAP_BAND)
+                    path = lines.setdefault(band, QPainterPath())
+                    path.moveTo(*piece[0])
+                    path.cubicTo(*piece[1], *piece[2], *piece[3])
         pen = QPen(EDGE_COLOUR, 0)
-        edges_item = self.addPath(lines, pen)
-        edges_item.setZValue(0)
-        self._map.append(edges_item)
-        for colour, path in by_colour.items():
-            item = self.addPath(path, QPen(Qt.PenStyle.NoPen), QColor(colour))
-            item.setZValue(1)
+        for path in lines.values():
+            item = self.addPath(path, pen)
+            item.setZValue(-0.5)
             self._map.append(item)
-        for item in self._map:  # drawn once at the map's largest zoom, then only scaled
-            r = item.boundingRect()
-            item.setCacheMode(QGraphicsItem.CacheMode.ItemCoordinateCache,
-                              QSize(max(1, int(r.width() * MAP_ZOOM)), max(1, int(r.height() * MAP_ZOOM))))
+        for (_, colour), path in boxes.items():
+            item = self.addPath(path, QPen(Qt.PenStyle.NoPen), QColor(colour))
+            item.setZValue(-0.4)
+            self._map.append(item)
+        for item in self._map:
+            item.setVisible(False)
 
     def animating(self) -> bool:
         return self.animation is not None
