@@ -13,6 +13,7 @@ painter's transform); edges are Qt's own C++ path items, with labels hidden far 
 from __future__ import annotations
 
 import weakref
+from typing import ClassVar, Protocol, cast
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
     QStyleOptionGraphicsItem,
 )
 
-from workbench.facts import LotFacts, OperationFacts, ReceiptFacts, ReturnFacts, ShipmentFacts
+from workbench.facts import LotFacts, Node, OperationFacts, ReceiptFacts, ReturnFacts, ShipmentFacts
 from workbench.format import quantity as format_quantity
 from workbench.reports.figures import KIND_STYLE
 from workbench.trace.explore import DOWNSTREAM, UPSTREAM, VisibleNode, node_size
@@ -74,6 +75,21 @@ def _halo(colour: QColor) -> QPen:
 
 _HIGHLIGHT_HALO = _halo(HIGHLIGHT_COLOUR)
 _SELECT_HALO = _halo(QColor(SELECT_COLOUR.red(), SELECT_COLOUR.green(), SELECT_COLOUR.blue(), 90))
+
+#: QGraphicsItem::UserType (PySide6's type stubs do not declare it).
+USER_TYPE = 65536
+
+
+class SceneHooks(Protocol):
+    """What a box tells its scene (``GenealogyScene``; the scene imports this module)."""
+
+    def node_selection_changed(self, item: NodeItem) -> None: ...
+    def node_double_clicked(self, item: NodeItem, side: str | None) -> None: ...
+    def drag_started(self, item: NodeItem, direction: str) -> None: ...
+    def drag_moved(self, start: QPointF, pos: QPointF, outward: float) -> None: ...
+    def drag_finished(self, item: NodeItem, direction: str | None) -> None: ...
+    def mark_on_map(self, node: NodeItem) -> None: ...
+
 
 #: How far (pixels) a handle must be dragged outward to open the next level.
 DRAG_DISTANCE = 24.0
@@ -147,6 +163,18 @@ class Fonts:
     """Fonts and metrics made once (QFont needs a running QGuiApplication)."""
 
     _made = False
+    caption: ClassVar[QFont]
+    title: ClassVar[QFont]
+    body: ClassVar[QFont]
+    small: ClassVar[QFont]
+    big: ClassVar[QFont]
+    big_plain: ClassVar[QFont]
+    caption_m: ClassVar[QFontMetricsF]
+    title_m: ClassVar[QFontMetricsF]
+    body_m: ClassVar[QFontMetricsF]
+    small_m: ClassVar[QFontMetricsF]
+    big_m: ClassVar[QFontMetricsF]
+    big_plain_m: ClassVar[QFontMetricsF]
 
     @classmethod
     def ensure(cls) -> None:
@@ -167,6 +195,13 @@ class Fonts:
         cls._made = True
 
 
+def _node_of(v: VisibleNode) -> Node:
+    """The node a box that is not a group shows."""
+    if v.node is None:
+        raise TypeError(f"{v.id} is a group, not a node")
+    return v.node
+
+
 def node_lines(v: VisibleNode) -> list[tuple[str, str]]:
     """The text of a box, line by line, as (style, text); style is title/body/small/caption."""
     if v.group is not None:
@@ -181,7 +216,7 @@ def node_lines(v: VisibleNode) -> list[tuple[str, str]]:
         parts.append(f"{g.absorbed:,} more beyond" if g.absorbed else "double-click to open")
         lines.append(("small", " · ".join(parts)))
         return lines
-    n = v.node
+    n = _node_of(v)
     if n.kind == "lot":
         d = n.lot
         amount = format_quantity(d.quantity, d.unit)
@@ -195,7 +230,7 @@ def node_lines(v: VisibleNode) -> list[tuple[str, str]]:
     return lines
 
 
-def _detail(n) -> str:
+def _detail(n: Node) -> str:
     f = n.facts
     if isinstance(f, ShipmentFacts):
         return f"to {f.customer}" if f.customer else ""
@@ -214,7 +249,7 @@ def big_lines(v: VisibleNode) -> list[str]:
         if v.group.item:
             return [v.group.title, f"in {v.group.item}" if v.group.kind == "customer" else v.group.item]
         return [v.group.title]
-    n = v.node
+    n = _node_of(v)
     if n.kind == "lot":
         return [n.lot.lot, n.lot.item]
     return [n.code]
@@ -224,7 +259,7 @@ def tooltip(v: VisibleNode) -> str:
     if v.group is not None:
         return (f"{v.group.title} ({v.group.absorbed:,} more beyond them).\n"
                 "Double-click to show them, a page at a time.")
-    n = v.node
+    n = _node_of(v)
     rows = [f"{KIND_TITLE.get(n.kind, n.kind)} {n.code}"]
     if n.name and n.name != n.code:
         rows.append(n.name)
@@ -244,7 +279,7 @@ def tooltip(v: VisibleNode) -> str:
 class NodeItem(QGraphicsItem):
     """One box: a lot, another genealogy node, or a group of many."""
 
-    Type = QGraphicsItem.UserType + 1
+    Type = USER_TYPE + 1
 
     def __init__(self, visible: VisibleNode):
         super().__init__()
@@ -409,9 +444,9 @@ class NodeItem(QGraphicsItem):
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             for edge in self.edges:
                 edge.node_moved()
-        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged and self.scene() is not None:
-            self._mark_on_map()
-            self.scene().node_selection_changed(self)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged and (hooks := self.hooks()) is not None:
+            hooks.mark_on_map(self)
+            hooks.node_selection_changed(self)
         return super().itemChange(change, value)
 
     # --- painting -------------------------------------------------------------------
@@ -428,10 +463,15 @@ class NodeItem(QGraphicsItem):
             self.update()
             self._mark_on_map()
 
-    def _mark_on_map(self) -> None:
+    def hooks(self) -> SceneHooks | None:
+        """The scene, as the genealogy scene it is (None outside one)."""
         scene = self.scene()
-        if scene is not None and hasattr(scene, "mark_on_map"):
-            scene.mark_on_map(self)
+        return cast(SceneHooks, scene) if scene is not None and hasattr(scene, "mark_on_map") else None
+
+    def _mark_on_map(self) -> None:
+        hooks = self.hooks()
+        if hooks is not None:
+            hooks.mark_on_map(self)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         tier = getattr(self, "tier", FULL)
@@ -514,26 +554,29 @@ class NodeItem(QGraphicsItem):
 
     def mousePressEvent(self, event) -> None:
         handle = self.handle_at(event.pos()) if event.button() == Qt.MouseButton.LeftButton else None
-        if handle is not None:
+        hooks = self.hooks()
+        if handle is not None and hooks is not None:
             self._drag_from = handle
             self._drag_start = self.mapToScene(self.handle_centre(handle))
-            self.scene().drag_started(self, handle)
+            hooks.drag_started(self, handle)
             event.accept()
             return
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event) -> None:
-        if self._drag_from is not None:
-            self.scene().drag_moved(self._drag_start, event.scenePos(), self._outward(event.scenePos()))
+        hooks = self.hooks()
+        if self._drag_from is not None and hooks is not None:
+            hooks.drag_moved(self._drag_start, event.scenePos(), self._outward(event.scenePos()))
             event.accept()
             return
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:
-        if self._drag_from is not None:
+        hooks = self.hooks()
+        if self._drag_from is not None and hooks is not None:
             direction, self._drag_from = self._drag_from, None
             far_enough = self._outward(event.scenePos(), direction) >= DRAG_DISTANCE
-            self.scene().drag_finished(self, direction if far_enough else None)
+            hooks.drag_finished(self, direction if far_enough else None)
             event.accept()
             return
         super().mouseReleaseEvent(event)
@@ -544,8 +587,9 @@ class NodeItem(QGraphicsItem):
         return dx if direction == DOWNSTREAM else -dx
 
     def mouseDoubleClickEvent(self, event) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.scene() is not None:
-            self.scene().node_double_clicked(self, self.side_at(event.pos()))
+        hooks = self.hooks()
+        if event.button() == Qt.MouseButton.LeftButton and hooks is not None:
+            hooks.node_double_clicked(self, self.side_at(event.pos()))
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
@@ -559,7 +603,7 @@ class EdgeItem(QGraphicsPathItem):
     quantity label is left out when zoomed far out (``set_detail``).
     """
 
-    Type = QGraphicsItem.UserType + 2
+    Type = USER_TYPE + 2
     ARROW = 7.0
 
     def __init__(self, source: NodeItem, target: NodeItem, kind: str, label: str):
@@ -638,7 +682,7 @@ class EdgeItem(QGraphicsPathItem):
         dx, dy = unit.dx() * self.ARROW, unit.dy() * self.ARROW
         self.arrow.setPolygon(QPolygonF([end, QPointF(end.x() - dx - dy * 0.55, end.y() - dy + dx * 0.55),
                                          QPointF(end.x() - dx + dy * 0.55, end.y() - dy - dx * 0.55)]))
-        if self.label_box is not None:
+        if self.label_box is not None and self.label_item is not None:
             # Where the edge's neighbours have parted: near the far end of a fan out,
             # near the start of a fan in (labels at the middle pile up at a big fan).
             fan_out = sum(1 for e in s.edges if e.source is s)

@@ -79,7 +79,7 @@ def levels_of(positions: dict[str, QPointF], visible: dict) -> list[Level]:
             x = positions[nid].x()
             left = x - w if left is None else min(left, x - w)
             right = x + w if right is None else max(right, x + w)
-        if counts:
+        if counts and left is not None and right is not None:
             out.append(Level(key * 4.0, left, right, dict(counts)))
     return out
 
@@ -204,8 +204,8 @@ class GenealogyScene(QGraphicsScene):
         starts: dict[str, QPointF] = {}
         born: list[NodeItem] = []
         for nid, v in visible.nodes.items():
-            item = self.nodes.get(nid)
-            if item is None:
+            shown = self.nodes.get(nid)
+            if shown is None:
                 item = NodeItem(v)
                 item.set_cache_for_zoom(self.zoom, len(visible.nodes) > MANY_BOXES)
                 self.nodes[nid] = item
@@ -216,8 +216,8 @@ class GenealogyScene(QGraphicsScene):
                 item.setPos(start)
                 starts[nid] = start
             else:
-                item.update_visible(v)
-                starts[nid] = item.pos()
+                shown.update_visible(v)
+                starts[nid] = shown.pos()
         for e in visible.edges:
             key = (e.source, e.target)
             edge = self.edges.get(key)
@@ -290,7 +290,10 @@ class GenealogyScene(QGraphicsScene):
         edges = sorted((e for e in self.edges.values() if e.label_box is not None),
                        key=lambda e: not e.on_path)
         for edge in edges:
-            rect = edge.label_rect().adjusted(-2, -1, 2, 1)
+            label = edge.label_rect()
+            if label is None:
+                continue
+            rect = label.adjusted(-2, -1, 2, 1)
             fits = not index.hits(rect)
             edge.set_label_fits(fits)
             if fits:
@@ -440,9 +443,9 @@ class GenealogyScene(QGraphicsScene):
                         queue.append(nxt)
             if node_id in came:
                 step = node_id
-                while came.get(step) is not None:
+                while (back := came.get(step)) is not None:
                     on_nodes.add(step)
-                    step, key = came[step]
+                    step, key = back
                     on_edges.add(key)
                 on_nodes.add(step)
         for nid, item in self.nodes.items():
