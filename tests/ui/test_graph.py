@@ -516,6 +516,31 @@ def test_a_big_graph_far_out_is_drawn_as_a_map_and_exports_in_full(qtbot, tmp_pa
     assert {item.cacheMode() for item in view.scene.nodes.values()} == {QGraphicsItem.CacheMode.ItemCoordinateCache}
 
 
+def test_a_zoom_threshold_switches_what_is_on_screen_at_once_and_the_rest_from_the_event_loop(qtbot):
+    from workbench.ui.graph.items import FULL, MARKS
+    from workbench.ui.graph.scene import SETTLE_ALL_UNDER
+
+    view = GenealogyView(None)
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    view._apply(_big_snapshot(SETTLE_ALL_UNDER + 100), fit=True)
+    settle(qtbot, view)
+    view.canvas.resetTransform()
+    qtbot.waitUntil(lambda: not view.scene.settling(), timeout=10000)
+    nodes = list(view.scene.nodes.values())
+    assert {n.tier for n in nodes} == {FULL}
+    view.canvas.zoom_by(0.4)  # boxes become marks: the map
+    assert view.scene.map_shown()
+    shown = view.canvas.mapToScene(view.canvas.viewport().rect()).boundingRect()
+    on_screen = [n for n in nodes if shown.contains(n.pos())]
+    assert on_screen and all(n.tier == MARKS for n in on_screen)
+    assert view.scene.settling() and any(n.tier == FULL for n in nodes)
+    qtbot.waitUntil(lambda: not view.scene.settling(), timeout=10000)
+    assert {n.tier for n in nodes} == {MARKS}
+    assert not any(e.isVisible() for e in view.scene.edges.values())
+
+
 def _text_sizes(page) -> dict[str, float]:
     """Each text run on a PDF page with its printed height in points (font size times
     the text and page matrices' vertical scale)."""

@@ -31,8 +31,12 @@ MAP_BAND = 4000.0
 PIXMAP_CACHE_KB = 128 * 1024
 #: From this many boxes on, zoomed-out boxes are cached as pixmaps (see NodeItem).
 MANY_BOXES = 400
-#: Below this zoom a big graph's map is cached as a pixmap (see ``_update_map``).
+#: Below this zoom a big graph's map is cached as a pixmap (see ``_settle_detail``).
 MAP_ZOOM = 0.15
+#: From this many boxes on, a zoom threshold switches the items on screen at once and
+#: the others SETTLE_BATCH at a time from the event loop (see ``set_zoom``).
+SETTLE_ALL_UNDER = 1500
+SETTLE_BATCH = 300
 #: Above this many boxes a new layout is applied at once: animating thousands of items
 #: costs more than it tells.
 ANIMATE_LIMIT = 1500
@@ -178,7 +182,9 @@ class GenealogyScene(QGraphicsScene):
         self._map: list[QGraphicsItem] = []
         self._map_stale = False
         self._map_on = False
-        self._map_fresh = False
+        self._map_far = False
+        self._pending: deque[NodeItem | EdgeItem] = deque()
+        self._settling = False
         # Box pixmaps of a zoomed-out view of a few hundred boxes exceed Qt's default
         # 10 MB pixmap cache; a thrashing cache repaints every box on every frame.
         if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KB:
@@ -276,9 +282,11 @@ class GenealogyScene(QGraphicsScene):
         rect = self.itemsBoundingRect_of_graph()
         self.setSceneRect(rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
         self.levels = levels_of(self._targets, {nid: item.visible for nid, item in self.nodes.items()})
-        if self._map:
-            self._map_stale = True
-        self._update_map()
+        self._map_stale = True
+        if len(self.nodes) > MANY_BOXES:
+            self._build_map()  # with the layout, not at the first zoom out
+        self._settle_detail()
+        self._cache_map()
         self.animationFinished.emit()
 
     def _place_labels(self) -> None:
@@ -299,58 +307,100 @@ class GenealogyScene(QGraphicsScene):
             if fits:
                 index.add(rect)
 
-    def set_zoom(self, zoom: float) -> None:
+    def set_zoom(self, zoom: float, in_view: QRectF | None = None) -> None:
         """Level of detail per zoom, switched only when a threshold is crossed: edge
-        labels and arrowheads, and how boxes are cached (see ``NodeItem``)."""
-        def band(z: float) -> tuple[int, bool, bool]:
-            return tier_of(z), z >= ITEM_CACHE_ZOOM, z >= 2
+        labels and arrowheads, how boxes are cached (see ``NodeItem``) and the map.
 
-        labels_before, cache_before = self.zoom >= LABEL_LOD, band(self.zoom)
+        In a big graph the items ``in_view`` (the window's part of the scene) switch at
+        once and the others a slice at a time from the event loop (SETTLE_BATCH items
+        per turn), so crossing a threshold costs a frame what is on screen, not what
+        the whole graph holds. Without ``in_view`` (an export) everything switches now."""
+        def band(z: float) -> tuple[int, bool, bool, bool]:
+            return tier_of(z), z >= ITEM_CACHE_ZOOM, z >= 2, z >= LABEL_LOD
+
+        before = band(self.zoom)
         self.zoom = zoom
-        if (zoom >= LABEL_LOD) != labels_before:
-            for edge in self.edges.values():
-                edge.set_detail(zoom >= LABEL_LOD)
-        if band(zoom) != cache_before:
-            many = len(self.nodes) > MANY_BOXES
-            for item in self.nodes.values():
-                item.set_cache_for_zoom(zoom, many)
-        self._update_map()
+        if band(zoom) != before:
+            self._settle_detail(in_view)
+        self._cache_map()
 
     # --- the map: a big graph seen from far away -------------------------------------
 
     def map_shown(self) -> bool:
         return self._map_on
 
-    def _update_map(self) -> None:
-        """Where boxes are only marks (below TITLE_LOD) in a big graph, draw it as a map:
-        one filled path per kind and one path for all edges (a handful of C++ items)
-        instead of thousands of items, each of which costs a call per frame even when
-        cached. The boxes stay in the scene without contents (no painting, still hit
-        by clicks), except those that say something the map does not: the selected,
-        highlighted, traced and path boxes paint themselves over it. Far out (below
-        MAP_ZOOM) the map is cached as a pixmap drawn once at MAP_ZOOM, then only scaled."""
+    def _settle_detail(self, in_view: QRectF | None = None) -> None:
+        """Bring every item to the current zoom's detail (see ``set_zoom``).
+
+        The map: where boxes are only marks (below TITLE_LOD) in a big graph, it is
+        drawn as a map, one filled path per kind and band and one path of edges per
+        band (a handful of C++ items) instead of thousands of items, each of which
+        costs a call per frame even when cached. The boxes stay in the scene without
+        contents (no painting, still hit by clicks), except those that say something
+        the map does not: the selected, highlighted, traced and path boxes paint
+        themselves over it."""
         wanted = tier_of(self.zoom) == MARKS and len(self.nodes) > MANY_BOXES
         if wanted and (self._map_stale or not self._map):
             self._build_map()
-        if wanted != self._map_on or (wanted and self._map_fresh):
-            self._map_on, self._map_fresh = wanted, False
+        if wanted != self._map_on:
+            self._map_on = wanted
             for item in self._map:
                 item.setVisible(wanted)
+        self._pending.clear()
+        if in_view is None or len(self.nodes) <= SETTLE_ALL_UNDER:
             for node in self.nodes.values():
-                self.mark_on_map(node)
+                self._settle(node)
             for edge in self.edges.values():
-                edge.setVisible(not wanted)
-        if wanted:
-            far = self.zoom < MAP_ZOOM
-            for item in self._map:
-                if (item.cacheMode() == QGraphicsItem.CacheMode.ItemCoordinateCache) != far:
-                    r = item.boundingRect()
-                    size = QSize(max(1, int(r.width() * MAP_ZOOM)), max(1, int(r.height() * MAP_ZOOM)))
-                    item.setCacheMode(QGraphicsItem.CacheMode.ItemCoordinateCache if far
-                                      else QGraphicsItem.CacheMode.NoCache, size if far else QSize())
+                self._settle(edge)
+            return
+        margin = max(in_view.width(), in_view.height()) / 2
+        for item in self.items(in_view.adjusted(-margin, -margin, margin, margin)):
+            if isinstance(item, NodeItem):
+                self._settle(item)
+                for edge in item.edges:
+                    self._settle(edge)
+        self._pending.extend(self.nodes.values())
+        self._pending.extend(self.edges.values())
+        if not self._settling:
+            self._settling = True
+            QTimer.singleShot(0, self, self._settle_some)
+
+    def _settle(self, item: NodeItem | EdgeItem) -> None:
+        if isinstance(item, NodeItem):
+            item.set_cache_for_zoom(self.zoom, len(self.nodes) > MANY_BOXES)
+            self.mark_on_map(item)
+        else:
+            item.set_detail(self.zoom >= LABEL_LOD)
+            item.setVisible(not self._map_on)
+
+    def _settle_some(self) -> None:
+        self._settling = False
+        for _ in range(min(SETTLE_BATCH, len(self._pending))):
+            item = self._pending.popleft()
+            if item.scene() is self:
+                self._settle(item)
+        if self._pending:
+            self._settling = True
+            QTimer.singleShot(0, self, self._settle_some)
+
+    def settling(self) -> bool:
+        """Items are still switching to the current zoom's detail (see ``set_zoom``)."""
+        return bool(self._pending)
+
+    def _cache_map(self) -> None:
+        """Far out (below MAP_ZOOM) the map is cached as pixmaps drawn once at MAP_ZOOM,
+        then only scaled; closer it is drawn as the paths it is."""
+        if not self._map_on or (self.zoom < MAP_ZOOM) == self._map_far:
+            return
+        self._map_far = far = self.zoom < MAP_ZOOM
+        for item in self._map:
+            r = item.boundingRect()
+            size = QSize(max(1, int(r.width() * MAP_ZOOM)), max(1, int(r.height() * MAP_ZOOM)))
+            item.setCacheMode(QGraphicsItem.CacheMode.ItemCoordinateCache if far
+                              else QGraphicsItem.CacheMode.NoCache, size if far else QSize())
 
     def mark_on_map(self, node: NodeItem) -> None:
-        """A box paints itself unless the map shows it (see ``_update_map``)."""
+        """A box paints itself unless the map shows it (see ``_settle_detail``)."""
         plain = self._map_on and not (node.isSelected() or node.highlighted or node.on_path or node.visible.root)
         if bool(node.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents) != plain:
             node.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, plain)
@@ -363,7 +413,7 @@ class GenealogyScene(QGraphicsScene):
             self.removeItem(item)
         self._map = []
         self._map_stale = False
-        self._map_fresh = True
+        self._map_far = False
         boxes: dict[tuple[int, str], QPainterPath] = {}
         for item in self.nodes.values():
             colour = ROOT_COLOUR.name() if item.visible.root else style_of(
@@ -388,7 +438,7 @@ class GenealogyScene(QGraphicsScene):
             item.setZValue(-0.4)
             self._map.append(item)
         for item in self._map:
-            item.setVisible(False)
+            item.setVisible(self._map_on)
 
     def animating(self) -> bool:
         return self.animation is not None

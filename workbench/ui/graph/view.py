@@ -201,7 +201,7 @@ class GraphCanvas(QGraphicsView):
     # Every change of the transform tells the scene, which switches level of detail.
     def _zoom_changed(self) -> None:
         before = tier_of(self.graph.zoom)
-        self.graph.set_zoom(self.zoom())
+        self.graph.set_zoom(self.zoom(), self.mapToScene(self.viewport().rect()).boundingRect())
         if tier_of(self.zoom()) != before:
             self.resetCachedContent()  # the shaded level bands come and go
 
