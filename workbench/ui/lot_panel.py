@@ -421,6 +421,10 @@ class DetailsPanel(QWidget):
         lot_id = node.lot.lot_id if node.kind == "lot" else None
         self._load(lambda s, _p: node_details(s, kind, code, lot_id))
 
+    def show_party(self, kind: str, code: str) -> None:
+        """Show a customer or vendor by its code."""
+        self._load(lambda s, _p: node_details(s, kind, code, None))
+
     def on_changes(self, changes) -> None:
         """The plant changed: the facts shown are loaded again."""
         if (changes.touches_lots() or changes.scars) and self._last_load is not None:

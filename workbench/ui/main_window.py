@@ -500,6 +500,9 @@ class MainWindow(QMainWindow):
         if not lots:
             return
         view = RecallView(self.plant, list(lots))
+        view.lotSelected.connect(self.details.show_lot)
+        view.lotActivated.connect(self.open_lot)
+        view.customerSelected.connect(lambda code: self.details.show_party("customer", code))
         title = f"Recall {lots[0].label}" + (f" +{len(lots) - 1}" if len(lots) > 1 else "")
         self.open_tab(view, title)
 
