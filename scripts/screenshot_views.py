@@ -19,6 +19,8 @@ from workbench.ui.app import application, find_lot_in_background
 from workbench.ui.main_window import MainWindow
 
 TIMEOUT_MS = 120_000
+#: A granola lot of the incident (returned with illness complaints): its history has siblings.
+HISTORY_LOT = ("26133C3", "FG-GRANOLA-COCO")
 VIEWS = ("genealogy", "recall-lots", "recall-customers", "recall-reconciliation", "recall-flow", "history",
          "commonality", "vendor")
 
@@ -61,8 +63,11 @@ def main() -> int:
             if view == "recall-flow":
                 window.wait_until_idle(TIMEOUT_MS)
                 recall.flow_view.fit()
-        elif view == "history":
-            window.open_history(ref)
+        elif view == "history":  # a finished lot the incident reached: its inputs and siblings
+            product, perror = find_lot_in_background(window, *HISTORY_LOT)
+            if perror:
+                sys.exit(f"workbench: {perror}")
+            window.open_history(product)
         elif view == "commonality":
             window.open_commonality([ref])
         elif view == "vendor":

@@ -134,3 +134,15 @@ def test_quantity_flow_tab_draws_clicks_and_exports(view, qtbot, tmp_path):
         out = view.export_flows(tmp_path / f"flow.{suffix}")
         assert out is not None and out.stat().st_size > 1000
     assert "Quantity flow saved" in view.status.text()
+
+
+def test_sort_indicators_match_the_order_shown(view):
+    header = view.lot_table.horizontalHeader()
+    assert header.sortIndicatorSection() < 0 or not header.isSortIndicatorShown()  # hold list order: no arrow
+    lots_before = [r.values[2] for r in view.lot_model.rows]
+    assert lots_before[:2] == ["BAR-B3", "BAR-B1"]
+    view.lot_table.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # the user sorts by lot
+    assert header.sortIndicatorSection() == 2
+    assert [r.values[2] for r in view.lot_model.rows] == sorted(lots_before)
+    view._fill_lots(view.recall)  # new rows (a refresh) keep the order the arrow shows
+    assert [r.values[2] for r in view.lot_model.rows] == sorted(lots_before)

@@ -189,6 +189,10 @@ def show_import_result(parent: QWidget, outcome) -> None:
     box.exec()
 
 
+#: The details panel's narrowest (pixels): keys (KEY_WIDTH) and a value such as "2026-05-12 04:00".
+DETAILS_MIN_WIDTH = 300
+
+
 class MainWindow(QMainWindow):
     """Search, genealogy, timeline, details; more views open as tabs."""
 
@@ -224,6 +228,9 @@ class MainWindow(QMainWindow):
         self.details.lotActivated.connect(self.open_lot)
         self.details.loaded.connect(self._details_loaded)
         self.details_dock = self._dock("Details", "detailsDock", self.details, Qt.DockWidgetArea.RightDockWidgetArea)
+        # Wide enough for a fact and its value (a lot code, a date and time) side by side; the
+        # panel scrolls down, never sideways, and a narrower dock would clip the values.
+        self.details.setMinimumWidth(DETAILS_MIN_WIDTH)
 
         self.timeline = LotTimeline()
         self.welcome = WelcomePage()

@@ -64,8 +64,9 @@ class RecallView(QWidget):
     lotActivated = Signal(object)  # LotRef: open it in the genealogy
     customerSelected = Signal(str)
 
-    LOT_HEADERS = ("Item", "Description", "Lot", "Kind", "Depth", "Made/received", "Consumed", "Shipped",
-                   "Returned", "On hand", "Unit", "Expires")
+    #: On hand (what to hold) beside the lot, so it is on screen in a narrow window.
+    LOT_HEADERS = ("Item", "Description", "Lot", "On hand", "Unit", "Kind", "Depth", "Made/received", "Consumed",
+                   "Shipped", "Returned", "Expires")
     REC_HEADERS = ("Item", "Lot", "Kind", "Made/received", "Returned", "Consumed", "Shipped", "On hand",
                    "Unaccounted", "Record diff.", "Unit", "Findings")
 
@@ -132,7 +133,7 @@ class RecallView(QWidget):
         self.poll.timeout.connect(self._show_progress)
 
         self.tabs = QTabWidget()
-        self.lot_model = RowsModel(self.LOT_HEADERS, right=range(4, 10))
+        self.lot_model = RowsModel(self.LOT_HEADERS, right=(3, 6, 7, 8, 9, 10))
         self.lot_table = table_view(self.lot_model)
         self.tabs.addTab(self.lot_table, "Affected lots")
 
@@ -303,8 +304,8 @@ class RecallView(QWidget):
         rows = []
         for a in order:
             b = a.balance
-            rows.append(Row((a.item, a.item_name, a.lot, a.kind, a.depth, b.made, b.consumed, b.shipped, b.returned,
-                             b.on_hand, a.unit, a.expires_at), a.ref, flagged=b.unaccounted > 0,
+            rows.append(Row((a.item, a.item_name, a.lot, b.on_hand, a.unit, a.kind, a.depth, b.made, b.consumed,
+                             b.shipped, b.returned, a.expires_at), a.ref, flagged=b.unaccounted > 0,
                             bold=a.lot_id in on_hold, tip="On hand: put on hold" if a.lot_id in on_hold else None))
         self.lot_model.set_rows(rows)
         self.lot_table.resizeColumnsToContents()
