@@ -31,6 +31,9 @@ def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
         yield ordered[start : start + size]
 
 
+#: A column to test: a Core column expression or a mapped attribute such as ``Lot.id``.
+Column = ColumnElement[Any] | QueryableAttribute[Any]
+
 #: Where the dialect comes from: a session, a connection, a dialect or a dialect's name.
 Bind = Session | Connection | Dialect | str
 
@@ -56,7 +59,7 @@ def _array_type(column: ColumnElement[Any] | QueryableAttribute[Any]) -> ARRAY[A
     return ARRAY(BigInteger if isinstance(column.type, BigInteger) else Integer)
 
 
-def ids_in(column: ColumnElement[Any], bind: Bind, name: str = "ids") -> ColumnElement[bool]:
+def ids_in(column: Column, bind: Bind, name: str = "ids") -> ColumnElement[bool]:
     """``column IN :name`` as one parameter, for a statement built once and run many times
     (pass the value through ``ids_value``)."""
     if _dialect(bind) == "postgresql":
@@ -78,7 +81,8 @@ def among(column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence
     return column.in_(listed)
 
 
-def fetch_in(session: Session, stmt: Select[Any], column: ColumnElement[Any], values: Iterable[Any]) -> Iterator[Row[Any]]:
+def fetch_in(session: Session, stmt: Select[Any], column: ColumnElement[Any] | QueryableAttribute[Any],
+             values: Iterable[Any]) -> Iterator[Row[Any]]:
     """The rows of ``stmt`` where ``column`` is among ``values``, a chunk at a time."""
     for chunk in chunks(values):
         yield from session.execute(stmt.where(among(column, chunk, session)))

@@ -8,7 +8,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, case, exists, literal_column, select
+from sqlalchemy.sql.elements import ColumnClause
 
 
 def shipment_status(shipment, receipt, ship_to, per_line: bool = False):
@@ -24,6 +27,8 @@ def shipment_status(shipment, receipt, ship_to, per_line: bool = False):
                     .scalar_subquery().is_not(None))
     # Constants as SQL text, so the expression can be grouped by on PostgreSQL (bound
     # parameters would make GROUP BY and SELECT differ).
-    text = lambda value: literal_column(f"'{value}'")
+    def text(value: str) -> ColumnClause[Any]:
+        return literal_column(f"'{value}'")
+
     return case((received, text("received")), (ship_to.kind == text("own_site"), text("in transit")),
                 else_=text("delivered"))
