@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import case, exists, literal_column
-from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.elements import Case, ColumnClause
 
 
-def shipment_status(shipment, receipt, ship_to):
+def shipment_status(shipment: Any, receipt: Any, ship_to: Any) -> Case[str]:
     """The SQL expression of a shipment line's status; ``ship_to`` is the ship-to location
     (outer-joined by the caller), ``shipment`` and ``receipt`` the tables or aliases."""
     shipment, receipt, ship_to = (getattr(t, "c", t) for t in (shipment, receipt, ship_to))  # tables or entities
