@@ -161,10 +161,28 @@ class EventRecord:
     reason: str | None
     note: str | None
     corrects: str | None = None
+    #: The EPCIS event type (ObjectEvent, TransformationEvent, ...), None for events not from EPCIS.
+    event_type: str | None = None
+    disposition: str | None = None
+    #: Where the record came from: the file it was imported from, ``bundle``, ``demo``, a user.
+    source: str | None = None
 
     @property
     def retracted(self) -> bool:
         return self.retracted_at is not None
+
+    @property
+    def status(self) -> str:
+        """``valid``, ``corrects REF`` or ``retracted DATE: reason note``."""
+        if self.retracted_at is not None:
+            return f"retracted {self.retracted_at:%Y-%m-%d}: {self.reason or ''} {self.note or ''}".strip()
+        return f"corrects {self.corrects}" if self.corrects else "valid"
+
+    def to_json(self) -> dict[str, object]:
+        return {"event_id": self.ref, "type": self.event_type, "biz_step": self.kind,
+                "disposition": self.disposition, "time": self.occurred_at.isoformat(), "source": self.source,
+                "retracted_at": self.retracted_at.isoformat() if self.retracted_at else None,
+                "retraction_reason": self.reason, "corrects": self.corrects}
 
 
 @dataclass(frozen=True)
@@ -383,9 +401,7 @@ def lot_details(session: Session, lot_id: int, now: datetime | None = None) -> L
                                 ret.quantity, node=NodeId.of("return", ret.rma)))
     events.sort(key=lambda e: (e.at, EVENT_ORDER[e.kind]))
     located = [x for x in site_stock(session, [lot_id]) if x.location is not None]
-    recorded = tuple(EventRecord(e.ref, e.kind, e.occurred_at, e.retracted_at, e.retraction_reason, e.retraction_note,
-                                 None if e.corrects_id is None else corrected.get(e.corrects_id))
-                     for e, corrected in _history(session, lot_id))
+    recorded = recorded_events(session, lot_id)
     return LotDetails(
         key_data=key_data(session, [lot_id]).get(lot_id, ()), sites=tuple(located), history=recorded,
         holds=holds_in_force(session, lot_id),
@@ -515,6 +531,15 @@ def shipment_details(session: Session, code: str) -> DocumentDetails:
 def return_details(session: Session, rma: str) -> DocumentDetails:
     return _document(session, "return", rma, Return, Return.rma, Return.received_at, Customer,
                      Return.customer_id, Return.reason)
+
+
+def recorded_events(session: Session, lot_id: int) -> tuple[EventRecord, ...]:
+    """Every recorded event that touched the lot (EPCIS events with their eventID, type, bizStep, disposition and
+    source file), oldest first, retracted ones included and marked."""
+    return tuple(EventRecord(e.ref, e.kind, e.occurred_at, e.retracted_at, e.retraction_reason, e.retraction_note,
+                             None if e.corrects_id is None else corrected.get(e.corrects_id),
+                             e.event_type, e.disposition, e.source)
+                 for e, corrected in _history(session, lot_id))
 
 
 def _history(session: Session, lot_id: int) -> list[tuple[Event, dict[int, str]]]:

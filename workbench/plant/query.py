@@ -48,7 +48,7 @@ def _dialect(bind: Bind) -> str:
     return str(bind.dialect.name)
 
 
-def _array_type(column: Column) -> ARRAY[Any]:
+def _array_type(column: ColumnElement[Any] | QueryableAttribute[Any]) -> ARRAY[Any]:
     python = getattr(column.type, "python_type", None)
     try:
         kind = column.type.python_type if python is not None else int
@@ -73,7 +73,7 @@ def ids_value(values: Sequence[Any], bind: Bind) -> Any:
     return list(values) if _dialect(bind) == "postgresql" else json.dumps(list(values))
 
 
-def among(column: Column, values: Sequence[Any], bind: Bind) -> ColumnElement[bool]:
+def among(column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any], bind: Bind) -> ColumnElement[bool]:
     """``column IN values`` with the values bound as one parameter (see the module docstring)."""
     if _dialect(bind) == "postgresql":
         return column == any_(bindparam(None, list(values), type_=_array_type(column)))
@@ -81,7 +81,8 @@ def among(column: Column, values: Sequence[Any], bind: Bind) -> ColumnElement[bo
     return column.in_(listed)
 
 
-def fetch_in(session: Session, stmt: Select[Any], column: Column, values: Iterable[Any]) -> Iterator[Row[Any]]:
+def fetch_in(session: Session, stmt: Select[Any], column: ColumnElement[Any] | QueryableAttribute[Any],
+             values: Iterable[Any]) -> Iterator[Row[Any]]:
     """The rows of ``stmt`` where ``column`` is among ``values``, a chunk at a time."""
     for chunk in chunks(values):
         yield from session.execute(stmt.where(among(column, chunk, session)))
