@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.facts import LotRef, OperationFacts
+from workbench.format import count
 from workbench.format import quantity as fmt_quantity
 from workbench.format import when as fmt_time
 from workbench.rootcause.history import lot_history
@@ -341,11 +342,17 @@ class HistoryView(QWidget):
         h, sib = self.history, self.siblings
         made = f", made {fmt_time(h.created_at)}" if h.created_at else ""
         self.title.setText(f"History of {h.lot.label}")
-        self.summary.setText(
-            f"{h.item_name or h.lot.item}{made} · {len(h.upstream)} upstream lots from "
-            f"{len(h.vendors)} vendor{'s' if len(h.vendors) != 1 else ''} · {len(h.operations)} operations on "
-            f"{len(h.machines)} machine{'s' if len(h.machines) != 1 else ''} · siblings: "
-            f"{siblings_summary(sib)}")
+        # What is there, never "0 upstream lots from 0 vendors" (a purchased lot has no upstream).
+        parts = [f"{h.item_name or h.lot.item}{made}"]
+        if h.upstream:
+            vendors = f" from {count(len(h.vendors), 'vendor')}" if h.vendors else ""
+            parts.append(f"{count(len(h.upstream), 'upstream lot')}{vendors}")
+        else:
+            parts.append("nothing upstream (received or opening stock)")
+        if h.operations:
+            parts.append(f"{count(len(h.operations), 'operation')} on {count(len(h.machines), 'machine')}")
+        parts.append(f"siblings: {siblings_summary(sib)}")
+        self.summary.setText(" · ".join(parts))
         self.gantt.show_history(h, sib)
         self.events.set_rows([((e.at, e.end, e.machine, e.operator, e.label), e.node) for e in h.events])
         self.upstream.set_rows([
