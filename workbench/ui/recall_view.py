@@ -52,7 +52,7 @@ ALERT = "#c53030"
 HOLD = "#2f855a"
 BAR = "#2b6cb0"
 #: The quantity flow is laid out to fill its view, at least this size (pixels; it scrolls then).
-FLOW_MIN_SIZE = (900, 480)
+FLOW_MIN_SIZE = (900, 360)
 #: Customers shown in the bar chart (the rest are in the table).
 CHART_CUSTOMERS = 25
 
