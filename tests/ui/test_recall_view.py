@@ -161,10 +161,10 @@ def test_print_letters_goes_through_the_print_dialog(view, tmp_path, monkeypatch
         def __init__(self, printer, _parent):
             self.printer = printer
 
-        def setWindowTitle(self, _title):  # noqa: N802 - Qt's name
+        def setWindowTitle(self, _title):
             pass
 
-        def setMinMax(self, _lo, _hi):  # noqa: N802 - Qt's name
+        def setMinMax(self, _lo, _hi):
             pass
 
         def exec(self):
