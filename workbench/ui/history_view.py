@@ -107,8 +107,8 @@ class MachineGantt(QWidget):
             band.setZValue(-2)
             self.plot.addItem(band)
             self.legend.addItem(band, f"± {window.total_seconds() / 3600:g} h window")
-        for ops, colour, height, name in ((theirs, SIBLING, 0.34, "Sibling lots' operations"),
-                                          (ours, OURS, 0.56, f"Operations behind {history.lot.label}")):
+        for ops, colour, height, name in ((theirs, SIBLING, 0.34, "Siblings"),
+                                          (ours, OURS, 0.56, "This lot")):
             if not ops:
                 continue
             spans = [span(op) for op in ops]
@@ -205,11 +205,12 @@ class HistoryView(QWidget):
         export_chart.clicked.connect(self._export_timeline_clicked)
         export_tables = QPushButton("Export tables…")
         export_tables.clicked.connect(self._export_tables_clicked)
-        # The title on its own line: with the controls beside it, a long lot label would set the
-        # view's (and so the window's) minimum width beyond a 1366-pixel screen.
+        # The title wraps: beside the controls, a long lot label would otherwise set the view's
+        # (and so the window's) minimum width beyond a 1366-pixel screen. The summary has a line
+        # of its own, the whole width.
         self.title.setWordWrap(True)
         bar = QHBoxLayout()
-        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.title, 1)
         bar.addWidget(QLabel("Machine window ±"))
         bar.addWidget(self.window_box)
         bar.addWidget(export_chart)
@@ -257,8 +258,8 @@ class HistoryView(QWidget):
         split.setSizes([640, 600])  # the genealogy as wide as the timeline and tables
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(self.title)
         layout.addLayout(bar)
+        layout.addWidget(self.summary)
         layout.addWidget(split, 1)
         self.load()
 
