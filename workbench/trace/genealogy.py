@@ -29,6 +29,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, case, exists, func, literal, or_, select, text
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
@@ -237,6 +238,7 @@ class _Builder:
 
 
 _quantity_type = Quantity()
+_SQLITE = sqlite_dialect.dialect()
 _quantities: dict[int, Decimal] = {}
 
 
@@ -246,7 +248,9 @@ def _quantity(value: int | Decimal) -> Decimal:
     key = value if type(value) is int else int(value)
     found = _quantities.get(key)
     if found is None:
-        found = _quantity_type.process_result_value(key, None)
+        made = _quantity_type.process_result_value(key, _SQLITE)  # the conversion ignores the dialect
+        assert made is not None
+        found = made
         if len(_quantities) > 100_000:
             _quantities.clear()
         _quantities[key] = found
