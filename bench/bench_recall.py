@@ -11,17 +11,30 @@ Two plants:
 Usage::
 
     .venv/bin/python bench/bench_recall.py [--plant demo|synthetic|both] [--db URL]
-        [--customers 1000] [--scale 250] [--keep DIR]
+        [--customers 1000] [--scale 250] [--keep DIR] [--baseline REV|none] [--rounds N]
 
-Prints one line per phase (trace + balance, package files, letters) and the total.
-The goal: the whole package, 1,000 customers' letters included, under 10 s on 2 cores.
+For each plant it prints a table, one row per file kind (each written alone, one after
+the other, in one process: wall and CPU seconds), then the recall query, the letters on
+one core, and the whole package as ``workbench recall`` writes it (worker processes for
+the letters and spreadsheets): the total is query + package. Beside each figure, the
+same measured for the code at ``--baseline`` (default: the commit before the speed work,
+``BASELINE``), checked out from git into a temporary folder and run in its own process
+on the same plant file, in the same run: relative figures are what count on a shared
+machine, and CPU seconds are less disturbed by other load than wall seconds. The load
+average before and after is printed with the table. With ``--rounds N`` each side runs
+N times, alternately, and the fastest of each figure is kept.
+The goal (issue #16): the whole package, 1,000 customers' letters included, under 5 s
+on an idle 2-core machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +42,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+#: The code a measuring process runs: this tree, or a baseline checked out by ``baseline_tree``.
+sys.path.insert(0, os.environ.get("BENCH_RECALL_SRC") or str(ROOT))
+sys.path.insert(1, str(ROOT))  # bench.common
+
+#: The commit before the recall speed work (issue #16): openpyxl spreadsheets, platypus
+#: tables in the letters, reportlab writing each letter file.
+BASELINE = "f10ceb6"
 
 from sqlalchemy import func, insert, select
 
@@ -48,10 +68,6 @@ from workbench.plant import (
     rebuild_edges,
 )
 from workbench.plant.lookup import lot_refs
-from workbench.progress import Progress
-from workbench.recall.engine import recall
-from workbench.reports.package import write_recall_package
-from workbench.settings import load_letterhead
 
 T0 = datetime(2026, 1, 5, 6, 0)
 
@@ -163,36 +179,142 @@ def everywhere_lot(session) -> LotRef:
     return lot_refs(session, [lot])[lot]
 
 
-def run_once(plant, root: LotRef, keep: Path | None) -> dict[str, float]:
+REASON = "possible Salmonella contamination reported by the supplier"
+#: Rows of the table, in order: (key, label).
+ROWS = (("query", "recall query (trace, balances, customers, events)"),
+        ("recall.json", "recall.json"), ("hold-list.csv", "hold-list.csv"),
+        ("reconciliation.csv", "reconciliation.csv"), ("contacts.csv", "contacts.csv"),
+        ("summary.pdf", "summary.pdf"), ("fsma204.xlsx", "fsma204.xlsx"), ("contacts.xlsx", "contacts.xlsx"),
+        ("letters", "letters (1 core: letters/*.pdf + letters.pdf)"),
+        ("kinds", "all file kinds one after the other (1 core)"),
+        ("package", "package as written (worker processes)"), ("total", "TOTAL: query + package"))
+
+
+def measure(url: str, lot_id: int, keep: Path | None = None) -> dict:
+    """Time each file kind alone, then the whole package, for the code on ``sys.path``
+    (only calls that the baseline has too). Returns {key: [wall s, cpu s]} and counts."""
+    from workbench.plant import open_plant
+    from workbench.plant.lookup import lot_refs
+    from workbench.recall.engine import recall
+    from workbench.reports import letters
+    from workbench.reports.package import FILES, SPREADSHEETS, write_file, write_recall_package
+    from workbench.settings import load_letterhead
+
+    def timed(fn):
+        w, c = time.perf_counter(), time.process_time()
+        value = fn()
+        return value, [time.perf_counter() - w, time.process_time() - c]
+
+    plant = open_plant(url)
     letterhead = load_letterhead()
-    t0 = time.perf_counter()
     with plant.Session() as session:
-        r = recall(session, [root], reason="possible Salmonella contamination reported by the supplier")
-    t1 = time.perf_counter()
-    target = keep or Path(tempfile.mkdtemp(prefix="bench-recall-")) / "package"
-    shutil.rmtree(target, ignore_errors=True)
-    progress = Progress()
-    files = write_recall_package(r, target, letterhead, progress=progress)
-    t2 = time.perf_counter()
-    tot = r.totals
-    print(f"  suspect {root.label}: {tot.affected_lots:,} affected lots, {tot.customers:,} customers, "
-          f"{tot.shipment_lines:,} shipment lines, {len(files):,} files")
-    print(f"  recall query (trace, balances, customers, events): {t1 - t0:6.2f} s")
-    print(f"  package (json, csv, xlsx, fsma204, summary, letters): {t2 - t1:6.2f} s")
-    print(f"  total: {t2 - t0:6.2f} s")
-    if keep is None:
-        shutil.rmtree(target.parent, ignore_errors=True)
-    return {"query": t1 - t0, "package": t2 - t1, "total": t2 - t0}
+        root = lot_refs(session, [lot_id])[lot_id]
+        r, out = timed(lambda: recall(session, [root], reason=REASON))
+    figures: dict = {"query": out}
+    work = Path(tempfile.mkdtemp(prefix="bench-recall-"))
+    try:
+        kinds = [0.0, 0.0]
+        for name in (*FILES, *SPREADSHEETS):
+            _, figures[name] = timed(lambda name=name: write_file(name, r, work / name, letterhead))
+        _, figures["letters"] = timed(lambda: letters.write_letters(r, letterhead, work, parallel=False))
+        for key in (*FILES, *SPREADSHEETS, "letters"):
+            kinds = [kinds[0] + figures[key][0], kinds[1] + figures[key][1]]
+        figures["kinds"] = kinds
+        target = keep or work / "package"
+        shutil.rmtree(target, ignore_errors=True)
+        files, figures["package"] = timed(lambda: write_recall_package(r, target, letterhead))
+        # CPU of the package: this process only (the workers' CPU is not counted here).
+        figures["total"] = [figures["query"][0] + figures["package"][0], figures["query"][1] + figures["package"][1]]
+        tot = r.totals
+        figures["counts"] = {"affected_lots": tot.affected_lots, "customers": tot.customers,
+                             "shipment_lines": tot.shipment_lines, "files": len(files)}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        plant.dispose()
+    return figures
+
+
+def baseline_tree(rev: str, into: Path) -> Path:
+    """The baseline's ``workbench`` and ``resources`` from git, in ``into``."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "workbench", "resources"],
+                             check=True, capture_output=True).stdout
+    into.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def measure_in_process(src: Path | None, url: str, lot_id: int, keep: Path | None) -> dict:
+    """``measure`` in a fresh interpreter running the code in ``src`` (None: this tree)."""
+    env = dict(os.environ)
+    if src is not None:
+        env["BENCH_RECALL_SRC"] = str(src)
+    else:
+        env.pop("BENCH_RECALL_SRC", None)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", url, str(lot_id)]
+    if keep is not None:
+        cmd += ["--keep", str(keep)]
+    done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def load() -> str:
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def compare(url: str, root: LotRef, baseline: str | None, rounds: int, keep: Path | None) -> dict:
+    """Both sides, alternately, ``rounds`` times; prints the table; returns this tree's figures."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
+    try:
+        src = baseline_tree(baseline, tmp / "src") if baseline else None
+        before = load()
+        best: dict[str, dict] = {}
+        for _ in range(rounds):
+            for side, where in (("baseline", src), ("now", None)):
+                if side == "baseline" and src is None:
+                    continue
+                got = measure_in_process(where, url, root.id, keep if side == "now" else None)
+                mine = best.setdefault(side, got)
+                for key, _label in ROWS:
+                    mine[key] = [min(a, b) for a, b in zip(mine[key], got[key], strict=True)]
+        after = load()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    now = best["now"]
+    c = now["counts"]
+    print(f"  suspect {root.label}: {c['affected_lots']:,} affected lots, {c['customers']:,} customers, "
+          f"{c['shipment_lines']:,} shipment lines, {c['files']:,} files")
+    print(f"  {before} before, {after} after; fastest of {rounds} round(s); wall and CPU seconds")
+    base = best.get("baseline")
+    head = f"  {'':52} {'now wall':>9} {'now cpu':>8}"
+    if base:
+        head += f" {'base wall':>10} {'base cpu':>9} {'wall x':>7}"
+        print(f"  baseline: {baseline}")
+    print(head)
+    for key, label in ROWS:
+        line = f"  {label:52} {now[key][0]:9.2f} {now[key][1]:8.2f}"
+        if base:
+            ratio = base[key][0] / now[key][0] if now[key][0] else float("inf")
+            line += f" {base[key][0]:10.2f} {base[key][1]:9.2f} {ratio:6.1f}x"
+        print(line)
+    print("  (CPU of 'package' and 'TOTAL' is this process's only: the workers' CPU is not counted)")
+    return now
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--plant", choices=("demo", "synthetic", "both"), default="both")
+    ap.add_argument("--plant", choices=("demo", "synthetic", "both"), default="synthetic")
     ap.add_argument("--db", help="database server URL for a fresh database (default: a temporary SQLite file)")
     ap.add_argument("--customers", type=int, default=1000, help="customers of the synthetic plant")
     ap.add_argument("--scale", type=float, default=250, help="demo plant scale (250: about a million lots)")
     ap.add_argument("--keep", type=Path, help="keep the package in this folder")
+    ap.add_argument("--baseline", default=BASELINE, help=f"git revision to compare with (default {BASELINE}; 'none')")
+    ap.add_argument("--rounds", type=int, default=1, help="runs of each side, alternately; the fastest is kept")
+    ap.add_argument("--measure", nargs=2, metavar=("URL", "LOT_ID"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.measure:  # a measuring process (see ``measure_in_process``)
+        print(json.dumps(measure(args.measure[0], int(args.measure[1]), args.keep)))
+        return 0
+    baseline = None if args.baseline in ("", "none") else args.baseline
     work = Path(tempfile.mkdtemp(prefix="bench-plant-"))
     try:
         if args.plant in ("synthetic", "both"):
@@ -201,18 +323,20 @@ def main(argv=None) -> int:
             t = time.perf_counter()
             with plant.Session.begin() as s:
                 root = build_synthetic(s, customers=args.customers)
-            print(f"synthetic plant built in {time.perf_counter() - t:.1f} s ({url.split('://')[0]})")
-            run_once(plant, root, args.keep)
             plant.dispose()
+            print(f"synthetic plant built in {time.perf_counter() - t:.1f} s ({url.split('://')[0]})")
+            compare(url, root, baseline, args.rounds, args.keep)
         if args.plant in ("demo", "both"):
             from bench.common import demo_plant
 
             plant = demo_plant("sqlite", args.scale)
             with plant.Session() as s:
                 root = everywhere_lot(s)
-            print(f"demo plant scale {args.scale:g} (sqlite)")
-            run_once(plant, root, None if args.keep is None else args.keep.with_name(args.keep.name + "-demo"))
+            url = plant.url
             plant.dispose()
+            print(f"demo plant scale {args.scale:g} (sqlite)")
+            compare(url, root, baseline, args.rounds,
+                    None if args.keep is None else args.keep.with_name(args.keep.name + "-demo"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.commands import add_db_option, open_for_reading
+from workbench.commands import add_db_option, reading
 from workbench.interchange.epcisload.lookup import find_lot_by_identifier, identify_lot_nodes
 from workbench.jsonutil import dumps
 from workbench.lots.details import recorded_events
@@ -31,17 +31,13 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    plant = open_for_reading(args)
-    try:
-        with plant.Session() as session:
-            lot = find_lot_by_identifier(session, args.lot, args.item)
-            g = trace(session, lot, args.direction, args.depth)
-            data = g.to_json() if args.json else None
-            if data is not None:
-                identify_lot_nodes(session, data["nodes"])
-            events = recorded_events(session, lot.id) if args.events else None
-    finally:
-        plant.dispose()
+    with reading(args) as plant, plant.Session() as session:
+        lot = find_lot_by_identifier(session, args.lot, args.item)
+        g = trace(session, lot, args.direction, args.depth)
+        data = g.to_json() if args.json else None
+        if data is not None:
+            identify_lot_nodes(session, data["nodes"])
+        events = recorded_events(session, lot.id) if args.events else None
     if data is not None:
         if events is not None:
             data["events"] = [e.to_json() for e in events]

@@ -8,16 +8,11 @@ mail merge).
 from __future__ import annotations
 
 import csv
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
-from workbench.format import csv_text, file_text
+from workbench.format import csv_text
+from workbench.reports.sheets import write_book
 
 COLUMNS = ("customer", "name", "contact", "email", "phone", "address", "shipment", "shipped_at",
            "order_ref", "item", "item_name", "lot", "quantity", "unit")
@@ -57,58 +52,5 @@ def write_contacts_csv(recall, path: Path) -> None:
 
 
 def write_contacts_xlsx(recall, path: Path) -> None:
-    """The contact list as a workbook: frozen header, filters, column widths."""
-    wb = Workbook(write_only=True)
-    add_sheet(wb, "Recall contacts", HEADERS, contact_rows(recall), WIDTHS)
-    wb.save(path)
-
-
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E5F")
-DATE_FORMAT = "yyyy-mm-dd hh:mm"
-
-
-def text_cell(ws, value: str) -> WriteOnlyCell:
-    """A text cell that is always text: escaped (``file_text``: no control character,
-    NUL or lone surrogate, which the file cannot hold) and typed as a string, so text
-    starting with ``=`` is never a formula (openpyxl would make it one)."""
-    cell = WriteOnlyCell(ws, value=file_text(value))
-    cell.data_type = "s"
-    return cell
-
-
-def add_sheet(wb: Workbook, title: str, headers, rows, widths, wrap: bool = False,
-              date_format: str = DATE_FORMAT):
-    """Add a sortable sheet to a write-only workbook (shared by every workbench spreadsheet).
-
-    Header in row 1 (bold, filled), frozen below it, an autofilter over all columns,
-    fixed column widths; dates carry a date format, quantities stay exact numbers, and
-    every text is a string cell (``text_cell``), never a formula.
-    """
-    ws = wb.create_sheet(title)
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    rows = list(rows)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows)) + 1}"
-    header = []
-    for h in headers:
-        cell = text_cell(ws, h)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=wrap)
-        header.append(cell)
-    ws.append(header)
-    for row in rows:
-        out = []
-        for value in row:
-            if isinstance(value, datetime):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = date_format
-                out.append(cell)
-            elif isinstance(value, str):
-                out.append(text_cell(ws, value))
-            else:
-                out.append(value)
-        ws.append(out)
-    return ws
+    """The contact list as a workbook: frozen header, filters, column widths (``sheets``)."""
+    write_book(path, [("Recall contacts", HEADERS, contact_rows(recall), WIDTHS, False)])

@@ -22,9 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from openpyxl import Workbook
-
-from workbench.reports.contacts import add_sheet
+from workbench.reports.sheets import write_book
 
 HEADERS = (
     "Event", "Event date (UTC)", "Role", "Traceability lot code (TLC)", "Product description", "Item",
@@ -164,9 +162,6 @@ def about_rows(recall, letterhead, n_rows: int) -> list[tuple[str, str]]:
 
 def write_fsma204(recall, path: Path, letterhead) -> None:
     """Write the sortable spreadsheet: sheet "Trace" (the events) and "About" (conventions)."""
-    wb = Workbook(write_only=True)
     rows = trace_rows(recall, letterhead)
-    add_sheet(wb, "Trace", HEADERS, rows, WIDTHS)
-    add_sheet(wb, "About", ("Topic", "Convention"), about_rows(recall, letterhead, len(rows)), (26, 110),
-              wrap=True)
-    wb.save(Path(path))
+    write_book(path, [("Trace", HEADERS, rows, WIDTHS, False),
+                      ("About", ("Topic", "Convention"), about_rows(recall, letterhead, len(rows)), (26, 110), True)])

@@ -98,6 +98,13 @@ def _span(lines) -> str:
     return f"between {ps.long_day(first)} and {ps.long_day(last)}"
 
 
+@lru_cache(maxsize=64)
+def _shared(markup: str, style: str) -> ps.FixedParagraph:
+    """A paragraph that most letters of a recall share word for word (the date, the line
+    naming the products), parsed once and drawn once per process."""
+    return ps.FixedParagraph(markup, ps.styles()[style])
+
+
 @lru_cache(maxsize=1)
 def _alert():
     return ps.FixedParagraph("URGENT: PRODUCT RECALL", ps.styles()["alert"])
@@ -141,22 +148,22 @@ def letter_story(recall, customer, letterhead: Letterhead, first: bool = True) -
     t = ps.text
     name = customer.display_name
     story = ps.new_section(customer.customer, f"Recall notice {recall.reference} · {name}", first=first)
-    story.append(Paragraph(ps.long_day(recall.created_at), st["right"]))
+    story.append(_shared(ps.long_day(recall.created_at), "right"))
     story.append(Spacer(1, 4 * mm))
-    address = [f"<b>{t(name)}</b>", ps.lines(_addressed(customer.contact, customer.address))]
-    story.append(Paragraph("<br/>".join(a for a in address if a), st["address"]))
+    story.append(ps.TextLines([(name, ps.BOLD), *((ln, ps.FONT) for ln in _addressed(customer.contact,
+                                                                                      customer.address))],
+                              st["address"]))
     story.append(Spacer(1, 6 * mm))
     story.append(_alert())
     items = sorted({(ln.item, ln.item_name or ln.item) for ln in customer.lines})
     what = ", ".join(together(n) for _, n in items)
-    story.append(Paragraph(f"<b>Recall of {t(what)}</b> &nbsp;·&nbsp; our reference {t(recall.reference)}",
-                           st["body"]))
-    story.append(Paragraph(f"Dear {t(customer.contact or 'Customer')},", st["body"]))
-    reason = (f" The reason: {t(recall.reason.rstrip('.'))}." if recall.reason
+    story.append(_shared(f"<b>Recall of {t(what)}</b> &nbsp;·&nbsp; our reference {t(recall.reference)}", "body"))
+    story.append(ps.TextLines([(f"Dear {customer.contact or 'Customer'},", ps.FONT)], st["body"]))
+    reason = (f" The reason: {recall.reason.rstrip('.')}." if recall.reason
               else " We have found that they may not meet our safety and quality standards.")
-    story.append(Paragraph(
-        f"{t(letterhead.name)} is recalling the product lots listed below.{reason} "
-        f"Our records show that {t(name)} received these lots from us {_span(customer.lines)}:", st["body"]))
+    said = (f"{letterhead.name} is recalling the product lots listed below.{reason} "
+            f"Our records show that {name} received these lots from us {_span(customer.lines)}:")
+    story.append(ps.TextLines([(said, ps.FONT)], st["body"]))
     facts = _facts_of(recall)
     codes = [(ps.day(ln.shipped_at), ln.shipment, ln.order_ref or "", shelf_code(facts.gtins.get(ln.item)), ln.lot,
               ps.day(facts.best_by.get(ln.lot_id)), f"{ps.qty(ln.quantity)} {ln.unit}") for ln in customer.lines]
@@ -167,7 +174,8 @@ def letter_story(recall, customer, letterhead: Letterhead, first: bool = True) -
         bold.append(len(rows))
         rows.append(("Total", "", "", "", "", "", "", f"{ps.qty(total)} {unit}"))
         codes.append(("Total", "", "", "", "", "", f"{ps.qty(total)} {unit}"))
-    story.append(ps.data_table(LINE_HEADER, rows, _line_widths(codes, customer.lines, letterhead), right=(7,), bold_rows=bold))
+    story.append(ps.LineTable(LINE_HEADER, rows, _line_widths(codes, customer.lines, letterhead), right=(7,),
+                              bold_rows=bold))
     # Shared paragraphs are reused as they are; spacers and the page-break condition are
     # made anew, since platypus keeps state on those between uses. The closing stays
     # together (with the signature) through the CondPageBreak, without KeepTogether's
@@ -281,7 +289,7 @@ def _lay_out(job: tuple) -> list[ps.PageRecord]:
     for i, customer in enumerate(customers):
         story += letter_story(context, customer, letterhead, first=i == 0)
     doc = _document(BytesIO(), context, letterhead, f"Recall notices {context.reference}")
-    pages = ps.build_sections(doc, story)
+    pages = ps.build_sections(doc, story, write=False)  # only the pages are wanted, not this document
     sections = ps.by_section(pages)
     for customer in customers:
         ps.pages_pdf(Path(folder) / names[customer.customer], sections[customer.customer], letterhead,

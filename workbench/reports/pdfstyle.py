@@ -17,10 +17,13 @@ building a thousand letters stays fast.
 
 from __future__ import annotations
 
+import hashlib
+import re
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache, partial
 from io import BytesIO
@@ -31,6 +34,7 @@ from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -209,6 +213,185 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence], widths: Sequence
 
 CELL_SIZE = 8.5
 CELL_PAD = 4
+CELL_LEADING = CELL_SIZE + 2
+CELL_TOP, CELL_BOTTOM = 2.5, 3
+
+
+def wrap_lines(value: str, room: float, font: str = FONT, size: float = CELL_SIZE) -> list[str]:
+    """``value`` broken into lines no wider than ``room`` points: at its line breaks, then
+    between words, and inside a word only where the word alone is too wide."""
+    out: list[str] = []
+    for part in value.split("\n"):
+        if stringWidth(part, font, size) <= room:
+            out.append(part)
+            continue
+        line = ""
+        for word in (w for w in part.split(" ") if w):  # not at no-break spaces
+            candidate = f"{line} {word}" if line else word
+            if stringWidth(candidate, font, size) <= room:
+                line = candidate
+                continue
+            if line:
+                out.append(line)
+            line = word
+            while stringWidth(line, font, size) > room and len(line) > 1:  # a code wider than its column
+                cut = next((i for i in range(len(line) - 1, 0, -1)
+                            if stringWidth(line[:i], font, size) <= room), 1)
+                out.append(line[:cut])
+                line = line[cut:]
+        out.append(line)
+    return out
+
+
+class TextLines(Flowable):
+    """Plain text in a paragraph style without a paragraph's markup parser: each part
+    ``(text, font)`` starts a new line and wraps between words (``wrap_lines``); aligned
+    as the style says (left or right). For the text of a letter that differs from one
+    customer to the next (address, salutation, the sentence naming the customer)."""
+
+    def __init__(self, parts: Sequence[tuple[str, str]], style: ParagraphStyle):
+        super().__init__()
+        self._parts = [(" ".join(file_text(text).split()), font) for text, font in parts]
+        self._style = style
+        self.spaceBefore = style.spaceBefore
+        self.spaceAfter = style.spaceAfter
+        self._lines: list[tuple[str, str]] = []
+        self._for: float | None = None
+
+    def wrap(self, available_width, available_height):
+        if self._for != available_width:
+            size = self._style.fontSize
+            self._lines = [(line, font) for text, font in self._parts
+                           for line in wrap_lines(text, available_width, font, size)]
+            self._for = available_width
+        self.width = available_width
+        self.height = len(self._lines) * self._style.leading
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        self.wrap(available_width, available_height)
+        fit = int(available_height // self._style.leading)
+        if fit <= 0 or fit >= len(self._lines):
+            return [] if fit <= 0 else [self]
+        return [self._part(self._lines[:fit]), self._part(self._lines[fit:])]
+
+    def _part(self, lines: list[tuple[str, str]]) -> TextLines:
+        part = TextLines((), self._style)
+        part._lines, part._for = lines, self._for
+        part._parts = list(lines)
+        return part
+
+    def draw(self):
+        c = self.canv
+        st = self._style
+        c.setFillColor(st.textColor)
+        y = self.height - st.fontSize
+        for line, font in self._lines:
+            c.setFont(font, st.fontSize, st.leading)
+            if st.alignment == TA_RIGHT:
+                c.drawRightString(self.width, y, line)
+            else:
+                c.drawString(0, y, line)
+            y -= st.leading
+
+
+@lru_cache(maxsize=4096)
+def _cell_lines(value: str, room: float, font: str) -> tuple[tuple[str, float], ...]:
+    """A table cell's lines with their widths (codes, names and dates repeat from row to row)."""
+    return tuple((line, stringWidth(line, font, CELL_SIZE)) for line in wrap_lines(value, room, font))
+
+
+class LineTable(Flowable):
+    """``data_table``'s look for tables of plain text (a letter's shipment lines), drawn
+    line by line on the canvas: no cell objects, no style commands, no paragraph per cell.
+
+    Header row on the header fill (repeated on every page the table runs onto), zebra
+    rows, ``right`` columns aligned right, ``bold_rows`` (totals) bold with a rule above;
+    a text too wide for its column wraps between words. Splits between rows.
+    """
+
+    def __init__(self, header: Sequence[str], rows: Sequence[Sequence], widths: Sequence[float],
+                 right: Iterable[int] = (), bold_rows: Iterable[int] = (), zebra: bool = True,
+                 _parts: tuple | None = None):
+        super().__init__()
+        self._widths = [float(w) for w in widths]
+        self._right = frozenset(right)
+        self._zebra = zebra
+        self.hAlign = "LEFT"
+        if _parts is not None:
+            self._head, self._rows, self._last = _parts
+        else:
+            room = [w - 2 * CELL_PAD for w in self._widths]
+            bold = set(bold_rows)
+            self._head = self._row([str(h) for h in header], room, BOLD, -1)
+            self._rows = [self._row([file_text(v) for v in row], room, BOLD if r in bold else FONT, r, r in bold)
+                          for r, row in enumerate(rows)]
+            self._last = True
+        self.width = sum(self._widths)
+        self.height = self._head[1] + sum(row[1] for row in self._rows)
+
+    @staticmethod
+    def _row(values: list[str], room: list[float], font: str, index: int, bold: bool = False) -> tuple:
+        cells = [_cell_lines(v, room[i], font) if v else () for i, v in enumerate(values)]
+        height = max((len(c) for c in cells), default=1) * CELL_LEADING + CELL_TOP + CELL_BOTTOM
+        return cells, height, font, index, bold
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        room = available_height - self._head[1]
+        taken = 0
+        for row in self._rows:
+            if row[1] > room:
+                break
+            room -= row[1]
+            taken += 1
+        if taken == 0 or taken == len(self._rows):
+            return [] if taken == 0 else [self]
+        return [self._part(self._rows[:taken], False), self._part(self._rows[taken:], self._last)]
+
+    def _part(self, rows: list, last: bool) -> LineTable:
+        return LineTable((), (), self._widths, self._right, zebra=self._zebra, _parts=(self._head, rows, last))
+
+    def draw(self):
+        c = self.canv
+        width = self.width
+        lefts = [sum(self._widths[:i]) for i in range(len(self._widths))]
+        y = self.height
+        c.saveState()
+        for row in (self._head, *self._rows):
+            cells, height, font, index, bold = row
+            top, y = y, y - height
+            fill = HEAD_FILL if index < 0 else (ZEBRA if self._zebra and index % 2 == 1 and not bold else None)
+            if fill is not None:
+                c.setFillColor(fill)
+                c.rect(0, y, width, height, stroke=0, fill=1)
+            if bold and index >= 0:
+                c.setStrokeColor(INK)
+                c.setLineWidth(0.6)
+                c.line(0, top, width, top)
+            c.setFillColor(ACCENT if index < 0 else INK)
+            text = c.beginText()  # one text object per row, not one per string
+            text.setFont(font, CELL_SIZE, CELL_LEADING)
+            for i, lines in enumerate(cells):
+                base = top - CELL_TOP - CELL_SIZE
+                for line, line_width in lines:
+                    x = (lefts[i] + self._widths[i] - CELL_PAD - line_width if i in self._right
+                         else lefts[i] + CELL_PAD)
+                    text.setTextOrigin(x, base)
+                    text.textOut(line)
+                    base -= CELL_LEADING
+            c.drawText(text)
+            if index < 0:
+                c.setStrokeColor(ACCENT)
+                c.setLineWidth(0.8)
+                c.line(0, y, width, y)
+        if self._last and self._rows:
+            c.setStrokeColor(RULE)
+            c.setLineWidth(0.5)
+            c.line(0, y, width, y)
+        c.restoreState()
 
 
 def string_width(value: str, font: str = FONT, size: float = CELL_SIZE) -> float:
@@ -251,17 +434,32 @@ class FixedParagraph(Paragraph):
         self._wrapped_for = (available_width, available_height)
         return size
 
+    _drawn: tuple[tuple[float, float], list[str]] | None = None
+
     def drawOn(self, canvas, x, y, _sW=0):  # noqa: N802, N803 - reportlab's names
         # platypus marks a flowable moved to the next frame as ``_postponed`` and never clears
         # it; a paragraph used again in the next letter must start unmarked.
         self.__dict__.pop("_postponed", None)
         return super().drawOn(canvas, x, y, _sW)
 
+    def draw(self):
+        # Drawn once per size: the page code of a paragraph is the same wherever it stands
+        # (``drawOn`` moves the origin there first), so later uses repeat it.
+        size = (self.width, self.height)
+        code = self.canv._code
+        if self._drawn is not None and self._drawn[0] == size:
+            code.extend(self._drawn[1])
+            return
+        start = len(code)
+        super().draw()
+        self._drawn = (size, code[start:])
+
     def split(self, available_width, available_height):
         try:
             return super().split(available_width, available_height)
         finally:
             self._wrapped_for = None  # splitting may change the layout: never reuse it
+            self._drawn = None
 
 
 def key_values(pairs: Sequence[tuple[str, str]], widths: Sequence[float]) -> Table:
@@ -325,6 +523,8 @@ class PageRecord:
     forms: list[str]
     has_images: int
     colors: dict
+    #: The page's content stream as a PDF file holds it (compressed once, when recorded).
+    stream: bytes | None = None
 
 
 class NumberedCanvas(Canvas):
@@ -335,8 +535,9 @@ class NumberedCanvas(Canvas):
     own without laying them out a second time (see ``section_pdf``).
     """
 
-    def __init__(self, *args, record: list[PageRecord] | None = None, **kwargs):
+    def __init__(self, *args, record: list[PageRecord] | None = None, write: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.wb_write = write
         self._pages: list[dict] = []
         self.wb_section = ""
         self.wb_section_title = ""
@@ -359,10 +560,14 @@ class NumberedCanvas(Canvas):
             seen[self.wb_section] += 1
             self._footer(seen[self.wb_section], counts[self.wb_section])
             if self.wb_record is not None:
+                # The stream as ``Canvas.showPage`` makes it: preamble, code, a closing space.
+                stream = zlib.compress(("\n".join([self._preamble, *self._code, " "]) + "\n").encode("utf8"))
                 self.wb_record.append(PageRecord(self.wb_section, list(self._code), list(self._formsinuse),
-                                                 self._currentPageHasImages, dict(self._colorsUsed)))
-            super().showPage()
-        super().save()
+                                                 self._currentPageHasImages, dict(self._colorsUsed), stream))
+            if self.wb_write:
+                super().showPage()
+        if self.wb_write:
+            super().save()
 
     def _footer(self, number: int, total: int) -> None:
         width, _ = self._pagesize
@@ -384,10 +589,13 @@ def by_section(pages: Iterable[PageRecord]) -> dict[str, list[PageRecord]]:
     return dict(out)
 
 
-def build_sections(doc: BaseDocTemplate, story: list[Flowable]) -> list[PageRecord]:
-    """Build ``doc`` and return its pages, to write sections again as files of their own."""
+def build_sections(doc: BaseDocTemplate, story: list[Flowable], write: bool = True) -> list[PageRecord]:
+    """Build ``doc`` and return its pages, to write sections again as files of their own.
+
+    ``write=False``: lay out and record the pages only, without writing ``doc``'s own file
+    (when only the sections' files are wanted: a whole serialisation saved)."""
     record: list[PageRecord] = []
-    doc.build(story, canvasmaker=partial(NumberedCanvas, record=record))
+    doc.build(story, canvasmaker=partial(NumberedCanvas, record=record, write=write))
     return record
 
 
@@ -396,10 +604,127 @@ def pages_pdf(target: str | Path | BytesIO, pages: Sequence[PageRecord], letterh
     """A PDF of already laid-out pages (from ``build_sections``), written without a new layout.
 
     The page streams name fonts F1, F2… (fixed by ``NumberedCanvas``) and the logo by the
-    name of its image data; registering the same fonts in the same order and the same logo
-    reproduces those names, so the streams are valid here as they are. Writing a page
-    this way costs a fraction of laying it out again.
+    name of its image data. The file is assembled here from the pages' recorded streams
+    (compressed once, when the page was recorded, however many files it goes into) and
+    the fonts' and logo's objects as reportlab writes them (made once per process,
+    ``_resources``): a letter's own file and the print file of all letters cost little
+    more than writing their bytes. Pages that use anything beyond those resources are
+    written through reportlab's canvas instead (``_pages_pdf_canvas``).
     """
+    pagesize = page_points(letterhead)
+    res = _resources(None if letterhead.logo is None else str(letterhead.logo), pagesize)
+    if res is None or any(p.stream is None or p.colors or not set(p.forms) <= res.xobjects.keys() for p in pages):
+        _pages_pdf_canvas(target, pages, letterhead, title, subject)
+        return
+    chunks: list[bytes] = [res.header, *res.objects]
+    offsets: list[int] = []
+    at = len(res.header)
+    for obj in res.objects:
+        offsets.append(at)
+        at += len(obj)
+
+    def add(obj: bytes) -> None:
+        nonlocal at
+        offsets.append(at)
+        chunks.append(obj)
+        at += len(obj)
+
+    first = len(res.objects) + 1
+    n = len(pages)
+    parent, catalog, info = first + 2 * n, first + 2 * n + 1, first + 2 * n + 2
+    box = f"[ 0 0 {fp_str(pagesize[0])} {fp_str(pagesize[1])} ]"
+    for i, page in enumerate(pages):
+        forms = "".join(f" /FormXob.{name} {res.xobjects[name]} 0 R" for name in page.forms)
+        xobjects = f" /XObject << {forms.strip()} >>" if forms else ""
+        add(f"{first + i} 0 obj\n<< /Contents {first + n + i} 0 R /MediaBox {box} /Parent {parent} 0 R "
+            f"/Resources << /Font {res.fonts} 0 R /ProcSet [ /PDF /Text /ImageB /ImageC /ImageI ]{xobjects} >> "
+            "/Rotate 0 /Trans << >> /Type /Page >>\nendobj\n".encode("ascii"))
+    for i, page in enumerate(pages):
+        stream = page.stream or b""
+        add(b"%d 0 obj\n<< /Filter [ /FlateDecode ] /Length %d >>\nstream\n%s\nendstream\nendobj\n"
+            % (first + n + i, len(stream), stream))
+    kids = " ".join(f"{first + i} 0 R" for i in range(n))
+    add(f"{parent} 0 obj\n<< /Count {n} /Kids [ {kids} ] /Type /Pages >>\nendobj\n".encode("ascii"))
+    add(f"{catalog} 0 obj\n<< /PageMode /UseNone /Pages {parent} 0 R /Type /Catalog >>\nendobj\n".encode("ascii"))
+    now = datetime.now(UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
+    fields = {"Author": file_text(letterhead.name), "CreationDate": now, "Creator": "Lot-trace workbench",
+              "ModDate": now, "Producer": "Lot-trace workbench with ReportLab", "Subject": file_text(subject or title),
+              "Title": file_text(title)}
+    entries = " ".join(f"/{key} {_pdf_string(value)}" for key, value in fields.items())
+    add(f"{info} 0 obj\n<< {entries} /Trapped /False >>\nendobj\n".encode("ascii"))
+    size = info + 1
+    ident = hashlib.md5(f"{now} {title} {n} {at}".encode("utf8", "replace"), usedforsecurity=False).hexdigest()
+    xref = "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    chunks.append((f"xref\n0 {size}\n0000000000 65535 f \n{xref}trailer\n<< /ID [ <{ident}> <{ident}> ] "
+                   f"/Info {info} 0 R /Root {catalog} 0 R /Size {size} >>\nstartxref\n{at}\n%%EOF\n").encode("ascii"))
+    data = b"".join(chunks)
+    if isinstance(target, BytesIO):
+        target.write(data)
+    else:
+        Path(target).write_bytes(data)
+
+
+def _pdf_string(value: str) -> str:
+    """A PDF text string: literal where it is printable ASCII, else UTF-16 with its mark."""
+    if value.isascii() and value.isprintable():
+        return "(" + value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+    return "<FEFF" + value.encode("utf-16-be", "surrogatepass").hex().upper() + ">"
+
+
+@dataclass(frozen=True)
+class _Resources:
+    """What every recorded page may name, as reportlab writes it: the file's header, objects
+    1…K (font list, the four fonts, the logo and its mask), the font list's number and
+    the logo's name → object number."""
+
+    header: bytes
+    objects: tuple[bytes, ...]
+    fonts: int
+    xobjects: dict[str, int]
+
+
+_XREF_ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
+
+
+@lru_cache(maxsize=8)
+def _resources(logo: str | None, pagesize: tuple[float, float]) -> _Resources | None:
+    """The resource objects of our documents, cut out of a one-page file reportlab writes
+    with the same fonts and logo (None where that file is not laid out as expected: then
+    pages are written through the canvas)."""
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pagesize=pagesize)
+    for font in FONTS:
+        canvas._doc.getInternalFontName(font)
+    if logo is not None:
+        canvas.drawImage(_logo(logo), 0, 0, 1, 1, mask="auto")
+    canvas.showPage()
+    canvas.save()
+    data = buffer.getvalue()
+    start = data.rfind(b"\nxref\n") + 1
+    entries = _XREF_ENTRY.findall(data, start)
+    offsets = [int(offset) for offset, _gen, kind in entries if kind == b"n"]
+    if not offsets or offsets != sorted(offsets) or len(offsets) != len(entries) - 1:
+        return None
+    ends = [*offsets[1:], start]
+    objects = [data[a:b] for a, b in zip(offsets, ends, strict=True)]
+    page = next((i for i, obj in enumerate(objects) if re.search(rb"/Type /Page\b(?!s)", obj)), None)
+    if page is None:
+        return None
+    kept = objects[:page]
+    if any(re.search(rb"/Type /(Page|Pages|Catalog)\b|/Producer", obj) for obj in kept):
+        return None
+    fonts = re.search(rb"/Font (\d+) 0 R", objects[page])
+    xobjects = {name.decode("ascii"): int(num)  # by the name a page records (without "FormXob.")
+                for name, num in re.findall(rb"/FormXob\.([0-9a-f]+) (\d+) 0 R", objects[page])}
+    if fonts is None or int(fonts.group(1)) > page or any(num > page for num in xobjects.values()):
+        return None
+    return _Resources(data[: offsets[0]], tuple(kept), int(fonts.group(1)), xobjects)
+
+
+def _pages_pdf_canvas(target: str | Path | BytesIO, pages: Sequence[PageRecord], letterhead: Letterhead,
+                      title: str, subject: str = "") -> None:
+    """``pages_pdf`` through reportlab's canvas: registering the same fonts in the same
+    order and the same logo reproduces the names the streams use."""
     canvas = Canvas(str(target) if isinstance(target, Path) else target, pagesize=page_points(letterhead))
     canvas.setTitle(file_text(title))
     canvas.setAuthor(file_text(letterhead.name))
