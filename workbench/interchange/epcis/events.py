@@ -139,16 +139,27 @@ class Builder:
             self.log.fault(place(here), f"quantity {_show(value)} is not a number")
             return None
         if isinstance(value, int | Decimal):
-            return Decimal(value)
+            if isinstance(value, Decimal) and not value.is_finite():
+                self.log.fault(place(here), f"quantity {_show(value)} is not a number")
+                return None
+            return self._in_range(Decimal(value), value, place, here)
         if isinstance(value, str):
             try:
                 number = Decimal(value.strip())
             except InvalidOperation:
                 number = None
             if number is not None and number.is_finite():
-                return number
+                return self._in_range(number, value, place, here)
         self.log.fault(place(here), f"quantity {_show(value)} is not a number")
         return None
+
+    def _in_range(self, number: Decimal, value: Any, place: Place, here: str) -> Decimal | None:
+        """The quantity, when the plant can hold it (below 10^12, six decimals); a fault otherwise."""
+        if abs(number) >= MAX_QUANTITY:
+            self.log.fault(place(here), f"quantity {_show(value)} is out of range (the plant holds quantities below "
+                                        f"{MAX_QUANTITY:,})")
+            return None
+        return number
 
     def vocab(self, vocabulary: Vocabulary, value: Any, place: Place, path: str) -> CbvValue | None:
         if value is None:
@@ -374,6 +385,8 @@ class Builder:
 
 
 _EVENT_DEFAULTS = {f.name: f.default for f in dataclass_fields(EpcisEvent) if f.default is not MISSING}
+#: Quantities the plant holds are below this (stored as millionths in a 64-bit integer).
+MAX_QUANTITY = 10**12
 _QUANTITY_KEYS = frozenset(("epcClass", "quantity", "uom", "@context", "#text"))
 _EPC_FIELDS = (("epcList", "epc_list"), ("childEPCs", "child_epcs"), ("inputEPCList", "input_epc_list"),
                ("outputEPCList", "output_epc_list"))
