@@ -42,7 +42,8 @@ def parse_size(text: str | None) -> tuple[int, int]:
 def application() -> QApplication:
     """The one QApplication, styled (made here unless a test harness made it)."""
     settings.init_names()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     apply_style(app)
     app.setWindowIcon(icon("app"))
     return app
@@ -69,9 +70,10 @@ def run(args: argparse.Namespace) -> int:
     if screenshot:
         plant = open_for_reading(args.db)
     else:
-        plant = startup.open_at_start(args.db)
-        if plant is None:
+        opened = startup.open_at_start(args.db)
+        if opened is None:
             return 1
+        plant = opened
 
     window = MainWindow(plant, persist=not screenshot)
     if screenshot or args.size:

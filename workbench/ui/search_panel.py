@@ -263,8 +263,9 @@ class SearchPanel(QWidget):
             self.field.setText(text)
         self._completion_timer.stop()
         self._search_timer.stop()
-        if not typed:
-            self.completer.popup().hide()
+        popup = self.completer.popup()
+        if not typed and popup is not None:
+            popup.hide()
         if not text:
             return
         self._generation += 1

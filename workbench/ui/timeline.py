@@ -8,6 +8,8 @@ bar shows what happened, when and how much. Data comes from ``LotDetails.events`
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QFont
@@ -90,11 +92,11 @@ class LotTimeline(QWidget):
         """Draw ``details.events`` (receipt, production, consumptions, shipments, returns)."""
         self.clear()
         self.unit = details.item.unit
-        self.events = [e for e in details.events if e.kind in LANES]
+        self.events = [e for e in details.events if e.kind in LANES and e.at is not None]  # dated: placed in time
         n = len(self.events)
         span = ""
         if self.events:
-            first, last = self.events[0].at, max(e.end or e.at for e in self.events)
+            first, last = _at(self.events[0]), max(e.end or _at(e) for e in self.events)
             span = f", {fmt_date(first)}" + (f" to {fmt_date(last)}" if fmt_date(last) != fmt_date(first) else "")
         self.title.setText(f"<b>Life of {details.item.code} / {details.lot}</b> — {n} event{'s' if n != 1 else ''}"
                            f"{span} <span style='color:#8a94a6'>(hover for details; wheel to zoom in time)</span>")
@@ -104,12 +106,12 @@ class LotTimeline(QWidget):
         for e in self.events:
             _fill, line = kind_colours(EVENT_KIND[e.kind])
             if e.kind == "operation" and e.end is not None:
-                x0.append(epoch(e.at))
+                x0.append(epoch(_at(e)))
                 x1.append(epoch(e.end))
                 ys.append(LANES[e.kind])
                 brushes.append(pg.mkBrush(line.lighter(140)))
                 continue
-            points.append({"pos": (epoch(e.at), LANES[e.kind]), "brush": pg.mkBrush(line),
+            points.append({"pos": (epoch(_at(e)), LANES[e.kind]), "brush": pg.mkBrush(line),
                            "pen": pg.mkPen(QColor("white"), width=1.5), "symbol": _symbol(e.kind), "data": e})
         self.markers.setData(points)
         if x0:
@@ -117,7 +119,7 @@ class LotTimeline(QWidget):
                                            pen=pg.mkPen(QColor("white"), width=1))
             self.plot.addItem(self.bars)
             self.bars.setZValue(-1)
-        times = [epoch(e.at) for e in self.events] + [epoch(e.end) for e in self.events if e.end]
+        times = [epoch(_at(e)) for e in self.events] + [epoch(e.end) for e in self.events if e.end]
         if times:
             lo, hi = min(times), max(times)
             pad = max((hi - lo) * 0.08, 6 * 3600)
@@ -130,7 +132,8 @@ class LotTimeline(QWidget):
             lane = LANES[e.kind]
             if abs(y - lane) > 0.35:
                 continue
-            start, end = epoch(e.at), epoch(e.end) if e.end else epoch(e.at)
+            start = epoch(_at(e))
+            end = epoch(e.end) if e.end else start
             distance = 0.0 if start <= x <= end else min(abs(x - start), abs(x - end))
             if distance <= x_tolerance and (best_distance is None or distance < best_distance):
                 best, best_distance = e, distance
@@ -153,6 +156,12 @@ class LotTimeline(QWidget):
             return
         view_pos = self.plot.mapFromScene(pos)
         QToolTip.showText(self.plot.mapToGlobal(view_pos), self.tooltip(e), self.plot)
+
+
+def _at(e: LifeEvent) -> datetime:
+    """When a drawn event happened (``show_lot`` draws dated events only)."""
+    assert e.at is not None, "the time line draws dated events only"
+    return e.at
 
 
 def _symbol(kind: str) -> str:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
     QSplitter,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -28,7 +29,7 @@ from workbench.facts import LotRef
 from workbench.format import quantity as fmt_quantity
 from workbench.supplier.quality import vendor_quality
 from workbench.supplier.records import VendorQuality
-from workbench.ui.ops import plant_op, run_op
+from workbench.ui.ops import Op, plant_op, run_op
 from workbench.ui.widgets import RowsModel, heading, hint, style_plot, table_view
 
 RECEIPTS = "#7f9cb0"
@@ -53,7 +54,7 @@ class VendorView(QWidget):
         self.vendor_code = vendor_code
         self.quality: VendorQuality | None = None
         self.error: str | None = None
-        self._op = None
+        self._op: Op | None = None
 
         self.title = heading(f"Vendor {vendor_code}")
         self.summary = hint("Loading…")
@@ -154,6 +155,8 @@ class VendorView(QWidget):
         self.tabs.setTabText(2, f"SCARs ({opened} open)")
         for i in range(self.tabs.count()):
             table = self.tabs.widget(i)
+            if not isinstance(table, QTableView):  # every tab is a table
+                continue
             table.resizeColumnsToContents()
             for col in range(table.model().columnCount() - 1):
                 table.setColumnWidth(col, min(table.columnWidth(col), 200))

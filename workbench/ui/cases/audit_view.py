@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from workbench.actions import audit as audit_actions
-from workbench.ui.ops import run_op
+from workbench.ui.ops import Op, run_op
 from workbench.ui.widgets import RowsModel, heading, hint, table_view
 
 
@@ -20,7 +20,7 @@ class AuditView(QWidget):
         self.plant = plant
         self.object_type, self.object_key = object_type, object_key
         self.error: str | None = None
-        self._op = None
+        self._op: Op | None = None
         self.model = RowsModel(("#", "When (server)", "Who", "Database role", "Action", "Before", "After", "Hash"),
                                right=(0,))
         self.summary = hint()

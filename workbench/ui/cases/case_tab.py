@@ -6,6 +6,9 @@ changed the case, and the tab reloads."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -32,7 +35,7 @@ from workbench.facts import LotRef
 from workbench.format import quantity as fmt_quantity
 from workbench.ui.cases.dialogs import ScarFollowUpDialog, SignDialog
 from workbench.ui.graph.view import GenealogyView
-from workbench.ui.ops import run_op
+from workbench.ui.ops import Op, run_op
 from workbench.ui.widgets import RowsModel, heading, hint, table_view
 
 
@@ -51,7 +54,7 @@ class CaseTab(QWidget):
         self.detail: CaseDetail | None = None
         self.can_write = True
         self.error: str | None = None
-        self._op = None
+        self._op: Op | None = None
         self._views_restored = False
         self.genealogies: dict[str, GenealogyView] = {}
 
@@ -73,7 +76,7 @@ class CaseTab(QWidget):
         self.status_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.status_button)
         for st in CASE_STATUSES[:-1]:
-            menu.addAction(status_word(st), lambda st=st: self._status(st))
+            menu.addAction(status_word(st), self._status_action(st))
         self.status_button.setMenu(menu)
         bar.addWidget(self.status_button)
         self.buttons.append(self.status_button)
@@ -210,7 +213,8 @@ class CaseTab(QWidget):
         self.tabs.removeTab(index)
         if label:
             del self.genealogies[label]
-        widget.deleteLater()
+        if widget is not None:
+            widget.deleteLater()
         self._save_views()
 
     def _save_views(self) -> None:
@@ -277,7 +281,7 @@ class CaseTab(QWidget):
         def run():
             r = cases.case_recall(self.plant, self.code)
             files = write_recall_package(r, folder, force=False)
-            return cases.record_package(self.plant, self.code, r, folder, files)
+            return cases.record_package(self.plant, self.code, r, Path(folder), files)
 
         self._write(run, f"Recall package written to {folder} and recorded with its manifest.")
 
@@ -285,6 +289,9 @@ class CaseTab(QWidget):
         path, _ = QFileDialog.getOpenFileName(self, "Keep a file with the case")
         if path:
             self._write(lambda: cases.attach(self.plant, self.code, path), "File kept with its SHA-256.")
+
+    def _status_action(self, status: str) -> Callable[[], None]:
+        return lambda: self._status(status)
 
     def _status(self, status: str) -> None:
         version = self._version()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from workbench.actions import scar_followup as fu
 from workbench.facts import LotRef
 from workbench.supplier.followup import DISCIPLINES, ScarFollowUp
-from workbench.ui.ops import run_op
+from workbench.ui.ops import Op, run_op
 from workbench.ui.widgets import heading, hint
 
 
@@ -119,7 +119,7 @@ class ScarFollowUpDialog(QDialog):
         self.code = code
         self.follow: ScarFollowUp | None = None
         self.files: list[str] = []
-        self._op = None
+        self._op: Op | None = None
         self.setWindowTitle(f"SCAR follow-up: {code}")
         self.setMinimumWidth(700)
         self.title = heading(code)
@@ -213,7 +213,7 @@ class ScarFollowUpDialog(QDialog):
 
     def _save(self) -> None:
         assert self.follow is not None
-        answers = {d: e.toPlainText() for d, e in self.answers.items()}
+        answers: dict[str, str | None] = {d: e.toPlainText() for d, e in self.answers.items()}
         version, files = self.follow.version, list(self.files)
         q = self.verify_by.date()
         verify_by = date(q.year(), q.month(), q.day())

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.actions import floor as actions
-from workbench.floor.picking import parse_needs
+from workbench.floor.picking import PickListView, parse_needs
 from workbench.format import day
 from workbench.format import quantity as fmt
 from workbench.ui.floor.dialogs import CompleteDialog, NewPickListDialog, OverrideDialog, ShipDialog
@@ -34,7 +34,7 @@ class PickPage(QWidget):
     def __init__(self, floor, parent=None):
         super().__init__(parent)
         self.floor = floor
-        self.view = None
+        self.view: PickListView | None = None
         self.chooser = QComboBox()
         self.chooser.setMinimumWidth(360)
         self.chooser.activated.connect(lambda _i: self.load(self.chooser.currentData()))
@@ -115,7 +115,7 @@ class PickPage(QWidget):
         if self.view is not None:
             self.load(self.view.code)
 
-    def show_pick_list(self, view) -> None:
+    def show_pick_list(self, view: PickListView) -> None:
         self.view = view
         what = (f"production order {view.order} making {view.product}" if view.purpose == "production"
                 else f"shipment to {view.customer}" + (f", order {view.order_ref}" if view.order_ref else ""))
@@ -172,21 +172,22 @@ class PickPage(QWidget):
 
         run_op(self, lambda _p: actions.scan(self.floor.plant, code, text, who), done, failed)
 
-    def _selected_line(self):
+    def _selected_line(self, view: PickListView):
         rows = self.lines_table.selectionModel().selectedRows()
         if rows:
             return self.lines.payload(rows[0].row())
-        open_lines = [line for line in self.view.lines if not line.done]
+        open_lines = [line for line in view.lines if not line.done]
         return open_lines[0] if open_lines else None
 
     def override(self) -> None:
-        line = self._selected_line() if self.view else None
-        if line is None:
+        view = self.view
+        line = self._selected_line(view) if view else None
+        if view is None or line is None:
             return
         dialog = OverrideDialog(line, self.reasons, self)
         if dialog.exec() != OverrideDialog.DialogCode.Accepted:
             return
-        code, who = self.view.code, self.floor.who()
+        code, who = view.code, self.floor.who()
         fields = {"line": line.line_no, "lot": dialog.lot.text(), "quantity": dialog.quantity.text(),
                   "reason": dialog.reason.currentData(), "note": dialog.note.text(), "by": who}
 
@@ -217,10 +218,10 @@ class PickPage(QWidget):
             def said(done) -> str:
                 return f"Order {done.order} made {fmt(done.quantity, done.unit)} as lot {done.lot.label}."
         else:
-            dialog = ShipDialog(view, self)
-            if dialog.exec() != ShipDialog.DialogCode.Accepted:
+            ship = ShipDialog(view, self)
+            if ship.exec() != ShipDialog.DialogCode.Accepted:
                 return
-            shipment = dialog.shipment.text() or None
+            shipment = ship.shipment.text() or None
 
             def run(_p):
                 return actions.ship(self.floor.plant, view.code, shipment=shipment, by=who)

@@ -6,8 +6,8 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, QSizeF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+from PySide6.QtCore import QByteArray, QMarginsF, QPointF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QImageWriter, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
@@ -89,7 +89,7 @@ def _png(scene: QGraphicsScene, source: QRectF, path: Path, title: str) -> None:
     painter = QPainter(image)
     _render(scene, painter, QRectF(0, 0, image.width(), image.height()), source)
     painter.end()
-    if not image.save(str(path), "PNG"):
+    if not QImageWriter(str(path), QByteArray(b"png")).write(image):
         raise WorkbenchError(f"Could not write {path}.")
 
 
