@@ -180,7 +180,8 @@ def commonality(session: Session, defective: Sequence[LotRef | int],
     factors = [
         Factor(f.kind, f.code, f.item, f.lot, f.vendor, f.vendor_lot, int(a[i]), n1, int(c[i]), n2,
                float(min(1.0, max(0.0, p[i]))), tuple(sorted(f.nodes)),
-               depth.get((f.item, f.lot), 0) if f.kind == "lot" else 0)
+               depth.get((f.item, f.lot), 0) if f.kind == "lot" and f.item is not None and f.lot is not None
+               else 0)
         for i, f in enumerate(chosen)
     ]
     factors = _without_echoes(factors)
@@ -259,4 +260,4 @@ def return_reasons(session: Session) -> list[tuple[str, int]]:
         select(Return.reason, func.count(func.distinct(Return.lot_id)))
         .where(Return.reason.is_not(None)).group_by(Return.reason)
     ).all()
-    return sorted(((r, n) for r, n in rows), key=lambda x: (-x[1], x[0]))
+    return sorted(((r, n) for r, n in rows if r is not None), key=lambda x: (-x[1], x[0]))

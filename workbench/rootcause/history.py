@@ -60,7 +60,7 @@ def lot_history(session: Session, lot: LotRef | int) -> LotHistory:
         elif d.origin == "opening":
             events.append(LifeEvent(d.created_at, "opening", f"Opening stock {ref.label}", node=n.id))
 
-    orders = []
+    orders: list[dict[str, Any]] = []  # as LotHistory.orders holds them
     for n in g.of_kind("order"):
         made = sorted(made_by.get(n.id, []))
         o = n.facts

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -64,8 +65,8 @@ REFERENCES: dict[str, dict[str, str]] = {
     "retractions.csv": {"event": "event"},
 }
 _SOURCE = {"party": "parties.csv", "location": "locations.csv", "container": "containers.csv", "event": "events.csv"}
-_MODEL = {"party": Party, "location": Location, "container": Container, "event": Event}
-_CODE = {"party": Party.code, "location": Location.code, "container": Container.code, "event": Event.ref}
+#: A party, location, container or event of the plant (the entities a reference column names).
+Entity = Party | Location | Container | Event
 _KEY = {"party": "party", "location": "location", "container": "container", "event": "event"}
 
 
@@ -155,13 +156,20 @@ class ChainChecks:
         for r in self.rows("key_data.csv"):
             if r.name == "tlc_source" and r.value:
                 wanted["location"].add(r.value)
-        self.db: dict[str, dict[str, object]] = {}
-        for kind, model in _MODEL.items():
-            codes = wanted[kind] - {None}
-            column = _CODE[kind]
-            self.db[kind] = {getattr(r, column.key): r for r in self.c.fetch_entities(select(model), column, codes)}
-            self.plan.ids[kind] = {code: r.id for code, r in self.db[kind].items()}
-        self.kind_of_location = {code: r.kind for code, r in self.db["location"].items()}
+        parties: dict[str, Party] = {
+            r.code: r for r in self.c.fetch_entities(select(Party), Party.code, wanted["party"] - {None})}
+        self.locations: dict[str, Location] = {
+            r.code: r for r in self.c.fetch_entities(select(Location), Location.code, wanted["location"] - {None})}
+        containers: dict[str, Container] = {
+            r.code: r for r in self.c.fetch_entities(select(Container), Container.code, wanted["container"] - {None})}
+        self.events: dict[str, Event] = {
+            r.ref: r for r in self.c.fetch_entities(select(Event), Event.ref, wanted["event"] - {None})}
+        #: kind -> code -> the plant's entity with that code.
+        self.db: dict[str, Mapping[str, Entity]] = {
+            "party": parties, "location": self.locations, "container": containers, "event": self.events}
+        for kind, entities in self.db.items():
+            self.plan.ids[kind] = {code: r.id for code, r in entities.items()}
+        self.kind_of_location = {code: r.kind for code, r in self.locations.items()}
 
     def need(self, name: str, row, kind: str, code) -> bool:
         """Fault a reference to a party, location, container or event that neither the bundle
@@ -191,7 +199,8 @@ class ChainChecks:
     # -- master data -------------------------------------------------------------------------
 
     def check_item_units(self) -> None:
-        name, keys = "item_units.csv", {}
+        name = "item_units.csv"
+        keys: dict[object, int] = {}
         plant = {}
         item_ids = [self.c.db_items[r.item].id for r in self.rows(name) if r.item in self.c.db_items]
         for r in self.c.fetch(select(Item.code, ItemUnit.unit, ItemUnit.factor).join(Item, Item.id == ItemUnit.item_id),
@@ -307,7 +316,8 @@ class ChainChecks:
                                          "our own sites (kind own_site); ship to a customer in shipments.csv")
 
     def check_transfers(self) -> None:
-        name, keys = "transfers.csv", {}
+        name = "transfers.csv"
+        keys: dict[object, int] = {}
         rows = self.rows(name)
         plant = {(r.code, r.item, r.lot): r for r in self.c.fetch(
             select(Shipment.code, Item.code.label("item"), Lot.code.label("lot"), Shipment.shipped_at,
@@ -346,7 +356,8 @@ class ChainChecks:
         self.c.plan.named_lots.update((r.item, r.lot) for r in rows if r.item and r.lot)
 
     def check_packings(self) -> None:
-        name, keys = "packings.csv", {}
+        name = "packings.csv"
+        keys: dict[object, int] = {}
         rows = self.rows(name)
         container_ids = [self.db["container"][r.container].id for r in rows if r.container in self.db["container"]]
         plant = {}
@@ -394,7 +405,8 @@ class ChainChecks:
     # -- key data, event lots, documents, retractions ----------------------------------------------
 
     def check_key_data(self) -> None:
-        name, keys = "key_data.csv", {}
+        name = "key_data.csv"
+        keys: dict[object, int] = {}
         rows = self.rows(name)
         lot_ids = [self.c.plan.lot_ids[(r.item, r.lot)] for r in rows if (r.item, r.lot) in self.c.plan.lot_ids]
         plant_columns = {}
@@ -449,7 +461,8 @@ class ChainChecks:
                                                ("unit", row.unit, db.unit)])
 
     def check_event_lots(self) -> None:
-        name, keys = "event_lots.csv", {}
+        name = "event_lots.csv"
+        keys: dict[object, int] = {}
         rows = self.rows(name)
         event_ids = [self.db["event"][r.event].id for r in rows if r.event in self.db["event"]]
         plant = {tuple(r) for r in self.c.fetch(select(EventLot.event_id, EventLot.lot_id), EventLot.event_id,
@@ -471,7 +484,8 @@ class ChainChecks:
                 self.new(name, self.plan.event_lots, row)
 
     def check_documents(self) -> None:
-        name, keys = "documents.csv", {}
+        name = "documents.csv"
+        keys: dict[object, int] = {}
         rows = self.rows(name)
         event_ids = [self.db["event"][r.event].id for r in rows if r.event in self.db["event"]]
         plant = {tuple(r) for r in self.c.fetch(
@@ -490,13 +504,14 @@ class ChainChecks:
                 self.new(name, self.plan.documents, row)
 
     def check_retractions(self) -> None:
-        name, keys = "retractions.csv", {}
+        name = "retractions.csv"
+        keys: dict[object, int] = {}
         for row in self.rows(name):
             if row.event is None or self.c.seen(name, keys, row.event, row, f"the retraction of event {row.event}"):
                 continue
             if not self.need(name, row, "event", row.event):
                 continue
-            db = self.db["event"].get(row.event)
+            db = self.events.get(row.event)
             if db is None:
                 self.plan.retractions[row.event] = row
                 self.c.counted(name, True)

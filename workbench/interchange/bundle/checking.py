@@ -336,7 +336,8 @@ class Checker:
         }
 
     def check_items(self) -> None:
-        name, keys = "items.csv", {}
+        name = "items.csv"
+        keys: dict[object, int] = {}
         for row in self.rows(name):
             if row.item is None or self.seen(name, keys, row.item, row, f"item {row.item}"):
                 continue
@@ -395,7 +396,8 @@ class Checker:
             )
 
     def check_orders(self) -> None:
-        name, keys = "orders.csv", {}
+        name = "orders.csv"
+        keys: dict[object, int] = {}
         for row in self.rows(name):
             if row.order is None or self.seen(name, keys, row.order, row, f"order {row.order}"):
                 continue
@@ -596,7 +598,8 @@ class Checker:
         self.plan.created = created
 
     def check_operations(self) -> None:
-        name, keys, new, present = "operations.csv", {}, 0, 0
+        name, new, present = "operations.csv", 0, 0
+        keys: dict[object, int] = {}
         order_ids = [self.db_orders[r.order].id for r in self.rows(name) if r.order in self.db_orders]
         plant = {
             (r.order, r.step): r
@@ -634,7 +637,8 @@ class Checker:
         self.plan.counts[name][1:] = [new, present]
 
     def check_consumptions(self) -> None:
-        name, keys, new, present = "consumptions.csv", {}, 0, 0
+        name, new, present = "consumptions.csv", 0, 0
+        keys: dict[object, int] = {}
         rows = self.rows(name)
         order_ids = [self.db_orders[r.order].id for r in rows if r.order in self.db_orders]
         plant: dict[tuple, Decimal] = defaultdict(Decimal)
@@ -681,7 +685,8 @@ class Checker:
 
     def check_lines(self, name: str, model, code_column: str, compared: tuple[str, ...], planned: list) -> None:
         """shipments.csv and returns.csv: lines keyed by (document, item, lot), naming a customer."""
-        new, present, keys = 0, 0, {}
+        new, present = 0, 0
+        keys: dict[object, int] = {}
         rows = self.rows(name)
         document = getattr(model, "code" if code_column == "shipment" else "rma")
         plant = {

@@ -18,11 +18,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import namedtuple
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 from workbench.format import unsafe_characters
 from workbench.interchange.bundle.csvtext import cross_check, read_records, stray_quotes
@@ -47,10 +48,21 @@ from workbench.interchange.bundle.values import (
     unsafe_fault,
 )
 
+
+class RowType(Protocol):
+    """The row class of one file: a named tuple whose fields are known only at run time."""
+
+    _fields: tuple[str, ...]
+
+    def _make(self, iterable: Iterable[object], /) -> tuple[Any, ...]: ...
+
+
 #: One row type per file: ``line``, ``ok`` and the columns of the newest format (a file of
-#: an older version leaves the columns it does not have empty).
-ROW_TYPES = {name: namedtuple(name[:-4].title().replace("_", "") + "Row", ("line", "ok", *columns))
-             for name, columns in ROW_COLUMNS.items()}
+#: an older version leaves the columns it does not have empty). ``namedtuple`` with fields
+#: computed at run time is a plain tuple class to mypy, hence the cast.
+ROW_TYPES: dict[str, RowType] = {
+    name: cast(RowType, namedtuple(name[:-4].title().replace("_", "") + "Row", ("line", "ok", *columns)))
+    for name, columns in ROW_COLUMNS.items()}
 
 
 @dataclass

@@ -251,7 +251,7 @@ _BY_NAME = {
 
 def parser(column: str, file: str | None = None):
     """The parse function of a column (of ``file``), or None for plain text."""
-    if (file, column) in _BY_FILE:
+    if file is not None and (file, column) in _BY_FILE:
         return _BY_FILE[(file, column)]
     if column.endswith("_at"):
         return parse_when
