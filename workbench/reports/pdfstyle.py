@@ -519,6 +519,7 @@ class PageRecord:
     """One finished page of a built document: its content stream and what it uses."""
 
     section: str
+    #: The page's drawing operators (only where ``stream`` cannot serve: see ``NumberedCanvas.save``).
     code: list[str]
     forms: list[str]
     has_images: int
@@ -561,9 +562,12 @@ class NumberedCanvas(Canvas):
             self._footer(seen[self.wb_section], counts[self.wb_section])
             if self.wb_record is not None:
                 # The stream as ``Canvas.showPage`` makes it: preamble, code, a closing space.
+                # Only the compressed stream is kept (it travels from worker processes), and the
+                # code only where the page uses spot colours, which ``pages_pdf`` leaves to the canvas.
                 stream = zlib.compress(("\n".join([self._preamble, *self._code, " "]) + "\n").encode("utf8"))
-                self.wb_record.append(PageRecord(self.wb_section, list(self._code), list(self._formsinuse),
-                                                 self._currentPageHasImages, dict(self._colorsUsed), stream))
+                self.wb_record.append(PageRecord(self.wb_section, list(self._code) if self._colorsUsed else [],
+                                                 list(self._formsinuse), self._currentPageHasImages,
+                                                 dict(self._colorsUsed), stream))
             if self.wb_write:
                 super().showPage()
         if self.wb_write:
@@ -735,7 +739,9 @@ def _pages_pdf_canvas(target: str | Path | BytesIO, pages: Sequence[PageRecord],
     if letterhead.logo is not None:
         canvas.drawImage(_logo(str(letterhead.logo)), 0, 0, 1, 1, mask="auto")  # registers the XObject
     for page in pages:
-        canvas._code = list(page.code)
+        # A recorded stream already holds the preamble the canvas puts first again: a second
+        # identity matrix and initial font, which change nothing.
+        canvas._code = list(page.code) if page.code or page.stream is None else [zlib.decompress(page.stream).decode()]
         canvas._formsinuse = list(page.forms)
         canvas._currentPageHasImages = page.has_images
         canvas._colorsUsed = dict(page.colors)
