@@ -1,41 +1,46 @@
 """Benchmark: import a generated EPCIS 2.0 JSON-LD document into SQLite and PostgreSQL; events per second.
 
-    .venv/bin/python bench/bench_epcis.py [--events 100000] [--no-postgresql]
+    .venv/bin/python bench/bench_epcis.py [--events 100000] [--no-postgresql] [--baseline REV|none]
 
 The document is a consistent chain, generated here (not by the exporter, so the bench does not depend on a
 built demo plant): per group of ten events, three raw lots commissioned at a farm (with ILMD), a
 transformation of them into a product lot at the plant, the product lot packed on a pallet (SSCC), the
 pallet shipped to one of 200 customers and received there, unpacked, and one storing observation. Every
-event has an eventID and a bizTransaction. The import is timed whole (read, map, write) and by stage, into a
-fresh SQLite file and a fresh PostgreSQL database (dropped afterwards).
+event has an eventID and a bizTransaction. One import per database is timed whole (wall and CPU seconds of this
+process) and by stage (from its progress messages), into a fresh SQLite file and a fresh PostgreSQL database
+(dropped afterwards). Beside it, the bench of a baseline revision (``git archive``, run as it was) on the same
+events: on a shared machine only figures side by side in one run compare.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# ``--code DIR`` runs one import with the workbench code in DIR (a baseline revision's, from ``git archive``).
+_CODE = sys.argv[sys.argv.index("--code") + 1] if "--code" in sys.argv else str(Path(__file__).resolve().parent.parent)
+sys.path.insert(0, _CODE)
 
 from bench.common import drop_pg, pg_url
-from workbench.interchange.epcis.mapping import plan_import
-from workbench.interchange.epcis.read import read_document
 from workbench.interchange.epcisload import import_documents
-from workbench.interchange.epcisload.importer import _known
-from workbench.interchange.epcisload.loader import load_plan
 from workbench.plant import open_plant
 
 T0 = datetime(2025, 1, 1, 6, 0, tzinfo=UTC)
+#: The import before the speed work of issue 12 (the figures the README had: ~1,600 events/s SQLite, ~800 PostgreSQL).
+BASELINE = "f10ceb6"
 FARM, PLANT = "urn:epc:id:sgln:0614141.00001.0", "urn:epc:id:sgln:0614141.00002.0"
 
 
 def generate(path: Path, events: int) -> int:
-    out = []
+    out: list[dict[str, Any]] = []
     groups = events // 10
     for g in range(groups):
         t = T0 + timedelta(minutes=10 * g)
@@ -78,48 +83,115 @@ def generate(path: Path, events: int) -> int:
     return len(out)
 
 
-def run(url: str, path: Path, events: int, label: str) -> None:
+class _Stages:
+    """Stage times of one import, from the progress messages it gives (one import, timed whole and by stage)."""
+
+    def __init__(self) -> None:
+        self.marks: list[tuple[str, float]] = []
+
+    def __call__(self, _fraction: float, message: str) -> None:
+        self.marks.append((message, time.perf_counter()))
+
+    def split(self, started: float, ended: float) -> tuple[float, float, float]:
+        """(read, map, write) seconds: reading ends where mapping starts, mapping where writing starts."""
+        mapping = next((t for m, t in self.marks if m.startswith("Mapping")), started)
+        writing = next((t for m, t in self.marks if m.startswith("Writing")), mapping)
+        return mapping - started, writing - mapping, ended - writing
+
+
+def run(url: str, path: Path, events: int, warm_up: Path) -> dict[str, float]:
+    """Import the document whole into a fresh plant; wall and CPU seconds, and the stages.
+
+    A small document is imported first and rolled back, so that the timed import, like the baseline's (which
+    imported the document once by stages before it timed the whole), does not pay for first use.
+    """
     plant = open_plant(url, create=True)
     try:
-        t = time.perf_counter()
-        document = read_document(path)
-        read = time.perf_counter() - t
         with plant.Session.begin() as s:
-            t = time.perf_counter()
-            plan = plan_import([document], _known(s, [document]))
-            mapped = time.perf_counter() - t
-            t = time.perf_counter()
-            load_plan(s, plan)
-            written = time.perf_counter() - t
+            import_documents(s, [warm_up])
             s.rollback()
+        stages = _Stages()
         with plant.Session.begin() as s:
-            t = time.perf_counter()
-            summary = import_documents(s, [path])
-            whole = time.perf_counter() - t
+            cpu, t = time.process_time(), time.perf_counter()
+            summary = import_documents(s, [path], stages)
+            s.flush()
+            ended = time.perf_counter()
+        whole, cpu = time.perf_counter() - t, time.process_time() - cpu
         assert summary.new_events == events, (summary.new_events, events)
-        print(f"| {label} | {events:,} | {whole:.1f} | {events / whole:,.0f} | {read:.1f} | {mapped:.1f} | {written:.1f} |")
+        read, mapped, written = stages.split(t, ended)
+        return {"seconds": whole, "cpu": cpu, "read": read, "map": mapped, "write": written}
     finally:
         plant.dispose()
+
+
+def extract(revision: str, tmp: Path) -> Path:
+    """The workbench code of a git revision, in a folder of its own."""
+    root = Path(__file__).resolve().parent.parent
+    where = tmp / f"code-{revision}"
+    where.mkdir()
+    archive = subprocess.run(["git", "-C", str(root), "archive", revision, "workbench"], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
+    return where
+
+
+def run_apart(code: Path | None, url: str, path: Path, events: int, warm_up: Path) -> dict[str, float]:
+    """``run`` in a process of its own, with the code in ``code`` (None: this tree's), so both sides start alike."""
+    command = [sys.executable, __file__, "--one", url, str(path), str(events), str(warm_up)]
+    if code is not None:
+        command += ["--code", str(code)]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.1f} (5 min {five:.1f})"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--no-postgresql", action="store_true")
+    parser.add_argument("--baseline", metavar="REV", default=BASELINE,
+                        help=f"also run the bench of this git revision, beside (default {BASELINE}: the import before "
+                             "the speed work); 'none' to skip")
+    parser.add_argument("--one", nargs=4, metavar=("URL", "DOCUMENT", "EVENTS", "WARM_UP"), help=argparse.SUPPRESS)
+    parser.add_argument("--code", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one:
+        url, document, count, warm = args.one
+        print(json.dumps(run(url, Path(document), int(count), Path(warm))))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.jsonld"
         events = generate(path, args.events)
-        print(f"generated {events:,} events, {path.stat().st_size / 1e6:.0f} MB")
-        print("| database | events | seconds | events/s | read s | map s | write s |")
-        print("|---|---|---|---|---|---|---|")
-        run(f"sqlite:///{Path(tmp) / 'bench.sqlite'}", path, events, "SQLite")
+        warm_up = Path(tmp) / "warm-up.jsonld"
+        generate(warm_up, max(args.events // 100, 200))
+        print(f"generated {events:,} events, {path.stat().st_size / 1e6:.0f} MB; {os.cpu_count()} cores, "
+              f"load average {_load()}")
+        old_code = extract(args.baseline, Path(tmp)) if args.baseline != "none" else None
+        databases = [("SQLite", lambda side: f"sqlite:///{Path(tmp) / f'bench-{side}.sqlite'}")]
         if not args.no_postgresql:
-            url = pg_url("wb_bench_epcis", fresh=True)
-            try:
-                run(url, path, events, "PostgreSQL")
-            finally:
-                drop_pg("wb_bench_epcis")
+            databases.append(("PostgreSQL", lambda side: pg_url(f"wb_bench_epcis_{side}", fresh=True)))
+        rows = []
+        try:
+            for label, url in databases:  # baseline and now one after the other, per database: alike loads
+                was = run_apart(old_code, url("baseline"), path, events, warm_up) if old_code else None
+                rows.append((label, was, run_apart(None, url("now"), path, events, warm_up)))
+        finally:
+            if not args.no_postgresql:
+                drop_pg("wb_bench_epcis_baseline")
+                drop_pg("wb_bench_epcis_now")
+        print(f"load average after: {_load()}")
+        print("| database | events | baseline s (CPU s) | baseline events/s | now s (CPU s) | now events/s | speed-up "
+              "(CPU) | now: read s | map s | write s |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        for label, was, r in rows:
+            old = f"{was['seconds']:.1f} ({was['cpu']:.1f}) | {events / was['seconds']:,.0f}" if was else "– | –"
+            gain = f"{was['seconds'] / r['seconds']:.1f}× ({was['cpu'] / r['cpu']:.1f}×)" if was else "–"
+            print(f"| {label} | {events:,} | {old} | {r['seconds']:.1f} ({r['cpu']:.1f}) | {events / r['seconds']:,.0f} | "
+                  f"{gain} | {r['read']:.1f} | {r['map']:.1f} | {r['write']:.1f} |")
 
 
 if __name__ == "__main__":

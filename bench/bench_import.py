@@ -23,6 +23,7 @@ import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
@@ -153,17 +154,17 @@ def generate_bundle(folder: Path, scale: float = 1.0, seed: int = 1) -> dict[str
     return counts
 
 
-def timed_import(url: str, folder: Path) -> tuple[int, float, list[str], list[tuple[str, float]]]:
+def timed_import(url: str, folder: Path) -> tuple[int, float, list[Any], list[tuple[str, float]]]:
     """Rows inserted, seconds (commit included), warnings, and seconds per stage."""
     plant = open_plant(url, create=True)
     stages: list[tuple[str, float]] = []
-    clock = [time.perf_counter(), ""]
+    clock: dict[str, Any] = {"at": time.perf_counter(), "stage": ""}
 
     def progress(_fraction: float, message: str) -> None:
         now = time.perf_counter()
-        if clock[1]:
-            stages.append((clock[1], now - clock[0]))
-        clock[:] = [now, message]
+        if clock["stage"]:
+            stages.append((clock["stage"], now - clock["at"]))
+        clock.update(at=now, stage=message)
 
     try:
         started = time.perf_counter()
@@ -197,7 +198,7 @@ def naive_rate(url: str, folder: Path) -> float:
                 when = datetime.fromisoformat(row["received_at"])
                 lot = Lot(item_id=item.id, code=row["lot"], vendor_lot=row["vendor_lot"],
                           quantity=Decimal(row["quantity"]), created_at=when,
-                          expires_at=when + timedelta(days=item.shelf_life_days), origin="receipt")
+                          expires_at=when + timedelta(days=item.shelf_life_days or 0), origin="receipt")
                 session.add(lot)
                 session.flush()
                 session.add(Receipt(code=row["receipt"], received_at=when, vendor_id=vendor_id, po=row["po"],

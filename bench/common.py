@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from workbench.plant import Lot, Plant, open_plant
+from workbench.plant.session import head_revision, make_engine, schema_state, upgrade
 
 CACHE = Path(os.environ.get("WORKBENCH_BENCH_CACHE", Path(__file__).resolve().parent / "results"))
 PG_SERVER = os.environ.get("WORKBENCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -38,6 +39,18 @@ def drop_pg(name: str) -> None:
     admin.dispose()
 
 
+def _upgraded(url: str, log) -> str:
+    """A cached SQLite plant of an older schema is upgraded in place (it is the bench's own)."""
+    engine = make_engine(url)
+    try:
+        if schema_state(engine) == "older":
+            log("  upgrading the cached plant's schema…")
+            upgrade(engine)
+    finally:
+        engine.dispose()
+    return url
+
+
 def demo_plant(backend: str, scale: float, log=print) -> Plant:
     """A demo plant of the given scale, built once and cached (SQLite file or PG database)."""
     tag = f"{scale:g}".replace(".", "_")
@@ -46,9 +59,9 @@ def demo_plant(backend: str, scale: float, log=print) -> Plant:
         path = CACHE / f"demo-scale-{tag}.sqlite"
         url = f"sqlite:///{path}"
         if path.exists():
-            return open_plant(url)
-    else:
-        url = pg_url(f"wb_bench_demo_{tag}")
+            return open_plant(_upgraded(url, log))
+    else:  # one database per schema revision: worktrees at other revisions share the server
+        url = pg_url(f"wb_bench_demo_{tag}_r{head_revision()}")
     plant = open_plant(url, create=True)
     with plant.Session() as s:
         if s.execute(select(func.count()).select_from(Lot)).scalar():
@@ -63,8 +76,9 @@ def demo_plant(backend: str, scale: float, log=print) -> Plant:
     return plant
 
 
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm the caches once, as a user's second query would find them
+def median_ms(fn: Callable[[], object], repeat: int, warm: bool = True) -> float:
+    if warm:
+        fn()  # warm the caches once, as a user's second query would find them
     times = []
     for _ in range(repeat):
         t = time.perf_counter()

@@ -169,7 +169,7 @@ def escaped(text: str, keep: str = "\t\n\r") -> str:
     return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else _escape(m.group()), text)
 
 
-def file_text(value) -> str:
+def file_text(value: object) -> str:
     """Any value as text a file can hold (``escaped``, tab and line breaks kept)."""
     return escaped("" if value is None else str(value))
 
@@ -181,7 +181,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uf
 _NUMBER = re.compile(r"[-+]?[0-9][0-9,]*(\.[0-9]+)?\Z")
 
 
-def csv_text(value) -> str:
+def csv_text(value: object) -> str:
     """A text cell of a CSV report: ``file_text``, and a leading ``'`` where a spreadsheet
     would otherwise run it as a formula (cells starting ``= + - @``, tab or line break:
     OWASP's CSV-injection rule); a plain number such as ``-50`` is left as it is."""

@@ -9,6 +9,7 @@ same object from a timer (Anki and napari do it this way).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from workbench.errors import WorkbenchError
 
@@ -52,7 +53,12 @@ class Progress:
             raise Cancelled()
 
 
-def report(progress, fraction: float, message: str | None = None) -> None:
+#: What ``report`` calls: a ``Progress``, or any callable taking a fraction and a message
+#: (some take the message as ``str``, others as ``str | None``).
+ProgressFn = Callable[..., None]
+
+
+def report(progress: ProgressFn | None, fraction: float, message: str | None = None) -> None:
     """Call ``progress`` when there is one (a ``Progress`` or any callable)."""
     if progress is not None:
         progress(fraction, message)

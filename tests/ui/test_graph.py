@@ -474,20 +474,71 @@ def test_a_big_graph_far_out_is_drawn_as_a_map_and_exports_in_full(qtbot, tmp_pa
     view.show()
     view._apply(_big_snapshot(450), fit=True)
     settle(qtbot, view)
-    view.canvas.resetTransform()
-    view.canvas.zoom_by(0.05)
-    assert view.scene.map_shown()
-    assert not any(item.isVisible() for item in view.scene.nodes.values())
-    view.grab()
+    no_contents = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+
+    def painted(item) -> bool:
+        return item.isVisible() and not item.flags() & no_contents
+
+    root = view.scene.roots[0]
+    for zoom in (0.05, 0.4):  # far out (the map cached as a pixmap) and where boxes are marks
+        view.canvas.resetTransform()
+        view.canvas.zoom_by(zoom)
+        assert view.scene.map_shown()
+        # Only the boxes the map cannot tell (here the traced lot) paint themselves; the
+        # others stay in the scene to be clicked, and no edge item is drawn.
+        assert [nid for nid, item in view.scene.nodes.items() if painted(item)] == [root]
+        assert not any(edge.isVisible() for edge in view.scene.edges.values())
+        view.grab()
+    # A selected box paints itself over the map; so does a highlighted one.
+    some = view.scene.nodes["order:MO1"]
+    some.setSelected(True)
+    assert painted(some)
+    some.setSelected(False)
+    assert not painted(some)
+    view.scene.highlight({"order:MO1"})
+    assert painted(some)
+    view.scene.highlight(set())
     assert view.export_image(tmp_path / "big.svg").read_text().count("MO1") > 0
     assert view.scene.map_shown()  # back to the map after the export
     view.canvas.resetTransform()
     assert not view.scene.map_shown()
-    assert all(item.isVisible() for item in view.scene.nodes.values())
-    cached = {item.cacheMode() for item in view.scene.nodes.values()}
-    assert cached == {QGraphicsItem.CacheMode.DeviceCoordinateCache}
-    view.canvas.zoom_by(0.5)
+    assert all(painted(item) for item in view.scene.nodes.values())
+    # Close up in a big graph, boxes are pixmaps at twice their size, scaled: zooming
+    # repaints none of them; past 200 % at four times.
+    for zoom, factor in ((1.0, 2), (2.5, 4)):
+        view.canvas.resetTransform()
+        view.canvas.zoom_by(zoom)
+        item = view.scene.nodes["order:MO1"]
+        assert item.cacheMode() == QGraphicsItem.CacheMode.ItemCoordinateCache
+        assert item.boundingRect().width() * factor == pytest.approx(item._cache[1].width(), abs=1)
+    view.canvas.resetTransform()
+    view.canvas.zoom_by(0.7)
     assert {item.cacheMode() for item in view.scene.nodes.values()} == {QGraphicsItem.CacheMode.ItemCoordinateCache}
+
+
+def test_a_zoom_threshold_switches_what_is_on_screen_at_once_and_the_rest_from_the_event_loop(qtbot):
+    from workbench.ui.graph.items import FULL, MARKS
+    from workbench.ui.graph.scene import SETTLE_ALL_UNDER
+
+    view = GenealogyView(None)
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    view._apply(_big_snapshot(SETTLE_ALL_UNDER + 100), fit=True)
+    settle(qtbot, view)
+    view.canvas.resetTransform()
+    qtbot.waitUntil(lambda: not view.scene.settling(), timeout=10000)
+    nodes = list(view.scene.nodes.values())
+    assert {n.tier for n in nodes} == {FULL}
+    view.canvas.zoom_by(0.4)  # boxes become marks: the map
+    assert view.scene.map_shown()
+    shown = view.canvas.mapToScene(view.canvas.viewport().rect()).boundingRect()
+    on_screen = [n for n in nodes if shown.contains(n.pos())]
+    assert on_screen and all(n.tier == MARKS for n in on_screen)
+    assert view.scene.settling() and any(n.tier == FULL for n in nodes)
+    qtbot.waitUntil(lambda: not view.scene.settling(), timeout=10000)
+    assert {n.tier for n in nodes} == {MARKS}
+    assert not any(e.isVisible() for e in view.scene.edges.values())
 
 
 def _text_sizes(page) -> dict[str, float]:

@@ -127,3 +127,30 @@ def test_timeline_shows_the_lots_events(qtbot, small_plant):
     assert "B-001" in timeline.title.text()
     timeline.clear()
     assert timeline.events == [] and len(timeline.markers.points()) == 0
+
+
+def test_an_epcis_lot_lists_its_events_with_id_type_step_and_file(qtbot, plant):
+    from sqlalchemy import select
+
+    from tests.interchange.epcis.paths import REAL
+    from workbench.facts import LotRef
+    from workbench.interchange.epcisload import import_documents
+    from workbench.plant.models import Item, Lot
+
+    beef = REAL / "beef-leather-events.jsonld"
+    with plant.Session.begin() as s:
+        import_documents(s, [beef])
+    with plant.Session() as s:
+        lot_id = s.execute(select(Lot.id).join(Item, Item.id == Lot.item_id).where(
+            Item.code == "10000082345676", Lot.code == "STEAKS20251107")).scalar_one()
+    panel = make_panel(qtbot, plant)
+    with qtbot.waitSignal(panel.loaded, timeout=10000):
+        panel.show_lot(LotRef(lot_id, "10000082345676", "STEAKS20251107"))
+    tables = panel.sheet.findChildren(QTableWidget)
+    [events] = [t for t in tables if t.horizontalHeaderItem(0).text() == "Date" and t.columnCount() == 3]
+    rows = table_rows(events)
+    assert rows[0][:2] == ["2025-11-07", "commissioning · Transformation"]
+    assert all(r[2].startswith("ni:///sha-256;") for r in rows)  # no eventIDs in the beef file: the event hash
+    tip = events.item(0, 0).toolTip()
+    assert "type: TransformationEvent" in tip and f"from: {beef}" in tip and "bizStep: commissioning" in tip
+    assert f"From beef-leather-events.jsonld ({len(rows)} events)." in texts(panel.sheet)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from workbench.cases import store
 from workbench.cases.records import CaseDetail
@@ -22,7 +23,7 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
-def _gather(plant: Plant, code: str) -> tuple[CaseDetail, list[dict], list[dict]]:
+def _gather(plant: Plant, code: str) -> tuple[CaseDetail, list[dict[str, Any]], list[dict[str, Any]]]:
     with plant.Session() as session:
         d = store.case_detail(session, code)
         entries = [e.to_json() for e in audit.entries(session, object_type="case", object_key=d.code)]

@@ -13,14 +13,15 @@ from typing import Any
 
 from workbench.actions.changes import Changes
 from workbench.cases import store
-from workbench.cases.records import CaseDetail, CaseSummary, EntryRecord, MockRecall
+from workbench.cases.records import AttachmentRecord, CaseDetail, CaseSummary, EntryRecord, MockRecall
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
 from workbench.floor import holds
 from workbench.plant import Plant, audit
 from workbench.plant.lookup import find_lot_label
 from workbench.plant.stock import lot_balances
-from workbench.plant.who import actor, reauthenticate, require_write
+from workbench.plant.who import Access, actor, reauthenticate, require_write
+from workbench.plant.who import access as db_access
 from workbench.progress import Progress
 from workbench.recall.engine import recall
 from workbench.recall.records import Recall
@@ -109,7 +110,7 @@ def edit_case(plant: Plant, code: str, version: int | None, title: str | None = 
     return s, CASES
 
 
-def attach(plant: Plant, code: str, path: str | Path, note: str | None = None):
+def attach(plant: Plant, code: str, path: str | Path, note: str | None = None) -> tuple[AttachmentRecord, Changes]:
     with plant.Session.begin() as session:
         require_write(session)
         a = store.attach(session, code, path, note)
@@ -154,7 +155,7 @@ def record_commonality(plant: Plant, code: str, lots: Sequence[LotRef], returns_
         if not chosen:
             raise WorkbenchError("Name the defective lots as ITEM/LOT, or give the return reason to take them from.")
         result = commonality(session, chosen)
-    factors = [{"factor": f.label, "defective": f"{f.defective_exposed}/{f.defective_total}",
+    factors: list[dict[str, Any]] = [{"factor": f.label, "defective": f"{f.defective_exposed}/{f.defective_total}",
                 "baseline": f"{f.baseline_exposed}/{f.baseline_total}", "p_value": f.p_value}
                for f in result.factors[:top]]
     text = (f"{len(result.defective)} defective lots against {len(result.baseline)} baseline lots; first: "
@@ -314,9 +315,7 @@ def mock_history(plant: Plant) -> list[tuple[str, str, MockRecall]]:
         return store.mock_history(session)
 
 
-def access(plant: Plant):
+def access(plant: Plant) -> Access:
     """What this connection may do (read-only or write), in words the app shows."""
-    from workbench.plant.who import access as db_access
-
     with plant.Session() as session:
         return db_access(session)

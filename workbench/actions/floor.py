@@ -8,23 +8,28 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy.orm import Session
 
 from workbench.actions.changes import Changes
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
 from workbench.floor import completion, holds, overrides, picking, receiving, scanning
 from workbench.floor.labels import label_facts
+from workbench.floor.receiving import Amount
 from workbench.plant import Plant, audit
 from workbench.plant.lookup import find_lot, find_lot_label
 from workbench.reports.labels import SIZES, write_labels
 
+R = TypeVar("R")
+
 
 @dataclass(frozen=True)
-class Done:
+class Done(Generic[R]):
     """What an action did (``result``) and what it changed."""
 
-    result: Any
+    result: R
     changes: Changes
 
 
@@ -37,18 +42,22 @@ def _lots(*refs: LotRef) -> frozenset[int]:
     return frozenset(r.id for r in refs)
 
 
-def _audit_holds(s, placed, reason: str | None, by: str | None) -> None:
+def _hold(s: Session, refs: list[LotRef], reason: str | None, by: str | None,
+          at: datetime | None) -> Done[holds.HoldsPlaced]:
+    """Place the holds, audit each, and say which lots changed."""
+    placed = holds.place_holds(s, refs, reason, by, at or now())
     for h in placed.placed:
         audit.record(s, "hold placed", "lot", h.lot.label, {"on_hold": False}, {"reason": reason, "by": by})
+    return Done(placed, Changes(holds=True, lots=_lots(*(h.lot for h in placed.placed))))
 
 
-def add_location(plant: Plant, code: str, site: str | None = None, name: str | None = None) -> Done:
+def add_location(plant: Plant, code: str, site: str | None = None, name: str | None = None) -> Done[tuple[str, str | None]]:
     with plant.Session.begin() as s:
         loc = receiving.add_location(s, code, site, name)
         return Done((loc.code, loc.site), Changes())
 
 
-def receive(plant: Plant, *, at: datetime | None = None, **fields) -> Done:
+def receive(plant: Plant, *, at: datetime | None = None, **fields: Any) -> Done[receiving.Received]:
     with plant.Session.begin() as s:
         got = receiving.receive(s, at=at or now(), **fields)
         audit.record(s, "lot received", "lot", got.lot.label, None, fields)
@@ -86,7 +95,7 @@ def find(plant: Plant, text: str, item: str | None = None) -> LotRef:
         return find_lot(s, text, item) if item else find_lot_label(s, text)
 
 
-def open_picks(plant: Plant, *, at: datetime | None = None, **fields) -> Done:
+def open_picks(plant: Plant, *, at: datetime | None = None, **fields: Any) -> Done[picking.PickListView]:
     with plant.Session.begin() as s:
         view = picking.open_pick_list(s, at=at or now(), **fields)
         audit.record(s, "pick list opened", "pick_list", getattr(view, "code", ""), None, fields)
@@ -103,7 +112,8 @@ def open_pick_lists(plant: Plant) -> list[tuple[str, str, str]]:
         return picking.open_pick_lists(s)
 
 
-def scan(plant: Plant, pick_list_code: str, text: str, by: str, quantity=None, at: datetime | None = None) -> Done:
+def scan(plant: Plant, pick_list_code: str, text: str, by: str, quantity: Amount | None = None,
+         at: datetime | None = None) -> Done[scanning.ScanResult]:
     with plant.Session.begin() as s:
         result = scanning.confirm_scan(s, pick_list_code, text, by, at or now(), quantity)
         audit.record(s, "pick scanned", "pick_list", pick_list_code, None,
@@ -112,14 +122,15 @@ def scan(plant: Plant, pick_list_code: str, text: str, by: str, quantity=None, a
     return Done(result, Changes(lots=_lots(result.lot) if result.ok and result.lot else frozenset()))
 
 
-def override(plant: Plant, pick_list_code: str, *, at: datetime | None = None, **fields) -> Done:
+def override(plant: Plant, pick_list_code: str, *, at: datetime | None = None,
+             **fields: Any) -> Done[overrides.Override]:
     with plant.Session.begin() as s:
         ov = overrides.record_override(s, pick_list_code, at=at or now(), **fields)
         audit.record(s, "pick overridden", "pick_list", pick_list_code, None, {**fields, "lot": ov.lot})
     return Done(ov, Changes(lots=_lots(ov.lot)))
 
 
-def override_report(plant: Plant, **filters) -> list[overrides.Override]:
+def override_report(plant: Plant, **filters: Any) -> list[overrides.Override]:
     with plant.Session() as s:
         return overrides.overrides(s, **filters)
 
@@ -131,39 +142,37 @@ def override_reasons(plant: Plant) -> dict[str, str]:
         return reasons(s)
 
 
-def complete(plant: Plant, pick_list_code: str, *, at: datetime | None = None, **fields) -> Done:
+def complete(plant: Plant, pick_list_code: str, *, at: datetime | None = None,
+             **fields: Any) -> Done[completion.Completed]:
     with plant.Session.begin() as s:
         done = completion.complete_production(s, pick_list_code, at=at or now(), **fields)
         audit.record(s, "production completed", "pick_list", pick_list_code, None, {**fields, "lot": done.lot})
     return Done(done, Changes(plant=True, lots=_lots(done.lot, *(u.lot for u in done.used))))
 
 
-def ship(plant: Plant, pick_list_code: str, *, at: datetime | None = None, **fields) -> Done:
+def ship(plant: Plant, pick_list_code: str, *, at: datetime | None = None,
+         **fields: Any) -> Done[completion.Shipped]:
     with plant.Session.begin() as s:
         done = completion.ship(s, pick_list_code, at=at or now(), **fields)
         audit.record(s, "shipped", "pick_list", pick_list_code, None, fields)
     return Done(done, Changes(plant=True, lots=_lots(*(u.lot for u in done.lines))))
 
 
-def hold(plant: Plant, lots: list[str], reason: str | None, by: str | None, at: datetime | None = None) -> Done:
+def hold(plant: Plant, lots: list[str], reason: str | None, by: str | None,
+         at: datetime | None = None) -> Done[holds.HoldsPlaced]:
     """Put lots (as users write them: ITEM/LOT, a lot code or a barcode) on hold."""
     with plant.Session.begin() as s:
-        refs = [find_lot_label(s, text) for text in lots]
-        placed = holds.place_holds(s, refs, reason, by, at or now())
-        _audit_holds(s, placed, reason, by)
-    return Done(placed, Changes(holds=True, lots=_lots(*(h.lot for h in placed.placed))))
+        return _hold(s, [find_lot_label(s, text) for text in lots], reason, by, at)
 
 
 def hold_lots(plant: Plant, refs: list[LotRef], reason: str | None, by: str | None,
-              at: datetime | None = None) -> Done:
+              at: datetime | None = None) -> Done[holds.HoldsPlaced]:
     with plant.Session.begin() as s:
-        placed = holds.place_holds(s, refs, reason, by, at or now())
-        _audit_holds(s, placed, reason, by)
-    return Done(placed, Changes(holds=True, lots=_lots(*(h.lot for h in placed.placed))))
+        return _hold(s, refs, reason, by, at)
 
 
 def hold_recall(plant: Plant, roots: list[LotRef], reason: str | None, by: str | None,
-                at: datetime | None = None) -> Done:
+                at: datetime | None = None) -> Done[holds.HoldsPlaced]:
     """Put every lot of the recall's hold list (affected stock still on hand) on hold, at once."""
     from workbench.recall.engine import recall
 
@@ -172,12 +181,11 @@ def hold_recall(plant: Plant, roots: list[LotRef], reason: str | None, by: str |
         refs = [LotRef(a.lot_id, a.balance.item, a.balance.lot) for a in found.hold]
         if not refs:
             raise WorkbenchError("The recall's hold list is empty: no affected lot has stock on hand.")
-        placed = holds.place_holds(s, refs, reason, by, at or now())
-        _audit_holds(s, placed, reason, by)
-    return Done(placed, Changes(holds=True, lots=_lots(*(h.lot for h in placed.placed))))
+        return _hold(s, refs, reason, by, at)
 
 
-def release(plant: Plant, lot: str, reason: str | None, by: str | None, at: datetime | None = None) -> Done:
+def release(plant: Plant, lot: str, reason: str | None, by: str | None,
+            at: datetime | None = None) -> Done[list[holds.Hold]]:
     with plant.Session.begin() as s:
         ref = find_lot_label(s, lot)
         released = holds.release_holds(s, ref, reason, by, at or now())

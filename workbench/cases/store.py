@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from workbench.cases.records import (
@@ -93,7 +93,8 @@ def _bump(session: Session, c: Case, expected: int | None, who: str, **values: A
     stmt = (update(Case).where(Case.id == c.id, Case.version == base)
             .values(version=base + 1, updated_at=now(), updated_by=who, **values)
             .execution_options(synchronize_session=False))
-    if session.execute(stmt).rowcount != 1:
+    # A DML statement's result is a CursorResult, which counts the rows it matched.
+    if cast(CursorResult[Any], session.execute(stmt)).rowcount != 1:
         session.expire(c)
         fresh = session.get(Case, c.id)
         assert fresh is not None
@@ -347,7 +348,7 @@ def mock_found(session: Session, code: str, found: Decimal, how: str, data: dict
     session.flush()
     audit.record(session, "mock recall amount found", "case", c.code, before,
                  {"found": found, "clock_stopped_at": c.clock_stopped_at}, who=who)
-    return _mock(c)
+    return _clock(c)
 
 
 def stop_mock(session: Session, code: str, why: str, who: str | None = None) -> MockRecall:
@@ -358,24 +359,22 @@ def stop_mock(session: Session, code: str, why: str, who: str | None = None) -> 
     c.clock_stopped_at = clock()
     add_entry(session, c.code, "found", f"clock stopped: {why}", {"found": c.found, "unit": c.unit}, who=who)
     audit.record(session, "mock recall clock stopped", "case", c.code, None, {"why": why}, who=who)
-    return _mock(c)
+    return _clock(c)
+
+
+def _clock(c: Case) -> MockRecall:
+    """The clock and amounts of a mock recall case."""
+    return MockRecall(c.standard, c.clock_started_at, c.clock_stopped_at, c.unit, c.in_question, c.found)
 
 
 def _mock(c: Case) -> MockRecall | None:
-    if c.kind != "mock_recall":
-        return None
-    return MockRecall(c.standard, c.clock_started_at, c.clock_stopped_at, c.unit, c.in_question, c.found)
+    return _clock(c) if c.kind == "mock_recall" else None
 
 
 def mock_history(session: Session) -> list[tuple[str, str, MockRecall]]:
     """Every mock recall, oldest first: (code, title, clock and amounts), for the trend."""
     rows = session.execute(select(Case).where(Case.kind == "mock_recall").order_by(Case.opened_at, Case.id)).scalars()
-    out = []
-    for c in rows:
-        m = _mock(c)
-        assert m is not None
-        out.append((c.code, c.title, m))
-    return out
+    return [(c.code, c.title, _clock(c)) for c in rows]
 
 
 # --- reading ------------------------------------------------------------------------------

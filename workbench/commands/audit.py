@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
-from workbench.commands import add_db_option, open_for_reading
+from workbench.commands import add_db_option, parse_day, reading
 from workbench.errors import WorkbenchError
 from workbench.jsonutil import dumps
 
@@ -32,23 +32,11 @@ def register(sub) -> None:
     a.set_defaults(handler=run_anchor)
 
 
-def _day(text: str | None, what: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise WorkbenchError(f"The {what} '{text}' is not a date as YYYY-MM-DD.") from None
-
-
 def run_verify(args: argparse.Namespace) -> int:
     from workbench.actions import audit
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         v = audit.verify(plant, args.anchor)
-    finally:
-        plant.dispose()
     if v.ok:
         print(f"The audit trail verifies: {v.entries} entries, chain head #{v.head_id} {v.head_hash}.")
         return 0
@@ -64,14 +52,11 @@ def run_show(args: argparse.Namespace) -> int:
     if args.object:
         kind, _, key = args.object.partition(":")
         key = key or None
-    since, until = _day(args.since, "--since date"), _day(args.until, "--until date")
-    plant = open_for_reading(args)
-    try:
+    since, until = parse_day(args.since, "--since date"), parse_day(args.until, "--until date")
+    with reading(args) as plant:
         found = audit.show(plant, kind, key, args.user,
                            datetime.combine(since, time()) if since else None,
                            datetime.combine(until + timedelta(days=1), time()) if until else None, args.limit)
-    finally:
-        plant.dispose()
     if args.json:
         print(dumps([e.to_json() for e in found], indent=2))
         return 0
@@ -90,11 +75,8 @@ def run_show(args: argparse.Namespace) -> int:
 def run_anchor(args: argparse.Namespace) -> int:
     from workbench.actions import audit
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         head = audit.write_anchor(plant, args.file)
-    finally:
-        plant.dispose()
     print(f"{args.file}: entry #{head[0]} {head[1]} (keep it outside the database; "
           f"`workbench audit verify --anchor {args.file}` checks it)")
     return 0

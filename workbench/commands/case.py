@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from decimal import Decimal, InvalidOperation
 
-from workbench.commands import add_db_option, open_for_reading
+from workbench.commands import add_db_option, reading
 from workbench.commands.signing import add_sign_options, password_for
 from workbench.errors import WorkbenchError
 from workbench.format import quantity
@@ -119,13 +119,10 @@ def _print_summary(s) -> None:
 def run_list(args: argparse.Namespace) -> int:
     from workbench.actions import cases
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         lot = cases.parse_lots(plant, [args.lot])[0] if args.lot else None
         status = None if args.status == "all" else args.status
         found = cases.list_cases(plant, status, args.kind, lot)
-    finally:
-        plant.dispose()
     if args.json:
         print(dumps([s.to_json() for s in found], indent=2))
         return 0
@@ -139,8 +136,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_open(args: argparse.Namespace) -> int:
     from workbench.actions import cases
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         lots = cases.parse_lots(plant, args.lot)
         origin, ref = args.origin, args.ref
         if args.returns_reason:
@@ -148,8 +144,6 @@ def run_open(args: argparse.Namespace) -> int:
             if origin == "lot":
                 origin, ref = "return", ref or f"returns: {args.returns_reason}"
         s, _ = cases.open_case(plant, args.title, origin, ref, args.problem, lots)
-    finally:
-        plant.dispose()
     print(f"{s.code} opened: {s.title} ({s.lots} suspect lots).")
     return 0
 
@@ -191,12 +185,9 @@ def _print_detail(d, history) -> None:
 def run_show(args: argparse.Namespace) -> int:
     from workbench.actions import audit, cases
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         d = cases.show_case(plant, args.code)
         history = audit.history_of(plant, "case", d.code) if args.history or args.json else None
-    finally:
-        plant.dispose()
     if args.json:
         print(dumps({**d.to_json(), "audit": [e.to_json() for e in history or []]}, indent=2))
         return 0
@@ -207,11 +198,8 @@ def run_show(args: argparse.Namespace) -> int:
 def run_entry(args: argparse.Namespace) -> int:
     from workbench.actions import cases
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         e, _ = cases.add_entry(plant, args.code, args.kind, args.text)
-    finally:
-        plant.dispose()
     print(f"{args.code.upper()}: {e.kind} added.")
     return 0
 
@@ -219,8 +207,7 @@ def run_entry(args: argparse.Namespace) -> int:
 def run_lots(args: argparse.Namespace) -> int:
     from workbench.actions import cases
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         lots = cases.parse_lots(plant, args.lots)
         if args.remove:
             if not args.why:
@@ -232,8 +219,6 @@ def run_lots(args: argparse.Namespace) -> int:
             added, _ = cases.add_lots(plant, args.code, lots, args.why)
             print(f"{args.code.upper()}: {len(added)} lots added"
                   + (f" ({len(lots) - len(added)} were already on it)" if len(added) < len(lots) else "") + ".")
-    finally:
-        plant.dispose()
     return 0
 
 
@@ -245,11 +230,8 @@ def run_status(args: argparse.Namespace) -> int:
         status = parse_status(args.status)
     except ValueError as exc:
         raise WorkbenchError(str(exc)) from None
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         s, _ = cases.set_status(plant, args.code, status, args.version, args.why)
-    finally:
-        plant.dispose()
     print(f"{s.code}: {s.status_text} (version {s.version}).")
     return 0
 
@@ -257,21 +239,17 @@ def run_status(args: argparse.Namespace) -> int:
 def run_attach(args: argparse.Namespace) -> int:
     from workbench.actions import cases
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         for f in args.files:
             a, _ = cases.attach(plant, args.code, f, args.note)
             print(f"{args.code.upper()}: {a.name} kept ({a.size:,} bytes, sha256 {a.sha256}).")
-    finally:
-        plant.dispose()
     return 0
 
 
 def run_hold(args: argparse.Namespace) -> int:
     from workbench.actions import cases
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         if args.lots:
             lots = cases.parse_lots(plant, args.lots)
         else:
@@ -280,8 +258,6 @@ def run_hold(args: argparse.Namespace) -> int:
             if not lots:
                 raise WorkbenchError(f"Nothing of {args.code.upper()}'s lots is on hand: nothing to hold.")
         done, _ = cases.place_hold(plant, args.code, lots, args.note, args.release)
-    finally:
-        plant.dispose()
     for e in done:
         assert e.lot is not None
         print(f"  {'released' if args.release else 'held'} {e.lot.label:<28} "
@@ -294,13 +270,10 @@ def run_recall(args: argparse.Namespace) -> int:
     from workbench.actions import cases
     from workbench.actions.recall import write_recall_package
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         r = cases.case_recall(plant, args.code)
         files = write_recall_package(r, args.out, force=args.force)
         cases.record_package(plant, args.code, r, args.out, files)
-    finally:
-        plant.dispose()
     print(f"{args.code.upper()}: recall package {r.reference} written to {args.out} ({len(files)} files, "
           f"{len(r.customers)} customers); its manifest is in the case's record.")
     return 0
@@ -309,12 +282,9 @@ def run_recall(args: argparse.Namespace) -> int:
 def run_commonality(args: argparse.Namespace) -> int:
     from workbench.actions import cases
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         lots = cases.parse_lots(plant, args.lots)
         entry, top, _ = cases.record_commonality(plant, args.code, lots, args.returns_reason, args.top)
-    finally:
-        plant.dispose()
     print(f"{args.code.upper()}: commonality recorded: {entry.text}.")
     for i, f in enumerate(top, 1):
         print(f"  {i}. {f['factor']}  defective {f['defective']}  baseline {f['baseline']}  p {f['p_value']:.2g}")
@@ -324,12 +294,9 @@ def run_commonality(args: argparse.Namespace) -> int:
 def run_close(args: argparse.Namespace) -> int:
     from workbench.actions import cases
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         s, _, proof = cases.close_case(plant, args.code, args.version, args.name, args.meaning,
                                        password_for(plant, args), args.why)
-    finally:
-        plant.dispose()
     print(f"{s.code} closed, signed by {args.name} ({args.meaning}); {proof}.")
     return 0
 
@@ -337,11 +304,8 @@ def run_close(args: argparse.Namespace) -> int:
 def run_reopen(args: argparse.Namespace) -> int:
     from workbench.actions import cases
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         s, _ = cases.reopen_case(plant, args.code, args.version, args.why)
-    finally:
-        plant.dispose()
     print(f"{s.code} reopened (version {s.version}).")
     return 0
 
@@ -349,12 +313,9 @@ def run_reopen(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     from workbench.actions import case_reports, cases
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         d = cases.show_case(plant, args.code)
         path = (case_reports.mock_report_pdf if d.mock else case_reports.case_summary_pdf)(plant, args.code, args.out)
-    finally:
-        plant.dispose()
     print(path)
     return 0
 
@@ -362,11 +323,8 @@ def run_report(args: argparse.Namespace) -> int:
 def run_archive(args: argparse.Namespace) -> int:
     from workbench.actions import case_reports
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         result = case_reports.archive_case(plant, args.code, args.out)
-    finally:
-        plant.dispose()
     print(f"{result.path}: {result.files} files with their SHA-256 in manifest.json")
     for p in result.problems:
         print(f"warning: {p}")
@@ -385,14 +343,11 @@ def _mock_line(code: str, m) -> str:
 def run_mock(args: argparse.Namespace) -> int:
     from workbench.actions import case_reports, cases
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         lots = cases.parse_lots(plant, args.lots)
         run = cases.run_mock_recall(plant, lots, args.standard)
         if args.report:
             case_reports.mock_report_pdf(plant, run.code, args.report)
-    finally:
-        plant.dispose()
     m = run.mock
     print(f"{run.code}: amount in question {quantity(m.in_question or 0, m.unit or '')}, found "
           f"{quantity(m.found or 0, m.unit or '')} ({m.percent} %)")
@@ -414,11 +369,8 @@ def run_found(args: argparse.Namespace) -> int:
         amount = Decimal(args.amount)
     except InvalidOperation:
         raise WorkbenchError(f"'{args.amount}' is not a quantity.") from None
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         m, _ = cases.mock_found(plant, args.code, amount, args.how)
-    finally:
-        plant.dispose()
     print(_mock_line(args.code.upper(), m))
     return 0
 
@@ -426,11 +378,8 @@ def run_found(args: argparse.Namespace) -> int:
 def run_stop(args: argparse.Namespace) -> int:
     from workbench.actions import cases
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         m, _ = cases.stop_mock(plant, args.code, args.why)
-    finally:
-        plant.dispose()
     print(_mock_line(args.code.upper(), m))
     return 0
 
@@ -438,11 +387,8 @@ def run_stop(args: argparse.Namespace) -> int:
 def run_mocks(args: argparse.Namespace) -> int:
     from workbench.actions import cases
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         history = cases.mock_history(plant)
-    finally:
-        plant.dispose()
     if not history:
         print("No mock recalls yet (`workbench case mock ITEM/LOT`).")
     for code, _title, m in history:

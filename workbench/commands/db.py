@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.commands import add_db_option
+from workbench.commands import add_db_option, disposing
 from workbench.config import resolve_url
 from workbench.plant.session import head_revision, make_engine, redact, schema_state, upgrade_plant
 
@@ -29,13 +29,9 @@ def _roles(args: argparse.Namespace) -> int:
     from workbench.plant import open_plant
     from workbench.plant.roles import grant_roles
 
-    plant = open_plant(resolve_url(args.db))
-    try:
-        with plant.Session.begin() as session:
-            for line in grant_roles(session, args.reader, args.writer):
-                print(line)
-    finally:
-        plant.dispose()
+    with disposing(open_plant(resolve_url(args.db))) as plant, plant.Session.begin() as session:
+        for line in grant_roles(session, args.reader, args.writer):
+            print(line)
     return 0
 
 

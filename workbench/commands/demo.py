@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from workbench.commands import add_db_option, open_for_writing
+from workbench.commands import add_db_option, writing
 from workbench.config import resolve_url
 from workbench.demo import (
     COMPANY,
@@ -67,8 +67,7 @@ def run(args: argparse.Namespace) -> int:
         summary = build_sqlite_file(path, seed=args.seed, scale=args.scale, progress=progress,
                                     extras=seed_floor_examples)
     else:
-        plant = open_for_writing(args)
-        try:
+        with writing(args) as plant:
             with plant.Session() as session:
                 full = holds_data(session)
             if full and args.if_missing:
@@ -80,9 +79,7 @@ def run(args: argparse.Namespace) -> int:
                 with plant.Session.begin() as session:
                     summary = build_demo(session, seed=args.seed, scale=args.scale,
                                          progress=progress, extras=seed_floor_examples)
-        finally:
-            plant.dispose()
-        if full:
+        if full and path is not None:
             summary = build_sqlite_file(path, seed=args.seed, scale=args.scale,
                                         progress=progress, extras=seed_floor_examples)
     if progress:

@@ -8,7 +8,7 @@ import getpass
 from datetime import datetime
 
 from workbench.actions import floor as actions
-from workbench.commands import add_db_option, open_for_reading
+from workbench.commands import add_db_option, reading
 from workbench.errors import WorkbenchError
 from workbench.format import quantity as fmt
 
@@ -158,10 +158,6 @@ def _label_options(p: argparse.ArgumentParser, required: bool) -> None:
     p.add_argument("--qr", action="store_true", help="add a GS1 Digital Link QR code (items with a GTIN)")
 
 
-def _plant(args):
-    return open_for_reading(args)
-
-
 def _labels(plant, args, lots) -> None:
     if getattr(args, "out", None):
         from workbench.floor.receiving import positive
@@ -172,11 +168,8 @@ def _labels(plant, args, lots) -> None:
 
 
 def run_location(args) -> int:
-    plant = _plant(args)
-    try:
+    with reading(args) as plant:
         code, site = actions.add_location(plant, args.code, args.site, args.name).result
-    finally:
-        plant.dispose()
     print(f"Location {code} added at site {site}.")
     return 0
 
@@ -184,8 +177,7 @@ def run_location(args) -> int:
 def run_receive(args) -> int:
     if args.out:
         actions.label_path(args.out)
-    plant = _plant(args)
-    try:
+    with reading(args) as plant:
         got = actions.receive(plant, item=args.item, quantity=args.quantity, unit=args.unit, vendor=args.vendor,
                               vendor_lot=args.vendor_lot, po=args.po, receipt=args.receipt, lot=args.lot,
                               produced_at=_day(args.produced, "production date"),
@@ -195,18 +187,13 @@ def run_receive(args) -> int:
         print(f"Received {fmt(got.quantity, got.unit)} as lot {got.lot.label} ({got.receipt}) at {got.location}"
               f"{expiry}" + (", in quarantine until QA releases it" if got.quarantine else "") + ".")
         _labels(plant, args, [got.lot])
-    finally:
-        plant.dispose()
     return 0
 
 
 def run_label(args) -> int:
-    plant = _plant(args)
-    try:
+    with reading(args) as plant:
         lot = actions.find(plant, args.lot, args.item)
         _labels(plant, args, [lot])
-    finally:
-        plant.dispose()
     return 0
 
 
@@ -228,8 +215,7 @@ def print_pick_list(view) -> None:
 
 
 def run_picks(args) -> int:
-    plant = _plant(args)
-    try:
+    with reading(args) as plant:
         if args.open:
             for code, purpose, what in actions.open_pick_lists(plant):
                 print(f"{code}  {purpose:<10}  {what}")
@@ -248,44 +234,33 @@ def run_picks(args) -> int:
                                   customer=args.customer, shipment=args.shipment, order_ref=args.order_ref,
                                   code=args.code).result
         print_pick_list(view)
-    finally:
-        plant.dispose()
     return 0
 
 
 def run_scan(args) -> int:
-    plant = _plant(args)
-    try:
+    with reading(args) as plant:
         result = actions.scan(plant, args.code, args.scanned, args.by, args.quantity).result
-    finally:
-        plant.dispose()
     print(("OK  " if result.ok else "NO  ") + result.message)
     return 0 if result.ok else 1
 
 
 def run_override(args) -> int:
-    plant = _plant(args)
-    try:
+    with reading(args) as plant:
         ov = actions.override(plant, args.code, lot=args.lot, quantity=args.quantity, reason=args.reason,
                               note=args.note, by=args.by, line=args.line).result
-    finally:
-        plant.dispose()
     print(f"Override recorded: {fmt(ov.quantity, ov.unit)} of lot {ov.lot.label} for line {ov.line_no} "
           f"({ov.reason_text}); proposed were {ov.proposed}.")
     return 0
 
 
 def run_overrides(args) -> int:
-    plant = _plant(args)
-    try:
+    with reading(args) as plant:
         if args.reasons:
             for code, text in actions.override_reasons(plant).items():
                 print(f"{code:<10} {text}")
             return 0
         rows = actions.override_report(plant, since=_day(args.since, "--since date"),
                                        until=_day(args.until, "--until date"), item=args.item, reason=args.reason)
-    finally:
-        plant.dispose()
     print(f"{len(rows)} overrides")
     for ov in rows:
         note = f" — {ov.note}" if ov.note else ""
@@ -297,8 +272,7 @@ def run_overrides(args) -> int:
 def run_complete(args) -> int:
     if args.out:
         actions.label_path(args.out)
-    plant = _plant(args)
-    try:
+    with reading(args) as plant:
         done = actions.complete(plant, args.code, quantity=args.quantity, lot=args.lot,
                                 expires_at=_day(args.expiry, "expiry date"), location=args.location,
                                 machine=args.machine, operator=args.operator, by=args.by).result
@@ -308,17 +282,12 @@ def run_complete(args) -> int:
         for item, picked, wanted in done.short:
             print(f"  note: {item} picked {fmt(picked)} of {fmt(wanted)} wanted")
         _labels(plant, args, [done.lot])
-    finally:
-        plant.dispose()
     return 0
 
 
 def run_ship(args) -> int:
-    plant = _plant(args)
-    try:
+    with reading(args) as plant:
         done = actions.ship(plant, args.code, shipment=args.shipment, by=args.by).result
-    finally:
-        plant.dispose()
     print(f"Shipment {done.shipment} to {done.customer}:")
     for u in done.lines:
         print(f"  {u.lot.label:<28} {fmt(u.quantity, u.unit):>12}")
@@ -328,41 +297,31 @@ def run_ship(args) -> int:
 def run_hold(args) -> int:
     if not args.lots and not args.recall_of:
         raise WorkbenchError("Name the lots to hold, or --recall-of LOT to hold a recall's hold list.")
-    plant = _plant(args)
-    try:
-        done = actions.hold(plant, args.lots, args.reason, args.by).result if args.lots else None
+    with reading(args) as plant:
+        done = [actions.hold(plant, args.lots, args.reason, args.by).result] if args.lots else []
         if args.recall_of:
             roots = [actions.find(plant, text) for text in args.recall_of]
-            recall_done = actions.hold_recall(plant, roots, args.reason, args.by).result
-            done = recall_done if done is None else type(done)(done.placed + recall_done.placed,
-                                                                 done.already + recall_done.already)
-    finally:
-        plant.dispose()
-    for h in done.placed:
+            done.append(actions.hold_recall(plant, roots, args.reason, args.by).result)
+    placed = [h for d in done for h in d.placed]
+    for h in placed:
         print(f"On hold: {h.lot.label}")
-    for lot in done.already:
+    for lot in (lot for d in done for lot in d.already):
         print(f"Already on hold: {lot.label}")
-    print(f"{len(done.placed)} lots put on hold.")
+    print(f"{len(placed)} lots put on hold.")
     return 0
 
 
 def run_release(args) -> int:
-    plant = _plant(args)
-    try:
+    with reading(args) as plant:
         released = actions.release(plant, args.lot, args.reason, args.by).result
-    finally:
-        plant.dispose()
     for h in released:
         print(f"Released {h.lot.label} ({h.kind} of {h.placed_at:%Y-%m-%d} by {h.placed_by}: {h.reason}).")
     return 0
 
 
 def run_holds(args) -> int:
-    plant = _plant(args)
-    try:
+    with reading(args) as plant:
         rows = actions.hold_history(plant, actions.find(plant, args.lot)) if args.lot else actions.holds_now(plant)
-    finally:
-        plant.dispose()
     for h in rows:
         state = (f"released {h.released_at:%Y-%m-%d %H:%M} by {h.released_by}: {h.release_reason}"
                  if h.released_at else "ACTIVE")

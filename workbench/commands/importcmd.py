@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from workbench.actions.imports import import_paths, sort_paths
-from workbench.commands import add_db_option, open_for_reading
+from workbench.commands import add_db_option, open_for_reading, reading
 from workbench.commands.epcis_text import run_epcis_export
 from workbench.config import is_default_demo, resolve_url
 from workbench.errors import WorkbenchError
@@ -19,6 +19,7 @@ from workbench.interchange.bundle.format import VERSION
 from workbench.interchange.epcisload import EpcisImportFailed
 from workbench.interchange.epcisload.summary import format_epcis_summary
 from workbench.plant import open_plant
+from workbench.progress import Progress
 
 #: Warnings printed in full; the rest are counted (the summary object holds them all).
 SHOWN_WARNINGS = 50
@@ -55,9 +56,17 @@ def register(sub) -> None:
     exp.set_defaults(handler=run_export)
 
 
-def _progress(_fraction: float, message: str) -> None:
-    if sys.stderr.isatty():
+def _progress(_fraction: float, message: str | None) -> None:
+    if message is not None and sys.stderr.isatty():
         print(f"  {message}…", file=sys.stderr)
+
+
+class _Printed(Progress):
+    """Progress that also tells the terminal each step (``_progress``)."""
+
+    def __call__(self, fraction: float, message: str | None = None) -> None:
+        super().__call__(fraction, message)
+        _progress(fraction, message)
 
 
 def format_summary(summary: ImportSummary, where: str) -> str:
@@ -103,7 +112,7 @@ def run_import(args: argparse.Namespace) -> int:
     plant = open_plant(resolve_url(args.db), create=True, schema_later=True)  # schema: in the import's transaction
     succeeded = False
     try:
-        outcome, _changes = import_paths(plant, [*folders, *documents], _progress, dry_run=args.dry_run)
+        outcome, _changes = import_paths(plant, [*folders, *documents], _Printed(), dry_run=args.dry_run)
         succeeded = not args.dry_run
     except (ImportFailed, EpcisImportFailed) as failed:
         for fault in failed.faults:
@@ -129,12 +138,8 @@ def run_export(args: argparse.Namespace) -> int:
     if args.lot:
         raise WorkbenchError("--lot exports a trace as EPCIS: add --format epcis-json or --format epcis-xml.")
     folder = check_export_folder(args.directory, args.force)
-    plant = open_for_reading(args)
-    try:
-        with plant.Session() as session:
-            written = export_bundle(session, folder)
-    finally:
-        plant.dispose()
+    with reading(args) as plant, plant.Session() as session:
+        written = export_bundle(session, folder)
     total = sum(written.values())
     print(f"Exported {plant.display_url} to {args.directory} (bundle version {VERSION}): {total} rows in "
           f"{len(written)} files.")

@@ -7,7 +7,7 @@ import sys
 import time
 
 from workbench.actions.recall import check_target, start_recall, write_recall_package
-from workbench.commands import add_db_option, open_for_reading
+from workbench.commands import add_db_option, reading
 from workbench.format import per_unit
 from workbench.plant.lookup import find_lot
 from workbench.settings import load_letterhead
@@ -64,13 +64,10 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     check_target(args.out, force=args.force)  # before any work: a refusal costs nothing
     letterhead = load_letterhead(args.letterhead)
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         with plant.Session() as session:
             roots = [find_lot(session, lot, item) for lot, item in args.lot_specs]
         result = start_recall(plant, roots, reason=args.reason)
-    finally:
-        plant.dispose()
     files = write_recall_package(result, args.out, letterhead=letterhead, force=args.force)
     t = result.totals
     units = per_unit(t.on_hold, empty="nothing")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import argparse
 import math
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from workbench.commands import add_db_option, open_for_reading
+from workbench.commands import add_db_option, parse_day, reading
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
 from workbench.format import quantity
@@ -52,15 +52,6 @@ def register(sub) -> None:
     v.set_defaults(handler=run_vendor)
 
 
-def _day(text: str | None, what: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise WorkbenchError(f"The {what} '{text}' is not a date as YYYY-MM-DD.") from None
-
-
 def _when(at: datetime | None) -> str:
     return f"{at:%Y-%m-%d %H:%M}" if at else "(no time)"
 
@@ -79,14 +70,10 @@ def run_history(args: argparse.Namespace) -> int:
 
     if not 0 <= args.window_hours <= 87_600:  # also refuses nan and inf
         raise WorkbenchError("--window-hours must be between 0 and 87,600 (ten years).")
-    plant = open_for_reading(args)
-    try:
-        with plant.Session() as session:
-            lot = find_lot(session, args.lot, args.item)
-            h = lot_history(session, lot)
-            sib = siblings(session, lot, timedelta(hours=args.window_hours), history=h)
-    finally:
-        plant.dispose()
+    with reading(args) as plant, plant.Session() as session:
+        lot = find_lot(session, args.lot, args.item)
+        h = lot_history(session, lot)
+        sib = siblings(session, lot, timedelta(hours=args.window_hours), history=h)
     if args.json:
         print(dumps({**h.to_json(), "siblings": sib.to_json()}, indent=2))
         return 0
@@ -120,25 +107,21 @@ def run_commonality(args: argparse.Namespace) -> int:
 
     if not args.lots and not args.returns_reason:
         raise WorkbenchError("Name the defective lots as ITEM/LOT, or give --returns-reason TEXT.")
-    since, until = _day(args.since, "--since date"), _day(args.until, "--until date")
-    plant = open_for_reading(args)
-    try:
-        with plant.Session() as session:
-            lots = [parse_lot(session, text) for text in args.lots]
-            if args.returns_reason:
-                found = defective_from_returns(session, args.returns_reason)
-                if not found:
-                    raise WorkbenchError(f"No return has a reason containing '{args.returns_reason}'.")
-                lots += found
-            period = None
-            if since or until:
-                if not (since and until):
-                    raise WorkbenchError("Give both --since and --until, or neither.")
-                period = (datetime.combine(since, datetime.min.time()),
-                          datetime.combine(until, datetime.max.time()))
-            result = commonality(session, lots, period)
-    finally:
-        plant.dispose()
+    since, until = parse_day(args.since, "--since date"), parse_day(args.until, "--until date")
+    with reading(args) as plant, plant.Session() as session:
+        lots = [parse_lot(session, text) for text in args.lots]
+        if args.returns_reason:
+            found = defective_from_returns(session, args.returns_reason)
+            if not found:
+                raise WorkbenchError(f"No return has a reason containing '{args.returns_reason}'.")
+            lots += found
+        period = None
+        if since or until:
+            if not (since and until):
+                raise WorkbenchError("Give both --since and --until, or neither.")
+            period = (datetime.combine(since, datetime.min.time()),
+                      datetime.combine(until, datetime.max.time()))
+        result = commonality(session, lots, period)
     if args.json:
         print(dumps(result.to_json(), indent=2))
         return 0
@@ -163,12 +146,8 @@ def run_commonality(args: argparse.Namespace) -> int:
 def run_vendor(args: argparse.Namespace) -> int:
     from workbench.supplier.quality import vendor_quality
 
-    plant = open_for_reading(args)
-    try:
-        with plant.Session() as session:
-            q = vendor_quality(session, args.code)
-    finally:
-        plant.dispose()
+    with reading(args) as plant, plant.Session() as session:
+        q = vendor_quality(session, args.code)
     if args.json:
         print(dumps(q.to_json(), indent=2))
         return 0
@@ -183,8 +162,8 @@ def run_vendor(args: argparse.Namespace) -> int:
               f"{line.vendor_lot or '-':<14}{quantity(line.quantity, line.unit):>14}{flag}")
     if q.excluded:
         causes: dict[str, int] = {}
-        for r in q.excluded:
-            causes[r.cause] = causes.get(r.cause, 0) + 1
+        for ret in q.excluded:
+            causes[ret.cause] = causes.get(ret.cause, 0) + 1
         print(f"Not counted against {q.vendor.code}: " + ", ".join(
             f"{n} returns caused by {c}" for c, n in sorted(causes.items(), key=lambda x: -x[1]))
               + " (not the vendor's material; `workbench scar cause RMA CAUSE` corrects one)")

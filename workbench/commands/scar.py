@@ -5,10 +5,9 @@ the return causes that decide what counts against a vendor."""
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
-from workbench.commands import add_db_option, open_for_reading
+from workbench.commands import add_db_option, parse_day, reading
 from workbench.commands.signing import add_sign_options, password_for
 from workbench.errors import WorkbenchError
 from workbench.jsonutil import dumps
@@ -23,15 +22,6 @@ def route(argv: list[str]) -> list[str]:
     if len(argv) >= 2 and argv[0] == "scar" and argv[1] not in (*ACTIONS, "-h", "--help"):
         return ["scar", "issue", *argv[1:]]
     return argv
-
-
-def _day(text: str | None, what: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise WorkbenchError(f"The {what} '{text}' is not a date as YYYY-MM-DD.") from None
 
 
 def register(sub) -> None:
@@ -124,9 +114,8 @@ def run_issue(args: argparse.Namespace) -> int:
     from workbench.actions.scar import ProblemMissing, issue_scar, scar_path
 
     out = scar_path(args.out)
-    due = _day(args.due, "--due date")
-    plant = open_for_reading(args)
-    try:
+    due = parse_day(args.due, "--due date")
+    with reading(args) as plant:
         with plant.Session() as session:
             lot = find_lot(session, args.lot, args.item)
         try:
@@ -134,8 +123,6 @@ def run_issue(args: argparse.Namespace) -> int:
         except ProblemMissing:
             raise WorkbenchError("Describe the defect with --problem TEXT "
                                  "(no customer return is traced to this lot).") from None
-    finally:
-        plant.dispose()
     f = done.facts
     print(f"{done.code} issued to {f.vendor.display} for {f.lot.label} (vendor lot {f.vendor_lot or '-'}), "
           f"response due {done.due_at:%Y-%m-%d}: {done.path}")
@@ -155,11 +142,8 @@ def _line(f) -> str:
 def run_list(args: argparse.Namespace) -> int:
     from workbench.actions.scar_followup import list_scars
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         found = list_scars(plant, args.vendor, args.open, args.overdue)
-    finally:
-        plant.dispose()
     if args.json:
         print(dumps([f.to_json() for f in found], indent=2))
         return 0
@@ -199,11 +183,8 @@ def print_follow_up(f) -> None:
 def run_show(args: argparse.Namespace) -> int:
     from workbench.actions.scar_followup import show_scar
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         f = show_scar(plant, args.code)
-    finally:
-        plant.dispose()
     if args.json:
         print(dumps(f.to_json(), indent=2))
     else:
@@ -215,12 +196,9 @@ def run_answer(args: argparse.Namespace) -> int:
     from workbench.actions.scar_followup import record_answer
 
     answers = {d: getattr(args, d) for d in ("d4", "d5", "d6", "d7", "d8") if getattr(args, d) is not None}
-    plant = open_for_reading(args)
-    try:
-        f, _ = record_answer(plant, args.code, answers, args.file, _day(args.answered, "--answered date"),
-                             _day(args.verify_by, "--verify-by date"), args.version)
-    finally:
-        plant.dispose()
+    with reading(args) as plant:
+        f, _ = record_answer(plant, args.code, answers, args.file, parse_day(args.answered, "--answered date"),
+                             parse_day(args.verify_by, "--verify-by date"), args.version)
     print(f"{f.code}: answer recorded ({', '.join(d.upper() for d, t in f.answers.items() if t) or 'files only'}); "
           f"stage {f.stage}.")
     return 0
@@ -229,13 +207,10 @@ def run_answer(args: argparse.Namespace) -> int:
 def run_due(args: argparse.Namespace) -> int:
     from workbench.actions.scar_followup import set_due
 
-    due = _day(args.date, "due date")
+    due = parse_day(args.date, "due date")
     assert due is not None
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         f, _ = set_due(plant, args.code, due, args.why, args.verification)
-    finally:
-        plant.dispose()
     print(f"{f.code}: {'verification' if args.verification else 'response'} due {due:%Y-%m-%d}.")
     return 0
 
@@ -243,11 +218,8 @@ def run_due(args: argparse.Namespace) -> int:
 def run_verify(args: argparse.Namespace) -> int:
     from workbench.actions.scar_followup import verify
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         f, _ = verify(plant, args.code, bool(args.effective), args.evidence, args.version)
-    finally:
-        plant.dispose()
     print(f"{f.code}: " + ("verified effective." if f.effective else "not effective: back to the vendor for a new "
                                                                      "answer."))
     return 0
@@ -256,12 +228,9 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_close(args: argparse.Namespace) -> int:
     from workbench.actions.scar_followup import close
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         f, _, proof = close(plant, args.code, bool(args.vendor_cause), args.name, args.meaning,
                             password_for(plant, args), args.version)
-    finally:
-        plant.dispose()
     print(f"{f.code} closed, signed by {args.name} ({args.meaning}); {proof}.")
     return 0
 
@@ -269,11 +238,8 @@ def run_close(args: argparse.Namespace) -> int:
 def run_cause(args: argparse.Namespace) -> int:
     from workbench.actions.scar_followup import set_return_cause
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         n, _ = set_return_cause(plant, args.rma, args.cause, args.note, args.lot)
-    finally:
-        plant.dispose()
     print(f"{args.rma}: cause {args.cause} set on {n} line(s).")
     return 0
 
@@ -281,11 +247,8 @@ def run_cause(args: argparse.Namespace) -> int:
 def run_file(args: argparse.Namespace) -> int:
     from workbench.actions.scar_followup import scar_file
 
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         name, data, sha = scar_file(plant, args.id)
-    finally:
-        plant.dispose()
     out = Path(args.out)
     if out.is_dir():
         out = out / name

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.commands import add_db_option, open_for_reading
+from workbench.commands import add_db_option, reading
 from workbench.interchange.epcisload.lookup import find_lot_by_identifier, identify_lot_nodes
 from workbench.jsonutil import dumps
+from workbench.lots.details import recorded_events
 from workbench.reports.tree import render_tree
 from workbench.trace.genealogy import DIRECTIONS, trace
 
@@ -24,22 +25,28 @@ def register(sub) -> None:
     parser.add_argument("--direction", choices=DIRECTIONS, default="forward")
     parser.add_argument("--depth", type=int, metavar="N", help="at most N lot-to-lot steps (default: all)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--events", action="store_true",
+                        help="also list the traced lot's recorded events (EPCIS: eventID, type, bizStep, time, file)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    plant = open_for_reading(args)
-    try:
-        with plant.Session() as session:
-            lot = find_lot_by_identifier(session, args.lot, args.item)
-            g = trace(session, lot, args.direction, args.depth)
-            data = g.to_json() if args.json else None
-            if data is not None:
-                identify_lot_nodes(session, data["nodes"])
-    finally:
-        plant.dispose()
+    with reading(args) as plant, plant.Session() as session:
+        lot = find_lot_by_identifier(session, args.lot, args.item)
+        g = trace(session, lot, args.direction, args.depth)
+        data = g.to_json() if args.json else None
+        if data is not None:
+            identify_lot_nodes(session, data["nodes"])
+        events = recorded_events(session, lot.id) if args.events else None
     if data is not None:
+        if events is not None:
+            data["events"] = [e.to_json() for e in events]
         print(dumps(data, indent=2))
     else:
         print(render_tree(g))
+        if events is not None:
+            print(f"\nRecorded events of {lot.label} ({len(events)}):")
+            for e in events:
+                print(f"  {e.occurred_at:%Y-%m-%d %H:%M}  {e.kind:<14} {e.event_type or '-':<20} {e.ref}  "
+                      f"{e.source or ''}  {e.status}")
     return 0

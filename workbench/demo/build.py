@@ -19,7 +19,8 @@ from workbench.demo.incident import DemoSummary
 from workbench.demo.simulate import DAYS, EPOCH, Simulation
 from workbench.demo.sink import TABLES, Sink
 from workbench.errors import WorkbenchError
-from workbench.plant import Consumption, Item, Lot, audit, open_plant, rebuild_edges
+from workbench.plant import Consumption, Item, Lot, LotEdge, audit, open_plant, rebuild_edges
+from workbench.plant.bulk import BULK_THRESHOLD, bulk_load
 from workbench.plant.parties import link_parties
 from workbench.plant.session import analyze, redact
 from workbench.progress import report
@@ -52,9 +53,14 @@ def build_demo(session: Session, seed: int = 7, scale: float = 1,
         )
     started = time.perf_counter()
     sim = Simulation(Sink(session, core=core_inserts), seed, scale, progress)
-    sim.run()
-    report(progress, 0.92, "Linking the lot genealogy")
-    rebuild_edges(session)
+    # The plant is empty, so every table's indexes (and PostgreSQL's foreign keys) are
+    # built once at the end rather than kept up row by row: see ``bulk_load``.
+    with bulk_load(session, dict.fromkeys([*TABLES.values(), LotEdge.__table__], BULK_THRESHOLD)):
+        sim.run()
+        report(progress, 0.92, "Linking the lot genealogy")
+        analyze(session, ("consumptions", "outputs"))
+        rebuild_edges(session)
+        report(progress, 0.95, "Indexing the plant")
     link_parties(session)
     if extras is not None:  # what other layers add to the year (the floor's pick lists and holds)
         extras(session)

@@ -139,8 +139,8 @@ class Logistics:
                               "timezone": site.timezone, "kind": "own_site", "owner_id": 1, "parent_id": None})
         for n, party in enumerate(self.vendors, 1):
             self._partner(party, vendor_site_gln(n), "vendor_site")
-        for n, party in enumerate(self.customers, 1):
-            self._partner(party, customer_site_gln(n), "customer_site")
+        for n, customer in enumerate(self.customers, 1):
+            self._partner(customer, customer_site_gln(n), "customer_site")
 
     def _partner(self, party: PartySpec, site_gln: str, kind: str) -> None:
         add = self.sink.add
@@ -231,8 +231,9 @@ class Logistics:
         wrong_id, right_id = self.nid("events"), self.nid("events")
         wrong_row = dict(row, id=self.nid("receipts"), quantity=wrong, event_id=wrong_id)
         wrong_lot = dict(lot, quantity=wrong, event_id=wrong_id)
-        content = {name: [] for name in ("consumptions", "operations", "outputs", "packings", "production_orders",
-                                         "returns", "shipments", "unpackings")}
+        content: dict[str, list] = {name: [] for name in (
+            "consumptions", "operations", "outputs", "packings", "production_orders", "returns", "shipments",
+            "unpackings")}
         content["receipts"] = [_plain(wrong_row)]
         content["lots"] = [_plain(wrong_lot)]
         retracted_at = received + RETRACTED_AFTER

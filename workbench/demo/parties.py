@@ -200,7 +200,7 @@ def make_customers(scale: float) -> list[PartySpec]:
     rng = random.Random("northfield-customers")
     n = customer_count(scale)
     names: set[str] = set()
-    out = []
+    out: list[PartySpec] = []
     shares = [c.share for c in CHANNELS]
     while len(out) < n:
         channel = rng.choices(CHANNELS, weights=shares)[0]

@@ -23,6 +23,7 @@ they were made. All quantities are integers in milli-units (see ``catalog``).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import random
@@ -30,6 +31,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from workbench.demo.catalog import (
     DEMAND,
@@ -97,11 +99,15 @@ ILLNESS_REASONS = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def dt(seconds: int) -> datetime:
+    """The moment ``seconds`` after the epoch (cached: an order's rows share their times)."""
     return EPOCH + timedelta(seconds=seconds)
 
 
+@functools.lru_cache(maxsize=4096)
 def qty(milli: int) -> Decimal:
+    """Milli-units as a quantity (cached: recipes and pack sizes repeat; Decimals are immutable)."""
     return Decimal(milli).scaleb(-3)
 
 
@@ -370,7 +376,7 @@ class Simulation:
 
     def _plan(self, d: int, shifts) -> tuple[dict, dict[int, int]]:
         rng = self.rng
-        plan = {s: defaultdict(list) for s in shifts}
+        plan: dict[str, defaultdict[int, list[Planned]]] = {s: defaultdict(list) for s in shifts}
         batches = []
         for p in self.products:
             short = self.fg_target[p] - self.stock[p].total - self.dc[p].total - self.on_the_road(p)
@@ -457,7 +463,7 @@ class Simulation:
             expiry = expiry_day if expiry_day is not None else self._expiry(
                 m, d, self.rng.uniform(0.75, 1.0))
             lot_code = f"R{self.tag}-{self.counters['R']:02d}"
-            row = {
+            row: dict[str, Any] = {
                 "id": self.nid("receipts"), "code": grn, "received_at": dt(at),
                 "vendor_id": vendor_id, "po": po, "lot_id": 0, "vendor_lot": vlot,
                 "quantity": qty(part), "location_id": self.chain.site_id("plant"),
@@ -511,10 +517,11 @@ class Simulation:
         add, rng, item = self.sink.add, self.rng, order.item
         order_id = self.nid("production_orders")
         rework = order.rework is not None
+        reworked = order.rework or (0, 0, 0)
         # Inputs, picked lot by lot.
         picks: list[tuple[int, int]] = []
         if rework:
-            lot, amount, case = order.rework
+            lot, amount, case = reworked
             picks.append((lot, amount))
             picks += self.stock[case].take(amount)
         else:
@@ -542,8 +549,8 @@ class Simulation:
         # Outputs: intermediates make one lot; products one to three pallets of cases.
         spec = self.items[item]
         if rework:
-            self.reworked_rmas.append(order.rma)
-            parts = [order.rework[1]]
+            self.reworked_rmas.append(order.rma or "")
+            parts = [reworked[1]]
             self.counters["RW"] += 1
             code = f"RW{self.tag}-{self.counters['RW']:02d}"
         else:
@@ -615,7 +622,7 @@ class Simulation:
             stocks = self.stock if site == "plant" else self.dc
             site_id = chain.site_id(site)
             palletised = PALLETISED.get(customer.channel) if site == "dc" else None
-            pallet = None
+            pallet: tuple[int, str] = (0, "")  # the customer pallet, when ``palletised``
             for p, cases in lines.items():
                 display = None
                 for lot, q in stocks[p].take_upto(cases * U):
@@ -642,7 +649,7 @@ class Simulation:
                         "customer_id": c + 1, "order_ref": order_ref, "lot_id": lot,
                         "quantity": qty(q), "ship_from_id": site_id,
                         "ship_to_id": chain.customer_site(c + 1), "carrier_id": None,
-                        "container_id": pallet[0] if pallet else None, "event_id": None})
+                        "container_id": pallet[0] if palletised else None, "event_id": None})
                     line = Line(lot, c, q, d, p)
                     shipped.append(line)
                     if lot in self.tainted:

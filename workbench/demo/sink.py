@@ -13,7 +13,9 @@ uses the plain Core insert (the tests check that both write the same rows).
 
 from __future__ import annotations
 
-from sqlalchemy import insert
+from typing import cast
+
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from workbench.plant import (
@@ -97,8 +99,8 @@ class Sink:
         for name, table in TABLES.items():
             rows = self.rows[name]
             if rows:
-                if self.core:
-                    self.session.execute(insert(table), rows)
+                if self.writer is None:
+                    self.session.execute(insert(cast(Table, table)), rows)
                 else:
                     self.writer.insert_rows(table, rows)
                 self.rows[name] = []

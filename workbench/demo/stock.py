@@ -35,7 +35,7 @@ class Stock:
     def take_upto(self, qty: int) -> list[tuple[int, int]]:
         """Pick FEFO as much of ``qty`` as there is."""
         heap = self.heap
-        picked = []
+        picked: list[tuple[int, int]] = []
         while qty > 0 and heap:
             top = heap[0]
             t = top[2] if top[2] <= qty else qty

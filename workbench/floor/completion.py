@@ -99,10 +99,10 @@ def complete_production(session: Session, pick_list: str, *, quantity, location:
     _who(by)
     row, view = _open(session, pick_list, "production")
     made = positive(quantity, "quantity made")
-    order = session.get(ProductionOrder, row.order_id)
+    order = session.get_one(ProductionOrder, row.order_id)
     if order.finished_at is not None:
         raise WorkbenchError(f"Production order {order.code} is finished already.")
-    item = session.get(Item, order.item_id)
+    item = session.get_one(Item, order.item_id)
     place = find_location(session, location)
     code = (lot or "").strip() or next_code(session, Lot.code, day_prefix("P", at), where=Lot.item_id == item.id)
     if session.execute(select(Lot.id).where(Lot.item_id == item.id, Lot.code == code)).first() is not None:

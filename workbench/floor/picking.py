@@ -16,7 +16,7 @@ from workbench.facts import LotRef
 from workbench.floor.codes import next_code
 from workbench.floor.holds import _who
 from workbench.floor.proposals import choose_lots, passed_over_text
-from workbench.floor.receiving import find_item, positive
+from workbench.floor.receiving import Amount, find_item, positive
 from workbench.floor.rules import home_site, pick_rules
 from workbench.floor.stock import candidates
 from workbench.plant import Customer, Item, Lot, ProductionOrder
@@ -117,7 +117,7 @@ def parse_needs(texts: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def open_pick_list(session: Session, *, purpose: str, needs: list[tuple[str, object]], by: str, at: datetime,
+def open_pick_list(session: Session, *, purpose: str, needs: list[tuple[str, Amount]], by: str, at: datetime,
                    order: str | None = None, product: str | None = None, customer: str | None = None,
                    shipment: str | None = None, order_ref: str | None = None, code: str | None = None) -> PickListView:
     """A new pick list with the rule's proposal for each line (checked, then written)."""
@@ -177,11 +177,11 @@ def _production_order(session: Session, order: str | None, product: str | None, 
         if po.finished_at is not None:
             raise WorkbenchError(f"Production order {code} was finished on {po.finished_at:%Y-%m-%d %H:%M}; "
                                  "it takes no more picks.")
-        if product is not None and session.get(Item, po.item_id).code != product.strip():
-            raise WorkbenchError(f"Production order {code} makes {session.get(Item, po.item_id).code}, "
+        if product is not None and session.get_one(Item, po.item_id).code != product.strip():
+            raise WorkbenchError(f"Production order {code} makes {session.get_one(Item, po.item_id).code}, "
                                  f"not {product}.")
         return po
-    if not (product or "").strip():
+    if product is None or not product.strip():
         raise WorkbenchError(f"Production order {code} is new: say what it makes (--product ITEM).")
     item = find_item(session, product)
     if item.kind == "material":
@@ -226,18 +226,18 @@ def load_pick_list(session: Session, code: str) -> PickListView:
         got = [PickView(LotRef(p.lot_id, item.code, c), p.quantity, p.picked_by, p.picked_at, r)
                for p, c, r in picks[line.id]]
         by_lot: dict[int, Decimal] = defaultdict(lambda: ZERO)
-        for p in got:
-            by_lot[p.lot.id] += p.quantity
+        for picked in got:
+            by_lot[picked.lot.id] += picked.quantity
         props = [ProposalView(LotRef(p.lot_id, item.code, c), p.quantity, loc, exp, p.why, by_lot.get(p.lot_id, ZERO))
                  for p, c, loc, exp in proposals[line.id]]
         views.append(LineView(line.id, line.line_no, item.code, item.name, item.unit, line.quantity, line.rule,
                               props, got))
     order = product = customer = None
     if row.order_id is not None:
-        po = session.get(ProductionOrder, row.order_id)
-        order, product = po.code, session.get(Item, po.item_id).code
+        po = session.get_one(ProductionOrder, row.order_id)
+        order, product = po.code, session.get_one(Item, po.item_id).code
     if row.customer_id is not None:
-        customer = session.get(Customer, row.customer_id).code
+        customer = session.get_one(Customer, row.customer_id).code
     return PickListView(row.id, row.code, row.purpose, row.status, row.site, row.created_at, row.created_by,
                         order, product, customer, row.shipment_code, row.order_ref, views)
 

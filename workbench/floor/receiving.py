@@ -46,7 +46,11 @@ def find_location(session: Session, code: str | None) -> StoragePlace:
     return location
 
 
-def positive(value, what: str) -> Decimal:
+#: A quantity as given: the text typed, or a number.
+Amount = Decimal | int | float | str
+
+
+def positive(value: Amount, what: str) -> Decimal:
     try:
         exact = Decimal(str(value).strip())
     except ArithmeticError:

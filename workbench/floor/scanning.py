@@ -23,6 +23,7 @@ from workbench.facts import LotRef, parse_lot_label
 from workbench.floor.holds import _who
 from workbench.floor.picking import LineView, PickListView, find_pick_list, load_pick_list
 from workbench.floor.proposals import refusal
+from workbench.floor.receiving import Amount, positive
 from workbench.floor.stock import lock_lots, lot_states
 from workbench.format import quantity as fmt
 from workbench.plant import Item, Lot, to_quantity
@@ -75,6 +76,7 @@ def read_label(text: str) -> ScannedLabel | None:
     text = clean(text)
     if not text or not _looks_like_gs1(text):
         return None
+    message: GS1Message | None
     try:
         if text.startswith("("):
             message = GS1Message.parse_hri(text)
@@ -204,7 +206,7 @@ def _judge(session: Session, view: PickListView, text: str, label: ScannedLabel 
 
 
 def confirm_scan(session: Session, pick_list: str, text: str, by: str, at: datetime,
-                 quantity=None) -> ScanResult:
+                 quantity: Amount | None = None) -> ScanResult:
     """Check a scan against the pick list; a right lot is recorded as picked. Every scan is
     logged (``scan_events``) with what the worker was told."""
     who = _who(by)
@@ -213,8 +215,6 @@ def confirm_scan(session: Session, pick_list: str, text: str, by: str, at: datet
         raise WorkbenchError("Nothing was scanned.")
     qty = None
     if quantity is not None:
-        from workbench.floor.receiving import positive
-
         qty = positive(quantity, "picked quantity")
     row = find_pick_list(session, pick_list)
     label = read_label(text)

@@ -158,10 +158,28 @@ class EventRecord:
     reason: str | None
     note: str | None
     corrects: str | None = None
+    #: The EPCIS event type (ObjectEvent, TransformationEvent, ...), None for events not from EPCIS.
+    event_type: str | None = None
+    disposition: str | None = None
+    #: Where the record came from: the file it was imported from, ``bundle``, ``demo``, a user.
+    source: str | None = None
 
     @property
     def retracted(self) -> bool:
         return self.retracted_at is not None
+
+    @property
+    def status(self) -> str:
+        """``valid``, ``corrects REF`` or ``retracted DATE: reason note``."""
+        if self.retracted_at is not None:
+            return f"retracted {self.retracted_at:%Y-%m-%d}: {self.reason or ''} {self.note or ''}".strip()
+        return f"corrects {self.corrects}" if self.corrects else "valid"
+
+    def to_json(self) -> dict[str, object]:
+        return {"event_id": self.ref, "type": self.event_type, "biz_step": self.kind,
+                "disposition": self.disposition, "time": self.occurred_at.isoformat(), "source": self.source,
+                "retracted_at": self.retracted_at.isoformat() if self.retracted_at else None,
+                "retraction_reason": self.reason, "corrects": self.corrects}
 
 
 @dataclass(frozen=True)
@@ -264,7 +282,7 @@ def _orders(session: Session, order_ids: list[int], operations: bool = True) -> 
         select(Output.order_id, Output.lot_id, Output.quantity).where(Output.order_id.in_(order_ids))
     ).all()
     lots = {q.lot_id: q for q in _lot_quantities(
-        session, [(lot_id, Decimal(0)) for _, lot_id, _ in inputs_rows + output_rows])}
+        session, [(lot_id, Decimal(0)) for rows in (inputs_rows, output_rows) for _, lot_id, _ in rows])}
 
     def line(lot_id: int, qty: Decimal) -> LotQuantity:
         q = lots[lot_id]
@@ -374,14 +392,13 @@ def lot_details(session: Session, lot_id: int, now: datetime | None = None) -> L
             .order_by(Return.received_at, Return.rma)
         )
     ]
-    for r in returns:
-        why = f": {r.reason}" if r.reason else ""
-        events.append(LifeEvent(r.received_at, "returned", f"Returned by {r.customer} ({r.rma}){why}", r.quantity,
-                                node=NodeId.of("return", r.rma)))
+    for ret in returns:
+        why = f": {ret.reason}" if ret.reason else ""
+        events.append(LifeEvent(ret.received_at, "returned", f"Returned by {ret.customer} ({ret.rma}){why}",
+                                ret.quantity, node=NodeId.of("return", ret.rma)))
     events.sort(key=lambda e: (e.at, EVENT_ORDER[e.kind]))
     located = [x for x in site_stock(session, [lot_id]) if x.location is not None]
-    recorded = tuple(EventRecord(e.ref, e.kind, e.occurred_at, e.retracted_at, e.retraction_reason,
-                                 e.retraction_note, corrected.get(e.corrects_id)) for e, corrected in _history(session, lot_id))
+    recorded = recorded_events(session, lot_id)
     return LotDetails(
         key_data=key_data(session, [lot_id]).get(lot_id, ()), sites=tuple(located), history=recorded,
         holds=holds_in_force(session, lot_id),
@@ -405,10 +422,12 @@ def party_details(session: Session, kind: str, code: str) -> PartyDetails:
     """A vendor (its receipt lines) or a customer (its shipment lines and returns)."""
     if kind not in ("vendor", "customer"):
         raise WorkbenchError(f"'{kind}' is not a vendor or a customer.")
-    table = Vendor if kind == "vendor" else Customer
-    party = session.execute(select(table).where(table.code == code)).scalar()
+    party: Vendor | Customer | None = (
+        session.execute(select(Vendor).where(Vendor.code == code)).scalar() if kind == "vendor"
+        else session.execute(select(Customer).where(Customer.code == code)).scalar())
     if party is None:
         raise NotFound(f"There is no {kind} '{code}'.")
+    line_table: type[Receipt] | type[Shipment]
     if kind == "vendor":
         doc, at, ref = Receipt.code, Receipt.received_at, Receipt.po
         line_table, where = Receipt, Receipt.vendor_id == party.id
@@ -426,13 +445,13 @@ def party_details(session: Session, kind: str, code: str) -> PartyDetails:
     lines = [PartyLine(r[0], r[1], r[2], q) for r, q in zip(rows, quantities, strict=True)]
     returns = []
     if kind == "customer":
-        rows = session.execute(
+        return_rows = session.execute(
             select(Return.rma, Return.received_at, Return.lot_id, Return.quantity, Return.reason)
             .where(Return.customer_id == party.id).order_by(Return.received_at.desc()).limit(MAX_ROWS)
         ).all()
-        info = lot_infos(session, {r.lot_id for r in rows})
+        info = lot_infos(session, {r.lot_id for r in return_rows})
         returns = [ReturnLine(r.rma, r.received_at, code, party.name, info[r.lot_id][0], info[r.lot_id][1], r.lot_id,
-                              r.quantity, info[r.lot_id][3], r.reason) for r in rows]
+                              r.quantity, info[r.lot_id][3], r.reason) for r in return_rows]
     return PartyDetails(kind, party.code, party.name, party.contact, party.email, party.phone, party.address,
                         lines, total, lots, first, last, returns)
 
@@ -504,6 +523,14 @@ def shipment_details(session: Session, code: str) -> DocumentDetails:
 def return_details(session: Session, rma: str) -> DocumentDetails:
     return _document(session, "return", rma, Return, Return.rma, Return.received_at, Customer,
                      Return.customer_id, Return.reason)
+
+
+def recorded_events(session: Session, lot_id: int) -> tuple[EventRecord, ...]:
+    """Every recorded event that touched the lot (EPCIS events with their eventID, type, bizStep, disposition and
+    source file), oldest first, retracted ones included and marked."""
+    return tuple(EventRecord(e.ref, e.kind, e.occurred_at, e.retracted_at, e.retraction_reason, e.retraction_note,
+                             corrected.get(e.corrects_id), e.event_type, e.disposition, e.source)
+                 for e, corrected in _history(session, lot_id))
 
 
 def _history(session: Session, lot_id: int):

@@ -99,7 +99,8 @@ def _entry(e: AuditEntry) -> Entry:
 def _server_now(session: Session) -> datetime:
     if session.get_bind().dialect.name == "postgresql":
         # clock_timestamp, not now(): taken after the lock, so times follow the ids.
-        return session.execute(text("SELECT clock_timestamp() AT TIME ZONE 'UTC'")).scalar()
+        now: datetime = session.execute(text("SELECT clock_timestamp() AT TIME ZONE 'UTC'")).scalar_one()
+        return now
     return datetime.now(UTC).replace(tzinfo=None)
 
 

@@ -118,7 +118,7 @@ def receive_containers(session: Session, code: str, containers: Sequence[Contain
     """Receipt lines for what is on the containers at ``received_at``, each naming its
     container and, given the ``shipment`` code, the shipment line it received."""
     lines = _lines(session, containers, received_at)
-    shipped: dict[tuple[int, int], int] = {}
+    shipped: dict[tuple[int | None, int], int] = {}
     if shipment is not None:
         shipped = {(s.container_id, s.lot_id): s.id for s in session.scalars(
             select(Shipment).where(Shipment.code == shipment, Shipment.container_id.in_([c.id for c in containers])))}

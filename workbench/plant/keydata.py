@@ -30,5 +30,6 @@ def key_data(session: Session, lot_ids: Iterable[int]) -> dict[int, tuple[tuple[
             select(KeyDataElement.lot_id, KeyDataElement.name, KeyDataElement.value, KeyDataElement.unit)
             .where(among(KeyDataElement.lot_id, chunk, session)).order_by(KeyDataElement.lot_id, KeyDataElement.id)
         ):
-            out[lot_id].append((name, f"{value} {unit}" if unit else value))
+            if lot_id is not None:  # always: the rows are chosen by lot
+                out[lot_id].append((name, f"{value} {unit}" if unit else value))
     return {k: tuple(v) for k, v in out.items()}

@@ -72,16 +72,16 @@ class Listener:
 
     def start(self, wait: float = 10) -> bool:
         """Start listening; True once the LISTEN is in place (so no later write is missed)."""
-        if not self.supported:
+        if self.dsn is None:
             return False
-        self._thread = threading.Thread(target=self._run, name="workbench change listener", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(self.dsn,), name="workbench change listener", daemon=True)
         self._thread.start()
         self._ready.wait(wait)
         return self._ready.is_set() and self.error is None
 
-    def _run(self) -> None:
+    def _run(self, dsn: str) -> None:
         try:
-            with psycopg.connect(self.dsn, autocommit=True, connect_timeout=10) as conn:
+            with psycopg.connect(dsn, autocommit=True, connect_timeout=10) as conn:
                 conn.execute(f"LISTEN {CHANNEL}")
                 self._ready.set()
                 while not self._stop.is_set():

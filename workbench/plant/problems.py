@@ -11,22 +11,16 @@ import os
 import sqlite3
 from pathlib import Path
 
+import psycopg
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from workbench.plant.session import BUSY_TIMEOUT_S, redact
 
-try:
-    import psycopg
-except ImportError:  # pragma: no cover - SQLite-only installations
-    psycopg = None
-
 #: Errors from the database, wrapped by SQLAlchemy or straight from a driver (bulk
 #: loading uses the drivers' own COPY and executemany).
-DATABASE_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, sqlite3.Error) + (
-    (psycopg.Error,) if psycopg is not None else ())
-_INTEGRITY: tuple[type[BaseException], ...] = (IntegrityError, sqlite3.IntegrityError) + (
-    (psycopg.IntegrityError,) if psycopg is not None else ())
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, sqlite3.Error, psycopg.Error)
+_INTEGRITY: tuple[type[BaseException], ...] = (IntegrityError, sqlite3.IntegrityError, psycopg.IntegrityError)
 
 
 def _detail(exc: BaseException) -> str:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ARRAY, BigInteger, Integer, String, any_, bindparam, func, literal_column, select
 from sqlalchemy.engine import Connection, Dialect, Row
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql import ColumnElement, Select
 
 #: The most values one statement carries.
@@ -31,6 +31,9 @@ def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
         yield ordered[start : start + size]
 
 
+#: A column to test: a Core column expression or a mapped attribute such as ``Lot.id``.
+Column = ColumnElement[Any] | QueryableAttribute[Any]
+
 #: Where the dialect comes from: a session, a connection, a dialect or a dialect's name.
 Bind = Session | Connection | Dialect | str
 
@@ -45,7 +48,7 @@ def _dialect(bind: Bind) -> str:
     return str(bind.dialect.name)
 
 
-def _array_type(column: ColumnElement[Any]) -> ARRAY[Any]:
+def _array_type(column: ColumnElement[Any] | QueryableAttribute[Any]) -> ARRAY[Any]:
     python = getattr(column.type, "python_type", None)
     try:
         kind = column.type.python_type if python is not None else int
@@ -56,7 +59,7 @@ def _array_type(column: ColumnElement[Any]) -> ARRAY[Any]:
     return ARRAY(BigInteger if isinstance(column.type, BigInteger) else Integer)
 
 
-def ids_in(column: ColumnElement[Any], bind: Bind, name: str = "ids") -> ColumnElement[bool]:
+def ids_in(column: Column, bind: Bind, name: str = "ids") -> ColumnElement[bool]:
     """``column IN :name`` as one parameter, for a statement built once and run many times
     (pass the value through ``ids_value``)."""
     if _dialect(bind) == "postgresql":
@@ -70,7 +73,7 @@ def ids_value(values: Sequence[Any], bind: Bind) -> Any:
     return list(values) if _dialect(bind) == "postgresql" else json.dumps(list(values))
 
 
-def among(column: ColumnElement[Any], values: Sequence[Any], bind: Bind) -> ColumnElement[bool]:
+def among(column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any], bind: Bind) -> ColumnElement[bool]:
     """``column IN values`` with the values bound as one parameter (see the module docstring)."""
     if _dialect(bind) == "postgresql":
         return column == any_(bindparam(None, list(values), type_=_array_type(column)))
@@ -78,7 +81,8 @@ def among(column: ColumnElement[Any], values: Sequence[Any], bind: Bind) -> Colu
     return column.in_(listed)
 
 
-def fetch_in(session: Session, stmt: Select[Any], column: ColumnElement[Any], values: Iterable[Any]) -> Iterator[Row[Any]]:
+def fetch_in(session: Session, stmt: Select[Any], column: ColumnElement[Any] | QueryableAttribute[Any],
+             values: Iterable[Any]) -> Iterator[Row[Any]]:
     """The rows of ``stmt`` where ``column`` is among ``values``, a chunk at a time."""
     for chunk in chunks(values):
         yield from session.execute(stmt.where(among(column, chunk, session)))

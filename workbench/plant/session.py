@@ -74,7 +74,7 @@ class ReadingSessions(sessionmaker):
         self._writer: sessionmaker | None = None
         self._lock = threading.Lock()
 
-    def begin(self):  # type: ignore[override]
+    def begin(self):
         with self._lock:
             if self._writer is None:
                 self._writer = sessionmaker(make_engine(self._url), expire_on_commit=False)
@@ -174,7 +174,9 @@ def alembic_config(connection=None) -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the migrations have a head"
+    return head
 
 
 def schema_state(engine: Engine) -> str:
@@ -206,14 +208,17 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(alembic_config(conn), "head")
 
 
-def analyze(session: Session) -> None:
-    """Refresh the query planner's statistics after a bulk load.
+def analyze(session: Session, tables: tuple[str, ...] = ()) -> None:
+    """Refresh the query planner's statistics after a bulk load (of ``tables``, or all).
 
     Without them PostgreSQL plans the recursive genealogy walk for a table it believes
     empty-or-huge (merge joins over the whole edge table, even JIT compilation): a
     1 ms trace became 50 ms in measurements. Runs inside the caller's transaction.
     """
-    session.execute(text("ANALYZE"))
+    if not tables:
+        session.execute(text("ANALYZE"))
+    for table in tables:
+        session.execute(text(f"ANALYZE {table}"))
 
 
 def _connect_error(url: str, exc: Exception) -> WorkbenchError:

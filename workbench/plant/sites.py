@@ -79,14 +79,12 @@ def in_transit(session: Session, lot_ids: Iterable[int]) -> list[TransitLine]:
     """Shipment lines of these lots on their way to one of our sites, not yet received."""
     ship_to = aliased(Location)
     status = shipment_status(Shipment, Receipt, ship_to)
-    rows = []
-    for chunk in chunks(lot_ids):
-        rows += session.execute(
-            select(Shipment.code, Shipment.shipped_at, Shipment.lot_id, Shipment.quantity, Shipment.ship_from_id,
-                   Shipment.ship_to_id, Container.code.label("container"))
-            .join(ship_to, ship_to.id == Shipment.ship_to_id)
-            .outerjoin(Container, Container.id == Shipment.container_id)
-            .where(among(Shipment.lot_id, chunk, session), status == "in transit")).all()
+    rows = [row for chunk in chunks(lot_ids) for row in session.execute(
+        select(Shipment.code, Shipment.shipped_at, Shipment.lot_id, Shipment.quantity, Shipment.ship_from_id,
+               Shipment.ship_to_id, Container.code.label("container"))
+        .join(ship_to, ship_to.id == Shipment.ship_to_id)
+        .outerjoin(Container, Container.id == Shipment.container_id)
+        .where(among(Shipment.lot_id, chunk, session), status == "in transit"))]
     named = places(session, [r.ship_from_id for r in rows] + [r.ship_to_id for r in rows])
     out = [TransitLine(r.code, r.shipped_at, r.lot_id, r.quantity, named.get(r.ship_from_id), named[r.ship_to_id],
                        r.container) for r in rows]

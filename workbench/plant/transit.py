@@ -8,16 +8,27 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, exists, literal_column
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, exists, literal_column, select
+from sqlalchemy.sql.elements import ColumnClause
 
 
-def shipment_status(shipment, receipt, ship_to):
+def shipment_status(shipment, receipt, ship_to, per_line: bool = False):
     """The SQL expression of a shipment line's status; ``ship_to`` is the ship-to location
-    (outer-joined by the caller), ``shipment`` and ``receipt`` the tables or aliases."""
+    (outer-joined by the caller), ``shipment`` and ``receipt`` the tables or aliases.
+
+    ``per_line`` looks the receipt up line by line (LIMIT 1), for queries over a few lines:
+    PostgreSQL would otherwise hash every receipt of the plant for the EXISTS."""
     shipment, receipt, ship_to = (getattr(t, "c", t) for t in (shipment, receipt, ship_to))  # tables or entities
-    received = exists().where(receipt.shipment_id == shipment.id)
+    received: ColumnElement[bool] = exists().where(receipt.shipment_id == shipment.id)
+    if per_line:
+        received = (select(literal_column("1")).where(receipt.shipment_id == shipment.id).limit(1)
+                    .scalar_subquery().is_not(None))
     # Constants as SQL text, so the expression can be grouped by on PostgreSQL (bound
     # parameters would make GROUP BY and SELECT differ).
-    text = lambda value: literal_column(f"'{value}'")
+    def text(value: str) -> ColumnClause[Any]:
+        return literal_column(f"'{value}'")
+
     return case((received, text("received")), (ship_to.kind == text("own_site"), text("in transit")),
                 else_=text("delivered"))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
@@ -64,7 +64,7 @@ def access(session: Session) -> Access:
         why = (f"role {role} may write cases, holds and SCARs" if can
                else f"role {role} is read-only: it may investigate and export, not write")
         return Access(role, can, why)
-    database = bind.url.database
+    database = bind.engine.url.database
     if database and database != ":memory:":
         can = os.access(database, os.W_OK) and os.access(Path(database).resolve().parent, os.W_OK)
         return Access(None, can, "the plant file is writable" if can else
@@ -90,7 +90,7 @@ class Proof:
     note: str
 
 
-def _try_connect(url, password: str) -> bool:
+def _try_connect(url: URL, password: str) -> bool:
     engine = create_engine(url.set(password=password), poolclass=NullPool,
                            connect_args={"connect_timeout": 10})
     try:
@@ -109,7 +109,7 @@ def reauthenticate(session: Session, password: str | None) -> Proof:
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return Proof("os", None, f"SQLite has no users: signed as the OS login {actor()}, no password checked")
-    url = make_url(bind.url.render_as_string(hide_password=False))
+    url = make_url(bind.engine.url.render_as_string(hide_password=False))
     role = db_role(session)
     if _try_connect(url, "not-the-password-" + secrets.token_hex(8)):
         return Proof("trust", role, f"the server trusts role {role} without a password: "

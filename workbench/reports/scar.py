@@ -11,6 +11,7 @@ chart (drawn with reportlab's own graphics, so reports never need Qt).
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -21,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from workbench.errors import WorkbenchError
-from workbench.facts import Edge, Genealogy
+from workbench.facts import Edge, Genealogy, NodeId
 from workbench.format import per_unit
 from workbench.reports import pdfstyle as ps
 from workbench.reports.figures import genealogy_figure
@@ -57,7 +58,7 @@ def reach_figure(g: Genealogy, dpi: int = FIGURE_DPI) -> bytes:
     lots of one item at one depth are grouped, so the figure shows how deep and into
     which products the material went.
     """
-    made: dict[str, list[str]] = {}
+    made: dict[NodeId, list[NodeId]] = {}
     for e in g.edges:
         if e.kind == "produced":
             made.setdefault(e.source, []).append(e.target)
@@ -228,7 +229,7 @@ def scar_story(facts: ScarFacts, quality: VendorQuality, code: str, problem: str
          ("Consumed in production", ps.qty(facts.consumed), facts.unit),
          ("Shipped unprocessed", ps.qty(facts.shipped), facts.unit),
          ("Returned", ps.qty(facts.returned), facts.unit),
-         ("Still on hand: on hold", ps.qty(max(facts.on_hand, 0)), facts.unit)],
+         ("Still on hand: on hold", ps.qty(max(facts.on_hand, Decimal(0))), facts.unit)],
         [80 * mm, 35 * mm, 20 * mm], right=(1,), bold_rows=(4,)))
     story.append(Spacer(1, 2 * mm))
     kinds: dict[str, int] = {}

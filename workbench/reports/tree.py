@@ -62,30 +62,30 @@ def _order(n: Node) -> str:
 class _Printer:
     def __init__(self, g: Genealogy):
         self.g = g
-        self.out_edges: dict[str, list[Edge]] = defaultdict(list)
-        self.in_edges: dict[str, list[Edge]] = defaultdict(list)
+        self.out_edges: dict[NodeId, list[Edge]] = defaultdict(list)
+        self.in_edges: dict[NodeId, list[Edge]] = defaultdict(list)
         for e in g.edges:
             self.out_edges[e.source].append(e)
             self.in_edges[e.target].append(e)
         self.lines: list[str] = []
-        self.seen: set[str] = set()
+        self.seen: set[NodeId] = set()
 
     def emit(self, prefix: str, last: bool, text: str) -> str:
         self.lines.append(f"{prefix}{'└─ ' if last else '├─ '}{text}")
         return prefix + ("   " if last else "│  ")
 
-    def children(self, prefix: str, entries: list[tuple[str, str | None]]) -> None:
+    def children(self, prefix: str, entries: list[tuple[str, NodeId | None]]) -> None:
         for i, (text, follow) in enumerate(entries):
             child_prefix = self.emit(prefix, i == len(entries) - 1, text)
             if follow:
                 self.forward_lot(follow, child_prefix) if self.forward else self.backward_lot(follow, child_prefix)
 
     # forward: lot -> orders that consumed it -> lots made; shipments; returns
-    def forward_lot(self, lot_id: str, prefix: str) -> None:
+    def forward_lot(self, lot_id: NodeId, prefix: str) -> None:
         if lot_id in self.seen:
             return
         self.seen.add(lot_id)
-        entries: list[tuple[str, str | None]] = []
+        entries: list[tuple[str, NodeId | None]] = []
         for e in sorted(self.out_edges[lot_id], key=lambda e: e.target):
             target = self.g.nodes[e.target]
             if e.kind == "consumed":
@@ -104,11 +104,11 @@ class _Printer:
                                 f"{_f(ret, 'customer')}: {_f(ret, 'reason') or 'no reason given'}"), None))
         self._flush(prefix, entries)
 
-    def _flush(self, prefix: str, entries: list[tuple[str, str | None]]) -> None:
+    def _flush(self, prefix: str, entries: list[tuple[str, NodeId | None]]) -> None:
         # "__order__" markers expand an order's output lots under the line before them.
-        rows: list[tuple[str, list[str]]] = []
+        rows: list[tuple[str, list[NodeId]]] = []
         for text, follow in entries:
-            if text == "__order__":
+            if text == "__order__" and follow is not None:
                 outs = [x.target for x in self.out_edges[follow] if x.kind == "produced"]
                 rows[-1][1].extend(sorted(outs))
             else:
@@ -124,11 +124,11 @@ class _Printer:
                     self.forward_lot(lot, grand)
 
     # backward: lot <- receipt <- vendor; lot <- order (operations) <- input lots
-    def backward_lot(self, lot_id: str, prefix: str) -> None:
+    def backward_lot(self, lot_id: NodeId, prefix: str) -> None:
         if lot_id in self.seen:
             return
         self.seen.add(lot_id)
-        rows: list[tuple[str, list[tuple[str, str]]]] = []
+        rows: list[tuple[str, list[tuple[str, NodeId | None]]]] = []
         for e in self.in_edges[lot_id]:
             source = self.g.nodes[e.source]
             if e.kind == "received":
@@ -137,14 +137,14 @@ class _Printer:
                              f" from {_named(vendor) if vendor else '?'}, PO {_f(source, 'po') or '-'}, "
                              f"vendor lot {_f(source, 'vendor_lot') or '-'}"), []))
             elif e.kind == "produced":
-                subs: list[tuple[str, str]] = []
+                subs: list[tuple[str, NodeId | None]] = []
                 for x in sorted(self.in_edges[e.source], key=lambda x: (x.kind, x.source)):
                     node = self.g.nodes[x.source]
                     if x.kind == "performed":
                         op = node.facts
                         assert isinstance(op, OperationFacts)
                         subs.append(((f"step {op.step} on {op.machine or '?'} by {op.operator or '?'}"
-                                     f", {_d(op.started_at, True)} → {_d(op.finished_at, True)}"), ""))
+                                     f", {_d(op.started_at, True)} → {_d(op.finished_at, True)}"), None))
                     elif x.kind == "consumed":
                         subs.append((f"used {_q(x)} of {_lot(node)}", x.source))
                 rows.append((f"made {_q(e)} by {_order(source)}", subs))

@@ -59,12 +59,10 @@ def vendor_quality(session: Session, vendor_code: str) -> VendorQuality:
     for root in lot_ids:
         for lot in reach.get(root, set()) | {root}:
             source_of[lot].add(root)
-    found: list[tuple] = []
     returns_of: dict[int, int] = defaultdict(int)
     stmt = (select(Return.id, Return.rma, Return.received_at, Return.lot_id, Return.quantity, Return.reason,
                    Customer.code, Customer.name).join(Customer, Customer.id == Return.customer_id))
-    for chunk in chunks(source_of):
-        found.extend(session.execute(stmt.where(among(Return.lot_id, chunk, session))))
+    found = [row for chunk in chunks(source_of) for row in session.execute(stmt.where(among(Return.lot_id, chunk, session)))]
     cause_of = causes_of(session, ((row.id, row.reason) for row in found))
     info = lot_infos(session, {row.lot_id for row in found})
     returns, excluded = [], []
@@ -72,12 +70,12 @@ def vendor_quality(session: Session, vendor_code: str) -> VendorQuality:
         item, lot, _name, unit = info[lot_id]
         line = ReturnLine(rma, received_at, customer, customer_name, item, lot, lot_id, qty, unit, reason)
         cause = cause_of[rid]
-        traced = TracedReturn(line, tuple(refs[s].label for s in sorted(source_of[lot_id])), cause.cause,
+        traced = TracedReturn(line, tuple(refs[src].label for src in sorted(source_of[lot_id])), cause.cause,
                               cause.vendor_attributable, cause.why)
         if cause.vendor_attributable:
             returns.append(traced)
-            for s in source_of[lot_id]:
-                returns_of[s] += 1
+            for src in source_of[lot_id]:
+                returns_of[src] += 1
         else:
             excluded.append(traced)
     for listed in (returns, excluded):
@@ -101,11 +99,11 @@ def vendor_quality(session: Session, vendor_code: str) -> VendorQuality:
     monthly: list[MonthPoint] = []
     if stamps:
         counts: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-        for r in receipts:
-            counts[_month(r.line.received_at)][0] += 1
-            counts[_month(r.line.received_at)][1] += r.implicated
-        for r in returns:
-            counts[_month(r.line.received_at)][2] += 1
+        for receipt in receipts:
+            counts[_month(receipt.line.received_at)][0] += 1
+            counts[_month(receipt.line.received_at)][1] += receipt.implicated
+        for traced in returns:
+            counts[_month(traced.line.received_at)][2] += 1
         for s in scars:
             counts[_month(s.issued_at)][3] += 1
         monthly = [MonthPoint(m, *counts.get(m, [0, 0, 0, 0]))

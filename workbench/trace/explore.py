@@ -151,7 +151,7 @@ class GraphState:
 
     def merge(self, g: Genealogy) -> list[str]:
         """Add a trace; mark the lots it opened as expanded. Returns the new node ids."""
-        added = [nid for nid in g.nodes if nid not in self.nodes]
+        added: list[str] = [nid for nid in g.nodes if nid not in self.nodes]
         for nid, node in g.nodes.items():
             self.nodes.setdefault(nid, node)
         for e in g.edges:
@@ -307,13 +307,14 @@ class GraphState:
                 continue
             drawn[(a, b)] = len(out.edges)
             if a != s or b != t:
-                info = groups.get(a) or groups.get(b)
-                label = info.quantity if info and not info.item and {info.anchor} & {a, b} else ""
+                group = groups.get(a) or groups.get(b)
+                label = group.quantity if group and not group.item and {group.anchor} & {a, b} else ""
             out.edges.append(VisibleEdge(a, b, kind, label))
         for pair, index in drawn.items():  # edges into or out of an item group: their sum
             if any(groups[k].item for k in pair if k in groups):
-                e = out.edges[index]
-                out.edges[index] = VisibleEdge(e.source, e.target, e.kind, _merged_label(merged[pair], by_pair))
+                was = out.edges[index]
+                out.edges[index] = VisibleEdge(was.source, was.target, was.kind,
+                                               _merged_label(merged[pair], by_pair))
         return out
 
     def _fold_items(self, shown: set[str], protected: set[str], folded: dict[str, str],
@@ -485,8 +486,9 @@ def _through_label(first: list[Edge], nodes: dict[str, Node]) -> str:
     kinds = {nodes[e.target].kind for e in steps if e.target in nodes}
     units = {e.unit for e in steps}
     amount = ""
-    if len(units) == 1 and all(e.quantity is not None for e in steps):
-        amount = format_quantity(sum((e.quantity for e in steps), Decimal(0)), units.pop())
+    quantities = [e.quantity for e in steps if e.quantity is not None]
+    if len(units) == 1 and len(quantities) == len(steps):
+        amount = format_quantity(sum(quantities, Decimal(0)), units.pop())
     if kinds == {"shipment"} and len(steps) > 1:
         return f"{len(steps)} shipments · {amount}" if amount else f"{len(steps)} shipments"
     return amount

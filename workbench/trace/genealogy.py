@@ -18,15 +18,19 @@ the frontier: shown, but not what lies beyond them (expand them with another tra
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
-from sqlalchemy import bindparam, func, literal, or_, select, text
+from sqlalchemy import bindparam, case, exists, func, literal, or_, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from workbench.errors import WorkbenchError
 from workbench.facts import (
@@ -65,9 +69,10 @@ from workbench.plant import (
     Vendor,
 )
 from workbench.plant.floor_models import LotHold
-from workbench.plant.lookup import lot_refs
 from workbench.plant.query import among, chunks, ids_in, ids_value
 from workbench.plant.transit import shipment_status
+from workbench.plant.types import Quantity
+from workbench.trace import edgeindex
 
 
 def lot_node_id(item: str, lot: str) -> NodeId:
@@ -87,7 +92,7 @@ def _walk_statement(downstream: bool, limited: bool):
     e = LotEdge.__table__
     src, dst = (e.c.parent_lot_id, e.c.child_lot_id) if downstream else (e.c.child_lot_id, e.c.parent_lot_id)
     cols = [src.label("src"), dst.label("dst")]
-    roots = bindparam("roots", expanding=True)
+    roots: BindParameter[int] = bindparam("roots", expanding=True)
     if not limited:
         cte = select(*cols).where(src.in_(roots)).cte("walk", recursive=True)
         step = select(*cols).select_from(e).join(cte, src == cte.c.dst)
@@ -116,11 +121,24 @@ def _index_walk(conn):
     The planner guesses the recursive work table at ten times the seed and, on small or
     medium plants, prefers hashing the whole edge table on every iteration (40 ms instead
     of 1 ms for a 100-lot trace, measured). The walk is an index walk by design, so hash
-    and merge joins are switched off for this one statement and restored after it.
+    and merge joins are switched off for this one statement and restored after it. A
+    trace's follow-up queries run under it too: the shipments query hashed all 68,000
+    pallets of a 100k-lot plant for 245 lines (100 ms instead of 5, measured), and so the
+    trace grew with the plant. Nested, the outer one decides.
     """
-    if conn.dialect.name != "postgresql":
+    if conn.dialect.name != "postgresql" or conn.info.get("workbench_index_walk"):
         yield
         return
+    conn.info["workbench_index_walk"] = True
+    try:
+        with _planner_off(conn):
+            yield
+    finally:
+        conn.info.pop("workbench_index_walk", None)
+
+
+@contextmanager
+def _planner_off(conn):
     hash_join, merge_join, _, _ = conn.execute(_PLANNER_OFF).one()
     try:
         yield
@@ -129,13 +147,27 @@ def _index_walk(conn):
 
 
 def walk(session: Session, root_ids: Sequence[int], downstream: bool,
-         depth: int | None = None) -> dict[int, int]:
-    """Lots reachable from ``root_ids``, in one recursive query.
+         depth: int | None = None, *, use_index: bool = True) -> dict[int, int]:
+    """Lots reachable from ``root_ids``: the fewest lot-to-lot hops to each (roots at 0).
 
-    Returns the fewest lot-to-lot hops to each reachable lot (roots at 0).
+    From the in-memory edge index when it holds exactly the edges this session sees
+    (``workbench.trace.edgeindex``), else in one recursive query.
     """
     roots = list(dict.fromkeys(root_ids))
-    rows: list = []
+    if depth == 0 or not roots:
+        return dict.fromkeys(roots, 0)
+    if use_index:
+        index = edgeindex.current(session)
+        if index is not None:
+            return index.walk(roots, downstream, depth)
+    return sql_walk(session, roots, downstream, depth)
+
+
+def sql_walk(session: Session, root_ids: Sequence[int], downstream: bool,
+             depth: int | None = None) -> dict[int, int]:
+    """``walk`` in one recursive query over ``lot_edges``, whatever the index holds."""
+    roots = list(dict.fromkeys(root_ids))
+    rows: Sequence[Any] = []
     if depth != 0 and roots:
         params = {"roots": roots} if depth is None else {"roots": roots, "depth": depth}
         conn = session.connection()
@@ -157,13 +189,13 @@ def walk(session: Session, root_ids: Sequence[int], downstream: bool,
 
 
 def reachable_lots(session: Session, root_ids: Sequence[int], direction: str = "forward",
-                   depth: int | None = None) -> set[int]:
+                   depth: int | None = None, *, use_index: bool = True) -> set[int]:
     """Ids of every lot reachable from the roots (roots included)."""
     found: set[int] = set(root_ids)
     if direction in ("forward", "both"):
-        found |= walk(session, root_ids, True, depth).keys()
+        found |= walk(session, root_ids, True, depth, use_index=use_index).keys()
     if direction in ("backward", "both"):
-        found |= walk(session, root_ids, False, depth).keys()
+        found |= walk(session, root_ids, False, depth, use_index=use_index).keys()
     return found
 
 
@@ -171,56 +203,95 @@ def reachable_lots(session: Session, root_ids: Sequence[int], direction: str = "
 
 
 class _Builder:
-    """Collects nodes and edges, merging repeated flows between the same two nodes."""
+    """Collects nodes and edges, merging repeated flows between the same two nodes.
+
+    Quantities are summed as the integers the database holds (millionths, see
+    ``plant.types``) and become Decimals once per edge, in ``finish``.
+    """
 
     def __init__(self, g: Genealogy):
         self.g = g
+        self.nodes = g.nodes
         self.flows: dict[tuple[NodeId, NodeId, str], list] = {}
+        self.parties: dict[tuple[str, str], NodeId] = {}
 
     def node(self, node: Node) -> NodeId:
-        self.g.nodes.setdefault(node.id, node)
+        self.nodes.setdefault(node.id, node)
         return node.id
 
-    def flow(self, source: NodeId, target: NodeId, kind: str, quantity: Decimal | None = None,
+    def flow(self, source: NodeId, target: NodeId, kind: str, quantity: int | None = None,
              unit: str | None = None) -> None:
         key = (source, target, kind)
-        if key in self.flows:
-            entry = self.flows[key]
-            if quantity is not None and entry[0] is not None:
-                entry[0] += quantity
-            if entry[1] != unit:
-                entry[1] = None
-        else:
+        entry = self.flows.get(key)
+        if entry is None:
             self.flows[key] = [quantity, unit]
+            return
+        if quantity is not None and entry[0] is not None:
+            entry[0] += quantity
+        if entry[1] != unit:
+            entry[1] = None
 
     def finish(self) -> None:
-        self.g.edges = [Edge(s, t, k, q, u) for (s, t, k), (q, u) in self.flows.items()]
+        qty = _quantity
+        self.g.edges = [Edge(s, t, k, None if q is None else qty(q), u) for (s, t, k), (q, u) in self.flows.items()]
 
 
-def _party(b: _Builder, kind: str, code: str, row) -> NodeId:
+_quantity_type = Quantity()
+_quantities: dict[int, Decimal] = {}
+
+
+def _quantity(value: int | Decimal) -> Decimal:
+    """Millionths as the exact Decimal the ORM would give (PostgreSQL sums come as numeric);
+    Decimals are immutable, so the common ones are made once."""
+    key = value if type(value) is int else int(value)
+    found = _quantities.get(key)
+    if found is None:
+        found = _quantity_type.process_result_value(key, None)
+        if len(_quantities) > 100_000:
+            _quantities.clear()
+        _quantities[key] = found
+    return found
+
+
+@contextmanager
+def _gc_paused():
+    """No cyclic garbage collection while a trace builds its objects: a trace makes no
+    cycles, and each collection walks every object alive, so a 40,000-box trace spent
+    half its time in them (measured)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _party(b: _Builder, kind: str, code: str, name, contact, email, phone, address) -> NodeId:
     """The vendor or customer box, made once however many rows name it."""
-    node_id = NodeId.of(kind, code)
-    if node_id not in b.g.nodes:
-        b.node(Node(node_id, kind, code, row.name,
-                    PartyBox(PartyFacts(code, row.name, row.contact, row.email, row.phone, row.address))))
+    key = (kind, code)
+    node_id = b.parties.get(key)
+    if node_id is None:
+        node_id = b.parties[key] = NodeId.of(kind, code)
+        if node_id not in b.nodes:
+            b.nodes[node_id] = Node(node_id, kind, code, name,
+                                    PartyBox(PartyFacts(code, name, contact, email, phone, address)))
     return node_id
 
 
 def _container(b: _Builder, code: str, kind: str, sscc: str | None) -> NodeId:
     """The pallet or case box (one per code; a re-used SSCC's lives are told apart by the
     shipment lines, which were expanded at their own time)."""
-    return b.node(Node(NodeId.of("container", code), "container", code, kind, ContainerFacts(code, kind, sscc)))
-
-
-def _site(b: _Builder, place: PlaceFacts) -> NodeId:
-    """The box of one of our sites (or another location a transfer went to)."""
-    return b.node(Node(NodeId.of("site", place.code), "site", place.code, place.name, place))
+    node_id = NodeId.of("container", code)
+    if node_id not in b.nodes:
+        b.nodes[node_id] = Node(node_id, "container", code, kind, ContainerFacts(code, kind, sscc))
+    return node_id
 
 
 @cache
 def _statement(name: str, dialect: str):
-    """The follow-up queries, built once per dialect with one ``ids`` parameter so the
-    compiled form is cached and each trace pays only for execution."""
+    """The follow-up queries, built once per dialect with one ``ids`` parameter. Each
+    returns plain tuples in the column order written here (see ``_rows``)."""
     def in_ids(column):
         return ids_in(column, dialect)
 
@@ -228,15 +299,18 @@ def _statement(name: str, dialect: str):
     po, op, sh, rt = ProductionOrder.__table__, Operation.__table__, Shipment.__table__, Return.__table__
     rc, cu, ve = Receipt.__table__, Customer.__table__, Vendor.__table__
     src, dst = Location.__table__.alias("ship_from"), Location.__table__.alias("ship_to")
-    box, pk = Container.__table__, Packing.__table__
+    box, pk, hold = Container.__table__, Packing.__table__, LotHold.__table__
     party = lambda t: (t.c.name, t.c.contact, t.c.email, t.c.phone, t.c.address)
+    held = exists().where(hold.c.lot_id == lot.c.id, hold.c.released_at.is_(None))
     statements = {
+        # 0 id, 1 code, 2 quantity, 3 created_at, 4 expires_at, 5 origin, 6 vendor_lot, 7 item,
+        # 8 item name, 9 item kind, 10 unit, 11 a hold in force
         "lots": select(lot.c.id, lot.c.code, lot.c.quantity, lot.c.created_at, lot.c.expires_at, lot.c.origin,
-                       lot.c.vendor_lot, item.c.code.label("item"), item.c.name.label("item_name"),
-                       item.c.kind, item.c.unit)
+                       lot.c.vendor_lot, item.c.code, item.c.name, item.c.kind, item.c.unit,
+                       case((held, 1), else_=0))
         .join(item, item.c.id == lot.c.item_id).where(in_ids(lot.c.id)),
-        "orders": select(po.c.id, po.c.code, po.c.started_at, po.c.finished_at, item.c.code.label("item"),
-                         item.c.name.label("item_name"))
+        # id, code, started_at, finished_at, item, item name
+        "orders": select(po.c.id, po.c.code, po.c.started_at, po.c.finished_at, item.c.code, item.c.name)
         .join(item, item.c.id == po.c.item_id).where(in_ids(po.c.id)),
         "operations": select(op.c.order_id, op.c.step, op.c.machine, op.c.operator, op.c.started_at,
                              op.c.finished_at)
@@ -248,131 +322,183 @@ def _statement(name: str, dialect: str):
         "outputs_of_orders": select(o.c.order_id, o.c.lot_id, o.c.quantity).where(in_ids(o.c.order_id)),
         "outputs_of_lots": select(o.c.order_id, o.c.lot_id, o.c.quantity).where(in_ids(o.c.lot_id)),
         # Customer lines and transfers alike (a transfer has no customer), with where they
-        # went, the pallet they travelled on and whether they arrived (``plant.transit``).
+        # went, the pallet they travelled on and whether they arrived (``plant.transit``):
+        # 0 code, 1 shipped_at, 2 order_ref, 3 lot_id, 4 quantity, 5 customer, 6-10 its party
+        # columns, 11 from, 12 to, 13 to name, 14 to GLN, 15 to address, 16 to time zone,
+        # 17 to kind, 18 pallet, 19 pallet kind, 20 pallet SSCC, 21 status
         "shipments": select(sh.c.code, sh.c.shipped_at, sh.c.order_ref, sh.c.lot_id, sh.c.quantity,
-                            cu.c.code.label("ccode"), *party(cu), src.c.code.label("from_code"),
-                            dst.c.code.label("to_code"), dst.c.name.label("to_name"), dst.c.gln.label("to_gln"),
-                            dst.c.address.label("to_address"), dst.c.timezone.label("to_tz"),
-                            dst.c.kind.label("to_kind"), box.c.code.label("box"), box.c.kind.label("box_kind"),
-                            box.c.sscc.label("box_sscc"), shipment_status(sh, rc, dst).label("status"))
+                            cu.c.code, *party(cu), src.c.code, dst.c.code, dst.c.name, dst.c.gln,
+                            dst.c.address, dst.c.timezone, dst.c.kind, box.c.code, box.c.kind,
+                            box.c.sscc, shipment_status(sh, rc, dst, per_line=True))
         .outerjoin(cu, cu.c.id == sh.c.customer_id).outerjoin(src, src.c.id == sh.c.ship_from_id)
         .outerjoin(dst, dst.c.id == sh.c.ship_to_id).outerjoin(box, box.c.id == sh.c.container_id)
         .where(in_ids(sh.c.lot_id)),
         # Packings of lots (pallets and cases they were packed in), for the boxes.
         "packings": select(pk.c.lot_id, pk.c.quantity, box.c.code, box.c.kind, box.c.sscc)
         .join(box, box.c.id == pk.c.container_id).where(in_ids(pk.c.lot_id)),
+        # 0 rma, 1 received_at, 2 reason, 3 lot_id, 4 quantity, 5 customer, 6-10 its party columns
         "returns": select(rt.c.rma, rt.c.received_at, rt.c.reason, rt.c.lot_id, rt.c.quantity,
-                          cu.c.code.label("ccode"), *party(cu))
+                          cu.c.code, *party(cu))
         .join(cu, cu.c.id == rt.c.customer_id).where(in_ids(rt.c.lot_id)),
-        "receipts": select(rc.c.code.label("rcode"), rc.c.received_at, rc.c.po, rc.c.vendor_lot, rc.c.lot_id,
+        # 0 code, 1 received_at, 2 po, 3 vendor_lot, 4 lot_id, 5 quantity, 6 vendor, 7-11 its party columns
+        "receipts": select(rc.c.code, rc.c.received_at, rc.c.po, rc.c.vendor_lot, rc.c.lot_id,
                            rc.c.quantity, ve.c.code, *party(ve))
         .join(ve, ve.c.id == rc.c.vendor_id).where(in_ids(rc.c.lot_id)),
     }
     return statements[name]
 
 
+_compiled: dict[tuple[str, str], tuple[str, tuple[str, ...] | None, dict]] = {}
+
+
+def _compile(conn, name: str) -> tuple[str, tuple[str, ...] | None, dict]:
+    """A follow-up query as the driver's SQL text, its parameter order (positional drivers)
+    and its fixed parameters, compiled once per dialect."""
+    key = (name, conn.dialect.name)
+    found = _compiled.get(key)
+    if found is None:
+        compiled = _statement(name, conn.dialect.name).compile(dialect=conn.dialect)
+        fixed = {k: v for k, v in compiled.params.items() if k != "ids"}
+        order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+        found = _compiled[key] = (str(compiled), order, fixed)
+    return found
+
+
+def _when(value):
+    """A date-time column of a follow-up query: SQLite hands it back as text (the ORM's
+    types are skipped for speed, see ``_rows``), parsed only for the boxes made."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _rows(session: Session, name: str, ids: Iterable[int]) -> list:
-    """Run one follow-up query for all ``ids`` (in chunks), through Core for speed."""
+    """Run one follow-up query for all ``ids`` (in chunks) on the session's own DBAPI
+    connection (same transaction), as plain tuples: quantities stay integer millionths,
+    date-times are what the driver gives (pass them through ``_when``). Row objects and
+    per-value type conversion were half the cost of a trace (measured)."""
     conn = session.connection()
-    statement = _statement(name, conn.dialect.name)
+    sql, order, fixed = _compile(conn, name)
     out: list = []
-    for chunk in chunks(ids):
-        out += conn.execute(statement, {"ids": ids_value(chunk, conn)}).all()
+    cursor = conn.connection.cursor()
+    try:
+        for chunk in chunks(ids):
+            params = dict(fixed, ids=ids_value(chunk, conn))
+            cursor.execute(sql, [params[k] for k in order] if order is not None else params)
+            out += cursor.fetchall()
+    finally:
+        cursor.close()
     return out
 
 
-def _held(session: Session, lot_ids: Iterable[int]) -> set[int]:
-    """Which of these lots have a hold in force (one query per chunk of ids)."""
-    held: set[int] = set()
-    for chunk in chunks(lot_ids):
-        held.update(session.scalars(select(LotHold.lot_id).where(among(LotHold.lot_id, chunk, session),
-                                                                   LotHold.released_at.is_(None))))
-    return held
-
-
-def _add_lots(session: Session, b: _Builder, depths: dict[int, int]) -> dict[int, NodeId]:
-    ids: dict[int, NodeId] = {}
-    held = _held(session, depths)
-    for r in _rows(session, "lots", depths):
-        nid = NodeId.lot(r.item, r.code)
-        ids[r.id] = nid
-        b.node(Node(nid, "lot", r.code, r.item_name, LotFacts(
-            lot_id=r.id, item=r.item, lot=r.code, item_name=r.item_name, item_kind=r.kind, quantity=r.quantity,
-            unit=r.unit, created_at=r.created_at, expires_at=r.expires_at, origin=r.origin,
-            vendor_lot=r.vendor_lot, depth=depths[r.id], on_hold=r.id in held)))
+def _add_lots(session: Session, b: _Builder, depths: dict[int, int]) -> dict[int, tuple[NodeId, str]]:
+    """The lot boxes; returns each lot's box id and unit."""
+    ids: dict[int, tuple[NodeId, str]] = {}
+    nodes = b.nodes
+    qty = _quantity
+    for (lot_id, code, quantity, created, expires, origin, vendor_lot, item, item_name, kind, unit,
+         held) in _rows(session, "lots", depths):
+        nid = NodeId.lot(item, code)
+        ids[lot_id] = (nid, unit)
+        nodes.setdefault(nid, Node(nid, "lot", code, item_name, LotFacts(
+            lot_id=lot_id, item=item, lot=code, item_name=item_name, item_kind=kind, quantity=qty(quantity),
+            unit=unit, created_at=_when(created), expires_at=_when(expires), origin=origin, vendor_lot=vendor_lot,
+            depth=depths[lot_id], on_hold=bool(held))))
     return ids
 
 
 def _add_orders(session: Session, b: _Builder, order_ids: set[int], with_operations: bool) -> dict[int, NodeId]:
     ids: dict[int, NodeId] = {}
-    for r in _rows(session, "orders", order_ids):
-        ids[r.id] = b.node(Node(NodeId.of("order", r.code), "order", r.code, r.item_name,
-                                OrderFacts(r.item, r.started_at, r.finished_at)))
+    nodes = b.nodes
+    for order_id, code, started, finished, item, item_name in _rows(session, "orders", order_ids):
+        nid = ids[order_id] = NodeId.of("order", code)
+        if nid not in nodes:
+            nodes[nid] = Node(nid, "order", code, item_name, OrderFacts(item, _when(started), _when(finished)))
     if not with_operations:
         return ids
-    for op in _rows(session, "operations", order_ids):
-        order_node = ids[op.order_id]
+    for order_id, step, machine, operator, started, finished in _rows(session, "operations", order_ids):
+        order_node = ids[order_id]
         order_code = order_node.key
-        facts = OperationFacts(order_code, op.step, op.machine, op.operator, op.started_at, op.finished_at)
-        op_id = b.node(Node(facts.node_id, "operation", f"{order_code}/{op.step}", op.step, facts))
+        facts = OperationFacts(order_code, step, machine, operator, _when(started), _when(finished))
+        op_id = b.node(Node(facts.node_id, "operation", f"{order_code}/{step}", step, facts))
         b.flow(op_id, order_node, "performed")
-        if op.machine:
-            b.flow(b.node(Node(NodeId.of("machine", op.machine), "machine", op.machine)), op_id, "ran")
-        if op.operator:
-            b.flow(b.node(Node(NodeId.of("operator", op.operator), "operator", op.operator)), op_id, "operated")
+        if machine:
+            b.flow(b.node(Node(NodeId.of("machine", machine), "machine", machine)), op_id, "ran")
+        if operator:
+            b.flow(b.node(Node(NodeId.of("operator", operator), "operator", operator)), op_id, "operated")
     return ids
 
 
-def _downstream(session: Session, b: _Builder, lots: dict[int, NodeId], inner: set[int], unit_of) -> None:
+def _downstream(session: Session, b: _Builder, lots: dict[int, tuple[NodeId, str]], inner: set[int]) -> None:
     """Orders that consumed, shipments and returns of the ``inner`` lots (not the frontier)."""
     consumed = _rows(session, "consumed_lots", inner)
     orders = _add_orders(session, b, {o for _, o, _ in consumed}, with_operations=False)
+    flow, nodes = b.flow, b.nodes
     for lot_id, order_id, qty in consumed:
-        b.flow(lots[lot_id], orders[order_id], "consumed", qty, unit_of(lot_id))
+        lot, unit = lots[lot_id]
+        flow(lot, orders[order_id], "consumed", qty, unit)
     for order_id, lot_id, qty in _rows(session, "outputs_of_orders", orders):
         if lot_id in lots:
-            b.flow(orders[order_id], lots[lot_id], "produced", qty, unit_of(lot_id))
+            lot, unit = lots[lot_id]
+            flow(orders[order_id], lot, "produced", qty, unit)
+    shipments: dict[str, NodeId] = {}
     for r in _rows(session, "shipments", inner):
-        sid = b.node(Node(NodeId.of("shipment", r.code), "shipment", r.code, None,
-                          ShipmentFacts(r.shipped_at, r.order_ref, r.ccode, r.from_code, r.to_code, r.status,
-                                        r.to_name)))
-        unit = unit_of(r.lot_id)
-        if r.box is None:
-            b.flow(lots[r.lot_id], sid, "shipped", r.quantity, unit)
+        code, shipped_at, order_ref, lot_id, qty, ccode = r[0], r[1], r[2], r[3], r[4], r[5]
+        to_code, to_kind, status = r[12], r[17], r[21]
+        sid = shipments.get(code)
+        if sid is None:
+            sid = shipments[code] = NodeId.of("shipment", code)
+            if sid not in nodes:
+                nodes[sid] = Node(sid, "shipment", code, None, ShipmentFacts(
+                    _when(shipped_at), order_ref, ccode, r[11], to_code, status, r[13]))
+        lot, unit = lots[lot_id]
+        if r[18] is None:
+            flow(lot, sid, "shipped", qty, unit)
         else:  # lot -> pallet -> shipment: the pallet is shown
-            box = _container(b, r.box, r.box_kind, r.box_sscc)
-            b.flow(lots[r.lot_id], box, "packed", r.quantity, unit)
-            b.flow(box, sid, "shipped", r.quantity, unit)
-        if r.ccode is not None:
-            b.flow(sid, _party(b, "customer", r.ccode, r), "delivered", r.quantity, unit)
-        if r.to_code is not None and (r.ccode is None or r.to_kind == "own_site"):
-            site = _site(b, PlaceFacts(r.to_code, r.to_name, r.to_gln, r.to_address, r.to_tz, r.to_kind))
-            b.flow(sid, site, "in_transit" if r.status == "in transit" else "delivered", r.quantity, unit)
+            box = _container(b, r[18], r[19], r[20])
+            flow(lot, box, "packed", qty, unit)
+            flow(box, sid, "shipped", qty, unit)
+        if ccode is not None:
+            flow(sid, _party(b, "customer", ccode, *r[6:11]), "delivered", qty, unit)
+        if to_code is not None and (ccode is None or to_kind == "own_site"):
+            site = NodeId.of("site", to_code)
+            if site not in nodes:
+                nodes[site] = Node(site, "site", to_code, r[13],
+                                   PlaceFacts(to_code, r[13], r[14], r[15], r[16], to_kind))
+            flow(sid, site, "in_transit" if status == "in transit" else "delivered", qty, unit)
     for lot_id, qty, code, kind, sscc in _rows(session, "packings", inner):
-        b.flow(lots[lot_id], _container(b, code, kind, sscc), "packed", qty, unit_of(lot_id))
+        lot, unit = lots[lot_id]
+        flow(lot, _container(b, code, kind, sscc), "packed", qty, unit)
     for r in _rows(session, "returns", inner):
-        rid = b.node(Node(NodeId.of("return", r.rma), "return", r.rma, None,
-                          ReturnFacts(r.received_at, r.reason, r.ccode)))
-        cid = _party(b, "customer", r.ccode, r)
-        b.flow(cid, rid, "returned", r.quantity, unit_of(r.lot_id))
-        b.flow(rid, lots[r.lot_id], "returned", r.quantity, unit_of(r.lot_id))
+        rma, received_at, reason, lot_id, qty, ccode = r[:6]
+        rid = NodeId.of("return", rma)
+        if rid not in nodes:
+            nodes[rid] = Node(rid, "return", rma, None, ReturnFacts(_when(received_at), reason, ccode))
+        cid = _party(b, "customer", ccode, *r[6:11])
+        lot, unit = lots[lot_id]
+        flow(cid, rid, "returned", qty, unit)
+        flow(rid, lot, "returned", qty, unit)
 
 
-def _upstream(session: Session, b: _Builder, lots: dict[int, NodeId], inner: set[int], unit_of) -> None:
+def _upstream(session: Session, b: _Builder, lots: dict[int, tuple[NodeId, str]], inner: set[int]) -> None:
     """Orders that made, receipts and vendors of the ``inner`` lots (not the frontier)."""
     made = _rows(session, "outputs_of_lots", inner)
     orders = _add_orders(session, b, {o for o, _, _ in made}, with_operations=True)
+    flow, nodes = b.flow, b.nodes
     for order_id, lot_id, qty in made:
-        b.flow(orders[order_id], lots[lot_id], "produced", qty, unit_of(lot_id))
+        lot, unit = lots[lot_id]
+        flow(orders[order_id], lot, "produced", qty, unit)
     for lot_id, order_id, qty in _rows(session, "consumed_by_orders", orders):
         if lot_id in lots:
-            b.flow(lots[lot_id], orders[order_id], "consumed", qty, unit_of(lot_id))
+            lot, unit = lots[lot_id]
+            flow(lot, orders[order_id], "consumed", qty, unit)
     for r in _rows(session, "receipts", inner):
-        vid = _party(b, "vendor", r.code, r)
-        rid = b.node(Node(NodeId.of("receipt", r.rcode), "receipt", r.rcode, None,
-                          ReceiptFacts(r.received_at, r.po, r.code, r.vendor_lot)))
-        b.flow(vid, rid, "supplied", r.quantity, unit_of(r.lot_id))
-        b.flow(rid, lots[r.lot_id], "received", r.quantity, unit_of(r.lot_id))
+        rcode, received_at, po, vendor_lot, lot_id, qty, vcode = r[:7]
+        vid = _party(b, "vendor", vcode, *r[7:12])
+        rid = NodeId.of("receipt", rcode)
+        if rid not in nodes:
+            nodes[rid] = Node(rid, "receipt", rcode, None, ReceiptFacts(_when(received_at), po, vcode, vendor_lot))
+        lot, unit = lots[lot_id]
+        flow(vid, rid, "supplied", qty, unit)
+        flow(rid, lot, "received", qty, unit)
 
 
 #: The deepest ``depth`` asked for that means anything (no plant has chains this long).
@@ -390,12 +516,18 @@ def trace(session: Session, roots: LotRef | int | Sequence[LotRef | int], direct
         raise WorkbenchError(f"A trace depth of {depth:,} is beyond any plant (at most {MAX_DEPTH:,}); "
                              "leave the depth out to follow every step.")
     items = [roots] if isinstance(roots, (LotRef, int)) else list(roots)
-    root_ids = [r.id if isinstance(r, LotRef) else int(r) for r in items]
-    refs = lot_refs(session, root_ids)
-    missing = [i for i in root_ids if i not in refs]
-    if missing:
-        raise WorkbenchError(f"No lot has the id {missing[0]}.")
-    g = Genealogy(roots=[refs[i] for i in dict.fromkeys(root_ids)], direction=direction, depth=depth)
+    root_ids = list(dict.fromkeys(r.id if isinstance(r, LotRef) else int(r) for r in items))
+    with _gc_paused():
+        return _trace(session, root_ids, direction, depth)
+
+
+def _trace(session: Session, root_ids: list[int], direction: str, depth: int | None) -> Genealogy:
+    with _index_walk(session.connection()):  # every follow-up query is index lookups too
+        return _assemble(session, root_ids, direction, depth)
+
+
+def _assemble(session: Session, root_ids: list[int], direction: str, depth: int | None) -> Genealogy:
+    g = Genealogy(roots=[], direction=direction, depth=depth)
     b = _Builder(g)
 
     down: dict[int, int] = {}
@@ -407,16 +539,19 @@ def trace(session: Session, roots: LotRef | int | Sequence[LotRef | int], direct
     signed = {lot: -d for lot, d in up.items()}
     signed.update(down)  # a lot both up- and downstream (a cycle) counts as downstream
     lots = _add_lots(session, b, signed)
-    units = {f.lot_id: f.unit for f in g.lot_facts()}
-    unit_of = units.get
+    missing = [i for i in root_ids if i not in lots]
+    if missing:  # a lot that does not exist has no edges either: it is found here
+        raise WorkbenchError(f"No lot has the id {missing[0]}.")
+    root_facts = {f.lot_id: f for f in g.lot_facts() if f.depth == 0}
+    g.roots = [root_facts[i].ref for i in root_ids]
 
     def inner(hops: dict[int, int]) -> set[int]:
         return {lot for lot, d in hops.items() if depth is None or d < depth}
 
     if down:
-        _downstream(session, b, lots, inner(down), unit_of)
+        _downstream(session, b, lots, inner(down))
     if up:
-        _upstream(session, b, lots, inner(up), unit_of)
+        _upstream(session, b, lots, inner(up))
     # Lot-to-lot flows are drawn from consumptions and outputs (so an order still in
     # progress shows); an input of an order that lies outside the traced direction (a
     # sibling input of a forward trace) is not drawn.

@@ -35,6 +35,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from workbench.errors import WorkbenchError
@@ -103,7 +104,7 @@ def _quote(text: str) -> str:
 
 def _dot_source(nodes: Sequence[LayoutNode], edges: Iterable[tuple[str, str, str | None]],
                 names: dict[str, str], loose: set[tuple[str, str]],
-                turned: set[tuple[str, str]] = frozenset()) -> str:
+                turned: AbstractSet[tuple[str, str]] = frozenset()) -> str:
     edges = list(edges)
     longest = max((len(label) for _, _, label in edges if label), default=0)
     ranksep = max(RANK_GAP, longest * LABEL_CHAR_WIDTH + 30.0) / POINTS_PER_INCH
@@ -137,7 +138,7 @@ def _dot_source(nodes: Sequence[LayoutNode], edges: Iterable[tuple[str, str, str
     return "\n".join(lines)
 
 
-def _parse_plain(text: str, ids: dict[str, str], turned: set[tuple[str, str]] = frozenset()) -> Layout:
+def _parse_plain(text: str, ids: dict[str, str], turned: AbstractSet[tuple[str, str]] = frozenset()) -> Layout:
     """Read ``dot -Tplain`` output (inches, y up) into a Layout (pixels, y down).
 
     A turned edge was given to dot the other way round: its path is stored under the

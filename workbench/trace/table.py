@@ -96,7 +96,7 @@ def _downstream(state, lot: str, parent: int, level: int, out_edges, rows: list[
             facts = node.facts if isinstance(node.facts, ShipmentFacts) else None
             customer = next((state.nodes[c] for c, _ in out_edges.get(target, ())
                              if state.nodes[c].kind == "customer"), None)
-            party = f"{customer.code} {customer.name or ''}".strip() if customer else (facts.customer if facts else "")
+            party = f"{customer.code} {customer.name or ''}".strip() if customer else ((facts and facts.customer) or "")
             f = state.nodes[lot].lot
             rows.append(TraceRow(target, parent, level, "shipment", f.item, f.lot, f"shipment {node.code}",
                                  edge.quantity, edge.unit or f.unit, facts.shipped_at if facts else None, party))

@@ -10,6 +10,8 @@ whose lot rows open that lot on double-click.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -94,6 +96,9 @@ class Sheet(QWidget):
     def section(self, title: str) -> None:
         label = QLabel(title.upper())
         label.setObjectName("sectionHeading")
+        # A heading never widens the panel: an EPCIS order code is a 70-character event hash with no space to wrap at.
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        label.setToolTip(title)
         self.layout_.addWidget(label)
 
     def facts(self, pairs: list[tuple[str, object]]) -> None:
@@ -477,7 +482,27 @@ def _chain_sections(sheet, d, unit: str) -> None:
         sheet.note(f"{fmt_quantity(t.quantity, unit)} {t.describe()} (shipment {t.shipment}).")
     if d.history:
         sheet.section("Recorded events")
-        sheet.table(["Event", "Date", "Status"],
-                    [[e.kind, fmt_time(e.occurred_at),
-                      f"retracted {fmt_date(e.retracted_at)}: {e.reason or ''} {e.note or ''}".strip() if e.retracted
-                      else (f"corrects {e.corrects}" if e.corrects else "valid")] for e in d.history], stretch=2)
+        flagged = any(e.status != "valid" for e in d.history)
+        headers = ["Date", "Event", *(["Status"] if flagged else []), "Event ID"]
+        rows: list[list[object]] = [[fmt_date(e.occurred_at), " · ".join(
+            x for x in (e.kind, (e.event_type or "").removesuffix("Event")) if x), *([e.status] if flagged else []), e.ref]
+            for e in d.history]
+        table = sheet.table(headers, rows)
+        for c in range(1, len(headers) - 1):  # step and type (and status) elide; the eventID takes the rest
+            table.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+            table.setColumnWidth(c, 120)
+        for r, e in enumerate(d.history):  # the whole record on hover: the panel is narrow
+            tip = "\n".join(f"{k}: {v}" for k, v in (
+                ("eventID", e.ref), ("type", e.event_type), ("bizStep", e.kind), ("disposition", e.disposition),
+                ("time", fmt_time(e.occurred_at)), ("from", e.source), ("status", e.status)) if v)
+            for c in range(len(headers)):
+                table.item(r, c).setToolTip(tip)
+        sources = Counter(_file_name(e.source) for e in d.history if e.source)
+        if sources:
+            sheet.note("From " + ", ".join(f"{name} ({n} event{'s' if n != 1 else ''})" for name, n in sources.items())
+                       + ".")
+
+
+def _file_name(source: str | None) -> str:
+    """The file an event came from, without its folders (the panel is narrow); other sources as they are."""
+    return (source or "").replace("\\", "/").rsplit("/", 1)[-1]

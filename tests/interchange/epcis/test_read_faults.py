@@ -171,3 +171,64 @@ def test_openepcis_invalid_documents_are_refused(name, expected):
     with pytest.raises(EpcisReadFailed) as caught:
         read_document(OPENEPCIS / name)
     assert any(expected in f.message for f in caught.value.faults), caught.value.faults
+
+
+# ---- real files that are not EPCISDocuments (openepcis/openepcis-test-resources, gs1/EPCIS: see tests/data) ----
+
+@pytest.mark.parametrize(("name", "fmt", "kind", "line"), [
+    ("2.0/EPCIS/XML/Capture/Events/ObjectEvent.xml", "xml-2.0", "ObjectEvent", ":5:"),
+    ("1.2/EPCIS/XML/Capture/Documents/Single_event.xml", "xml-2.0", "TransactionEvent", ":1:"),
+    ("2.0/EPCIS/JSON/Capture/Events/TransformationEvent.json", "json-ld", "TransformationEvent", ": the file"),
+])
+def test_a_single_event_not_in_a_document_is_read_as_a_document_of_one_with_a_warning(name, fmt, kind, line):
+    document = read_document(OPENEPCIS / name, source=name)
+    [event] = document.events
+    assert (document.format, event.type.value) == (fmt, kind)
+    assert event.event_time is not None
+    assert any(w.startswith(name + line) and "not an EPCISDocument; it is read as a document of that one event" in w
+               for w in document.warnings), document.warnings
+
+
+def test_a_single_json_event_places_its_faults_in_the_file_itself():
+    bad = dict(EVENT, quantityList=[{"epcClass": "urn:epc:class:lgtin:0614141.107346.L1", "quantity": "many"}])
+    assert faults(json.dumps(bad)) == ["in.jsonld: quantityList[0]: quantity 'many' is not a number"]
+
+
+def test_a_query_definition_and_a_capture_job_are_refused_in_one_sentence():
+    from tests.interchange.epcis.paths import GS1
+    with pytest.raises(EpcisReadFailed) as caught:
+        read_document(OPENEPCIS / "2.0/EPCIS/JSON/Query/Queries/SimpleEventQuery.json", source="q.json")
+    assert [str(f) for f in caught.value.faults] == [
+        ("q.json: not an EPCIS document: it is an EPCIS query (the parameters of a search for events), which holds no "
+        "events")]
+    with pytest.raises(EpcisReadFailed) as caught:
+        read_document(GS1 / "examples/XML/CaptureJob/Example-CaptureJobRunning.xml", source="job.xml")
+    assert [str(f) for f in caught.value.faults] == [
+        ("job.xml:6: not an EPCIS document: it is an EPCIS capture job (the state of a capture at a repository), which "
+        "holds no events")]
+
+
+def test_json_ld_without_a_type_is_refused_saying_so():
+    text = json.dumps({"@context": {"@vocab": "https://ref.gs1.org/epcis/"}, "@graph": {"bizStep": "installing"}})
+    assert faults(text) == ["in.jsonld: not an EPCIS document: it names no type, not EPCISDocument or EPCISQueryDocument"]
+
+
+def _every_real_file():
+    from tests.interchange.epcis.paths import DATA, DOCUMENT_SUFFIXES
+    return sorted(p for p in DATA.rglob("*") if p.suffix in DOCUMENT_SUFFIXES and p.is_file()
+                  and p.name not in ("epcis-context.jsonld", "EPCIS-JSON-Schema.json"))
+
+
+@pytest.mark.parametrize("path", _every_real_file(), ids=lambda p: p.name)
+def test_every_real_file_is_read_or_refused_in_sentences_that_say_where(path):
+    from tests.interchange.epcis.paths import REFUSED_FOLDERS
+    name = path.name
+    try:
+        read_document(path, source=name)
+    except EpcisReadFailed as failed:
+        assert REFUSED_FOLDERS.intersection(path.parts), [str(f) for f in failed.faults]
+        for fault in failed.faults:
+            text = str(fault)
+            assert text.startswith((f"{name}:", f"{name}: ")) and "\n" not in text and "Traceback" not in text
+    else:
+        assert not REFUSED_FOLDERS.intersection(path.parts), f"{name} should have been refused"

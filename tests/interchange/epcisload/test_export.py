@@ -72,3 +72,32 @@ def test_export_command_writes_the_whole_plant_and_refuses_to_overwrite(demo_pla
     assert main(["export", "--db", demo_plant.url, "--format", "epcis-xml", "--lot", "R26132-01", "--item", "RM-ALMOND",
                  str(trace)]) == 0
     assert xsd().validate(etree.parse(str(trace)))
+
+
+def test_a_retracted_event_is_exported_with_its_error_declaration_and_imports_retracted(demo_plant, db_factory, tmp_path):
+    """The demo's receipt recorded in error (retracted, then corrected) leaves as an errorDeclaration that names the
+    corrective event, validates, and comes back as the same retracted event, corrected by the same event."""
+    from workbench.plant.chain import Event, EventLot
+
+    with demo_plant.Session() as s:
+        wrong = s.execute(select(Event).where(Event.retracted_at.is_not(None))).scalars().one()
+        corrective = s.execute(select(Event.ref).where(Event.corrects_id == wrong.id)).scalar_one()
+        lots = set(s.execute(select(EventLot.lot_id).where(EventLot.event_id == wrong.id)).scalars())
+        expected = (wrong.kind, wrong.event_type, wrong.retraction_reason)
+        target = tmp_path / "corrected.jsonld"
+        export_epcis(s, target, "json", reachable_lots(s, lots, "both"))
+    document = json.loads(target.read_text())
+    [declared] = [e for e in document["epcisBody"]["eventList"] if "errorDeclaration" in e]
+    assert declared["eventID"] == wrong.ref and declared["errorDeclaration"]["correctiveEventIDs"] == [corrective]
+    assert [f"{e.json_path}: {e.message}" for e in json_schema().iter_errors(document)] == []
+    copy = open_plant(db_factory.empty_url())
+    try:
+        with copy.Session.begin() as s:
+            summary = import_documents(s, [target])
+        assert not [w for w in summary.warnings if "corrective event" in w]  # the correcting event came along
+        with copy.Session() as s:
+            back = s.execute(select(Event).where(Event.ref == wrong.ref)).scalars().one()
+            assert back.retracted_at is not None and (back.kind, back.event_type, back.retraction_reason) == expected
+            assert s.execute(select(Event.corrects_id).where(Event.ref == corrective)).scalar_one() == back.id
+    finally:
+        copy.dispose()

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from tests.interchange.epcis.test_plan_rules import commission, event, qty, receive, ship
+from tests.interchange.epcis.test_plan_rules import PLANT, commission, event, qty, receive, ship
 from workbench.cli import main
 from workbench.interchange.epcisload import EpcisImportFailed, import_documents
 from workbench.plant import Base
@@ -132,3 +132,40 @@ def test_a_pallet_packed_in_one_import_is_shipped_received_and_unpacked_in_later
         assert s.execute(select(Receipt.shipment_id, Receipt.quantity)).one() == (line[0], 100)
         (stay,) = s.execute(select(Packing.unpacked_at)).scalars()
         assert stay is not None  # closed by the third import's unpacking
+
+
+def test_quantities_in_another_unit_are_written_in_the_items_unit(plant, tmp_path):
+    """Grams and pounds of a lot made in kilograms convert by the standard factors; cases through the item's own
+    factor (item_units); a unit nothing converts is kept as given, and said."""
+    from decimal import Decimal
+
+    from tests.factories import PlantBuilder
+    from workbench.plant.chain import ItemUnit
+    from workbench.plant.models import Consumption, Item, Output
+
+    with plant.Session.begin() as s:
+        item = PlantBuilder(s).item("ALMOND", unit="kg", gtin="04012345123456")
+        s.add(ItemUnit(item_id=item.id, unit="case", factor=Decimal("12.5")))
+    lot_b = "https://id.gs1.org/01/04012345222227/10/LOTB"
+    made = commission(quantity=100)  # KGM
+    grams = [qty("urn:epc:class:lgtin:4012345.012345.LOTA", 20000, "GRM")]
+    shipped, received = dict(ship(), quantityList=grams), dict(receive(), quantityList=grams)
+    cases = event("TransformationEvent", time="2024-03-04T08:00:00Z", bizStep="commissioning", bizLocation={"id": PLANT},
+                  inputQuantityList=[qty("urn:epc:class:lgtin:4012345.012345.LOTA", 2, "CS"),
+                                     qty("urn:epc:class:lgtin:4012345.012345.LOTA", "22.0462262185", "LBR"),
+                                     qty("urn:epc:class:lgtin:4012345.012345.LOTA", 1, "XBX")],
+                  outputQuantityList=[qty(lot_b, 3, "XBX")])
+    with plant.Session.begin() as s:
+        summary = import_documents(s, [write(tmp_path / "units.jsonld", made, shipped, received, cases)])
+    with plant.Session() as s:
+        lot_a = s.execute(select(Lot.id, Lot.quantity).join(Item, Item.id == Lot.item_id)
+                          .where(Item.code == "ALMOND")).one()
+        assert lot_a.quantity == 100
+        assert s.execute(select(Shipment.quantity).where(Shipment.lot_id == lot_a.id)).scalar_one() == 20
+        assert s.execute(select(Receipt.quantity).where(Receipt.lot_id == lot_a.id)).scalar_one() == 20
+        # 2 cases of 12.5 kg, 22.046 lb = 10 kg, and 1 XBX, which nothing converts: kept as given
+        assert s.execute(select(Consumption.quantity).where(Consumption.lot_id == lot_a.id)).scalar_one() == Decimal(36)
+        assert s.execute(select(Output.quantity)).scalar_one() == 3  # the new item is counted in what it came in
+    assert [w for w in summary.warnings if "kept as given, since" in w] == [
+        ("item https://id.gs1.org/01/04012345123456: quantities in XBX are kept as given, since nothing converts XBX to "
+        "the item's unit kg (add the unit to item_units)")]

@@ -151,3 +151,29 @@ def test_trace_command_takes_the_urn_and_names_each_lots_identifier(chains, caps
         "processor.2u.v1-0122-2022", "processor.10u.commingle-01232022", "fishfarm.1u.farmed-tuna-01192022",
         "fisherman01.tunau.v1-0122-2022", "feedmill.1u.ff11252021", "hatchery.1u.tf12012021")}
     assert set(lots.values()) == {None}
+
+
+def test_a_lots_details_and_trace_list_its_epcis_events(chains, capsys):
+    import json
+
+    from workbench.cli import main
+    from workbench.lots.details import lot_details
+
+    with chains.Session() as s:
+        d = lot_details(s, lot_id(s, "10000082345676", "STEAKS20251107"))
+    # The beef file gives no eventIDs: each event is known by its GS1 event hash, and by the file it came from.
+    assert all(e.ref.startswith("ni:///sha-256;") and e.source == str(FILES[0]) for e in d.history)
+    assert [(e.event_type, e.kind) for e in d.history][:2] == [("TransformationEvent", "commissioning"),
+                                                              ("AggregationEvent", "packing")]
+    assert {e.event_type for e in d.history} >= {"TransformationEvent", "AggregationEvent", "ObjectEvent"}
+    assert all(e.status == "valid" for e in d.history)
+
+    steaks = "https://id.gs1.org/01/10000082345676/10/STEAKS20251107"
+    assert main(["trace", "--db", chains.url, "--json", "--events", steaks]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [e["event_id"] for e in data["events"]] == [e.ref for e in d.history]
+    assert data["events"][0]["type"] == "TransformationEvent" and data["events"][0]["source"] == str(FILES[0])
+    assert main(["trace", "--db", chains.url, "--events", steaks]) == 0
+    text = capsys.readouterr().out
+    assert f"Recorded events of 10000082345676/STEAKS20251107 ({len(d.history)}):" in text
+    assert d.history[0].ref in text and "TransformationEvent" in text

@@ -23,6 +23,7 @@ from workbench.plant import (
     Customer,
     Item,
     Lot,
+    LotEdge,
     Operation,
     Output,
     ProductionOrder,
@@ -32,7 +33,7 @@ from workbench.plant import (
     Vendor,
     rebuild_edges,
 )
-from workbench.plant.bulk import BulkWriter
+from workbench.plant.bulk import BulkWriter, bulk_load
 from workbench.plant.parties import link_parties
 
 #: ``progress(fraction, message)``, the convention of ``workbench.progress``.
@@ -44,8 +45,27 @@ def _column(rows: list, attribute: str) -> list:
 
 
 def write_plan(session: Session, plan: Plan, progress: Progress | None = None) -> set[int]:
-    """Insert every new row of ``plan``; returns the ids of orders whose genealogy changed."""
+    """Insert every new row of ``plan``; returns the ids of orders whose genealogy changed.
+
+    A load that at least doubles a table rebuilds that table's indexes (and on PostgreSQL
+    re-validates its foreign keys) once at the end instead of row by row (``bulk_load``).
+    """
     say = progress or (lambda _fraction, _message: None)
+    sizes = {
+        Item.__table__: len(plan.items), Vendor.__table__: len(plan.vendors),
+        Customer.__table__: len(plan.customers), ProductionOrder.__table__: len(plan.orders),
+        Lot.__table__: len(plan.lots), Receipt.__table__: len(plan.receipts),
+        Operation.__table__: len(plan.operations), Consumption.__table__: len(plan.consumptions),
+        Output.__table__: len(plan.outputs), Shipment.__table__: len(plan.shipments),
+        Return.__table__: len(plan.returns), LotEdge.__table__: len(plan.consumptions),
+    }
+    with bulk_load(session, sizes):
+        touched = _write(session, plan, say)
+        say(0.9, "Indexing the new rows")
+    return touched
+
+
+def _write(session: Session, plan: Plan, say: Progress) -> set[int]:
     w = BulkWriter(session)
     col = _column
     chain = ChainWriter(session, w, plan, plan.chain) if plan.chain is not None else None

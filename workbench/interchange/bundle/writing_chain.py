@@ -10,6 +10,8 @@ the event.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
@@ -107,7 +109,7 @@ class ChainWriter:
         rows = _ordered(chain.events, "event", "corrects")
         new_ids = w.reserve_ids(Event.__table__, len(rows))
         self.ids["event"].update(zip([r.event for r in rows], new_ids, strict=True))
-        retracted = [chain.retractions.get(r.event) for r in rows]
+        retracted: list[Any] = [chain.retractions.get(r.event) for r in rows]
         w.insert(Event.__table__, {
             "id": new_ids, "ref": [r.event for r in rows],
             **{c: [getattr(r, c) for r in rows] for c in ("kind", "event_type", "occurred_at", "time_zone_offset",

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
+from dataclasses import fields as dataclass_fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -279,6 +280,7 @@ class Builder:
             self.log.fault(place("transformationID"), f"transformationID must be a URI, not {_show(transformation_id)}")
         certification = fields.get("certificationInfo")
         certification = [certification] if isinstance(certification, str) else _list(certification)
+        get = fields.get
         built: dict[str, Any] = {
             "type": event_type,
             "event_time": event_time,
@@ -287,37 +289,56 @@ class Builder:
             "event_id": event_id.strip() if isinstance(event_id, str) and event_id.strip() else None,
             "record_time": record_time,
             "action": _ACTIONS.get(action) if isinstance(action, str) else None,
-            "biz_step": self.vocab(BIZ_STEP, fields.get("bizStep"), place, "bizStep"),
-            "disposition": self.vocab(DISPOSITION, fields.get("disposition"), place, "disposition"),
-            "persistent_disposition": self.persistent(fields.get("persistentDisposition"), place),
-            "read_point": self.location(fields.get("readPoint"), place, "readPoint"),
-            "biz_location": self.location(fields.get("bizLocation"), place, "bizLocation"),
-            "epc_list": self.identifiers(fields.get("epcList"), place, "epcList", "EPC"),
-            "quantity_list": self.quantities(fields.get("quantityList"), place, "quantityList"),
-            "parent_id": self.identifier(parent, place, "parentID", "parentID") if parent is not None else None,
-            "child_epcs": self.identifiers(fields.get("childEPCs"), place, "childEPCs", "EPC"),
-            "child_quantity_list": self.quantities(fields.get("childQuantityList"), place, "childQuantityList"),
-            "input_epc_list": self.identifiers(fields.get("inputEPCList"), place, "inputEPCList", "EPC"),
-            "input_quantity_list": self.quantities(fields.get("inputQuantityList"), place, "inputQuantityList"),
-            "output_epc_list": self.identifiers(fields.get("outputEPCList"), place, "outputEPCList", "EPC"),
-            "output_quantity_list": self.quantities(fields.get("outputQuantityList"), place, "outputQuantityList"),
             "transformation_id": transformation_id.strip() if isinstance(transformation_id, str) and transformation_id.strip()
             else None,
-            "biz_transaction_list": self.transactions(fields.get("bizTransactionList"), place),
-            "source_list": self.parties(fields.get("sourceList"), place, "sourceList", "source"),
-            "destination_list": self.parties(fields.get("destinationList"), place, "destinationList", "destination"),
-            "ilmd": self.ilmd(fields.get("ilmd")),
-            "error_declaration": self.error_declaration(fields.get("errorDeclaration"), place),
-            "certification_info": tuple(c.strip() for c in certification if isinstance(c, str)),
-            "sensor_elements": tuple(_sensor_order(e) for e in fields.get("sensorElementList", ())),
-            "extensions": tuple(extensions),
             "where": place(""),
             "index": index,
         }
+        # Only the fields the event has are built (a large document's events carry a few each): the rest keep
+        # the model's empty defaults.
+        if (value := get("bizStep")) is not None:
+            built["biz_step"] = self.vocab(BIZ_STEP, value, place, "bizStep")
+        if (value := get("disposition")) is not None:
+            built["disposition"] = self.vocab(DISPOSITION, value, place, "disposition")
+        if (value := get("persistentDisposition")) is not None:
+            built["persistent_disposition"] = self.persistent(value, place)
+        if (value := get("readPoint")) is not None:
+            built["read_point"] = self.location(value, place, "readPoint")
+        if (value := get("bizLocation")) is not None:
+            built["biz_location"] = self.location(value, place, "bizLocation")
+        if parent is not None:
+            built["parent_id"] = self.identifier(parent, place, "parentID", "parentID")
+        for key, name in _EPC_FIELDS:
+            if (value := get(key)) is not None:
+                built[name] = self.identifiers(value, place, key, "EPC")
+        for key, name in _QUANTITY_FIELDS:
+            if (value := get(key)) is not None:
+                built[name] = self.quantities(value, place, key)
+        if (value := get("bizTransactionList")) is not None:
+            built["biz_transaction_list"] = self.transactions(value, place)
+        if (value := get("sourceList")) is not None:
+            built["source_list"] = self.parties(value, place, "sourceList", "source")
+        if (value := get("destinationList")) is not None:
+            built["destination_list"] = self.parties(value, place, "destinationList", "destination")
+        if (value := get("ilmd")) is not None:
+            built["ilmd"] = self.ilmd(value)
+        if (value := get("errorDeclaration")) is not None:
+            built["error_declaration"] = self.error_declaration(value, place)
+        if certification:
+            built["certification_info"] = tuple(c.strip() for c in certification if isinstance(c, str))
+        if (value := get("sensorElementList")):
+            built["sensor_elements"] = tuple(_sensor_order(e) for e in value)
+        if extensions:
+            built["extensions"] = tuple(extensions)
         if len(self.log) > before:
             return None
-        event = EpcisEvent(**built)
-        object.__setattr__(event, "hash", event_hash(event))  # the hash is of the event itself, so it comes last
+        # The dataclass's own __init__ sets its 33 fields one frozen __setattr__ at a time; a large document has a
+        # million events, so the instance dict is filled at once (same object: every field set, defaults first).
+        event = object.__new__(EpcisEvent)
+        state = event.__dict__
+        state.update(_EVENT_DEFAULTS)
+        state.update(built)
+        state["hash"] = event_hash(event)  # the hash is of the event itself, so it comes last
         return event
 
     # ---- master data -----------------------------------------------------------------------------
@@ -337,6 +358,13 @@ class Builder:
             children=tuple(k for k in kids if k is not None),
             where=where,
         )
+
+
+_EVENT_DEFAULTS = {f.name: f.default for f in dataclass_fields(EpcisEvent) if f.default is not MISSING}
+_EPC_FIELDS = (("epcList", "epc_list"), ("childEPCs", "child_epcs"), ("inputEPCList", "input_epc_list"),
+               ("outputEPCList", "output_epc_list"))
+_QUANTITY_FIELDS = (("quantityList", "quantity_list"), ("childQuantityList", "child_quantity_list"),
+                    ("inputQuantityList", "input_quantity_list"), ("outputQuantityList", "output_quantity_list"))
 
 
 def _sensor_order(element: RawElement) -> RawElement:

@@ -26,6 +26,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from workbench.interchange.epcis.identifiers import Identifier, canonical_value
 from workbench.interchange.epcis.model import CbvValue, EpcisEvent, Location, QuantityElement, RawElement
@@ -38,7 +39,6 @@ from workbench.interchange.epcis.vocab import (
     SOURCE_DESTINATION_TYPE,
     VOCABULARIES,
     Vocabulary,
-    web_uri,
 )
 
 GS1_VOC = "https://gs1.org/voc/"
@@ -106,8 +106,12 @@ def pre_hash(event: EpcisEvent) -> str:
     return "".join(parts) + "".join(sorted(rest))
 
 
+@lru_cache(maxsize=1 << 16)
 def canonical(text: str) -> str:
-    """A value in its canonical form: CBV Web URI, canonical Digital Link, or a number without trailing zeros."""
+    """A value in its canonical form: CBV Web URI, canonical Digital Link, or a number without trailing zeros.
+
+    Cached: the same texts (CBV values, places, ILMD values) recur in most events of a document.
+    """
     value = text.strip()
     if "urn:epcglobal:cbv:" in value:
         for vocabulary in VOCABULARIES:
@@ -134,21 +138,24 @@ def _id(identifier: Identifier) -> str:
 
 
 def _cbv(vocabulary: Vocabulary, value: CbvValue) -> str:
-    return web_uri(vocabulary, value) if value.standard else canonical(value.name)
+    return f"{CBV_WEB}{vocabulary.web}{value.name}" if value.standard else canonical(value.name)
 
 
-def _epcs(name: str, epcs: Iterable[Identifier]) -> list[str]:
-    values = sorted(f"epc={_id(e)}" for e in epcs)
-    return [name + "".join(values)] if values else []
+def _epcs(name: str, epcs: tuple[Identifier, ...]) -> list[str]:
+    if not epcs:
+        return []
+    return [name + "".join(sorted(f"epc={_id(e)}" for e in epcs))]
 
 
-def _quantities(name: str, elements: Iterable[QuantityElement]) -> list[str]:
+def _quantities(name: str, elements: tuple[QuantityElement, ...]) -> list[str]:
+    if not elements:
+        return []
     values = sorted(
         f"quantityElementepcClass={_id(q.epc_class)}"
         + (f"quantity={_number(str(q.quantity))}" if q.quantity is not None else "")
         + (f"uom={q.uom}" if q.uom else "")
         for q in elements)
-    return [name + "".join(values)] if values else []
+    return [name + "".join(values)]
 
 
 def _location(name: str, location: Location | None) -> list[str]:
@@ -164,6 +171,8 @@ def _element(element: RawElement) -> str:
 
 
 def _generic(elements: Iterable[RawElement]) -> str:
+    if elements == ():
+        return ""
     return "".join(sorted(_element(e) for e in elements))
 
 

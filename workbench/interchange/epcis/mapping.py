@@ -283,7 +283,8 @@ class _Mapper:
             lot.unit = unit
         elif unit and lot.unit != unit:
             plan.warn(where, f"lot {ident.raw} is counted in {unit} here and in {lot.unit} elsewhere; "
-                             "the quantities are kept as given", lot=ident.key)
+                             "each is written in its item's unit where a conversion is known (item_units, "
+                             "g/kg/lb, mL/L)", lot=ident.key)
         product = plan.products[lot.product]
         if product.unit is None and lot.unit:
             product.unit = lot.unit

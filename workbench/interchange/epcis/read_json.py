@@ -33,6 +33,9 @@ _SIMPLE = ("eventID", "eventTime", "eventTimeZoneOffset", "recordTime", "action"
            "parentID", "transformationID", "certificationInfo", "epcList", "childEPCs", "inputEPCList", "outputEPCList",
            "quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList", "bizTransactionList",
            "sourceList", "destinationList", "persistentDisposition")
+EVENT_TYPES = ("ObjectEvent", "AggregationEvent", "TransformationEvent", "TransactionEvent", "AssociationEvent")
+# The parameter prefixes of an EPCIS query (EPCIS 2.0 section 8.2.7): a file of them is a query, not a document.
+_QUERY_PARAMETERS = ("EQ_", "GE_", "GT_", "LE_", "LT_", "MATCH_", "EXISTS_", "HASATTR_", "EQATTR_", "WD_", "eventCountLimit")
 _SKIPPED = {"@context", "@id", "id", "#text", "rdfs:comment", "comment", *_TYPE_KEYS}
 
 
@@ -95,10 +98,13 @@ class JsonReader:
     # ---- events ----------------------------------------------------------------------------------
 
     def event(self, value: Any, index: int, path: str) -> EpcisEvent | None:
-        base = f"{self.source}: {path}"
+        """The event at ``path`` of the document (``""``: the document is the event)."""
+        base = f"{self.source}: {path}" if path else self.source
 
         def place(sub: str) -> str:
-            return f"{base}.{sub}" if sub else base
+            if not sub:
+                return base
+            return f"{base}.{sub}" if path else f"{base}: {sub}"
 
         if not isinstance(value, dict):
             self.log.fault(base, "an event must be a JSON object")
@@ -109,6 +115,8 @@ class JsonReader:
         kind = next((value[k] for k in _TYPE_KEYS if k in value), None)
         fields: dict[str, Any] = {k: value[k] for k in _SIMPLE if k in value}
         known = set(_SIMPLE) | _SKIPPED | {"readPoint", "bizLocation", "ilmd", "sensorElementList", "errorDeclaration"}
+        if not path:  # a bare event carries the document's own fields too
+            known |= {"schemaVersion", "creationDate"}
         for key in ("readPoint", "bizLocation"):
             if key in value:
                 location = value[key]
@@ -202,10 +210,22 @@ class JsonReader:
             self.log.fault(self.source, "not an EPCIS document: the JSON is not an object")
             return {}, [], []
         kind = next((document[k] for k in _TYPE_KEYS if k in document), None)
+        if isinstance(kind, str) and kind in EVENT_TYPES:
+            # One event on its own, as a capture interface takes it (openepcis's test events): a document of one.
+            self.log.warn(self.source, f"the file is one {kind}, not an EPCISDocument; it is read as a document of that "
+                                       "one event")
+            context_prefixes(document.get("@context"), self.prefixes)
+            event = self.event(document, 0, "")
+            return {"schemaVersion": document.get("schemaVersion") or "2.0", "creationDate": document.get("creationDate"),
+                    "query": False}, [event] if event is not None else [], []
         if kind not in ("EPCISDocument", "EPCISQueryDocument"):
+            if any(isinstance(k, str) and k.startswith(_QUERY_PARAMETERS) for k in document):
+                self.log.fault(self.source, "not an EPCIS document: it is an EPCIS query (the parameters of a search "
+                                            "for events), which holds no events")
+                return {}, [], []
             if kind is not None or "epcisBody" not in document:
-                self.log.fault(self.source, f"not an EPCIS document: its type is {kind!r}, not EPCISDocument or "
-                                            "EPCISQueryDocument")
+                named = f"its type is {kind!r}" if kind is not None else "it names no type"
+                self.log.fault(self.source, f"not an EPCIS document: {named}, not EPCISDocument or EPCISQueryDocument")
                 return {}, [], []
             self.log.warn(self.source, "the document has no type; it is read as an EPCISDocument")
         if "@context" not in document:

@@ -220,6 +220,7 @@ class XmlReader:
         events: list[EpcisEvent] = []
         master: list[VocabularyElement] = []
         root = None
+        bare = False  # the root is an event, not a document
         index = 0
         parse = etree.iterparse(stream, events=("start", "end"), tag=[*(f"{{*}}{r}" for r in ROOTS), "{*}EPCISHeader",
                                                                       "{*}EventList", *(f"{{*}}{t}" for t in EVENT_TAGS)],
@@ -229,6 +230,15 @@ class XmlReader:
                 root = element
                 namespace, _, name = element.tag[1:].partition("}") if element.tag.startswith("{") else ("", "", element.tag)
                 version = EPCIS_NAMESPACES.get(namespace)
+                if name in EVENT_TAGS and namespace in ("", *EPCIS_NAMESPACES):
+                    # One event on its own, as a capture interface takes it (openepcis's test events): a document of one.
+                    self.log.warn(self.where(element), f"the file is one <{name}>, not an EPCISDocument; it is read as a "
+                                                       "document of that one event")
+                    bare = True
+                    self.namespaces = {k: v for k, v in element.nsmap.items() if k}
+                    header = {"schemaVersion": element.get("schemaVersion") or version or "2.0",
+                              "creationDate": element.get("creationDate"), "query": False, "version": version or "2.0"}
+                    continue
                 if version is None or name not in ROOTS:
                     self.log.fault(self.where(element), f"not an EPCIS document: the root element is <{_local(element.tag)}> "
                                                         f"in namespace {namespace or 'none'!r}")
@@ -247,6 +257,12 @@ class XmlReader:
                 self.unknown_events(element)
             elif tag in EVENT_TAGS:
                 parent = element.getparent()
+                if parent is None and bare and element is root:
+                    _unqualify(element)
+                    event = self.event(element, index)
+                    if event is not None:
+                        events.append(event)
+                    continue
                 if parent is None or _local(parent.tag) not in ("EventList", "extension"):
                     continue
                 if _unqualify(element):
@@ -264,6 +280,10 @@ class XmlReader:
             stream.seek(0)
             _, first = next(etree.iterparse(stream, events=("start",), resolve_entities=False, no_network=True))
             namespace = first.tag[1:].partition("}")[0] if first.tag.startswith("{") else "none"
+            if _local(first.tag) == "EPCISCaptureJob" and namespace in EPCIS_NAMESPACES:
+                self.log.fault(self.where(first), "not an EPCIS document: it is an EPCIS capture job (the state of a "
+                                                  "capture at a repository), which holds no events")
+                return {}, [], []
             self.log.fault(self.where(first), f"not an EPCIS document: the root element is <{_local(first.tag)}> in "
                                               f"namespace {namespace!r}")
             return {}, [], []

@@ -52,12 +52,26 @@ ERROR_REASON = Vocabulary("error reason", "urn:epcglobal:cbv:er:", "ER-", _names
 VOCABULARIES = (BIZ_STEP, DISPOSITION, BIZ_TRANSACTION_TYPE, SOURCE_DESTINATION_TYPE, ERROR_REASON)
 
 
+_RESOLVED: dict[tuple[str, str], CbvValue] = {}
+
+
 def cbv_value(vocabulary: Vocabulary, raw: str) -> CbvValue:
     """Resolve a written value; a value that is no standard one in any form keeps its text as its name.
 
     A bare word that is not in the standard list is kept as given (``standard`` False); the reader
-    warns about it, since JSON-LD would read it as a relative IRI.
+    warns about it, since JSON-LD would read it as a relative IRI. Values repeat by the million in a large
+    document: each written form is resolved once (the result is immutable).
     """
+    key = (vocabulary.field, raw)
+    found = _RESOLVED.get(key)
+    if found is None:
+        found = _resolve(vocabulary, raw)
+        if len(_RESOLVED) < 1 << 16:
+            _RESOLVED[key] = found
+    return found
+
+
+def _resolve(vocabulary: Vocabulary, raw: str) -> CbvValue:
     text = raw.strip()
     short = None
     if text.startswith(vocabulary.urn):

@@ -10,6 +10,8 @@ What is written, from the plant's valid records (retracted events are not repeat
 | shipment (lines of one code) | ObjectEvent OBSERVE ``shipping``, destinationList owning party (the customer) and ship-to |
 | receipt line of a shipment | ObjectEvent OBSERVE ``receiving`` at the receiving location |
 | packing stay | AggregationEvent ADD ``packing`` (and DELETE ``unpacking`` when unpacked) |
+| retracted event | the event (eventID, type, bizStep, disposition, its lots) with ``errorDeclaration`` (time, reason, the
+  correcting eventIDs) |
 
 Identifiers: a lot keeps the identifier it was first imported with; otherwise an item with a GTIN gives a
 GS1 Digital Link (``https://id.gs1.org/01/…/10/…``) and one without a private GDST-form class URN under
@@ -38,6 +40,7 @@ from workbench.interchange.epcis.model import (
     BizTransaction,
     EpcisDocument,
     EpcisEvent,
+    ErrorDeclaration,
     EventType,
     Ilmd,
     Location,
@@ -46,10 +49,18 @@ from workbench.interchange.epcis.model import (
     SourceDestination,
     VocabularyElement,
 )
-from workbench.interchange.epcis.vocab import BIZ_STEP, BIZ_TRANSACTION_TYPE, SOURCE_DESTINATION_TYPE, standard
+from workbench.interchange.epcis.vocab import (
+    BIZ_STEP,
+    BIZ_TRANSACTION_TYPE,
+    DISPOSITION,
+    ERROR_REASON,
+    SOURCE_DESTINATION_TYPE,
+    cbv_value,
+    standard,
+)
 from workbench.interchange.epcis.write import write_jsonld, write_xml
 from workbench.interchange.epcisload.resolve import epcis_unit
-from workbench.plant.chain import Container, Event, Packing, Party
+from workbench.plant.chain import Container, Event, EventLot, Packing, Party
 from workbench.plant.chain import Location as PlantLocation
 from workbench.plant.identities import LotIdentifier
 from workbench.plant.models import Consumption, Customer, Item, Lot, Output, ProductionOrder, Receipt, Shipment, Vendor
@@ -263,6 +274,44 @@ class _Export:
                          child_quantity_list=tuple(self.q(r[1], r[3]) for r in lines if r[1] is not None),
                          biz_location=self.loc(where))
 
+    def retracted(self) -> None:
+        """Each retracted event as what EPCIS says of it: the event (its eventID, type, bizStep, disposition, time,
+        place and the lots it touched) with an errorDeclaration (when, why, the events that correct it). Imported,
+        it is a retracted event again; it wrote nothing, so it changes no trace."""
+        events, links = Event.__table__, EventLot.__table__
+        stmt = select(events.c.id, events.c.ref, events.c.kind, events.c.event_type, events.c.occurred_at,
+                      events.c.disposition, events.c.location_id, events.c.retracted_at,
+                      events.c.retraction_reason).where(events.c.retracted_at.is_not(None))
+        found = {r[0]: r for r in self.s.execute(stmt)}
+        if not found:
+            return
+        lots: dict[int, list[int]] = defaultdict(list)
+        for event_id, lot_id in fetch_in(self.s, select(links.c.event_id, links.c.lot_id), links.c.event_id, found):
+            if lot_id in self.lots:
+                lots[event_id].append(lot_id)
+        correctors: dict[int, list[str]] = defaultdict(list)
+        for corrected, ref in fetch_in(self.s, select(events.c.corrects_id, events.c.ref), events.c.corrects_id, found):
+            if not ref.startswith("ni:"):
+                correctors[corrected].append(ref)
+        for event_id, (_, ref, kind, event_type, at, disposition, where, retracted_at, reason) in found.items():
+            touched = sorted(lots.get(event_id, ()))
+            if self.only is not None and not touched:
+                continue  # not an event of these lots
+            kind_of = _EVENT_TYPES.get(event_type or "", EventType.OBJECT)
+            quantities = tuple(self.q(lot, None) for lot in touched)
+            declaration = ErrorDeclaration(_utc(retracted_at) or _EPOCH,
+                                           cbv_value(ERROR_REASON, reason) if reason else None,
+                                           tuple(sorted(correctors.get(event_id, ()))))
+            self.add(type=kind_of, time=at, action=None if kind_of is EventType.TRANSFORMATION else Action.OBSERVE,
+                     event_id=ref if ":" in ref else self.event_id(None, "retracted", ref),
+                     biz_step=cbv_value(BIZ_STEP, kind) if kind else None,
+                     disposition=cbv_value(DISPOSITION, disposition) if disposition else None,
+                     biz_location=self.loc(where), error_declaration=declaration,
+                     **{"input_quantity_list" if kind_of is EventType.TRANSFORMATION else "quantity_list": quantities})
+
+
+_EVENT_TYPES = {t.value: t for t in EventType}
+
 
 def _element(vocabulary: str, vtype: str, ident: str, name: str | None, code: str,
              address: str | None = None) -> VocabularyElement:
@@ -284,6 +333,7 @@ def plant_document(session: Session, lot_ids: set[int] | None = None) -> EpcisDo
     export.commissioned(made | purchased)
     export.packings()
     export.shipments()
+    export.retracted()
     events = sorted(export.events, key=lambda e: e.event_time)
     events = [EpcisEvent(**{**e.__dict__, "index": i}) for i, e in enumerate(events)]
     vocabulary = tuple(v for v in export.vocabulary if v.id.key)

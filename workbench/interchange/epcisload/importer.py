@@ -67,7 +67,9 @@ def is_epcis_file(path: Path) -> bool:
     head = head.removeprefix(BOM).lstrip()
     if head.startswith(b"{"):
         return b"EPCIS" in head or b"epcis" in head or b"eventList" in head or b'"@context"' in head
-    return head.startswith(b"<") and (b"EPCIS" in head or b"epcis" in head)
+    return head.startswith(b"<") and (b"EPCIS" in head or b"epcis" in head or any(
+        b"<" + tag in head for tag in (b"ObjectEvent", b"AggregationEvent", b"TransformationEvent", b"TransactionEvent",
+                                       b"AssociationEvent")))
 
 
 def _known(session: Session, documents: Sequence[EpcisDocument]) -> KnownEvents:

@@ -26,21 +26,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, Table, select
 from sqlalchemy.orm import Session
 
 from workbench.interchange.epcis.identifiers import parse_identifier
 from workbench.interchange.epcis.plan import ImportPlan, Kde, LotQuantity, PlanEvent, Transfer
 from workbench.interchange.epcis.times import kde_date
-from workbench.interchange.epcisload.resolve import existing, insert_missing, plant_unit
+from workbench.interchange.epcis.units import standard_factor
+from workbench.interchange.epcisload.resolve import epcis_unit, existing, insert_missing, plant_unit
 from workbench.plant import rebuild_edges
 from workbench.plant.bulk import BulkWriter
 from workbench.plant.chain import (
     Container,
     Event,
     EventLot,
+    ItemUnit,
     KeyDataElement,
     Location,
     Packing,
@@ -88,6 +90,11 @@ def _naive(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.astimezone(UTC).replace(tzinfo=None)
 
 
+def _table(model: Any) -> Table:
+    """A mapped class's table, typed as the Table it is (``__table__`` is typed as any FromClause)."""
+    return cast(Table, model.__table__)
+
+
 def _q(value: Decimal | None) -> Decimal:
     return to_quantity(value) if value is not None else Decimal(0)
 
@@ -117,6 +124,7 @@ class Loader:
         self.say(0.55, "Writing parties, locations and items")
         self._parties_and_locations()
         self._items()
+        self._units()
         self.say(0.6, "Writing events")
         self._events()
         self.say(0.65, "Writing lots")
@@ -158,7 +166,7 @@ class Loader:
         kinds: dict[str, set[str]] = defaultdict(set)
         for lot in plan.lots.values():
             kinds[lot.product].update(k for k, used in (("in", lot.key in consumed), ("out", lot.key in produced)) if used)
-        by_gtin = existing(self.session, Item.__table__.c.gtin, Item.__table__.c.id,
+        by_gtin = existing(self.session, _table(Item).c.gtin, _table(Item).c.id,
                            [p.gtin for p in plan.products.values() if p.gtin])
         rows = {}
         for product in plan.products.values():
@@ -170,11 +178,51 @@ class Loader:
             rows[_item_code(product)] = {
                 "name": (product.name or product.identifier)[:200], "kind": kind, "unit": plant_unit(product.unit),
                 "gtin": product.gtin, "shelf_life_days": None}
-        self.counts.items = len(rows) - len(existing(self.session, Item.__table__.c.code, Item.__table__.c.id, rows))
+        self.counts.items = len(rows) - len(existing(self.session, _table(Item).c.code, _table(Item).c.id, rows))
         by_code = insert_missing(self.w, self.session, Item, rows)
         for product in plan.products.values():
             if product.key not in self.item_ids:
                 self.item_ids[product.key] = by_code[_item_code(product)]
+
+    def _units(self) -> None:
+        """Each product's item unit (the plant's, for an item that was there) and the item's own factors
+        (``item_units``), so that quantities given in another unit are written in the item's."""
+        item = _table(Item)
+        ids = set(self.item_ids.values())
+        unit_of = dict(fetch_in(self.session, select(item.c.id, item.c.unit), item.c.id, ids))
+        self.item_unit = {key: unit_of.get(item_id) or "ea" for key, item_id in self.item_ids.items()}
+        units = _table(ItemUnit)
+        self.item_factors: dict[tuple[int, str], Decimal] = {
+            (i, u): Decimal(f) for i, u, f in fetch_in(self.session, select(units.c.item_id, units.c.unit, units.c.factor),
+                                                       units.c.item_id, ids)}
+        self.unconverted: set[tuple[str, str]] = set()
+
+    def in_item_unit(self, product: str, quantity: Decimal | None, uom: str | None) -> Decimal:
+        """A quantity given in ``uom`` (UN/CEFACT code, or a plant unit) in the unit of the product's item: through the
+        item's own factor (``item_units``), else a standard conversion (g → kg, lb → kg, mL → L); a unit that converts
+        neither way is kept as given, and said once per item and unit."""
+        q = _q(quantity)
+        if not uom or not q:
+            return q
+        target = self.item_unit.get(product, "ea")
+        given = plant_unit(uom)
+        if given == target or uom == target:
+            return q
+        item_id = self.item_ids[product]
+        factor = self.item_factors.get((item_id, given)) or self.item_factors.get((item_id, uom))
+        if factor is None:
+            factor = standard_factor(uom, epcis_unit(target))
+        if factor is None:
+            if (product, uom) not in self.unconverted:
+                self.unconverted.add((product, uom))
+                self.counts.warnings.append(
+                    f"item {self.plan.products[product].identifier}: quantities in {uom} are kept as given, since "
+                    f"nothing converts {uom} to the item's unit {target} (add the unit to item_units)")
+            return q
+        return to_quantity(q * factor)
+
+    def lot_quantity(self, lq: LotQuantity) -> Decimal:
+        return self.in_item_unit(self.plan.lots[lq.lot].product, lq.quantity, lq.unit)
 
     # ---- events -----------------------------------------------------------------------------------
 
@@ -185,9 +233,9 @@ class Loader:
         for r in plan.retractions:
             for corrective in r.corrective_event_ids:
                 corrects[corrective] = r.event
-        ids = self.w.reserve_ids(Event.__table__, len(events))
+        ids = self.w.reserve_ids(_table(Event), len(events))
         self.event_ids = {e.identity: i for e, i in zip(events, ids, strict=True)}
-        self.w.insert(Event.__table__, {
+        self.w.insert(_table(Event), {
             "id": ids, "ref": [_code(e.identity) for e in events], "kind": [_code(_kind(e)) for e in events],
             "event_type": [e.type.value for e in events], "occurred_at": [_naive(e.time) for e in events],
             "time_zone_offset": [e.time_zone_offset for e in events], "recorded_at": [None] * len(events),
@@ -201,7 +249,7 @@ class Loader:
             "retraction_note": [f"errorDeclaration at {e.retracted.where}" if e.retracted else None for e in events],
             "content": [json.dumps({"epcis": e.where, "hash": e.hash}) if e.retracted else None for e in events],
         })
-        self.w.insert(EventHash.__table__, {
+        self.w.insert(_table(EventHash), {
             "event_id": ids, "hash": [e.hash for e in events], "given_id": [e.event_id[:255] if e.event_id else None
                                                                             for e in events]})
         self.counts.events = len(events)
@@ -210,13 +258,13 @@ class Loader:
         pairs = [(self.event_ids[c], self._event_id(target)) for c, target in corrects.items() if c in self.event_ids]
         pairs = [(c, t) for c, t in pairs if t is not None]
         if pairs:
-            self.session.execute(Event.__table__.update().where(Event.__table__.c.id == _bind("cid")).values(
+            self.session.execute(_table(Event).update().where(_table(Event).c.id == _bind("cid")).values(
                 corrects_id=_bind("tid")), [{"cid": c, "tid": t} for c, t in pairs])
 
     def _event_id(self, identity: str) -> int | None:
         if identity in self.event_ids:
             return self.event_ids[identity]
-        found = existing(self.session, Event.__table__.c.ref, Event.__table__.c.id, [_code(identity)])
+        found = existing(self.session, _table(Event).c.ref, _table(Event).c.id, [_code(identity)])
         return found.get(_code(identity))
 
     # ---- lots -------------------------------------------------------------------------------------
@@ -226,7 +274,7 @@ class Loader:
         wanted: dict[tuple[int, str], Any] = {}
         for lot in plan.lots.values():
             wanted[(self.item_ids[lot.product], _code(lot.lot or lot.identifier))] = lot
-        table = Lot.__table__
+        table = _table(Lot)
         found: dict[tuple[int, str], int] = {}
         stmt = select(table.c.item_id, table.c.code, table.c.id)
         for item_id, code, lot_id in fetch_in(self.session, stmt, table.c.code, [code for _, code in wanted]):
@@ -238,7 +286,8 @@ class Loader:
         kde_columns = [_lot_kdes(lot.kdes) for lot in lots]
         self.w.insert(table, {
             "id": ids, "item_id": [k[0] for k in missing], "code": [k[1] for k in missing],
-            "vendor_lot": [None] * len(lots), "quantity": [_q(lot.quantity) for lot in lots],
+            "vendor_lot": [None] * len(lots),
+            "quantity": [self.in_item_unit(lot.product, lot.quantity, lot.unit) for lot in lots],
             "created_at": [_naive(lot.created_at) for lot in lots],
             "expires_at": [c.pop("expires_at") for c in kde_columns],
             "origin": [_ORIGINS[lot.origin] for lot in lots],
@@ -249,7 +298,7 @@ class Loader:
                ("production_date", "harvest_date", "pack_date", "best_before", "country_of_origin")},
             "event_id": [self.event_ids.get(lot.created_by) if lot.created_by else None for lot in lots],
         })
-        self.w.insert(LotIdentifier.__table__, {"lot_id": ids, "identifier": [_code(lot.identifier) for lot in lots]})
+        self.w.insert(_table(LotIdentifier), {"lot_id": ids, "identifier": [_code(lot.identifier) for lot in lots]})
         found.update(zip(missing, ids, strict=True))
         self.counts.lots = len(missing)
         self.lot_ids = {lot.key: found[k] for k, lot in wanted.items()}
@@ -259,7 +308,7 @@ class Loader:
 
     def _made_known(self, found: dict, missing: list, wanted: dict) -> None:
         """A lot an earlier import only saw (opening, no event) that this import makes or commissions."""
-        table = Lot.__table__
+        table = _table(Lot)
         new = set(missing)
         known = [(found[k], lot) for k, lot in wanted.items() if k not in new and lot.created_by
                  and lot.origin != "received" and self.plan.valid(lot.created_by)]
@@ -267,7 +316,8 @@ class Loader:
             return
         placeholders = {lot_id for lot_id, in fetch_in(self.session, select(table.c.id).where(table.c.event_id.is_(None)),
                                                        table.c.id, [i for i, _ in known])}
-        rows = [{"lid": i, "q": _q(lot.quantity), "at": _naive(lot.created_at), "o": _ORIGINS[lot.origin],
+        rows = [{"lid": i, "q": self.in_item_unit(lot.product, lot.quantity, lot.unit), "at": _naive(lot.created_at),
+                 "o": _ORIGINS[lot.origin],
                  "e": self.event_ids[lot.created_by]} for i, lot in known if i in placeholders]
         if rows:
             self.session.execute(table.update().where(table.c.id == _bind("lid")).values(
@@ -277,7 +327,7 @@ class Loader:
     def _kdes(self, kdes: list[tuple[int, Kde]], on_event: bool = False) -> None:
         if not kdes:
             return
-        table = KeyDataElement.__table__
+        table = _table(KeyDataElement)
         ids = self.w.reserve_ids(table, len(kdes))
         typed = [_typed(k) for _, k in kdes]
         self.w.insert(table, {
@@ -294,7 +344,7 @@ class Loader:
         valid = [t for t in plan.transformations if any(plan.valid(e) for e in t.events)]
         if not valid:
             return
-        table = ProductionOrder.__table__
+        table = _table(ProductionOrder)
         taken = existing(self.session, table.c.code, table.c.id, [_code(t.key) for t in valid])
         valid = [t for t in valid if _code(t.key) not in taken]
         ids = self.w.reserve_ids(table, len(valid))
@@ -306,16 +356,16 @@ class Loader:
             "location_id": [self.location_ids.get(t.location) if t.location else None for t in valid],
             "event_id": [self.event_ids[t.events[0]] for t in valid],
         })
-        outputs_taken = {lot_id for lot_id, in fetch_in(self.session, select(Output.__table__.c.lot_id),
-                                                        Output.__table__.c.lot_id,
+        outputs_taken = {lot_id for lot_id, in fetch_in(self.session, select(_table(Output).c.lot_id),
+                                                        _table(Output).c.lot_id,
                                                         [self.lot_ids[o.lot] for t in valid for o in t.outputs])}
         consumptions: list[tuple[int, int, Decimal, datetime | None, int]] = []
         outputs: list[tuple[int, int, Decimal, int]] = []
         for order_id, t in zip(ids, valid, strict=True):
             event = self.event_ids[t.events[0]]
-            for lot_id, quantity in _summed(t.inputs, self.lot_ids).items():
+            for lot_id, quantity in _summed(t.inputs, self.lot_ids, self.lot_quantity).items():
                 consumptions.append((order_id, lot_id, quantity, _naive(t.time), event))
-            for lot_id, quantity in _summed(t.outputs, self.lot_ids).items():
+            for lot_id, quantity in _summed(t.outputs, self.lot_ids, self.lot_quantity).items():
                 if lot_id in outputs_taken:
                     self.counts.warnings.append(f"{plan.events[t.events[0]].where}: the lot it makes was made by another "
                                                 "transformation already; this output is not recorded twice")
@@ -377,7 +427,7 @@ class Loader:
 
     def _transfer_lines(self, t: Transfer) -> dict[int, tuple[Decimal, str | None]]:
         """Lot id → (quantity, pallet) of a transfer; a pallet packed in an earlier import is opened in the plant."""
-        lines = _lines(t.lots, self.lot_ids)
+        lines = _lines(t.lots, self.lot_ids, self.lot_quantity)
         opened = {lq.via for lq in t.lots if lq.via}
         unknown = [c for c in t.containers if c not in opened and c not in self.packed_here]
         at = t.shipped_at or t.received_at
@@ -395,7 +445,7 @@ class Loader:
         """Shipment lines of earlier imports that no receipt names yet, by lot (newest last)."""
         if not lots:
             return {}
-        s, r = Shipment.__table__, Receipt.__table__
+        s, r = _table(Shipment), _table(Receipt)
         stmt = select(s.c.lot_id, s.c.id, s.c.shipped_at).where(
             ~select(r.c.id).where(r.c.shipment_id == s.c.id).exists())
         out: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
@@ -480,7 +530,7 @@ class Loader:
                 continue
             where, event, at = self._loc(p.location), self.event_ids[p.event], _naive(p.time)
             if p.action == "pack":
-                for lot_id, (quantity, _) in _lines(p.lots, self.lot_ids).items():
+                for lot_id, (quantity, _) in _lines(p.lots, self.lot_ids, self.lot_quantity).items():
                     stay = {"container": p.container, "lot_id": lot_id, "child_id": None, "quantity": quantity,
                             "packed_at": at, "packed_location_id": where, "pack_event_id": event}
                     open_stays[p.container].append(stay)
@@ -506,7 +556,7 @@ class Loader:
         self._unpack_earlier(earlier)
         if not stays:
             return
-        table = Packing.__table__
+        table = _table(Packing)
         ids = self.w.reserve_ids(table, len(stays))
         self.w.insert(table, {
             "id": ids, "container_id": [self.container_ids[s["container"]] for s in stays],
@@ -518,14 +568,14 @@ class Loader:
 
     def _unpack_earlier(self, unpacks: list[tuple]) -> None:
         """Close the open stays, in the plant, of pallets this import unpacks but an earlier one packed."""
-        table = Packing.__table__
+        table = _table(Packing)
         for container_id, at, where, event, everything, lots, children in unpacks:
             which = (table.c.container_id == container_id) & table.c.unpacked_at.is_(None) & (table.c.packed_at <= at)
             if not everything:
                 which &= table.c.lot_id.in_(sorted(lots)) | table.c.child_id.in_(sorted(children))
             done = self.session.execute(table.update().where(which).values(
                 unpacked_at=at, unpacked_location_id=where, unpack_event_id=event))
-            self.counts.packings += done.rowcount or 0
+            self.counts.packings += cast(CursorResult[Any], done).rowcount or 0
 
     # ---- event lots, documents --------------------------------------------------------------------
 
@@ -540,9 +590,9 @@ class Loader:
         for t in plan.transformations:
             for e in t.events:
                 add(e, t.inputs + t.outputs)
-        for t in plan.transfers:
-            add(t.shipped, t.lots)
-            add(t.received, t.lots)
+        for transfer in plan.transfers:
+            add(transfer.shipped, transfer.lots)
+            add(transfer.received, transfer.lots)
         for p in plan.packings:
             add(p.event, p.lots + p.carried)
         for o in plan.observations:
@@ -550,10 +600,10 @@ class Loader:
         for lot in plan.lots.values():
             add(lot.created_by, (LotQuantity(lot.key, None, None),))
         rows = sorted(touched)
-        self.w.insert(EventLot.__table__, {"lot_id": [r[0] for r in rows], "event_id": [r[1] for r in rows]})
+        self.w.insert(_table(EventLot), {"lot_id": [r[0] for r in rows], "event_id": [r[1] for r in rows]})
         documents = [(self.event_ids[e.identity], d) for e in plan.events.values() for d in e.documents]
         if documents:
-            table = ReferenceDocument.__table__
+            table = _table(ReferenceDocument)
             ids = self.w.reserve_ids(table, len(documents))
             self.w.insert(table, {"id": ids, "event_id": [e for e, _ in documents],
                                   "kind": [_code(d.type or "other") for _, d in documents],
@@ -589,20 +639,23 @@ def _float(text: str | None) -> float | None:
         return None
 
 
-def _summed(lots: tuple[LotQuantity, ...], lot_ids: dict[str, int]) -> dict[int, Decimal]:
+def _summed(lots: tuple[LotQuantity, ...], lot_ids: dict[str, int],
+            quantity: Callable[[LotQuantity], Decimal]) -> dict[int, Decimal]:
     out: dict[int, Decimal] = defaultdict(Decimal)
     for lq in lots:
-        out[lot_ids[lq.lot]] += _q(lq.quantity)
+        out[lot_ids[lq.lot]] += quantity(lq)
     return out
 
 
-def _lines(lots: tuple[LotQuantity, ...], lot_ids: dict[str, int]) -> dict[int, tuple[Decimal, str | None]]:
-    """Quantity and container of each lot (a lot on two pallets of one shipment is one line, first pallet named)."""
+def _lines(lots: tuple[LotQuantity, ...], lot_ids: dict[str, int],
+           quantity: Callable[[LotQuantity], Decimal]) -> dict[int, tuple[Decimal, str | None]]:
+    """Quantity (in the item's unit) and container of each lot (a lot on two pallets of one shipment is one line,
+    first pallet named)."""
     out: dict[int, tuple[Decimal, str | None]] = {}
     for lq in lots:
         lot_id = lot_ids[lq.lot]
         before = out.get(lot_id)
-        out[lot_id] = (_q(lq.quantity) + (before[0] if before else 0), before[1] if before else lq.via)
+        out[lot_id] = (quantity(lq) + (before[0] if before else 0), before[1] if before else lq.via)
     return out
 
 

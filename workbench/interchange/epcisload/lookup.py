@@ -50,7 +50,8 @@ def identify_lot_nodes(session: Session, nodes: list[dict]) -> None:
         return
     stmt = (select(Item.code, Lot.code, Item.gtin, LotIdentifier.identifier).join(Item, Item.id == Lot.item_id)
             .outerjoin(LotIdentifier, LotIdentifier.lot_id == Lot.id))
-    found = {(i, c): (g, ident) for i, c, g, ident in fetch_in(session, stmt, Lot.code, {n["lot"] for n in lots})}
+    found = {(i, c): (g, ident) for i, c, g, ident in fetch_in(session, stmt, Lot.__table__.c.code,
+                                                                                     {n["lot"] for n in lots})}
     for node in lots:
         gtin, ident = found.get((node.get("item"), node.get("lot")), (None, None))
         node["gtin"] = gtin.zfill(14) if gtin else None

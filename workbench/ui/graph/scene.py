@@ -17,6 +17,7 @@ from workbench.ui.graph.items import (
     ITEM_CACHE_ZOOM,
     KIND_TITLE,
     LABEL_LOD,
+    MARKS,
     ROOT_COLOUR,
     EdgeItem,
     NodeItem,
@@ -25,11 +26,17 @@ from workbench.ui.graph.items import (
 )
 
 ANIMATION_MS = 250
+#: The map is drawn in horizontal bands this tall (scene pixels).
+MAP_BAND = 4000.0
 PIXMAP_CACHE_KB = 128 * 1024
 #: From this many boxes on, zoomed-out boxes are cached as pixmaps (see NodeItem).
 MANY_BOXES = 400
-#: Below this zoom a big graph is drawn as a map (see ``_update_map``).
+#: Below this zoom a big graph's map is cached as a pixmap (see ``_settle_detail``).
 MAP_ZOOM = 0.15
+#: From this many boxes on, a zoom threshold switches the items on screen at once and
+#: the others SETTLE_BATCH at a time from the event loop (see ``set_zoom``).
+SETTLE_ALL_UNDER = 1500
+SETTLE_BATCH = 300
 #: Above this many boxes a new layout is applied at once: animating thousands of items
 #: costs more than it tells.
 ANIMATE_LIMIT = 1500
@@ -76,9 +83,47 @@ def levels_of(positions: dict[str, QPointF], visible: dict) -> list[Level]:
             x = positions[nid].x()
             left = x - w if left is None else min(left, x - w)
             right = x + w if right is None else max(right, x + w)
-        if counts:
+        if counts and left is not None and right is not None:
             out.append(Level(key * 4.0, left, right, dict(counts)))
     return out
+
+
+Point = tuple[float, float]
+
+
+def _cubics(path: QPainterPath) -> list[tuple[Point, Point, Point, Point]]:
+    """The cubic Béziers of an edge's path (lines as straight cubics)."""
+    out = []
+    last: Point = (0.0, 0.0)
+    i, n = 0, path.elementCount()
+    while i < n:
+        e = path.elementAt(i)
+        here = (e.x, e.y)
+        if e.isCurveTo() and i + 2 < n:
+            c2, end = path.elementAt(i + 1), path.elementAt(i + 2)
+            out.append((last, here, (c2.x, c2.y), (end.x, end.y)))
+            last = (end.x, end.y)
+            i += 3
+            continue
+        if e.isLineTo():
+            out.append((last, last, here, here))
+        last = here
+        i += 1
+    return out
+
+
+def _cut(a: Point, b: Point, c: Point, d: Point, most: float) -> list[tuple[Point, Point, Point, Point]]:
+    """A cubic split in halves (de Casteljau) until no piece is taller than ``most``."""
+    if max(a[1], b[1], c[1], d[1]) - min(a[1], b[1], c[1], d[1]) <= most:
+        return [(a, b, c, d)]
+
+    def mid(p: Point, q: Point) -> Point:
+        return ((p[0] + q[0]) / 2, (p[1] + q[1]) / 2)
+
+    ab, bc, cd = mid(a, b), mid(b, c), mid(c, d)
+    abc, bcd = mid(ab, bc), mid(bc, cd)
+    m = mid(abc, bcd)
+    return _cut(a, ab, abc, m, most) + _cut(m, bcd, cd, d, most)
 
 
 class _RectIndex:
@@ -133,8 +178,13 @@ class GenealogyScene(QGraphicsScene):
         self.zoom = 1.0
         #: The columns of the drawing (see ``levels_of``), for the level bands.
         self.levels: list[Level] = []
-        self._map: list = []
+        self._graph_rect: QRectF | None = None
+        self._map: list[QGraphicsItem] = []
         self._map_stale = False
+        self._map_on = False
+        self._map_far = False
+        self._pending: deque[NodeItem | EdgeItem] = deque()
+        self._settling = False
         # Box pixmaps of a zoomed-out view of a few hundred boxes exceed Qt's default
         # 10 MB pixmap cache; a thrashing cache repaints every box on every frame.
         if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KB:
@@ -148,6 +198,7 @@ class GenealogyScene(QGraphicsScene):
             self.animation.stop()
             self._finish_animation()
         visible, lay = snap.visible, snap.layout
+        self._graph_rect = None
         self.roots = [r for r in snap.state.roots if r in visible.nodes]
         for key in [k for k in self.edges if k not in {(e.source, e.target) for e in visible.edges}]:
             self._remove_edge(key)
@@ -159,8 +210,8 @@ class GenealogyScene(QGraphicsScene):
         starts: dict[str, QPointF] = {}
         born: list[NodeItem] = []
         for nid, v in visible.nodes.items():
-            item = self.nodes.get(nid)
-            if item is None:
+            shown = self.nodes.get(nid)
+            if shown is None:
                 item = NodeItem(v)
                 item.set_cache_for_zoom(self.zoom, len(visible.nodes) > MANY_BOXES)
                 self.nodes[nid] = item
@@ -171,8 +222,8 @@ class GenealogyScene(QGraphicsScene):
                 item.setPos(start)
                 starts[nid] = start
             else:
-                item.update_visible(v)
-                starts[nid] = item.pos()
+                shown.update_visible(v)
+                starts[nid] = shown.pos()
         for e in visible.edges:
             key = (e.source, e.target)
             edge = self.edges.get(key)
@@ -227,12 +278,15 @@ class GenealogyScene(QGraphicsScene):
         for key, edge in self.edges.items():
             edge.set_route(self._routes.get(key))
         self._place_labels()
+        self._graph_rect = None
         rect = self.itemsBoundingRect_of_graph()
         self.setSceneRect(rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
         self.levels = levels_of(self._targets, {nid: item.visible for nid, item in self.nodes.items()})
-        if self._map:
-            self._map_stale = True
-        self._update_map()
+        self._map_stale = True
+        if len(self.nodes) > MANY_BOXES:
+            self._build_map()  # with the layout, not at the first zoom out
+        self._settle_detail()
+        self._cache_map()
         self.animationFinished.emit()
 
     def _place_labels(self) -> None:
@@ -244,70 +298,147 @@ class GenealogyScene(QGraphicsScene):
         edges = sorted((e for e in self.edges.values() if e.label_box is not None),
                        key=lambda e: not e.on_path)
         for edge in edges:
-            rect = edge.label_rect().adjusted(-2, -1, 2, 1)
+            label = edge.label_rect()
+            if label is None:
+                continue
+            rect = label.adjusted(-2, -1, 2, 1)
             fits = not index.hits(rect)
             edge.set_label_fits(fits)
             if fits:
                 index.add(rect)
 
-    def set_zoom(self, zoom: float) -> None:
+    def set_zoom(self, zoom: float, in_view: QRectF | None = None) -> None:
         """Level of detail per zoom, switched only when a threshold is crossed: edge
-        labels and arrowheads, and how boxes are cached (see ``NodeItem``)."""
-        def band(z: float) -> int:
-            return tier_of(z) * 2 + (z >= ITEM_CACHE_ZOOM)
+        labels and arrowheads, how boxes are cached (see ``NodeItem``) and the map.
 
-        labels_before, cache_before = self.zoom >= LABEL_LOD, band(self.zoom)
+        In a big graph the items ``in_view`` (the window's part of the scene) switch at
+        once and the others a slice at a time from the event loop (SETTLE_BATCH items
+        per turn), so crossing a threshold costs a frame what is on screen, not what
+        the whole graph holds. Without ``in_view`` (an export) everything switches now."""
+        def band(z: float) -> tuple[int, bool, bool, bool]:
+            return tier_of(z), z >= ITEM_CACHE_ZOOM, z >= 2, z >= LABEL_LOD
+
+        before = band(self.zoom)
         self.zoom = zoom
-        if (zoom >= LABEL_LOD) != labels_before:
-            for edge in self.edges.values():
-                edge.set_detail(zoom >= LABEL_LOD)
-        if band(zoom) != cache_before:
-            many = len(self.nodes) > MANY_BOXES
-            for item in self.nodes.values():
-                item.set_cache_for_zoom(zoom, many)
-        self._update_map()
+        if band(zoom) != before:
+            self._settle_detail(in_view)
+        self._cache_map()
 
     # --- the map: a big graph seen from far away -------------------------------------
 
     def map_shown(self) -> bool:
-        return bool(self._map)
+        return self._map_on
 
-    def _update_map(self) -> None:
-        """Far out in a big graph, draw it as a map: one filled path per kind and one
-        path for all edges (a handful of C++ items) instead of thousands of items,
-        each of which costs a Python call per frame even when cached."""
-        wanted = self.zoom < MAP_ZOOM and len(self.nodes) > MANY_BOXES
-        if wanted == bool(self._map) and not (wanted and self._map_stale):
+    def _settle_detail(self, in_view: QRectF | None = None) -> None:
+        """Bring every item to the current zoom's detail (see ``set_zoom``).
+
+        The map: where boxes are only marks (below TITLE_LOD) in a big graph, it is
+        drawn as a map, one filled path per kind and band and one path of edges per
+        band (a handful of C++ items) instead of thousands of items, each of which
+        costs a call per frame even when cached. The boxes stay in the scene without
+        contents (no painting, still hit by clicks), except those that say something
+        the map does not: the selected, highlighted, traced and path boxes paint
+        themselves over it."""
+        wanted = tier_of(self.zoom) == MARKS and len(self.nodes) > MANY_BOXES
+        if wanted and (self._map_stale or not self._map):
+            self._build_map()
+        if wanted != self._map_on:
+            self._map_on = wanted
+            for item in self._map:
+                item.setVisible(wanted)
+        self._pending.clear()
+        if in_view is None or len(self.nodes) <= SETTLE_ALL_UNDER:
+            for node in self.nodes.values():
+                self._settle(node)
+            for edge in self.edges.values():
+                self._settle(edge)
             return
+        margin = max(in_view.width(), in_view.height()) / 2
+        for item in self.items(in_view.adjusted(-margin, -margin, margin, margin)):
+            if isinstance(item, NodeItem):
+                self._settle(item)
+                for edge in item.edges:
+                    self._settle(edge)
+        self._pending.extend(self.nodes.values())
+        self._pending.extend(self.edges.values())
+        if not self._settling:
+            self._settling = True
+            QTimer.singleShot(0, self, self._settle_some)
+
+    def _settle(self, item: NodeItem | EdgeItem) -> None:
+        if isinstance(item, NodeItem):
+            item.set_cache_for_zoom(self.zoom, len(self.nodes) > MANY_BOXES)
+            self.mark_on_map(item)
+        else:
+            item.set_detail(self.zoom >= LABEL_LOD)
+            item.setVisible(not self._map_on)
+
+    def _settle_some(self) -> None:
+        self._settling = False
+        for _ in range(min(SETTLE_BATCH, len(self._pending))):
+            item = self._pending.popleft()
+            if item.scene() is self:
+                self._settle(item)
+        if self._pending:
+            self._settling = True
+            QTimer.singleShot(0, self, self._settle_some)
+
+    def settling(self) -> bool:
+        """Items are still switching to the current zoom's detail (see ``set_zoom``)."""
+        return bool(self._pending)
+
+    def _cache_map(self) -> None:
+        """Far out (below MAP_ZOOM) the map is cached as pixmaps drawn once at MAP_ZOOM,
+        then only scaled; closer it is drawn as the paths it is."""
+        if not self._map_on or (self.zoom < MAP_ZOOM) == self._map_far:
+            return
+        self._map_far = far = self.zoom < MAP_ZOOM
+        for item in self._map:
+            r = item.boundingRect()
+            size = QSize(max(1, int(r.width() * MAP_ZOOM)), max(1, int(r.height() * MAP_ZOOM)))
+            item.setCacheMode(QGraphicsItem.CacheMode.ItemCoordinateCache if far
+                              else QGraphicsItem.CacheMode.NoCache, size if far else QSize())
+
+    def mark_on_map(self, node: NodeItem) -> None:
+        """A box paints itself unless the map shows it (see ``_settle_detail``)."""
+        plain = self._map_on and not (node.isSelected() or node.highlighted or node.on_path or node.visible.root)
+        if bool(node.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents) != plain:
+            node.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, plain)
+            node.update()
+
+    def _build_map(self) -> None:
+        """The map's items, in horizontal bands MAP_BAND tall (a tall drawing is mostly
+        off screen: a band off screen costs nothing), long edges cut where they cross."""
         for item in self._map:
             self.removeItem(item)
         self._map = []
         self._map_stale = False
-        for item in list(self.nodes.values()) + list(self.edges.values()):
-            item.setVisible(not wanted)
-        if not wanted:
-            return
-        by_colour: dict[str, QPainterPath] = {}
+        self._map_far = False
+        boxes: dict[tuple[int, str], QPainterPath] = {}
         for item in self.nodes.values():
             colour = ROOT_COLOUR.name() if item.visible.root else style_of(
                 item.visible.group.kind if item.visible.group else item.kind)[1].name()
-            path = by_colour.setdefault(colour, QPainterPath())
-            path.addRect(item.body_rect().translated(item.pos()))
-        lines = QPainterPath()
+            r = item.body_rect().translated(item.pos())
+            boxes.setdefault((int(r.top() // MAP_BAND), colour), QPainterPath()).addRect(r)
+        lines: dict[int, QPainterPath] = {}
         for edge in self.edges.values():
-            lines.addPath(edge.path())
+            for a, b, c, d in _cubics(edge.path()):
+                for piece in _cut(a, b, c, d, MAP_BAND / 2):
+                    band = int(min(p[1] for p in piece) // MAP_BAND)
+                    path = lines.setdefault(band, QPainterPath())
+                    path.moveTo(*piece[0])
+                    path.cubicTo(*piece[1], *piece[2], *piece[3])
         pen = QPen(EDGE_COLOUR, 0)
-        edges_item = self.addPath(lines, pen)
-        edges_item.setZValue(0)
-        self._map.append(edges_item)
-        for colour, path in by_colour.items():
-            item = self.addPath(path, QPen(Qt.PenStyle.NoPen), QColor(colour))
-            item.setZValue(1)
+        for path in lines.values():
+            item = self.addPath(path, pen)
+            item.setZValue(-0.5)
             self._map.append(item)
-        for item in self._map:  # drawn once at the map's largest zoom, then only scaled
-            r = item.boundingRect()
-            item.setCacheMode(QGraphicsItem.CacheMode.ItemCoordinateCache,
-                              QSize(max(1, int(r.width() * MAP_ZOOM)), max(1, int(r.height() * MAP_ZOOM))))
+        for (_, colour), path in boxes.items():
+            item = self.addPath(path, QPen(Qt.PenStyle.NoPen), QColor(colour))
+            item.setZValue(-0.4)
+            self._map.append(item)
+        for item in self._map:
+            item.setVisible(self._map_on)
 
     def animating(self) -> bool:
         return self.animation is not None
@@ -320,7 +451,16 @@ class GenealogyScene(QGraphicsScene):
         self.removeItem(edge)
 
     def itemsBoundingRect_of_graph(self) -> QRectF:
-        """The boxes' and edges' extent, without the drag helpers."""
+        """The boxes' and edges' extent, without the drag helpers (measured once per
+        layout at rest: the background asks for it on every frame)."""
+        if self._graph_rect is not None and self.animation is None:
+            return QRectF(self._graph_rect)
+        rect = self._measure_graph()
+        if self.animation is None:
+            self._graph_rect = QRectF(rect)
+        return rect
+
+    def _measure_graph(self) -> QRectF:
         rect = QRectF()
         for item in self.nodes.values():
             rect = rect.united(item.sceneBoundingRect())
@@ -353,9 +493,9 @@ class GenealogyScene(QGraphicsScene):
                         queue.append(nxt)
             if node_id in came:
                 step = node_id
-                while came.get(step) is not None:
+                while (back := came.get(step)) is not None:
                     on_nodes.add(step)
-                    step, key = came[step]
+                    step, key = back
                     on_edges.add(key)
                 on_nodes.add(step)
         for nid, item in self.nodes.items():

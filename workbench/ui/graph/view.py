@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetricsF, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -57,6 +57,8 @@ class GraphCanvas(QGraphicsView):
 
     def __init__(self, scene: GenealogyScene, parent=None):
         super().__init__(scene, parent)
+        #: The scene, typed as what it is (``scene()`` says only QGraphicsScene).
+        self.graph = scene
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
                             | QPainter.RenderHint.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
@@ -120,11 +122,11 @@ class GraphCanvas(QGraphicsView):
                 return item
         return None
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         # A plain light paper (a dot grid looked nice but cost a third of every frame),
         # with every other column shaded when the boxes are too small to read: the levels.
         painter.fillRect(rect, PAPER)
-        scene = self.scene()
+        scene = self.graph
         if tier_of(self.zoom()) != MARKS or not scene.levels:
             return
         graph = scene.itemsBoundingRect_of_graph()
@@ -137,7 +139,7 @@ class GraphCanvas(QGraphicsView):
         """The level bands' headers in viewport pixels: (rect, lines, rotated), shown
         when the boxes are marks. Wide columns get one line per kind; narrow ones one
         rotated line; headers that would overlap the previous one are left out."""
-        scene = self.scene()
+        scene = self.graph
         if tier_of(self.zoom()) != MARKS or not scene.levels:
             return []
         font = QFont()
@@ -165,7 +167,7 @@ class GraphCanvas(QGraphicsView):
             out.append((rect, shown, rotated))
         return out
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         headers = self.band_headers()
         if not headers:
             return
@@ -198,8 +200,8 @@ class GraphCanvas(QGraphicsView):
 
     # Every change of the transform tells the scene, which switches level of detail.
     def _zoom_changed(self) -> None:
-        before = tier_of(self.scene().zoom)
-        self.scene().set_zoom(self.zoom())
+        before = tier_of(self.graph.zoom)
+        self.graph.set_zoom(self.zoom(), self.mapToScene(self.viewport().rect()).boundingRect())
         if tier_of(self.zoom()) != before:
             self.resetCachedContent()  # the shaded level bands come and go
 
@@ -244,6 +246,9 @@ class GenealogyView(QWidget):
         self._matches: list[str] = []
         self._match_index = -1
         self._centre_after: str | None = None
+        self._select_after: str | None = None
+        self._last_selected: str | None = None
+        self._highlighted: set[str] = set()
 
         self.scene = GenealogyScene(self)
         self.canvas = GraphCanvas(self.scene, self)
@@ -361,12 +366,12 @@ class GenealogyView(QWidget):
         """Mark these nodes (and show any folded into a group or hidden); centre on the first."""
         self._highlighted = set(node_ids)
         wanted = [n for n in node_ids if n in self.state.nodes]
-        folded = [n for n in wanted if self.snapshot and n in self.snapshot.visible.folded]
+        snap = self.snapshot
+        folded = [n for n in wanted if snap is not None and n in snap.visible.folded]
         hidden = {self.state.nodes[n].kind for n in wanted} & self.state.hidden_kinds
-        summarised = bool(self.snapshot) and any(
-            self.state.nodes[n].kind in self.snapshot.visible.summarised for n in wanted)
-        if summarised:
-            folded += [n for n in wanted if self.state.nodes[n].kind in self.snapshot.visible.summarised]
+        kinds_summarised = snap.visible.summarised if snap is not None else set()
+        if any(self.state.nodes[n].kind in kinds_summarised for n in wanted):
+            folded += [n for n in wanted if self.state.nodes[n].kind in kinds_summarised]
         if folded or hidden:
             for kind in hidden:
                 self.kind_actions[kind].blockSignals(True)
@@ -439,11 +444,13 @@ class GenealogyView(QWidget):
     def open_group(self, key: str) -> None:
         """Show the next page of a group's members."""
         def start() -> None:
-            if self.snapshot is None or key not in self.snapshot.visible.nodes:
+            group = self.snapshot.visible.nodes[key].group if self.snapshot is not None and key in \
+                self.snapshot.visible.nodes else None
+            if group is None:
                 return self._next()
             state = self.state.copy()
             state.open_group(key)
-            self._start_arrange(state, anchor=self.snapshot.visible.nodes[key].group.anchor)
+            self._start_arrange(state, anchor=group.anchor)
         self._submit(start)
 
     def set_kind_hidden(self, kind: str, hidden: bool) -> None:
@@ -505,7 +512,7 @@ class GenealogyView(QWidget):
         self.fit_to_window()
         if self.canvas.zoom() < readable_zoom and self.state.roots:
             self.canvas.zoom_by(readable_zoom / self.canvas.zoom())
-            self.canvas.scene().set_zoom(self.canvas.zoom())
+            self.scene.set_zoom(self.canvas.zoom())
             self.centre_on(next(iter(self.state.roots)))
 
     def _bring_into_view(self, anchor: str, born: list[str]) -> None:
@@ -535,7 +542,7 @@ class GenealogyView(QWidget):
             target = self.scene._targets.get(node_id, item.pos()) if hasattr(self.scene, "_targets") else item.pos()
             self.canvas.centerOn(target)
 
-    def find(self, text: str) -> list[str]:
+    def find(self, text: str) -> list[str]:  # type: ignore[override]  # not QWidget.find(id)
         """Highlight the boxes matching ``text`` (lot, item, customer… code or name) and
         select and centre the next one; repeated calls step through the matches."""
         text = text.strip().lower()
@@ -668,7 +675,7 @@ class GenealogyView(QWidget):
         self.snapshot = snap
         self.scene.apply(snap, animate=not fit and self.isVisible())
         self.legend.set_kinds({v.group.kind if v.group else v.kind for v in snap.visible.nodes.values()})
-        self.scene.highlight(getattr(self, "_highlighted", set()) & set(self.scene.nodes))
+        self.scene.highlight(self._highlighted & set(self.scene.nodes))
         if fit:
             # A lot just opened: everything if it can be read, else the traced lot and its
             # neighbours with their codes readable (Fit still shows the whole graph).
@@ -678,7 +685,7 @@ class GenealogyView(QWidget):
         if self._centre_after in self.scene.nodes:
             self.centre_on(self._centre_after)
         self._centre_after = None
-        pending = getattr(self, "_select_after", None)
+        pending = self._select_after
         if pending in self.scene.nodes:
             self._select_after = None
             self.select(pending)
@@ -748,7 +755,7 @@ class GenealogyView(QWidget):
         self.upstream_action.setEnabled(bool(items) or bool(self.state.roots))
         if len(items) == 1:
             self.scene.show_path_to(items[0].node_id)
-            if items[0].node is not None and getattr(self, "_last_selected", None) != items[0].node_id:
+            if items[0].node is not None and self._last_selected != items[0].node_id:
                 self._last_selected = items[0].node_id
                 if self.table.isVisible():
                     self.table.select_node(items[0].node_id)
