@@ -21,6 +21,7 @@ from workbench.demo import INCIDENT
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef, shift_of
 from workbench.plant import Operation
+from workbench.plant.lookup import find_lot
 from workbench.rootcause.closure import closure
 from workbench.rootcause.commonality import commonality, defective_from_returns
 from workbench.rootcause.history import lot_history
@@ -382,3 +383,27 @@ def test_commonality_counts_match_brute_force(session, seed, n_orders):
         assert ranked == sorted(ranked)
     finally:
         nested.rollback()
+
+
+def test_siblings_rank_by_how_specific_the_shared_material_is_and_fold_common_ones(session):
+    """Salt went into every bar: sharing it says nothing. The nut lot went into two bars."""
+    b = PlantBuilder(session)
+    b.receive("SALT", "S1", 100)
+    b.receive("NUT", "N1", 100)
+    b.receive("OIL", "O1", 100)
+    b.produce("WO-0", "BAR", [("SALT", "S1", 1), ("NUT", "N1", 5), ("OIL", "O1", 1)], [("B0", 10)])
+    b.produce("WO-1", "BAR", [("SALT", "S1", 1), ("NUT", "N1", 5), ("OIL", "O1", 1)], [("B1", 10)])
+    for i in range(2, 8):
+        b.produce(f"WO-{i}", "BAR", [("SALT", "S1", 1), ("OIL", "O1", 1)] if i < 5 else [("SALT", "S1", 1)],
+                  [(f"B{i}", 10)])
+    b.done()
+    sib = siblings(session, find_lot(session, "B0"), common_reach=4)
+    # Salt reaches 7 other bars, oil 4, the nut lot 1: salt is common (more than 4), oil is not.
+    assert {r.label: n for r, n in sib.common.items()} == {"SALT/S1": 7}
+    order = [s.lot.lot for s in sib.by_material]
+    assert order[0] == "B1"  # shares the nut lot, the most specific
+    assert {s.lot.lot for s in sib.specific()} == {"B1", "B2", "B3", "B4"}
+    assert {s.lot.lot for s in sib.folded()} == {"B5", "B6", "B7"} and order[-3:] == ["B5", "B6", "B7"]
+    first = sib.by_material[0]
+    assert first.reach == 1 and first.reason.startswith("shares NUT/N1, OIL/O1, SALT/S1 (in 7 lots)")
+    assert sib.to_json()["common_materials"] == [{"item": "SALT", "lot": "S1", "reach": 7}]

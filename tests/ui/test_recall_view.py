@@ -99,3 +99,50 @@ def test_cancel_leaves_nothing_written(view, tmp_path):
     assert view.status.text() == "Export cancelled; nothing was written."
     assert list(tmp_path.iterdir()) == []
     assert not view.open_button.isVisible() and view.export_button.isEnabled()
+
+
+def test_quantity_flow_tab_draws_clicks_and_exports(view, qtbot, tmp_path):
+    from workbench.ui.flow_view import FlowBand, FlowBox
+
+    assert wait_idle(30000) and view.flow_layout is not None  # laid out in the background
+    tab = [view.tabs.tabText(i) for i in range(view.tabs.count())].index("Quantity flow")
+    view.tabs.setCurrentIndex(tab)
+    flows = view.flow_view
+    boxes = {b.node.label: b for b in flows.boxes.values()}
+    assert {"ALM/ALM-A1", "CHOP/CHOP-C1", "BAR/BAR-B1", "Unaccounted", "On hand (hold)"} <= set(boxes)
+    red = boxes["Unaccounted"]
+    assert red.brush().color().name() == "#c53030"
+    assert any(isinstance(i, FlowBand) and i.ribbon.link.source == red.node.id for i in flows.scene().items())
+    # Everything drawn fits in the scene; the fitted view shows the whole scene.
+    scene_rect = flows.scene().sceneRect()
+    assert scene_rect.contains(flows.scene().itemsBoundingRect().adjusted(2, 2, -2, -2))
+    # Clicking a lot tells the window which lot; double-clicking opens it; a customer shows the customer.
+    with qtbot.waitSignal(view.lotSelected) as sel:
+        flows.select_node(boxes["BAR/BAR-B1"].node.id)
+    assert sel.args[0].lot == "BAR-B1"
+    lit = [b for b in flows.bands if b.brush().color().alpha() == 200]
+    assert lit and all("BAR/BAR-B1" in b.toolTip() for b in lit)
+    with qtbot.waitSignal(view.customerSelected) as cust:
+        flows.select_node("customer:CU-1")
+    assert cust.args == ["CU-1"]
+    centre = flows.mapFromScene(boxes["CHOP/CHOP-C1"].sceneBoundingRect().center())
+    with qtbot.waitSignal(view.lotActivated) as act:
+        qtbot.mouseDClick(flows.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert act.args[0].lot == "CHOP-C1"
+    assert isinstance(flows.itemAt(centre), FlowBox)
+    for suffix in ("png", "svg", "pdf"):
+        out = view.export_flows(tmp_path / f"flow.{suffix}")
+        assert out is not None and out.stat().st_size > 1000
+    assert "Quantity flow saved" in view.status.text()
+
+
+def test_sort_indicators_match_the_order_shown(view):
+    header = view.lot_table.horizontalHeader()
+    assert header.sortIndicatorSection() < 0 or not header.isSortIndicatorShown()  # hold list order: no arrow
+    lots_before = [r.values[2] for r in view.lot_model.rows]
+    assert lots_before[:2] == ["BAR-B3", "BAR-B1"]
+    view.lot_table.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # the user sorts by lot
+    assert header.sortIndicatorSection() == 2
+    assert [r.values[2] for r in view.lot_model.rows] == sorted(lots_before)
+    view._fill_lots(view.recall)  # new rows (a refresh) keep the order the arrow shows
+    assert [r.values[2] for r in view.lot_model.rows] == sorted(lots_before)

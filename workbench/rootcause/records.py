@@ -88,14 +88,34 @@ class Sibling:
     via: tuple[str, ...]
     reason: str
     operations: tuple[OperationFacts, ...] = ()
+    #: Material siblings: how many other lots the most specific material it shares went into
+    #: (fewer is more telling; 0 for machine siblings).
+    reach: int = 0
+    #: A material sibling that shares only common materials (see ``Siblings.common``).
+    common: bool = False
 
 
 @dataclass
 class Siblings:
+    """The siblings of ``lot``. Material siblings come most specific first: a lot sharing a
+    material lot that went into 12 lots says more than one sharing the salt lot that went
+    into 900. ``common`` names the material lots that went into more than ``COMMON_REACH``
+    other lots (salt, oil, packaging film) with how many; siblings sharing only those are
+    marked ``common`` and folded away in the app and the text listing."""
+
     lot: LotRef
     window: timedelta
     by_material: list[Sibling] = field(default_factory=list)
     by_machine: list[Sibling] = field(default_factory=list)
+    common: dict[LotRef, int] = field(default_factory=dict)
+
+    def specific(self) -> list[Sibling]:
+        """Material siblings that share at least one material lot that is not common."""
+        return [s for s in self.by_material if not s.common]
+
+    def folded(self) -> list[Sibling]:
+        """Material siblings that share only common material lots: the noise."""
+        return [s for s in self.by_material if s.common]
 
     def lots(self) -> set[LotRef]:
         return {s.lot for s in self.by_material} | {s.lot for s in self.by_machine}
@@ -103,10 +123,11 @@ class Siblings:
     def to_json(self) -> dict[str, Any]:
         def one(s: Sibling) -> dict[str, Any]:
             return {**_lot_json(s.lot), "kind": s.kind, "created_at": s.created_at, "via": list(s.via),
-                    "reason": s.reason}
+                    "reason": s.reason, **({"reach": s.reach, "common": s.common} if s.kind == "material" else {})}
         return jsonable({"lot": _lot_json(self.lot), "window_hours": self.window.total_seconds() / 3600,
                          "by_material": [one(s) for s in self.by_material],
-                         "by_machine": [one(s) for s in self.by_machine]})
+                         "by_machine": [one(s) for s in self.by_machine],
+                         "common_materials": [{**_lot_json(r), "reach": n} for r, n in self.common.items()]})
 
 
 @dataclass(frozen=True)

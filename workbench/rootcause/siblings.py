@@ -1,7 +1,9 @@
 """Siblings: other lots that may carry the same defect as a suspect lot, and why.
 
 Those made from any of its upstream lots (shared material), and those made on the same
-machines within a time window around its operations (default ±8 hours).
+machines within a time window around its operations (default ±8 hours). Material siblings
+are ranked by how specific the shared material is (how few lots it went into); those sharing
+only common materials (in more than ``COMMON_REACH`` lots) are marked and folded away.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from workbench.rootcause.records import LotHistory, Sibling, Siblings
 from workbench.trace.genealogy import walk
 
 DEFAULT_WINDOW = timedelta(hours=8)
+#: A material lot that went into more than this many other lots is common (salt, oil,
+#: packaging film): sharing it says little about a defect, so such siblings are folded away.
+COMMON_REACH = 100
 
 
 def _lot_created(session: Session, ids: Iterable[int]) -> dict[int, datetime | None]:
@@ -41,7 +46,7 @@ def _span(started: datetime | None, finished: datetime | None) -> tuple[datetime
 
 
 def siblings(session: Session, lot: LotRef | int, window: timedelta = DEFAULT_WINDOW,
-             history: LotHistory | None = None) -> Siblings:
+             history: LotHistory | None = None, common_reach: int = COMMON_REACH) -> Siblings:
     """Lots that share a material lot with ``lot``, or ran on its machines within ``window``.
 
     The lot itself, its upstream lots and its downstream lots are not siblings (they are
@@ -56,10 +61,14 @@ def siblings(session: Session, lot: LotRef | int, window: timedelta = DEFAULT_WI
     own = {root.id} | set(ancestors) | descendants
     result = Siblings(root, window)
 
-    # Shared material: everything downstream of any upstream lot, remembering which.
+    # Shared material: everything downstream of any upstream lot, remembering which, and how
+    # many lots each upstream lot went into (its reach: the fewer, the more specific).
     shared: dict[int, set[int]] = defaultdict(set)
+    reach: dict[int, int] = {}
     for anc, reached in closure(session, ancestors, True).items():
-        for other in reached - own:
+        others = reached - own
+        reach[anc] = len(others)
+        for other in others:
             shared[other].add(anc)
 
     # Machine window: operations on the same machines overlapping [start - w, end + w].
@@ -88,18 +97,22 @@ def siblings(session: Session, lot: LotRef | int, window: timedelta = DEFAULT_WI
                     continue
                 gap = max(span[0] - e, s - span[1], timedelta(0))
                 if gap <= window:
-                    near[lot_id].setdefault(machine, []).append((theirs, op, gap))
+                    near[lot_id].setdefault(op.machine or "", []).append((theirs, op, gap))
 
     refs = lot_refs(session, set(shared) | set(near) | set(ancestors))
     created = _lot_created(session, set(shared) | set(near))
+    common = {a for a, n in reach.items() if n > common_reach}
+    result.common = {refs[a]: reach[a] for a in sorted(common, key=lambda a: (-reach[a], refs[a].label))}
     for other, ancs in shared.items():
-        labels = sorted(refs[a].label for a in ancs)
+        ranked = sorted(ancs, key=lambda a: (reach[a], refs[a].label))  # most specific first
+        labels = [f"{refs[a].label} (in {reach[a]:,} lots)" if a in common else refs[a].label for a in ranked]
         result.by_material.append(Sibling(
             refs[other], "material", created.get(other),
-            tuple(NodeId.lot(refs[a].item, refs[a].lot) for a in sorted(ancs, key=lambda a: refs[a].label)),
-            "shares " + _listing(labels)))
+            tuple(NodeId.lot(refs[a].item, refs[a].lot) for a in ranked),
+            "shares " + _listing(labels), reach=reach[ranked[0]], common=ancs <= common))
     for other, machines in near.items():
-        parts, ops = [], []
+        parts: list[str] = []
+        ops: list[OperationFacts] = []
         for machine in sorted(machines):
             pairs = machines[machine]
             best = min(pairs, key=lambda p: p[2])
@@ -110,8 +123,8 @@ def siblings(session: Session, lot: LotRef | int, window: timedelta = DEFAULT_WI
         result.by_machine.append(Sibling(
             refs[other], "machine", created.get(other), tuple(NodeId.of("machine", m) for m in sorted(machines)),
             "; ".join(parts), tuple(dict.fromkeys(ops))))
-    # Most shared material first (closest relatives), then by date.
-    result.by_material.sort(key=lambda s: (-len(s.via), time_key(s.created_at), s.lot.label))
+    # Most specific shared material first, then most materials shared, then by date.
+    result.by_material.sort(key=lambda s: (s.common, s.reach, -len(s.via), time_key(s.created_at), s.lot.label))
     result.by_machine.sort(key=lambda s: (time_key(s.created_at), s.lot.label))
     return result
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.facts import LotRef
+from workbench.format import count
 from workbench.rootcause.commonality import (
     commonality,
     defective_from_reasons,
@@ -182,8 +183,9 @@ class CommonalityView(QWidget):
         export = QPushButton("Export…")
         export.setToolTip("Save the ranking as CSV (and the chart as PNG beside it)")
         export.clicked.connect(self._export_clicked)
+        # The title on its own line: beside the controls it would widen the window past 1366 px.
+        self.title.setWordWrap(True)
         bar = QHBoxLayout()
-        bar.addWidget(self.title)
         bar.addStretch(1)
         bar.addWidget(QLabel("Defective from returns:"))
         bar.addWidget(self.reason_text)
@@ -213,6 +215,7 @@ class CommonalityView(QWidget):
         split.setSizes([820, 480])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.title)
         layout.addLayout(bar)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
@@ -328,8 +331,9 @@ class CommonalityView(QWidget):
         top = result.factors[0] if result.factors else None
         lead = (f" · most common: <b>{top.label}</b> ({top.defective_exposed}/{top.defective_total} defective, "
                 f"{top.baseline_exposed}/{top.baseline_total} baseline, p = {top.p_value:.2g})") if top else ""
-        self.summary.setText(f"{len(result.defective)} defective lots of {', '.join(result.items)} against "
-                             f"{len(result.baseline)} baseline lots{period} · {len(result.factors)} factors{lead}")
+        self.summary.setText(f"{count(len(result.defective), 'defective lot')} of {', '.join(result.items)} against "
+                             f"{count(len(result.baseline), 'baseline lot')}{period} · "
+                             f"{count(len(result.factors), 'factor')}{lead}")
         self.defective_model.set_rows([((r.label,), r) for r in result.defective])
         self._show()
         self.loaded.emit()

@@ -19,6 +19,7 @@ from pathlib import Path
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
@@ -36,9 +37,9 @@ from workbench.format import quantity as fmt_quantity
 from workbench.format import when as fmt_time
 from workbench.rootcause.history import lot_history
 from workbench.rootcause.records import LotHistory, Siblings
-from workbench.rootcause.siblings import DEFAULT_WINDOW, siblings
+from workbench.rootcause.siblings import COMMON_REACH, DEFAULT_WINDOW, siblings
 from workbench.trace.genealogy import lot_node_id
-from workbench.ui.ops import plant_op, run_op
+from workbench.ui.ops import Op, plant_op, run_op
 from workbench.ui.style import MUTED
 from workbench.ui.widgets import RowsModel, epoch, heading, hint, style_plot, table_view
 
@@ -68,7 +69,7 @@ class MachineGantt(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
 
-    def show(self, history: LotHistory, sib: Siblings | None) -> None:
+    def show_history(self, history: LotHistory, sib: Siblings | None) -> None:
         self.plot.clear()
         self.legend.clear()
         self.bars = []
@@ -78,10 +79,10 @@ class MachineGantt(QWidget):
             seen = set()
             for s in sib.by_machine:
                 for op in s.operations:
-                    if (op.order, op.step) not in seen:
+                    if op.machine and (op.order, op.step) not in seen:
                         seen.add((op.order, op.step))
                         theirs.append(op)
-        self.machines = sorted({op.machine for op in ours} | {op.machine for op in theirs})
+        self.machines = sorted({op.machine for op in ours if op.machine} | {op.machine for op in theirs if op.machine})
         row = {m: i for i, m in enumerate(self.machines)}
         self.plot.getPlotItem().getAxis("left").setTicks([[(i, m) for m, i in row.items()]])
         own_order = {op.order for op in ours if history.lot.label in op.made}
@@ -89,14 +90,18 @@ class MachineGantt(QWidget):
 
         def span(op: OperationFacts) -> tuple[float, float]:
             start = op.started_at or op.finished_at
+            assert start is not None  # only operations with a time are drawn
             end = op.finished_at or start
             return epoch(start), max(epoch(end), epoch(start) + 60)
+
+        def line(op: OperationFacts) -> int:
+            return row[op.machine or ""]
 
         if ours and window > timedelta(0):
             w = window.total_seconds()
             spans = [span(op) for op in ours]
             band = pg.BarGraphItem(x0=[s - w for s, _ in spans], x1=[e + w for _, e in spans],
-                                   y=[row[op.machine] for op in ours], height=0.84,
+                                   y=[line(op) for op in ours], height=0.84,
                                    brush=pg.mkBrush(WINDOW_FILL), pen=pg.mkPen(None))
             band.setZValue(-2)
             self.plot.addItem(band)
@@ -109,12 +114,12 @@ class MachineGantt(QWidget):
             pens = [pg.mkPen(OWN_ORDER, width=2) if op.order in own_order and colour == OURS else pg.mkPen(None)
                     for op in ops]
             item = pg.BarGraphItem(x0=[s for s, _ in spans], x1=[e for _, e in spans],
-                                   y=[row[op.machine] for op in ops], height=height,
+                                   y=[line(op) for op in ops], height=height,
                                    brush=pg.mkBrush(colour), pens=pens)
             self.plot.addItem(item)
             self.legend.addItem(item, name)
             kind = "ours" if colour == OURS else "sibling"
-            self.bars += [(s, e, row[op.machine], op, kind) for (s, e), op in zip(spans, ops, strict=False)]
+            self.bars += [(s, e, line(op), op, kind) for (s, e), op in zip(spans, ops, strict=False)]
         if self.bars:
             lo = min(b[0] for b in self.bars)
             hi = max(b[1] for b in self.bars)
@@ -157,6 +162,18 @@ class MachineGantt(QWidget):
 # --- the view ----------------------------------------------------------------------------
 
 
+def siblings_summary(sib: Siblings) -> str:
+    """ "12 by specific material (878 through common materials folded: RM-SALT/R1 in 1,631 lots), 3 by machine…" """
+    folded = len(sib.folded())
+    common = ""
+    if folded:
+        names = ", ".join(f"{r.label} in {n:,} lots" for r, n in list(sib.common.items())[:2])
+        more = f" and {len(sib.common) - 2} more" if len(sib.common) > 2 else ""
+        common = f" ({folded:,} through common materials folded away: {names}{more})"
+    return (f"{len(sib.specific()):,} by shared material{common}, {len(sib.by_machine):,} by machine within "
+            f"±{sib.window.total_seconds() / 3600:g} h")
+
+
 class HistoryView(QWidget):
     """Backward history of one lot with its genealogy, machine timeline and siblings."""
 
@@ -169,7 +186,7 @@ class HistoryView(QWidget):
         self.lot = lot
         self.history: LotHistory | None = None
         self.siblings: Siblings | None = None
-        self._op = None
+        self._op: Op | None = None
         self.error: str | None = None
 
         self.title = heading(f"History of {lot.label}")
@@ -187,9 +204,11 @@ class HistoryView(QWidget):
         export_chart.clicked.connect(self._export_timeline_clicked)
         export_tables = QPushButton("Export tables…")
         export_tables.clicked.connect(self._export_tables_clicked)
+        # The title on its own line: with the controls beside it, a long lot label would set the
+        # view's (and so the window's) minimum width beyond a 1366-pixel screen.
+        self.title.setWordWrap(True)
         bar = QHBoxLayout()
-        bar.addWidget(self.title)
-        bar.addStretch(1)
+        bar.addWidget(self.summary, 1)
         bar.addWidget(QLabel("Machine window ±"))
         bar.addWidget(self.window_box)
         bar.addWidget(export_chart)
@@ -204,8 +223,18 @@ class HistoryView(QWidget):
         self.tables = [table_view(self.events, self._node_activated),
                        table_view(self.upstream, self._lot_activated),
                        table_view(self.sibling_rows, self._lot_activated)]
-        for table, name in zip(self.tables, ("Events", "Upstream lots", "Siblings"), strict=False):
+        for table, name in zip(self.tables[:2], ("Events", "Upstream lots"), strict=True):
             tabs.addTab(table, name)
+        sib_box = QWidget()
+        sib_layout = QVBoxLayout(sib_box)
+        sib_layout.setContentsMargins(0, 4, 0, 0)
+        self.show_common = QCheckBox("Show siblings that share only common materials")
+        self.show_common.setToolTip("Materials that went into more than "
+                                    f"{COMMON_REACH} other lots (salt, oil, packaging) say little about a defect")
+        self.show_common.toggled.connect(self._fill_siblings)
+        sib_layout.addWidget(self.show_common)
+        sib_layout.addWidget(self.tables[2], 1)
+        tabs.addTab(sib_box, "Siblings")
         self.tabs = tabs
 
         right = QSplitter(Qt.Orientation.Vertical)
@@ -224,11 +253,11 @@ class HistoryView(QWidget):
         if self.graph is not None:
             split.addWidget(self.graph)
         split.addWidget(right)
-        split.setSizes([520, 720])
+        split.setSizes([640, 600])  # the genealogy as wide as the timeline and tables
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.title)
         layout.addLayout(bar)
-        layout.addWidget(self.summary)
         layout.addWidget(split, 1)
         self.load()
 
@@ -253,8 +282,25 @@ class HistoryView(QWidget):
         graph.busyChanged.connect(settled)
         return graph
 
+    def _fill_siblings(self) -> None:
+        """Specific material siblings (most specific first) and machine siblings; those sharing only
+        common materials when asked for."""
+        sib = self.siblings
+        if sib is None:
+            return
+        material = sib.by_material if self.show_common.isChecked() else sib.specific()
+        rows = [((s.lot.label, "common material" if s.common else "shared material", s.created_at, s.reason),
+                 s.lot) for s in material]
+        rows += [((s.lot.label, "same machine", s.created_at, s.reason), s.lot) for s in sib.by_machine]
+        self.sibling_rows.set_rows(rows)
+        folded = len(sib.folded())
+        self.show_common.setText(f"Show {folded:,} sibling{'s' if folded != 1 else ''} that share only common "
+                                 "materials" if folded else "No sibling shares only common materials")
+        self.show_common.setEnabled(bool(folded))
+        self.tabs.setTabText(2, f"Siblings ({len(rows):,})")
+
     @property
-    def window(self) -> timedelta:
+    def machine_window(self) -> timedelta:
         return timedelta(hours=self.window_box.value())
 
     # --- loading -------------------------------------------------------------------------
@@ -264,7 +310,7 @@ class HistoryView(QWidget):
             self.load()
 
     def load(self) -> None:
-        window = self.window
+        window = self.machine_window
         lot = self.lot
 
         def work(session, progress):
@@ -277,9 +323,9 @@ class HistoryView(QWidget):
 
     def refresh_siblings(self) -> None:
         """Recompute the siblings for a new machine window (the history stays)."""
-        if self.history is None or (self.siblings is not None and self.siblings.window == self.window):
+        if self.history is None or (self.siblings is not None and self.siblings.window == self.machine_window):
             return
-        h, window, lot = self.history, self.window, self.lot
+        h, window, lot = self.history, self.machine_window, self.lot
         self._op = run_op(self, plant_op(self.plant, lambda s, p: (h, siblings(s, lot, window, history=h))),
                           self._loaded, self._failed)
 
@@ -299,17 +345,13 @@ class HistoryView(QWidget):
             f"{h.item_name or h.lot.item}{made} · {len(h.upstream)} upstream lots from "
             f"{len(h.vendors)} vendor{'s' if len(h.vendors) != 1 else ''} · {len(h.operations)} operations on "
             f"{len(h.machines)} machine{'s' if len(h.machines) != 1 else ''} · siblings: "
-            f"{len(sib.by_material)} by shared material, {len(sib.by_machine)} by machine within "
-            f"±{sib.window.total_seconds() / 3600:g} h")
-        self.gantt.show(h, sib)
+            f"{siblings_summary(sib)}")
+        self.gantt.show_history(h, sib)
         self.events.set_rows([((e.at, e.end, e.machine, e.operator, e.label), e.node) for e in h.events])
         self.upstream.set_rows([
             ((u.lot.lot, u.lot.item, u.item_kind, u.depth, fmt_quantity(u.quantity, u.unit), u.vendor, u.vendor_lot,
               u.receipt, u.po, u.received_at), u.lot) for u in h.upstream])
-        rows = [((s.lot.label, "shared material", s.created_at, s.reason), s.lot) for s in sib.by_material]
-        rows += [((s.lot.label, "same machine", s.created_at, s.reason), s.lot) for s in sib.by_machine]
-        self.sibling_rows.set_rows(rows)
-        self.tabs.setTabText(2, f"Siblings ({len(sib.lots())})")
+        self._fill_siblings()
         for table in self.tables:
             table.resizeColumnsToContents()
             for col in range(table.model().columnCount() - 1):

@@ -11,6 +11,8 @@ whose lot rows open that lot on double-click.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.facts import LotRef, OperationFacts
+from workbench.facts import LotQuantity, LotRef, OperationFacts
 from workbench.format import clock as fmt_clock
 from workbench.format import day as fmt_date
 from workbench.format import quantity as fmt_quantity
@@ -129,7 +131,7 @@ class Sheet(QWidget):
         label.setWordWrap(True)
         self.layout_.addWidget(label)
 
-    def table(self, headers: list[str], rows: list[list[object]], lots: list[LotRef | None] | None = None,
+    def table(self, headers: list[str], rows: Sequence[Sequence[object]], lots: list[LotRef | None] | None = None,
               numeric: tuple[int, ...] = (), stretch: int = -1) -> QTableWidget:
         """A small read-only table; ``lots`` (one per row) makes rows open their lot on double-click.
 
@@ -231,7 +233,7 @@ class LotPanel(Sheet):
             self.section(f"Consumed by {len(d.consumptions)} order{'s' if len(d.consumptions) != 1 else ''}")
             rows, lots, dates = [], [], []
             for c in d.consumptions:
-                outs = c.outputs or [None]
+                outs: list[LotQuantity | None] = [*c.outputs] or [None]
                 for i, out in enumerate(outs):
                     rows.append([c.order if i == 0 else "", fmt_quantity(c.quantity, unit) if i == 0 else "",
                                  f"{out.item} / {out.lot}" if out else "(nothing made yet)"])
@@ -239,14 +241,16 @@ class LotPanel(Sheet):
                     dates.append(fmt_time(c.consumed_at))
             table = self.table(["Order", "Quantity", "Made lot"], rows, lots=lots, numeric=(1,))
             for row, when in enumerate(dates):  # the dates are on the timeline; here on hover
-                table.item(row, 0).setToolTip(f"Consumed {when}")
+                if (cell := table.item(row, 0)) is not None:
+                    cell.setToolTip(f"Consumed {when}")
         if d.shipments:
             self.section(f"Shipped in {len(d.shipments)} shipment line{'s' if len(d.shipments) != 1 else ''}")
             table = self.table(["Shipment", "Date", "Customer", "Quantity"],
                                [[s.shipment, fmt_date(s.shipped_at), s.customer, fmt_quantity(s.quantity, unit)]
                                 for s in d.shipments], numeric=(3,))
             for row, s in enumerate(d.shipments):  # the customer's name and order on hover
-                table.item(row, 2).setToolTip(f"{s.customer_name or s.customer}, order {s.order_ref or '—'}")
+                if (cell := table.item(row, 2)) is not None:
+                    cell.setToolTip(f"{s.customer_name or s.customer}, order {s.order_ref or '—'}")
         if d.returns:
             self.section("Returned")
             self.table(["RMA", "Date", "Customer", "Quantity", "Reason"],
@@ -354,13 +358,13 @@ class DocumentPanel(Sheet):
                     ("Lines", str(len(d.lines)))])
         self.section("Lots")
         headers = ["Item", "Lot", "Quantity"] + (["Vendor lot"] if d.kind == "receipt" else [])
-        rows = [[q.item, q.lot, fmt_quantity(q.quantity, q.unit)] + ([q.note] if d.kind == "receipt" else [])
+        rows = [[q.item, q.lot, fmt_quantity(q.quantity, q.unit), *([q.note] if d.kind == "receipt" else [])]
                 for q in d.lines]
         self.table(headers, rows, lots=[q.ref for q in d.lines], numeric=(2,))
         self.finish()
 
 
-_PANELS = (
+_PANELS: tuple[tuple[type, Callable[[Any], Sheet]], ...] = (
     (LotDetails, LotPanel),
     (PartyDetails, PartyPanel),
     (ResourceDetails, ResourcePanel),
@@ -389,12 +393,12 @@ class DetailsPanel(QWidget):
         self._last_load = None
         self.sheet: QWidget | None = None
         self._generation = 0
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll)
+        layout.addWidget(self.scroll_area)
         self.clear()
 
     def set_plant(self, plant: Plant) -> None:
@@ -425,6 +429,10 @@ class DetailsPanel(QWidget):
         kind, code = node.kind, node.code
         lot_id = node.lot.lot_id if node.kind == "lot" else None
         self._load(lambda s, _p: node_details(s, kind, code, lot_id))
+
+    def show_party(self, kind: str, code: str) -> None:
+        """Show a customer or vendor by its code."""
+        self._load(lambda s, _p: node_details(s, kind, code, None))
 
     def on_changes(self, changes) -> None:
         """The plant changed: the facts shown are loaded again."""
@@ -460,11 +468,11 @@ class DetailsPanel(QWidget):
         run_op(self, plant_op(self.plant, fn), done, failed)
 
     def _set_sheet(self, sheet: QWidget) -> None:
-        old = self.scroll.takeWidget()
+        old = self.scroll_area.takeWidget()
         if old is not None:
             old.deleteLater()
         self.sheet = sheet
-        self.scroll.setWidget(sheet)
+        self.scroll_area.setWidget(sheet)
 
 
 def _chain_sections(sheet, d, unit: str) -> None:

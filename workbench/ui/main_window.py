@@ -8,9 +8,10 @@ The window owns no business logic: searches, details and traces run in the core 
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QElapsedTimer, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -42,7 +43,7 @@ from workbench.plant.counts import plant_counts
 from workbench.plant.lookup import find_lot_label
 from workbench.plant.session import redact
 from workbench.ui import epcis_import, settings
-from workbench.ui.cases.install import install_cases
+from workbench.ui.cases.install import CaseDesk, install_cases
 from workbench.ui.commonality_view import CommonalityView
 from workbench.ui.floor import install as install_floor
 from workbench.ui.graph import GenealogyView
@@ -129,7 +130,9 @@ class OpenDatabaseDialog(QDialog):
         self.url.setEditable(True)
         self.url.addItems(recent)
         self.url.setCurrentText(recent[0] if recent else "")
-        self.url.lineEdit().setPlaceholderText("sqlite:///plant.sqlite or postgresql+psycopg://user@host/db")
+        editor = self.url.lineEdit()
+        if editor is not None:
+            editor.setPlaceholderText("sqlite:///plant.sqlite or postgresql+psycopg://user@host/db")
         browse = QPushButton("SQLite file…")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -186,8 +189,15 @@ def show_import_result(parent: QWidget, outcome) -> None:
     box.exec()
 
 
+#: The details panel's narrowest (pixels): keys (KEY_WIDTH) and a value such as "2026-05-12 04:00".
+DETAILS_MIN_WIDTH = 300
+
+
 class MainWindow(QMainWindow):
     """Search, genealogy, timeline, details; more views open as tabs."""
+
+    #: The case desk (``workbench.ui.cases.install``), set while the window is built.
+    cases: CaseDesk
 
     lotOpened = Signal(object)  # LotRef whose genealogy is now shown
     plantChanged = Signal(object)
@@ -218,6 +228,9 @@ class MainWindow(QMainWindow):
         self.details.lotActivated.connect(self.open_lot)
         self.details.loaded.connect(self._details_loaded)
         self.details_dock = self._dock("Details", "detailsDock", self.details, Qt.DockWidgetArea.RightDockWidgetArea)
+        # Wide enough for a fact and its value (a lot code, a date and time) side by side; the
+        # panel scrolls down, never sideways, and a narrower dock would clip the values.
+        self.details.setMinimumWidth(DETAILS_MIN_WIDTH)
 
         self.timeline = LotTimeline()
         self.welcome = WelcomePage()
@@ -366,8 +379,8 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geometry, state = settings.window_layout("mainWindow") if self.persist else (None, None)
         # Docks first: the geometry is kept within the minimum size of the docks shown.
-        self._fresh_layout = state is None or not self.restoreState(state)
-        if geometry is None or not self.restoreGeometry(geometry):
+        self._fresh_layout = not isinstance(state, QByteArray | bytes) or not self.restoreState(state)
+        if not isinstance(geometry, QByteArray | bytes) or not self.restoreGeometry(geometry):
             self.resize(1600, 1000)
         splitter = settings.value("mainWindow/splitter") if self.persist else None
         if splitter is None or not self.splitter.restoreState(splitter):
@@ -415,8 +428,10 @@ class MainWindow(QMainWindow):
 
     def open_lot_label(self, label: str) -> None:
         """Open a lot named ``ITEM/LOT`` (recent lots, the welcome page)."""
-        run_op(self, plant_op(self.plant, lambda s, _p: find_lot_label(s, label)), self.open_lot,
-               lambda message, _c: QMessageBox.warning(self, "Open lot", message))
+        def failed(message: str, _cancelled: bool) -> None:
+            QMessageBox.warning(self, "Open lot", message)
+
+        run_op(self, plant_op(self.plant, lambda s, _p: find_lot_label(s, label)), self.open_lot, failed)
 
     def show_lot_details(self, lot: LotRef) -> None:
         self.details.show_lot(lot)
@@ -477,7 +492,7 @@ class MainWindow(QMainWindow):
         self.recent_lot_menu.clear()
         labels = self.recent_lots()
         for label in labels:
-            self.recent_lot_menu.addAction(label, lambda label=label: self.open_lot_label(label))
+            self.recent_lot_menu.addAction(label, partial(self.open_lot_label, label))
         if not labels:
             self.recent_lot_menu.addAction("(none yet)").setEnabled(False)
 
@@ -494,12 +509,16 @@ class MainWindow(QMainWindow):
             return
         widget = self.workspace.widget(index)
         self.workspace.removeTab(index)
-        widget.deleteLater()
+        if widget is not None:
+            widget.deleteLater()
 
     def start_recall(self, lots: list[LotRef]) -> None:
         if not lots:
             return
         view = RecallView(self.plant, list(lots))
+        view.lotSelected.connect(self.details.show_lot)
+        view.lotActivated.connect(self.open_lot)
+        view.customerSelected.connect(lambda code: self.details.show_party("customer", code))
         title = f"Recall {lots[0].label}" + (f" +{len(lots) - 1}" if len(lots) > 1 else "")
         self.open_tab(view, title)
 
@@ -574,7 +593,7 @@ class MainWindow(QMainWindow):
         self.recent_db_menu.clear()
         urls = settings.recent("recent/databases")
         for url in urls:
-            self.recent_db_menu.addAction(url, lambda url=url: self.open_database(url))
+            self.recent_db_menu.addAction(url, partial(self.open_database, url))
         if not urls:
             self.recent_db_menu.addAction("(none yet)").setEnabled(False)
 
@@ -639,8 +658,9 @@ class MainWindow(QMainWindow):
         if not path:
             return
         try:
-            if can_vector:
-                target.export_image(path)
+            exporter = getattr(target, "export_image", None)
+            if exporter is not None:
+                exporter(path)
             elif not target.grab().save(path):
                 raise OSError(f"could not write {path}")
         except Exception as exc:  # noqa: BLE001 - shown to the user

@@ -10,12 +10,11 @@ progress bar over the files, Cancel, and "Open folder" at the end.
 
 from __future__ import annotations
 
-from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,11 +33,17 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.actions.recall import start_recall, write_recall_package
+from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
 from workbench.format import per_unit
 from workbench.format import quantity as fmt_quantity
 from workbench.format import when as fmt_time
+from workbench.recall.flows import FlowLayout, QuantityFlows, layout_flows, recall_flows
 from workbench.recall.records import Recall
+from workbench.reports.paper import page_points
+from workbench.reports.sankey import TITLE_ROOM
+from workbench.settings import load_letterhead
+from workbench.ui.flow_view import QuantityFlowView
 from workbench.ui.ops import Op, run_op
 from workbench.ui.style import MUTED
 from workbench.ui.widgets import Row, RowsModel, table_view
@@ -46,6 +51,8 @@ from workbench.ui.widgets import Row, RowsModel, table_view
 ALERT = "#c53030"
 HOLD = "#2f855a"
 BAR = "#2b6cb0"
+#: The quantity flow is laid out to fill its view, at least this size (pixels; it scrolls then).
+FLOW_MIN_SIZE = (900, 480)
 #: Customers shown in the bar chart (the rest are in the table).
 CHART_CUSTOMERS = 25
 
@@ -53,8 +60,13 @@ CHART_CUSTOMERS = 25
 class RecallView(QWidget):
     """A recall of one or more suspect lots, with the export of its package."""
 
-    LOT_HEADERS = ("Item", "Description", "Lot", "Kind", "Depth", "Made/received", "Consumed", "Shipped",
-                   "Returned", "On hand", "Unit", "Expires")
+    lotSelected = Signal(object)  # LotRef: a box of the quantity flow was clicked
+    lotActivated = Signal(object)  # LotRef: open it in the genealogy
+    customerSelected = Signal(str)
+
+    #: On hand (what to hold) beside the lot, so it is on screen in a narrow window.
+    LOT_HEADERS = ("Item", "Description", "Lot", "On hand", "Unit", "Kind", "Depth", "Made/received", "Consumed",
+                   "Shipped", "Returned", "Expires")
     REC_HEADERS = ("Item", "Lot", "Kind", "Made/received", "Returned", "Consumed", "Shipped", "On hand",
                    "Unaccounted", "Record diff.", "Unit", "Findings")
 
@@ -66,6 +78,8 @@ class RecallView(QWidget):
         self.export_op: Op | None = None
         self.exported_to: Path | None = None
         self.error: str | None = None
+        self.flow_layout: FlowLayout | None = None
+        self.flows: QuantityFlows | None = None
         self._build()
         self.refresh()
 
@@ -119,7 +133,7 @@ class RecallView(QWidget):
         self.poll.timeout.connect(self._show_progress)
 
         self.tabs = QTabWidget()
-        self.lot_model = RowsModel(self.LOT_HEADERS, right=range(4, 10))
+        self.lot_model = RowsModel(self.LOT_HEADERS, right=(3, 6, 7, 8, 9, 10))
         self.lot_table = table_view(self.lot_model)
         self.tabs.addTab(self.lot_table, "Affected lots")
 
@@ -156,6 +170,38 @@ class RecallView(QWidget):
         self.rec_table = table_view(self.rec_model)
         rec_layout.addWidget(self.rec_table)
         self.tabs.addTab(rec, "Reconciliation")
+
+        flow = QWidget()
+        flow_layout = QVBoxLayout(flow)
+        flow_layout.setContentsMargins(0, 0, 0, 0)
+        flow_bar = QHBoxLayout()
+        self.flow_note = QLabel("Where the suspect quantity went: band widths in the suspect lots' unit, "
+                                "converted through each order; red is what the records cannot place. "
+                                "Click a box for its details, double-click a lot to open it.")
+        self.flow_note.setWordWrap(True)
+        self.flow_note.setStyleSheet(f"color: {MUTED};")
+        flow_bar.addWidget(self.flow_note, 1)
+        self.flow_fit = QPushButton("Fit")
+        self.flow_fit.setToolTip("Show the whole diagram")
+        self.flow_export = QPushButton("Export…")
+        self.flow_export.setToolTip("Save the quantity flow as PNG, SVG or PDF (one landscape page)")
+        self.flow_export.setEnabled(False)
+        flow_bar.addWidget(self.flow_fit)
+        flow_bar.addWidget(self.flow_export)
+        flow_layout.addLayout(flow_bar)
+        self.flow_view = QuantityFlowView()
+        self._flow_resize = QTimer(self)
+        self._flow_resize.setSingleShot(True)
+        self._flow_resize.setInterval(150)
+        self._flow_resize.timeout.connect(self._relayout_flows)
+        self.flow_view.resized.connect(self._flow_resize.start)
+        self.flow_view.lotSelected.connect(self.lotSelected)
+        self.flow_view.lotActivated.connect(self.lotActivated)
+        self.flow_view.customerSelected.connect(self.customerSelected)
+        self.flow_fit.clicked.connect(self.flow_view.fit)
+        self.flow_export.clicked.connect(self.choose_flow_file)
+        flow_layout.addWidget(self.flow_view, 1)
+        self.tabs.addTab(flow, "Quantity flow")
         layout.addWidget(self.tabs, 1)
 
     # --- loading -------------------------------------------------------------------------
@@ -201,6 +247,56 @@ class RecallView(QWidget):
         self.tabs.setTabText(1, f"Customers ({t.customers:,})")
         self.tabs.setTabText(2, f"Reconciliation ({t.flagged:,} flagged)" if t.flagged else "Reconciliation")
         self.export_button.setEnabled(True)
+        self.flow_layout = None
+        self.flows = None
+        run_op(self, lambda _p: recall_flows(r), self._flows_computed, self._flows_failed,
+               label="Following the suspect quantity…")
+
+    def _flows_computed(self, flows: QuantityFlows) -> None:
+        self.flows = flows
+        self._relayout_flows()
+
+    def _flow_size(self) -> tuple[int, int]:
+        """The layout fills the view at 1:1 (text at its real size), never below FLOW_MIN_SIZE."""
+        port = self.flow_view.viewport().size()
+        return max(FLOW_MIN_SIZE[0], port.width() - 4), max(FLOW_MIN_SIZE[1], port.height() - 4 - int(TITLE_ROOM))
+
+    def _relayout_flows(self) -> None:
+        flows = self.flows
+        if flows is None:
+            return
+        w, h = self._flow_size()
+        if self.flow_layout is not None and (self.flow_layout.width, self.flow_layout.height) == (w, h):
+            return
+        run_op(self, lambda _p: layout_flows(flows, w, h), self._flows_ready, self._flows_failed,
+               label="Laying out the quantity flow…")
+
+    def _flows_ready(self, layout: FlowLayout) -> None:
+        self.flow_layout = layout
+        self.flow_view.show_layout(layout)
+        self.flow_export.setEnabled(True)
+
+    def _flows_failed(self, message: str, cancelled: bool) -> None:
+        self.flow_note.setText("Cancelled." if cancelled else f"The quantity flow could not be laid out: {message}")
+
+    def choose_flow_file(self) -> None:
+        name = f"{self.recall.reference}-flow.pdf" if self.recall else "quantity-flow.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, "Export the quantity flow", str(Path.home() / name),
+                                              "PDF (*.pdf);;SVG (*.svg);;PNG image (*.png)")
+        if path:
+            self.export_flows(Path(path))
+
+    def export_flows(self, path: Path) -> Path | None:
+        if path.suffix.lower() not in (".pdf", ".svg", ".png"):
+            path = path.with_suffix(".pdf")
+        try:
+            page = page_points(load_letterhead(None))
+            written = self.flow_view.export(path, page=page)
+        except (OSError, WorkbenchError) as exc:
+            QMessageBox.warning(self, "Export the quantity flow", f"{path} could not be written: {exc}")
+            return None
+        self.status.setText(f"Quantity flow saved to {written}")
+        return written
 
     def _fill_lots(self, r: Recall) -> None:
         on_hold = {a.lot_id for a in r.hold}
@@ -208,8 +304,8 @@ class RecallView(QWidget):
         rows = []
         for a in order:
             b = a.balance
-            rows.append(Row((a.item, a.item_name, a.lot, a.kind, a.depth, b.made, b.consumed, b.shipped, b.returned,
-                             b.on_hand, a.unit, a.expires_at), a.ref, flagged=b.unaccounted > 0,
+            rows.append(Row((a.item, a.item_name, a.lot, b.on_hand, a.unit, a.kind, a.depth, b.made, b.consumed,
+                             b.shipped, b.returned, a.expires_at), a.ref, flagged=b.unaccounted > 0,
                             bold=a.lot_id in on_hold, tip="On hand: put on hold" if a.lot_id in on_hold else None))
         self.lot_model.set_rows(rows)
         self.lot_table.resizeColumnsToContents()
@@ -240,14 +336,14 @@ class RecallView(QWidget):
     def _fill_chart(self, r: Recall) -> None:
         """Quantity by customer (top ``CHART_CUSTOMERS``), in the unit most shipped."""
         self.chart.clear()
-        units = Counter()
+        units: dict[str, Decimal] = {}
         for ln in r.lines:
-            units[ln.unit] += ln.quantity
+            units[ln.unit] = units.get(ln.unit, Decimal(0)) + ln.quantity
         if not units:
             self.chart.setTitle("No customer received an affected lot", color=MUTED, size="9pt")
             self.bars = None
             return
-        unit = units.most_common(1)[0][0]
+        unit = max(units, key=lambda u: units[u])
         ranked = sorted(((c.quantities().get(unit, Decimal(0)), c.customer) for c in r.customers), reverse=True)
         ranked = [(q, code) for q, code in ranked if q > 0][:CHART_CUSTOMERS]
         self.bars = pg.BarGraphItem(x0=0, y=list(range(len(ranked))), height=0.6,
@@ -306,6 +402,8 @@ class RecallView(QWidget):
     def export_to(self, target: Path) -> Op:
         """Write the package into ``target`` in the background, with progress and Cancel."""
         r, reason = self.recall, self.reason.text()
+        if r is None:
+            raise WorkbenchError("The recall is still being traced; export it once it is shown.")
 
         def work(progress):
             return write_recall_package(r, target, reason=reason, progress=progress)

@@ -35,7 +35,7 @@ from workbench.format import quantity as fmt_quantity
 from workbench.format import when as fmt_time
 from workbench.supplier.records import DEFAULT_RESPONSE_DAYS, ScarFacts
 from workbench.supplier.scar import scar_facts
-from workbench.ui.ops import plant_op, run_op
+from workbench.ui.ops import Op, plant_op, run_op
 
 
 class ScarDialog(QDialog):
@@ -51,7 +51,7 @@ class ScarDialog(QDialog):
         self.issued_code: str | None = None
         self.pdf_path: Path | None = None
         self.error: str | None = None
-        self._op = None
+        self._op: Op | None = None
         self.setWindowTitle(f"Supplier corrective action: {lot.label}")
         self.setMinimumWidth(680)
 
@@ -85,6 +85,9 @@ class ScarDialog(QDialog):
         self.issue_button.setEnabled(False)
         self.open_button = self.buttons.addButton("Open PDF", QDialogButtonBox.ButtonRole.ActionRole)
         self.open_button.setVisible(False)
+        self.print_button = self.buttons.addButton("Print…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.setVisible(False)
+        self.print_button.clicked.connect(self._print_pdf)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.issue_button.clicked.connect(self.issue)
         self.open_button.clicked.connect(self._open_pdf)
@@ -169,11 +172,18 @@ class ScarDialog(QDialog):
                             f"response due {self.due():%Y-%m-%d}. Saved to {self.pdf_path}.")
         self.issue_button.setVisible(False)
         self.open_button.setVisible(True)
+        self.print_button.setVisible(True)
         self.issued.emit(self.issued_code, str(self.pdf_path))
 
     def _open_pdf(self) -> None:
         if self.pdf_path is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.pdf_path)))
+
+    def _print_pdf(self) -> None:
+        if self.pdf_path is not None:
+            from workbench.ui.printing import print_with_dialog
+
+            print_with_dialog(self, self.pdf_path, "Print the SCAR")
 
     def is_idle(self) -> bool:
         return self._op is None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
 
 from workbench.config import APP
 
@@ -36,8 +36,8 @@ def recent(key: str) -> list[str]:
     """A most-recent-first list (``recent/lots``, ``recent/databases``)."""
     value = settings().value(key, [])
     if isinstance(value, str):  # QSettings turns a one-element list into a string
-        value = [value]
-    return [str(v) for v in value or []]
+        return [value]
+    return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
 
 def push_recent(key: str, entry: str) -> list[str]:
@@ -50,7 +50,7 @@ def push_recent(key: str, entry: str) -> list[str]:
     return items
 
 
-def save_window(key: str, geometry: bytes, state: bytes) -> None:
+def save_window(key: str, geometry: QByteArray | bytes, state: QByteArray | bytes) -> None:
     s = settings()
     s.setValue(f"{key}/geometry", geometry)
     s.setValue(f"{key}/state", state)

@@ -92,6 +92,9 @@ class RowsModel(QAbstractTableModel):
         self.right = set(right)
         self.rows: list[Row] = []
         self._texts: list[list[str]] = []
+        #: The column and order the user sorted by (None: the order the rows were given in):
+        #: new rows are sorted the same way, so the header's indicator never lies.
+        self.sorted_by: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: Sequence[Row | tuple[Sequence[Any], Any]], tips: Sequence[str | None] | None = None) -> None:
         """``rows``: ``Row``s, or (values, payload) pairs with ``tips`` beside them."""
@@ -104,6 +107,8 @@ class RowsModel(QAbstractTableModel):
             made.append(r)
         self.rows = made
         self._texts = [[cell_text(v) for v in r.values] for r in made]
+        if self.sorted_by is not None:
+            self._sort(*self.sorted_by)
         self.endResetModel()
 
     def payload(self, row: int) -> Any:
@@ -147,12 +152,19 @@ class RowsModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.headers):  # no indicator: keep the given order
+            self.sorted_by = None
+            return
+        self.sorted_by = (column, order)
         self.layoutAboutToBeChanged.emit()
+        self._sort(column, order)
+        self.layoutChanged.emit()
+
+    def _sort(self, column: int, order: Qt.SortOrder) -> None:
         paired = sorted(zip(self.rows, self._texts, strict=True), key=lambda p: sort_key(p[0].values[column]),
                         reverse=order == Qt.SortOrder.DescendingOrder)
         self.rows = [p[0] for p in paired]
         self._texts = [p[1] for p in paired]
-        self.layoutChanged.emit()
 
     def write_csv(self, path: str | Path) -> Path:
         """The rows as shown, as CSV (text cells, never formulas: ``format.csv_text``)."""
@@ -168,6 +180,9 @@ def table_view(model: RowsModel, on_activate: Callable[[Any], None] | None = Non
     """A read-only sortable table with sensible column sizes; double-click calls ``on_activate``."""
     view = QTableView(parent)
     view.setModel(model)
+    # No indicator until the user sorts: the rows come in the order the view gives them (the
+    # hold list first, the best factor first), and an arrow on the first column would lie.
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setSortingEnabled(True)
     view.setAlternatingRowColors(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -25,6 +25,7 @@ from workbench.errors import WorkbenchError
 from workbench.format import quantity as fmt
 from workbench.ui.floor.feedback import GREEN, RED, Feedback
 from workbench.ui.ops import run_op
+from workbench.ui.printing import print_with_dialog
 from workbench.ui.widgets import heading, hint
 
 
@@ -57,24 +58,32 @@ class ReceivePage(QWidget):
             self.fields[key] = edit
         self.quarantine = QCheckBox("Hold in quarantine until QA releases it")
         form.addRow("", self.quarantine)
-        self.size = QComboBox()
-        self.size.addItems(["4x6in", "100x150mm", "2x1in", "a4", "letter"])
+        self.label_size = QComboBox()
+        self.label_size.addItems(["4x6in", "100x150mm", "2x1in", "a4", "letter"])
         self.copies = QSpinBox()
         self.copies.setRange(1, 500)
         labels = QHBoxLayout()
-        labels.addWidget(self.size)
+        labels.addWidget(self.label_size)
         labels.addWidget(self.copies)
         labels.addStretch(1)
         form.addRow("Labels (size, copies)", labels)
-        self.button = QPushButton("Receive and print labels")
+        self.button = QPushButton("Receive and make labels")
+        self.button.setToolTip("Record the receipt as a new lot and write its labels (then Print labels…)")
         self.button.clicked.connect(self.receive)
         self.last_labels: Path | None = None
-        self.open_labels = QPushButton("Open labels to print")
+        self.print_labels = QPushButton("Print labels…")
+        self.print_labels.setToolTip("Print the labels of the lot just received (the printer's paper set to the "
+                                     "label size)")
+        self.print_labels.setEnabled(False)
+        self.print_labels.clicked.connect(self.print_last_labels)
+        self.open_labels = QPushButton("Open labels PDF")
+        self.open_labels.setToolTip("Open the labels in the PDF viewer")
         self.open_labels.setEnabled(False)
         self.open_labels.clicked.connect(
             lambda: self.last_labels and QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_labels))))
         buttons = QHBoxLayout()
         buttons.addWidget(self.button)
+        buttons.addWidget(self.print_labels)
         buttons.addWidget(self.open_labels)
         buttons.addStretch(1)
         self.feedback = Feedback()
@@ -88,10 +97,16 @@ class ReceivePage(QWidget):
         layout.addWidget(self.feedback)
         layout.addStretch(1)
 
+    def print_last_labels(self) -> int:
+        """The print dialog for the labels just made; the pages printed (0 when cancelled)."""
+        if self.last_labels is None:
+            return 0
+        return print_with_dialog(self, self.last_labels, "Print labels")
+
     def receive(self) -> None:
         f = {k: e.text().strip() or None for k, e in self.fields.items()}
         who, quarantine = self.floor.who(), self.quarantine.isChecked()
-        size, copies = self.size.currentText(), self.copies.value()
+        size, copies = self.label_size.currentText(), self.copies.value()
         out = Path(tempfile.mkdtemp(prefix="labels-")) / "labels.pdf"
 
         def run(_p):
@@ -112,5 +127,7 @@ class ReceivePage(QWidget):
             self.floor.changed(got.changes)
             self.last_labels = path
             self.open_labels.setEnabled(True)
+            self.print_labels.setEnabled(True)
+            self.print_labels.setFocus()  # Enter prints
 
         run_op(self, run, done, lambda message, _c: self.feedback.show_text(message, RED))

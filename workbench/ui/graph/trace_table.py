@@ -64,8 +64,9 @@ class TraceTable(QWidget):
         self.proxy.setSortRole(SORT_ROLE)
         self.tree = QTreeView(self)
         self.tree.setModel(self.proxy)
+        # Rows in genealogy order, with no arrow, until a column is clicked (then the arrow shows it).
+        self.tree.header().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.tree.setSortingEnabled(True)
-        self.tree.header().setSortIndicatorShown(False)  # rows in genealogy order until a column is clicked
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
