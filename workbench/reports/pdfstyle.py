@@ -234,13 +234,27 @@ def wrap_lines(value: str, room: float, font: str = FONT, size: float = CELL_SIZ
             if line:
                 out.append(line)
             line = word
-            while stringWidth(line, font, size) > room and len(line) > 1:  # a code wider than its column
-                cut = next((i for i in range(len(line) - 1, 0, -1)
-                            if stringWidth(line[:i], font, size) <= room), 1)
-                out.append(line[:cut])
-                line = line[cut:]
+            if stringWidth(line, font, size) > room:  # a code wider than its column: cut it
+                pieces = _cut(line, room, font, size)
+                out += pieces[:-1]
+                line = pieces[-1]
         out.append(line)
     return out
+
+
+def _cut(word: str, room: float, font: str, size: float) -> list[str]:
+    """A word too wide for ``room`` in pieces that fit (at least one character each),
+    summing character widths once (the base-14 fonts have no kerning)."""
+    pieces: list[str] = []
+    start, used = 0, 0.0
+    for i, ch in enumerate(word):
+        w = stringWidth(ch, font, size)
+        if used + w > room and i > start:
+            pieces.append(word[start:i])
+            start, used = i, 0.0
+        used += w
+    pieces.append(word[start:])
+    return pieces
 
 
 class TextLines(Flowable):
