@@ -5,8 +5,12 @@ quantity, shipment, date, their order reference), says why the lots are recalled
 to do with the stock and whom to call. ``letters/CUSTOMER.pdf`` holds one letter;
 ``letters.pdf`` holds all of them, each numbered from page 1.
 
-Speed: a letter is a handful of flowables in the shared house style (base-14 fonts,
-one cached logo); a thousand letters take a few seconds.
+Speed: every letter comes from one layout. What all letters share word for word is
+parsed and drawn once per process (``_fixed_parts``, ``_shared``); what differs per
+customer is drawn as plain wrapped lines (``pdfstyle.TextLines``) and the shipment table
+line by line (``pdfstyle.LineTable``). Pages are laid out once, in chunks on worker
+processes, and each page's stream is compressed once for both files it goes into
+(``pdfstyle.pages_pdf``): a thousand letters take under three CPU seconds.
 """
 
 from __future__ import annotations

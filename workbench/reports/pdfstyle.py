@@ -10,6 +10,10 @@ One place for the palette, paragraph styles, table style and page furniture:
   also starts a new page with the full letterhead).
 * ``data_table(...)`` — a table with a repeated header, right-aligned quantities, light
   zebra rows and optional red rows for findings; it splits across pages.
+* ``LineTable(...)`` — the same look for tables of plain text, drawn line by line (the
+  letters' shipment lines); ``TextLines(...)`` — plain wrapped text in a paragraph style.
+* ``build_sections`` / ``pages_pdf`` — lay pages out once, then write any selection of
+  them as files of their own from their recorded, compressed streams.
 
 Fonts are the PDF base-14 Helvetica family: nothing to embed, so documents are small and
 building a thousand letters stays fast.
