@@ -319,7 +319,9 @@ def process_pool():
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
-        ctx.set_forkserver_preload(["workbench.recall.engine", "workbench.reports.letters"])
+        # What the jobs run and the records they receive; not the recall engine, whose
+        # database layer (a second of imports) no worker needs.
+        ctx.set_forkserver_preload(["workbench.recall.records", "workbench.reports.package"])
     return ctx.Pool(workers())
 
 
