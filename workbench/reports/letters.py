@@ -19,6 +19,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -322,7 +323,22 @@ def process_pool():
         # What the jobs run and the records they receive; not the recall engine, whose
         # database layer (a second of imports) no worker needs.
         ctx.set_forkserver_preload(["workbench.recall.records", "workbench.reports.package"])
-    return ctx.Pool(workers())
+    # A started worker imports the parent's main module again (the ``workbench`` command,
+    # and with it every command and the database layer: a second or more per worker).
+    # The jobs are functions of the report modules, never of the main module: the workers
+    # are started without it.
+    main = sys.modules.get("__main__")
+    saved = dict(main.__dict__) if main is not None else {}
+    if main is not None:
+        main.__dict__.pop("__file__", None)
+        main.__dict__["__spec__"] = None
+    try:
+        return ctx.Pool(workers())
+    finally:
+        if main is not None:
+            for key in ("__file__", "__spec__"):
+                if key in saved:
+                    main.__dict__[key] = saved[key]
 
 
 def write_letters(recall, letterhead: Letterhead, out_dir: Path, progress=None,
