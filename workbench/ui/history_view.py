@@ -266,6 +266,7 @@ class HistoryView(QWidget):
     def _make_graph(self):
         """The shared genealogy view, opened fully upstream of the lot (if the app has it)."""
         try:
+            from workbench.ui.graph.items import TITLE_LOD
             from workbench.ui.graph.view import GenealogyView
         except ImportError:  # pragma: no cover - the graph ships with the app
             return None
@@ -279,7 +280,9 @@ class HistoryView(QWidget):
             # Fit once the full upstream is laid out (the first fit saw only the neighbours).
             if not busy and not self._fitted and graph.is_idle():
                 self._fitted = True
-                graph.fit_to_window()
+                # Fit when it is readable; a long upstream would fit as a strip of marks in
+                # this narrow pane, so stay at a readable zoom on the lot, its inputs beside it.
+                graph.overview(readable_zoom=TITLE_LOD)
 
         graph.busyChanged.connect(settled)
         return graph
