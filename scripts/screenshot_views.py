@@ -3,7 +3,8 @@
     QT_QPA_PLATFORM=offscreen python scripts/screenshot_views.py DB_URL OUTDIR WxH [VIEW ...]
 
 VIEW is any of: genealogy recall-lots recall-customers recall-reconciliation recall-flow
-history commonality vendor (default: all). Each PNG is OUTDIR/VIEW-WxH.png. The incident lot
+history commonality vendor flow-wide (the quantity flow with the side panels closed, for the
+README) (default: all). Each PNG is OUTDIR/VIEW-WxH.png. The incident lot
 of the demo plant is the one shown; used by ``scripts/screenshots.sh`` (the Sankey) and for
 looking at every view at 1366x768 and 1920x1080.
 """
@@ -22,7 +23,7 @@ TIMEOUT_MS = 120_000
 #: A granola lot of the incident (returned with illness complaints): its history has siblings.
 HISTORY_LOT = ("26133C3", "FG-GRANOLA-COCO")
 VIEWS = ("genealogy", "recall-lots", "recall-customers", "recall-reconciliation", "recall-flow", "history",
-         "commonality", "vendor")
+         "commonality", "vendor", "flow-wide")
 
 
 def shoot(window, path: Path) -> None:
@@ -48,7 +49,8 @@ def main() -> int:
         sys.exit(f"workbench: {error}")
     window.open_lot(ref)
     window.wait_until_idle(TIMEOUT_MS)
-    recall_tabs = {"recall-lots": 0, "recall-customers": 1, "recall-reconciliation": 2, "recall-flow": 3}
+    recall_tabs = {"recall-lots": 0, "recall-customers": 1, "recall-reconciliation": 2, "recall-flow": 3,
+                   "flow-wide": 3}
     recall = None
     for view in views:
         if view == "genealogy":
@@ -60,9 +62,12 @@ def main() -> int:
                 window.wait_until_idle(TIMEOUT_MS)
             window.workspace.setCurrentWidget(recall)
             recall.tabs.setCurrentIndex(recall_tabs[view])
-            if view == "recall-flow":
-                window.wait_until_idle(TIMEOUT_MS)
-                recall.flow_view.fit()
+            if view == "flow-wide":
+                window.search_dock.hide()
+                window.details_dock.hide()
+            for _ in range(5):
+                QCoreApplication.processEvents()
+            recall._flow_resize.timeout.emit()  # laid out again for the view's size (off the UI thread)
         elif view == "history":  # a finished lot the incident reached: its inputs and siblings
             product, perror = find_lot_in_background(window, *HISTORY_LOT)
             if perror:

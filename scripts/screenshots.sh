@@ -46,5 +46,12 @@ read -r SALT_ITEM SALT_LOT < <("$PYTHON" -c \
 "$WORKBENCH" gui --lot "$LOT" --item "$ITEM" --downstream --table --size 1366x768 \
   --screenshot "$OUT/trace-table.png"
 
+# The incident's quantity flow (Sankey) in the recall view at 1366x768, the side panels closed.
+SHOTS=$(mktemp -d)
+"$PYTHON" scripts/screenshot_views.py "$("$PYTHON" -c 'from workbench.config import resolve_url; print(resolve_url(None))')" \
+  "$SHOTS" 1366x768 flow-wide
+mv "$SHOTS/flow-wide-1366x768.png" "$OUT/quantity-flow.png"
+rmdir "$SHOTS"
+
 ls -l "$OUT"/search.png "$OUT"/genealogy.png "$OUT"/pallet-and-site.png "$OUT"/large-graph-overview.png \
-  "$OUT"/trace-table.png
+  "$OUT"/trace-table.png "$OUT"/quantity-flow.png

@@ -22,7 +22,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def dumps(value: Any, **kw) -> str:
+def dumps(value: Any, **kw: Any) -> str:
     """JSON text that any UTF-8 file or terminal can hold: unsafe characters (a lone
     surrogate from a stray byte of a command-line argument, C1 controls, bidi overrides)
     are written as ``\\u202e``-style escapes, which read back as the same text."""

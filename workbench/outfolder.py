@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
@@ -79,7 +80,7 @@ def holds_database(folder: Path) -> str | None:
     return None
 
 
-def read_manifest(folder: Path, kind: str) -> dict | None:
+def read_manifest(folder: Path, kind: str) -> dict[str, Any] | None:
     """The manifest of a package of ``kind`` in ``folder``, or None when it is not one."""
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
@@ -101,7 +102,7 @@ def _contents(folder: Path) -> tuple[set[str], set[str]]:
     return files, folders
 
 
-def previous_package(folder: Path, kind: str) -> dict | None:
+def previous_package(folder: Path, kind: str) -> dict[str, Any] | None:
     """The manifest of ``folder`` when it is a package of ``kind`` this program wrote (its
     manifest and files it lists, nothing else), else None."""
     data = read_manifest(folder, kind)
@@ -182,7 +183,7 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_manifest(work: Path, kind: str, extra: dict | None = None) -> dict:
+def write_manifest(work: Path, kind: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """List every file under ``work`` (size, SHA-256) in its manifest, written last."""
     files, _ = _contents(work)
     files.discard(MANIFEST)
@@ -201,7 +202,7 @@ def write_manifest(work: Path, kind: str, extra: dict | None = None) -> dict:
 
 @contextmanager
 def building(directory: str | Path, kind: str, what: str, force: bool = False,
-             database: str | None = None, extra: Callable[[Path], dict] | None = None) -> Iterator[Path]:
+             database: str | None = None, extra: Callable[[Path], dict[str, Any]] | None = None) -> Iterator[Path]:
     """Yield a new hidden work folder beside ``directory``; when the block ends without
     an error, write the manifest and put the folder in place of ``directory`` (a previous
     package there is replaced, with ``force``). On an error the work folder is removed
@@ -253,7 +254,7 @@ def _swap(work: Path, target: Path, kind: str, what: str) -> None:
         remove_package(old, old_manifest)
 
 
-def remove_package(folder: Path, manifest: dict) -> None:
+def remove_package(folder: Path, manifest: dict[str, Any]) -> None:
     """Delete exactly what a package's manifest lists, then its (now empty) folders."""
     listed = [*manifest["files"], MANIFEST]
     for name in listed:

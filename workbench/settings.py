@@ -18,6 +18,7 @@ import json
 import tomllib
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 from workbench.config import config_dir, resources_dir
 from workbench.errors import WorkbenchError
@@ -58,13 +59,13 @@ class Letterhead:
     def contact_line(self) -> str:
         return " · ".join(x for x in (self.phone, self.email, self.website) if x)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["logo"] = str(self.logo) if self.logo else None
         return data
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -88,7 +89,7 @@ def _read(path: Path) -> dict:
     return data
 
 
-def _apply(base: Letterhead, data: dict, folder: Path) -> Letterhead:
+def _apply(base: Letterhead, data: dict[str, Any], folder: Path) -> Letterhead:
     changes = {k: v for k, v in data.items() if k != "logo"}
     if "logo" in data:
         logo = data["logo"]

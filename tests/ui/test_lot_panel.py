@@ -154,3 +154,12 @@ def test_an_epcis_lot_lists_its_events_with_id_type_step_and_file(qtbot, plant):
     tip = events.item(0, 0).toolTip()
     assert "type: TransformationEvent" in tip and f"from: {beef}" in tip and "bizStep: commissioning" in tip
     assert f"From beef-leather-events.jsonld ({len(rows)} events)." in texts(panel.sheet)
+
+
+def test_a_customer_chosen_by_code_shows_its_sheet(qtbot, small_plant):
+    """What the quantity flow's customer boxes open."""
+    panel = make_panel(qtbot, small_plant.plant)
+    with qtbot.waitSignal(panel.loaded, timeout=10000):
+        panel.show_party("customer", "SHOP")
+    assert isinstance(panel.sheet, PartyPanel)
+    assert facts(panel.sheet)["Lots"] == "1"

@@ -197,3 +197,15 @@ def test_selecting_a_result_shows_that_lot_in_the_graph_as_in_details(qtbot, mak
                         timeout=10000)
         qtbot.waitUntil(lambda h=hit: getattr(window.details.details, "lot", None) == h.lot
                         and window.details.details.item.code == h.item, timeout=10000)
+
+
+def test_every_toolbar_button_has_a_tooltip_that_says_more_than_its_name(make_main_window, small_plant):
+    from PySide6.QtWidgets import QToolBar
+
+    window = make_main_window(small_plant.plant)
+    assert window.wait_until_idle(30000)
+    toolbars = window.findChildren(QToolBar)
+    assert toolbars
+    bare = [a.text() for tb in toolbars for a in tb.actions()
+            if not a.isSeparator() and a.text() and a.toolTip().replace("&", "") in ("", a.text().replace("&", ""))]
+    assert bare == []

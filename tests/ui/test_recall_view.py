@@ -146,3 +146,38 @@ def test_sort_indicators_match_the_order_shown(view):
     assert [r.values[2] for r in view.lot_model.rows] == sorted(lots_before)
     view._fill_lots(view.recall)  # new rows (a refresh) keep the order the arrow shows
     assert [r.values[2] for r in view.lot_model.rows] == sorted(lots_before)
+
+
+def test_print_letters_goes_through_the_print_dialog(view, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+    from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtWidgets import QDialog
+
+    from workbench.ui import printing
+
+    printed = tmp_path / "printed.pdf"
+
+    class Dialog:  # the user picks "Print to file" and presses Print
+        def __init__(self, printer, _parent):
+            self.printer = printer
+
+        def setWindowTitle(self, _title):
+            pass
+
+        def setMinMax(self, _lo, _hi):
+            pass
+
+        def exec(self):
+            self.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            self.printer.setOutputFileName(str(printed))
+            self.printer.setResolution(150)
+            return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(printing, "QPrintDialog", Dialog)
+    assert not view.print_button.isVisible() and view.print_letters() == 0  # nothing exported yet
+    view.export_to(tmp_path / "package")
+    assert wait_idle(60000)
+    assert view.print_button.isVisible()
+    pages = len(PdfReader(tmp_path / "package" / "letters.pdf").pages)
+    assert view.print_letters() == pages
+    assert len(PdfReader(printed).pages) == pages

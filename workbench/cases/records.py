@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from workbench.facts import LotRef
-from workbench.jsonutil import jsonable
+from workbench.jsonutil import json_object
 
 CASE_KINDS = ("investigation", "mock_recall")
 CASE_ORIGINS = ("lot", "complaint", "return", "supplier_notice", "mock_recall")
@@ -54,7 +54,7 @@ class CaseSummary:
         return status_word(self.status)
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable(vars(self))
+        return json_object(vars(self))
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class EntryRecord:
     quantity: Decimal | None
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable({"id": self.id, "kind": self.kind, "at": self.at, "by": self.by, "text": self.text,
+        return json_object({"id": self.id, "kind": self.kind, "at": self.at, "by": self.by, "text": self.text,
                          "data": self.data, "lot": self.lot.label if self.lot else None, "quantity": self.quantity})
 
 
@@ -145,7 +145,7 @@ class MockRecall:
 
     def to_json(self) -> dict[str, Any]:
         took = self.elapsed()
-        return jsonable({"standard": self.standard, "started_at": self.started_at, "stopped_at": self.stopped_at,
+        return json_object({"standard": self.standard, "started_at": self.started_at, "stopped_at": self.stopped_at,
                          "unit": self.unit, "amount_in_question": self.in_question, "amount_found": self.found,
                          "percent_found": self.percent,
                          "elapsed_seconds": took.total_seconds() if took is not None else None,
@@ -181,7 +181,7 @@ class CaseDetail:
         return [e for e in self.entries if e.kind in kinds]
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable({
+        return json_object({
             **self.summary.to_json(), "problem": self.problem, "closed_at": self.closed_at,
             "lots": [{"lot": c.lot.label, "role": c.role, "why": c.why, "added_at": c.added_at,
                       "added_by": c.added_by} for c in self.lots],

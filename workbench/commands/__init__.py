@@ -7,10 +7,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
+from typing import TypeAlias
 
 from workbench.actions import plant as plant_actions
 from workbench.errors import WorkbenchError
 from workbench.plant import Plant
+
+#: What ``register(sub)`` of each command module adds its parser to.
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from datetime import datetime, time, timedelta
 
-from workbench.commands import add_db_option, parse_day, reading
+from workbench.commands import Subparsers, add_db_option, parse_day, reading
 from workbench.errors import WorkbenchError
 from workbench.jsonutil import dumps
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     top = sub.add_parser("audit", help="the audit trail: verify its hash chain, show entries, anchor its head")
     acts = top.add_subparsers(dest="audit_action", metavar="ACTION")
     v = acts.add_parser("verify", help="prove the hash chain; an edited, deleted or inserted entry is named")

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
-from workbench.commands import add_db_option, reading
+from workbench.cases.records import CaseDetail, CaseSummary, MockRecall
+from workbench.commands import Subparsers, add_db_option, reading
 from workbench.commands.signing import add_sign_options, password_for
 from workbench.errors import WorkbenchError
 from workbench.format import quantity
 from workbench.jsonutil import dumps
+from workbench.plant.audit import Entry
 
 
-def _p(acts, name: str, help_text: str, handler, code: bool = True) -> argparse.ArgumentParser:
+def _p(acts: Subparsers, name: str, help_text: str, handler: Callable[[argparse.Namespace], int],
+       code: bool = True) -> argparse.ArgumentParser:
     p = acts.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
     add_db_option(p)
     if code:
@@ -21,7 +25,7 @@ def _p(acts, name: str, help_text: str, handler, code: bool = True) -> argparse.
     return p
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     top = sub.add_parser("case", help="investigations: suspect lots, notes, holds, packages, SCARs, signature",
                          description="Cases: an investigation (or a mock recall) worked for days, with its "
                          "record, status and signature.")
@@ -111,7 +115,7 @@ def register(sub) -> None:
     _p(acts, "mocks", "every mock recall with its time and grades (the trend)", run_mocks, code=False)
 
 
-def _print_summary(s) -> None:
+def _print_summary(s: CaseSummary) -> None:
     print(f"{s.code:<15} {s.status_text:<18} v{s.version:<3} {s.opened_at:%Y-%m-%d} {s.opened_by:<12} "
           f"{s.lots:>3} lots  {s.title}")
 
@@ -148,7 +152,7 @@ def run_open(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_detail(d, history) -> None:
+def _print_detail(d: CaseDetail, history: list[Entry] | None) -> None:
     s = d.summary
     print(f"{s.code}: {s.title}")
     print(f"  status {s.status_text}, version {s.version}; opened {s.opened_at:%Y-%m-%d %H:%M} by {s.opened_by}; "
@@ -178,8 +182,8 @@ def _print_detail(d, history) -> None:
         print(f"  signed: {sig.line}")
     if history is not None:
         print(f"Audit entries ({len(history)}):")
-        for e in history:
-            print(f"  #{e.id:<6} {e.at:%Y-%m-%d %H:%M:%S} {e.actor:<12} {e.action}")
+        for entry in history:
+            print(f"  #{entry.id:<6} {entry.at:%Y-%m-%d %H:%M:%S} {entry.actor:<12} {entry.action}")
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -331,7 +335,7 @@ def run_archive(args: argparse.Namespace) -> int:
     return 0
 
 
-def _mock_line(code: str, m) -> str:
+def _mock_line(code: str, m: MockRecall) -> str:
     took = m.elapsed()
     return (f"{code:<15} {m.standard or '-':<6} {m.started_at:%Y-%m-%d %H:%M} "
             f"{quantity(m.found or 0, m.unit or ''):>14} of {quantity(m.in_question or 0, m.unit or ''):<14} "

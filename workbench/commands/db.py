@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.commands import add_db_option, disposing
+from workbench.commands import Subparsers, add_db_option, disposing
 from workbench.config import resolve_url
 from workbench.plant.session import head_revision, make_engine, redact, schema_state, upgrade_plant
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser("db", help="show or upgrade the database schema")
     actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
     up = actions.add_parser("upgrade", help="create or upgrade the schema to this version")

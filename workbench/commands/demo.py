@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from workbench.commands import add_db_option, writing
+from workbench.commands import Subparsers, add_db_option, writing
 from workbench.config import resolve_url
 from workbench.demo import (
     COMPANY,
@@ -25,7 +25,7 @@ from workbench.floor.examples import seed_floor_examples
 from workbench.plant.session import redact
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "demo", help="build the demo plant (a year of Northfield Foods, with a planted incident)",
         description="Build the demo plant into an empty database: a food manufacturer's year of "

@@ -8,9 +8,12 @@ import getpass
 from datetime import datetime
 
 from workbench.actions import floor as actions
-from workbench.commands import add_db_option, reading
+from workbench.commands import Subparsers, add_db_option, reading
 from workbench.errors import WorkbenchError
+from workbench.facts import LotRef
+from workbench.floor.picking import PickListView
 from workbench.format import quantity as fmt
+from workbench.plant import Plant
 
 
 def _who() -> str:
@@ -35,7 +38,7 @@ def _common(p: argparse.ArgumentParser, by: bool = True) -> None:
         p.add_argument("--by", default=_who(), metavar="NAME", help="who does this (default: your user name)")
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     floor = sub.add_parser("floor", help="the plant floor: receive, label, pick, scan, override, complete, ship, hold",
                            description="Record the life of a lot where it is handled.")
     fs = floor.add_subparsers(dest="floor_command", metavar="STEP")
@@ -147,7 +150,11 @@ def register(sub) -> None:
     p.add_argument("lot", nargs="?", metavar="LOT", help="show this lot's hold history")
     p.set_defaults(handler=run_holds)
 
-    floor.set_defaults(handler=lambda _args: floor.print_help() or 2)
+    def floor_help(_args: argparse.Namespace) -> int:
+        floor.print_help()
+        return 2
+
+    floor.set_defaults(handler=floor_help)
 
 
 def _label_options(p: argparse.ArgumentParser, required: bool) -> None:
@@ -158,7 +165,7 @@ def _label_options(p: argparse.ArgumentParser, required: bool) -> None:
     p.add_argument("--qr", action="store_true", help="add a GS1 Digital Link QR code (items with a GTIN)")
 
 
-def _labels(plant, args, lots) -> None:
+def _labels(plant: Plant, args: argparse.Namespace, lots: list[LotRef]) -> None:
     if getattr(args, "out", None):
         from workbench.floor.receiving import positive
 
@@ -167,14 +174,14 @@ def _labels(plant, args, lots) -> None:
         print(f"Labels: {path}")
 
 
-def run_location(args) -> int:
+def run_location(args: argparse.Namespace) -> int:
     with reading(args) as plant:
         code, site = actions.add_location(plant, args.code, args.site, args.name).result
     print(f"Location {code} added at site {site}.")
     return 0
 
 
-def run_receive(args) -> int:
+def run_receive(args: argparse.Namespace) -> int:
     if args.out:
         actions.label_path(args.out)
     with reading(args) as plant:
@@ -190,14 +197,14 @@ def run_receive(args) -> int:
     return 0
 
 
-def run_label(args) -> int:
+def run_label(args: argparse.Namespace) -> int:
     with reading(args) as plant:
         lot = actions.find(plant, args.lot, args.item)
         _labels(plant, args, [lot])
     return 0
 
 
-def print_pick_list(view) -> None:
+def print_pick_list(view: PickListView) -> None:
     what = (f"production order {view.order} ({view.product})" if view.purpose == "production"
             else f"shipment to {view.customer}" + (f", order {view.order_ref}" if view.order_ref else ""))
     print(f"Pick list {view.code}: {what}; {view.status}, site {view.site}")
@@ -208,13 +215,13 @@ def print_pick_list(view) -> None:
             print(f"       take {p.lot.lot:<14} {fmt(p.quantity, line.unit):>12}  {p.why}")
         if line.proposed < line.quantity:
             print(f"       SHORT: only {fmt(line.proposed, line.unit)} can be proposed")
-        for p in line.picks:
-            how = f" override {p.override_reason}" if p.override_reason else ""
-            print(f"       picked {p.lot.lot:<12} {fmt(p.quantity, line.unit):>12}  by {p.picked_by} "
-                  f"{p.picked_at:%Y-%m-%d %H:%M}{how}")
+        for pick in line.picks:
+            how = f" override {pick.override_reason}" if pick.override_reason else ""
+            print(f"       picked {pick.lot.lot:<12} {fmt(pick.quantity, line.unit):>12}  by {pick.picked_by} "
+                  f"{pick.picked_at:%Y-%m-%d %H:%M}{how}")
 
 
-def run_picks(args) -> int:
+def run_picks(args: argparse.Namespace) -> int:
     with reading(args) as plant:
         if args.open:
             for code, purpose, what in actions.open_pick_lists(plant):
@@ -237,14 +244,14 @@ def run_picks(args) -> int:
     return 0
 
 
-def run_scan(args) -> int:
+def run_scan(args: argparse.Namespace) -> int:
     with reading(args) as plant:
         result = actions.scan(plant, args.code, args.scanned, args.by, args.quantity).result
     print(("OK  " if result.ok else "NO  ") + result.message)
     return 0 if result.ok else 1
 
 
-def run_override(args) -> int:
+def run_override(args: argparse.Namespace) -> int:
     with reading(args) as plant:
         ov = actions.override(plant, args.code, lot=args.lot, quantity=args.quantity, reason=args.reason,
                               note=args.note, by=args.by, line=args.line).result
@@ -253,7 +260,7 @@ def run_override(args) -> int:
     return 0
 
 
-def run_overrides(args) -> int:
+def run_overrides(args: argparse.Namespace) -> int:
     with reading(args) as plant:
         if args.reasons:
             for code, text in actions.override_reasons(plant).items():
@@ -269,7 +276,7 @@ def run_overrides(args) -> int:
     return 0
 
 
-def run_complete(args) -> int:
+def run_complete(args: argparse.Namespace) -> int:
     if args.out:
         actions.label_path(args.out)
     with reading(args) as plant:
@@ -285,7 +292,7 @@ def run_complete(args) -> int:
     return 0
 
 
-def run_ship(args) -> int:
+def run_ship(args: argparse.Namespace) -> int:
     with reading(args) as plant:
         done = actions.ship(plant, args.code, shipment=args.shipment, by=args.by).result
     print(f"Shipment {done.shipment} to {done.customer}:")
@@ -294,7 +301,7 @@ def run_ship(args) -> int:
     return 0
 
 
-def run_hold(args) -> int:
+def run_hold(args: argparse.Namespace) -> int:
     if not args.lots and not args.recall_of:
         raise WorkbenchError("Name the lots to hold, or --recall-of LOT to hold a recall's hold list.")
     with reading(args) as plant:
@@ -311,7 +318,7 @@ def run_hold(args) -> int:
     return 0
 
 
-def run_release(args) -> int:
+def run_release(args: argparse.Namespace) -> int:
     with reading(args) as plant:
         released = actions.release(plant, args.lot, args.reason, args.by).result
     for h in released:
@@ -319,7 +326,7 @@ def run_release(args) -> int:
     return 0
 
 
-def run_holds(args) -> int:
+def run_holds(args: argparse.Namespace) -> int:
     with reading(args) as plant:
         rows = actions.hold_history(plant, actions.find(plant, args.lot)) if args.lot else actions.holds_now(plant)
     for h in rows:

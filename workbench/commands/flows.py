@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from workbench.actions.recall import start_recall
-from workbench.commands import add_db_option, open_for_reading
+from workbench.commands import Subparsers, add_db_option, reading
 from workbench.commands.recall import _Item, _Lots
 from workbench.errors import WorkbenchError
 from workbench.plant.lookup import find_lot
@@ -27,7 +27,7 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "flows", help="draw the quantity flow (Sankey) of a recall",
         usage="workbench flows [--db URL] LOT [--item ITEM] [LOT [--item ITEM] ...] --out FILE.svg|.pdf|.png "
@@ -56,13 +56,10 @@ def run(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         raise WorkbenchError(f"{out}: the folder {out.parent} does not exist.")
     letterhead = load_letterhead(args.letterhead)
-    plant = open_for_reading(args)
-    try:
+    with reading(args) as plant:
         with plant.Session() as session:
             roots = [find_lot(session, lot, item) for lot, item in args.lot_specs]
         result = start_recall(plant, roots)
-    finally:
-        plant.dispose()
     flows = recall_flows(result)
     w, h = page_points(letterhead)
     size = args.size or (print_size((w, h)) if out.suffix.lower() == ".pdf" else (1600, 900))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.commands import add_db_option
+from workbench.commands import Subparsers, add_db_option
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser("gui", help="open the desktop workbench (the default command)")
     add_db_option(parser)
     parser.add_argument("--lot", help="open this lot's genealogy (a lot code or a scanned GS1 barcode)")

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from workbench.actions.imports import import_paths, sort_paths
-from workbench.commands import add_db_option, open_for_reading, reading
+from workbench.commands import Subparsers, add_db_option, open_for_reading, reading
 from workbench.commands.epcis_text import run_epcis_export
 from workbench.config import is_default_demo, resolve_url
 from workbench.errors import WorkbenchError
@@ -25,7 +25,7 @@ from workbench.progress import Progress
 SHOWN_WARNINGS = 50
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     imp = sub.add_parser(
         "import",
         help="import CSV bundles (folders of items.csv, receipts.csv, ...) and EPCIS documents into the plant",

@@ -5,39 +5,49 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Sequence
+from typing import Any
 
 from workbench.actions.recall import check_target, start_recall, write_recall_package
-from workbench.commands import add_db_option, reading
+from workbench.commands import Subparsers, add_db_option, reading
 from workbench.format import per_unit
 from workbench.plant.lookup import find_lot
 from workbench.settings import load_letterhead
 
 
+def _given(values: str | Sequence[Any] | None) -> list[Any]:
+    """The values argparse hands an action (a list for ``nargs="+"``) as a list."""
+    return [values] if isinstance(values, str) else list(values or ())
+
+
 class _Lots(argparse.Action):
     """Suspect lots in order; each is ``[lot, item]`` (item filled in by ``--item``)."""
 
-    def __call__(self, parser, namespace, values, option_string=None):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: str | Sequence[Any] | None, option_string: str | None = None) -> None:
         specs = getattr(namespace, "lot_specs", None) or []
-        specs += [[v, None] for v in values]
+        specs += [[v, None] for v in _given(values)]
         namespace.lot_specs = specs
 
 
 class _Item(_Lots):
     """``--item ITEM`` names the item of the lot just before it; lots after it are more lots."""
 
-    def __call__(self, parser, namespace, values, option_string=None):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: str | Sequence[Any] | None, option_string: str | None = None) -> None:
         specs = getattr(namespace, "lot_specs", None) or []
         if not specs:
             parser.error("--item follows the lot it names: LOT --item ITEM")
         if specs[-1][1] is not None:
             parser.error(f"lot {specs[-1][0]} already has the item {specs[-1][1]}")
-        specs[-1][1] = values[0]
+        given = _given(values)
+        specs[-1][1] = given[0]
         namespace.lot_specs = specs
-        if len(values) > 1:
-            super().__call__(parser, namespace, values[1:], option_string)
+        if len(given) > 1:
+            super().__call__(parser, namespace, given[1:], option_string)
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "recall", help="write the recall package of one or more suspect lots",
         usage="workbench recall [--db URL] LOT [--item ITEM] [LOT [--item ITEM] ...] --out DIR "

@@ -7,7 +7,9 @@ import argparse
 import math
 from datetime import datetime, timedelta
 
-from workbench.commands import add_db_option, parse_day, reading
+from sqlalchemy.orm import Session
+
+from workbench.commands import Subparsers, add_db_option, parse_day, reading
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
 from workbench.format import quantity
@@ -15,7 +17,7 @@ from workbench.jsonutil import dumps
 from workbench.plant.lookup import find_lot, find_lot_label
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     h = sub.add_parser("history", help="backward history of a lot: upstream lots, receipts, operations, siblings",
                        description="Everything upstream of a lot in time order, and its siblings: lots "
                        "that share a material lot or ran on the same machines around the same time.")
@@ -56,7 +58,7 @@ def _when(at: datetime | None) -> str:
     return f"{at:%Y-%m-%d %H:%M}" if at else "(no time)"
 
 
-def parse_lot(session, text: str) -> LotRef:
+def parse_lot(session: Session, text: str) -> LotRef:
     """``ITEM/LOT``, a lot code alone, or a GS1 barcode."""
     return find_lot_label(session, text)
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.commands import add_db_option, parse_day, reading
+from workbench.commands import Subparsers, add_db_option, parse_day, reading
 from workbench.commands.signing import add_sign_options, password_for
 from workbench.errors import WorkbenchError
 from workbench.jsonutil import dumps
 from workbench.plant.lookup import find_lot
+from workbench.supplier.followup import ScarFollowUp
 
 #: ``workbench scar WORD``: these words are actions; anything else is a lot to issue a SCAR for.
 ACTIONS = ("issue", "list", "show", "answer", "due", "verify", "close", "cause", "file")
@@ -24,7 +25,7 @@ def route(argv: list[str]) -> list[str]:
     return argv
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     top = sub.add_parser("scar", help="supplier corrective actions (8D): issue, answers D4-D8, due, verify, close",
                          description="Issue a SCAR for a purchased lot (`workbench scar LOT --out FILE.pdf`) and "
                          "follow it to closure.")
@@ -131,7 +132,7 @@ def run_issue(args: argparse.Namespace) -> int:
     return 0
 
 
-def _line(f) -> str:
+def _line(f: ScarFollowUp) -> str:
     r = f.record
     late = f.overdue()
     due = f"due {r.due_at:%Y-%m-%d}" if r.due_at else ""
@@ -154,7 +155,7 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_follow_up(f) -> None:
+def print_follow_up(f: ScarFollowUp) -> None:
     from workbench.supplier.followup import DISCIPLINES
 
     r = f.record

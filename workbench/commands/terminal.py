@@ -7,8 +7,9 @@ JSON: the escapes are JSON's own)."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any, TextIO
 
 from workbench.format import escaped
 
@@ -16,7 +17,7 @@ from workbench.format import escaped
 class EscapingStream:
     """A text stream that escapes unsafe characters, except those in ``keep``."""
 
-    def __init__(self, stream, keep: str):
+    def __init__(self, stream: TextIO, keep: str):
         self._stream = stream
         self._keep = keep
 
@@ -24,11 +25,11 @@ class EscapingStream:
         self._stream.write(escaped(text, keep=self._keep))
         return len(text)
 
-    def writelines(self, lines) -> None:
+    def writelines(self, lines: Iterable[str]) -> None:
         for line in lines:
             self.write(line)
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.commands import add_db_option, reading
+from workbench.commands import Subparsers, add_db_option, reading
 from workbench.interchange.epcisload.lookup import find_lot_by_identifier, identify_lot_nodes
 from workbench.jsonutil import dumps
 from workbench.lots.details import recorded_events
@@ -12,7 +12,7 @@ from workbench.reports.tree import render_tree
 from workbench.trace.genealogy import DIRECTIONS, trace
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "trace", help="trace a lot forward (where it went) or backward (where it came from)",
         description="Trace a lot. LOT is a lot code, a scanned GS1 barcode "

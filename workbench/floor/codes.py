@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 
-def next_code(session: Session, column, prefix: str, width: int = 2, where=None) -> str:
+def next_code(session: Session, column: InstrumentedAttribute[str], prefix: str, width: int = 2,
+              where: ColumnElement[bool] | None = None) -> str:
     """``prefix`` + the next running number not yet used under it."""
     stmt = select(column).where(column.like(prefix.replace("%", r"\%").replace("_", r"\_") + "%", escape="\\"))
     if where is not None:

@@ -17,7 +17,7 @@ from workbench.facts import LotRef
 from workbench.floor.codes import day_prefix, next_code
 from workbench.floor.holds import _who, active_holds
 from workbench.floor.picking import PickListView, find_pick_list, load_pick_list
-from workbench.floor.receiving import find_location, positive, shelf_life_expiry
+from workbench.floor.receiving import Amount, find_location, positive, shelf_life_expiry
 from workbench.floor.rules import negative_stock_allowed
 from workbench.floor.stock import lock_lots, lot_states
 from workbench.format import quantity as fmt
@@ -92,7 +92,7 @@ def _check_stock(session: Session, view: PickListView, at: datetime) -> dict[int
     return taken
 
 
-def complete_production(session: Session, pick_list: str, *, quantity, location: str, by: str, at: datetime,
+def complete_production(session: Session, pick_list: str, *, quantity: Amount, location: str, by: str, at: datetime,
                         lot: str | None = None, expires_at: datetime | None = None, machine: str | None = None,
                         operator: str | None = None) -> Completed:
     """Record the batch: its new lot, a consumption for every pick, the order finished."""

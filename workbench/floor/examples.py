@@ -17,6 +17,7 @@ from workbench.facts import LotRef
 from workbench.floor.holds import place_holds
 from workbench.floor.overrides import record_override
 from workbench.floor.picking import open_pick_list
+from workbench.floor.proposals import Candidate
 from workbench.floor.stock import candidates
 from workbench.plant import Customer, Item, Lot
 
@@ -28,7 +29,7 @@ class FloorExamples:
     held: tuple[str, ...]
 
 
-def _stocked(session: Session, kind: str, at: datetime, lots: int = 2) -> list[tuple[Item, list]]:
+def _stocked(session: Session, kind: str, at: datetime, lots: int = 2) -> list[tuple[Item, list[Candidate]]]:
     """Items of ``kind`` with at least ``lots`` lots free to pick at ``at``, fullest first."""
     items = list(session.scalars(select(Item).where(Item.kind == kind).order_by(Item.code)))
     found = candidates(session, [i.id for i in items])

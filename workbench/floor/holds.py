@@ -107,14 +107,13 @@ def _hold(row: LotHold, lot: LotRef) -> Hold:
                 release_reason=row.release_reason)
 
 
-def _query():
-    return (select(LotHold, Item.code, Lot.code).join(Lot, Lot.id == LotHold.lot_id)
-            .join(Item, Item.id == Lot.item_id))
+#: Holds with their lot's item and code (statements are immutable: each query adds its own where).
+_HOLDS = select(LotHold, Item.code, Lot.code).join(Lot, Lot.id == LotHold.lot_id).join(Item, Item.id == Lot.item_id)
 
 
 def holds_now(session: Session) -> list[Hold]:
     """Every active hold in the plant, newest first (the holds list of the floor)."""
-    rows = session.execute(_query().where(LotHold.released_at.is_(None))
+    rows = session.execute(_HOLDS.where(LotHold.released_at.is_(None))
                            .order_by(LotHold.placed_at.desc(), LotHold.id.desc()))
     return [_hold(h, LotRef(h.lot_id, item, code)) for h, item, code in rows]
 
@@ -123,7 +122,7 @@ def hold_history(session: Session, lot_ids: Iterable[int]) -> dict[int, list[Hol
     """Every hold, active or released, of these lots, oldest first."""
     out: dict[int, list[Hold]] = {}
     for chunk in chunks(lot_ids):
-        rows = session.execute(_query().where(among(LotHold.lot_id, chunk, session))
+        rows = session.execute(_HOLDS.where(among(LotHold.lot_id, chunk, session))
                                .order_by(LotHold.placed_at, LotHold.id))
         for h, item, code in rows:
             out.setdefault(h.lot_id, []).append(_hold(h, LotRef(h.lot_id, item, code)))

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from workbench.errors import NotFound, WorkbenchError
 from workbench.facts import LotRef
 from workbench.floor.holds import _who
-from workbench.floor.picking import LineView, find_pick_list, load_pick_list
+from workbench.floor.picking import LineView, PickListView, find_pick_list, load_pick_list
 from workbench.floor.proposals import refusal
-from workbench.floor.receiving import positive
+from workbench.floor.receiving import Amount, positive
 from workbench.floor.rules import override_reasons
 from workbench.floor.stock import lock_lots, lot_states
 from workbench.format import quantity as fmt
@@ -41,7 +41,7 @@ class Override:
     made_at: datetime
 
 
-def _line(view, line: str | int | None) -> LineView:
+def _line(view: PickListView, line: str | int | None) -> LineView:
     if line is None:
         if len(view.lines) == 1:
             return view.lines[0]
@@ -53,7 +53,7 @@ def _line(view, line: str | int | None) -> LineView:
     raise NotFound(f"Pick list {view.code} has no line '{text}'.")
 
 
-def record_override(session: Session, pick_list: str, *, lot: str, quantity, reason: str, by: str, at: datetime,
+def record_override(session: Session, pick_list: str, *, lot: str, quantity: Amount, reason: str, by: str, at: datetime,
                     line: str | int | None = None, note: str | None = None) -> Override:
     """Record that ``lot`` was taken for a line instead of the proposed lots."""
     who = _who(by)

@@ -47,7 +47,7 @@ class Choice:
     need: Decimal
     lots: list[ProposedLot]
     #: Why the other lots were passed over: "held", "expired", ... -> how many.
-    passed_over: Counter = field(default_factory=Counter)
+    passed_over: Counter[str] = field(default_factory=Counter)
 
     @property
     def proposed(self) -> Decimal:
@@ -73,7 +73,7 @@ def refusal(c: Candidate, at: datetime, site: str) -> str | None:
     return None
 
 
-def sort_key(c: Candidate, rule: str) -> tuple:
+def sort_key(c: Candidate, rule: str) -> tuple[datetime | str | int, ...]:
     """FEFO: earliest expiry first (undated lots last), then oldest; FIFO: oldest first."""
     made = c.created_at or _FAR
     if rule == "FEFO":
@@ -95,7 +95,7 @@ def _why(c: Candidate, rule: str, rank: int, eligible: int, unit: str) -> str:
 def choose_lots(candidates: list[Candidate], need: Decimal, rule: str, at: datetime, site: str,
                 unit: str = "") -> Choice:
     """The lots to take for ``need``, in order, splitting across lots as needed."""
-    passed: Counter = Counter()
+    passed: Counter[str] = Counter()
     eligible = []
     for c in candidates:
         why_not = refusal(c, at, site)
@@ -115,7 +115,7 @@ def choose_lots(candidates: list[Candidate], need: Decimal, rule: str, at: datet
     return Choice(rule, need, lots, passed)
 
 
-def passed_over_text(passed: Counter) -> str:
+def passed_over_text(passed: Counter[str]) -> str:
     """``passed over 2 on hold, 1 expired`` or empty."""
     if not passed:
         return ""

@@ -73,7 +73,7 @@ def shelf_life_expiry(item: Item, base: datetime | None) -> datetime | None:
     return base + timedelta(days=item.shelf_life_days)
 
 
-def receive(session: Session, *, item: str, quantity, vendor: str, location: str, by: str, at: datetime,
+def receive(session: Session, *, item: str, quantity: Amount, vendor: str, location: str, by: str, at: datetime,
             vendor_lot: str | None = None, po: str | None = None, receipt: str | None = None,
             lot: str | None = None, unit: str | None = None, produced_at: datetime | None = None,
             expires_at: datetime | None = None, sscc: str | None = None, quarantine: bool = False) -> Received:

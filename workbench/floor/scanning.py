@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import biip
 from biip.gs1_messages import GS1Message
@@ -88,7 +89,7 @@ def read_label(text: str) -> ScannedLabel | None:
         return None
     if message is None:
         return None
-    found: dict = {"raw": text}
+    found: dict[str, Any] = {"raw": text}
     for es in message.element_strings:
         ai = es.ai.ai
         if ai in ("01", "02"):

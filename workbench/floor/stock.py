@@ -8,26 +8,27 @@ consumed or shipped). One statement per call, whatever the number of lots.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from workbench.floor.proposals import Candidate
 from workbench.floor.rules import home_site
 from workbench.plant import Consumption, Lot, Quantity, Return, Shipment
 from workbench.plant.floor_models import LotHold, LotPlace, Pick, PickLine, PickList, StoragePlace
-from workbench.plant.query import among, chunks
+from workbench.plant.query import Column, among, chunks
 
 ZERO = Decimal(0)
 
 
-def _sum(column, lot_column):
+def _sum(column: Column, lot_column: Column) -> ScalarSelect[Any]:
     return select(func.coalesce(func.sum(column), 0)).where(lot_column == Lot.id).correlate(Lot).scalar_subquery()
 
 
-def _reserved():
+def _reserved() -> ScalarSelect[Any]:
     return (select(func.coalesce(func.sum(Pick.quantity), 0))
             .join(PickLine, PickLine.id == Pick.pick_line_id)
             .join(PickList, PickList.id == PickLine.pick_list_id)
@@ -35,14 +36,14 @@ def _reserved():
             .correlate(Lot).scalar_subquery())
 
 
-def _hold():
+def _hold() -> ScalarSelect[Any]:
     """The active hold's kind ('hold' before 'quarantine' when both are active)."""
     return (select(func.min(LotHold.kind))
             .where(LotHold.lot_id == Lot.id, LotHold.released_at.is_(None))
             .correlate(Lot).scalar_subquery())
 
 
-def _statement():
+def _statement() -> tuple[Select[Any], ColumnElement[Decimal]]:
     on_hand = type_coerce(Lot.quantity + _sum(Return.quantity, Return.lot_id)
                           - _sum(Consumption.quantity, Consumption.lot_id) - _sum(Shipment.quantity, Shipment.lot_id),
                           Quantity)
@@ -53,7 +54,7 @@ def _statement():
             .outerjoin(StoragePlace, StoragePlace.id == LotPlace.location_id)), on_hand
 
 
-def _candidate(row, site: str) -> tuple[int, Candidate, Decimal]:
+def _candidate(row: Sequence[Any], site: str) -> tuple[int, Candidate, Decimal]:
     lot_id, _item, code, created, expires, on_hand, reserved, location, lot_site, hold = row
     on_hand, reserved = _qty(on_hand), _qty(reserved)
     c = Candidate(lot_id=lot_id, lot=code, available=on_hand - reserved, created_at=created,

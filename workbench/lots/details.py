@@ -13,9 +13,11 @@ set-wise queries and returns plain frozen dataclasses.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -53,6 +55,7 @@ from workbench.plant.events import history
 from workbench.plant.floor_models import LotHold
 from workbench.plant.keydata import key_data
 from workbench.plant.lookup import lot_infos
+from workbench.plant.query import Column
 from workbench.plant.sites import in_transit, site_stock
 from workbench.plant.stock import lot_balances
 
@@ -239,7 +242,7 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _lot_quantities(session: Session, rows) -> list[LotQuantity]:
+def _lot_quantities(session: Session, rows: Iterable[Sequence[Any]]) -> list[LotQuantity]:
     """(lot_id, quantity[, note]) rows -> LotQuantity with item, lot code and unit."""
     rows = list(rows)
     ids = {r[0] for r in rows}
@@ -349,7 +352,7 @@ def lot_details(session: Session, lot_id: int, now: datetime | None = None) -> L
     elif row.origin == "opening" and row.created_at is not None:
         events.append(LifeEvent(row.created_at, "opening", "Counted as opening stock", balance.made, node=node))
 
-    by_order: dict[int, list] = {}
+    by_order: dict[int, list[Any]] = {}  # order id -> [order code, first consumed at, quantity]
     for c in session.execute(
         select(Consumption.order_id, Consumption.quantity, Consumption.consumed_at, ProductionOrder.code,
                ProductionOrder.started_at)
@@ -494,8 +497,9 @@ def order_details(session: Session, code: str, focus_step: str | None = None) ->
                         details.operations, details.inputs, details.outputs, focus_step)
 
 
-def _document(session: Session, kind: str, code: str, table, code_col, at_col, party_table, party_col,
-              ref_col, note_col=None) -> DocumentDetails:
+def _document(session: Session, kind: str, code: str, table: type[Receipt] | type[Shipment] | type[Return],
+              code_col: Column, at_col: Column, party_table: type[Vendor] | type[Customer], party_col: Column,
+              ref_col: Column, note_col: Column | None = None) -> DocumentDetails:
     cols = [at_col, party_table.code, party_table.name, ref_col, table.lot_id, table.quantity]
     if note_col is not None:
         cols.append(note_col)
@@ -508,6 +512,10 @@ def _document(session: Session, kind: str, code: str, table, code_col, at_col, p
     first = rows[0]
     return DocumentDetails(kind, code, first[0], "vendor" if party_table is Vendor else "customer",
                            first[1], first[2], first[3], lines)
+
+
+#: What ``node_details`` returns, by the node's kind.
+NodeDetails = LotDetails | PartyDetails | ResourceDetails | OrderDetails | DocumentDetails
 
 
 def receipt_details(session: Session, code: str) -> DocumentDetails:
@@ -529,11 +537,12 @@ def recorded_events(session: Session, lot_id: int) -> tuple[EventRecord, ...]:
     """Every recorded event that touched the lot (EPCIS events with their eventID, type, bizStep, disposition and
     source file), oldest first, retracted ones included and marked."""
     return tuple(EventRecord(e.ref, e.kind, e.occurred_at, e.retracted_at, e.retraction_reason, e.retraction_note,
-                             corrected.get(e.corrects_id), e.event_type, e.disposition, e.source)
+                             None if e.corrects_id is None else corrected.get(e.corrects_id),
+                             e.event_type, e.disposition, e.source)
                  for e, corrected in _history(session, lot_id))
 
 
-def _history(session: Session, lot_id: int):
+def _history(session: Session, lot_id: int) -> list[tuple[Event, dict[int, str]]]:
     """The lot's events with, for corrective ones, the reference of the event they correct."""
     events = history(session, lot_id)
     ids = {e.corrects_id for e in events if e.corrects_id is not None}
@@ -541,7 +550,7 @@ def _history(session: Session, lot_id: int):
     return [(e, refs) for e in events]
 
 
-def node_details(session: Session, kind: str, code: str, lot_id: int | None = None):
+def node_details(session: Session, kind: str, code: str, lot_id: int | None = None) -> NodeDetails:
     """The details of a genealogy node (``Node.kind``, ``Node.code``; lots by ``lot_id``)."""
     if kind == "lot":
         if lot_id is None:

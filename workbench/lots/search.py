@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
@@ -31,6 +31,7 @@ from workbench.format import unsafe_characters
 from workbench.plant import Customer, Item, Lot, Output, ProductionOrder, Receipt, Return, Shipment, Vendor
 from workbench.plant.floor_models import LotHold
 from workbench.plant.lookup import LotRef, parse_gs1
+from workbench.plant.query import Column
 from workbench.plant.stock import LotBalance, lot_balances
 
 #: Most items whose lots an item code or name search lists.
@@ -90,7 +91,7 @@ def _next_prefix(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _matches(column, text: str, exact: bool):
+def _matches(column: Column, text: str, exact: bool) -> ColumnElement[bool]:
     """Equal to ``text`` (exact) or starting with it, as typed, upper or lower case."""
     variants = _variants(text)
     if exact:
@@ -130,7 +131,7 @@ class _Found:
                 else:
                     self.detail.pop(lot_id, None)
 
-    def sort_key(self, lot_id: int, item: str, code: str):
+    def sort_key(self, lot_id: int, item: str, code: str) -> tuple[int, int, str, int | str]:
         exactness, priority, source, sequence = self.best[lot_id]
         return (exactness, priority, item, sequence if source in _BY_ITEM else code)
 

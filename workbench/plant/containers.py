@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, FromClause, and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
@@ -24,7 +25,7 @@ from workbench.plant.models import Receipt, Shipment
 from workbench.plant.types import UTCDateTime
 
 
-def _open_at(p, at):
+def _open_at(p: FromClause, at: ColumnElement[datetime]) -> ColumnElement[bool]:
     return and_(p.c.packed_at <= at, or_(p.c.unpacked_at.is_(None), p.c.unpacked_at > at))
 
 
@@ -61,7 +62,8 @@ def container(session: Session, code: str, kind: str = "pallet", sscc: str | Non
     return found
 
 
-def pack(session: Session, into: Container, at: datetime, *, lot_id: int | None = None, quantity=None,
+def pack(session: Session, into: Container, at: datetime, *, lot_id: int | None = None,
+         quantity: Decimal | int | float | str | None = None,
          child: Container | None = None, location_id: int | None = None, event_id: int | None = None) -> Packing:
     """Pack a quantity of a lot, or a container, into ``into`` at ``at``."""
     if (lot_id is None) == (child is None):
@@ -102,7 +104,7 @@ def _lines(session: Session, containers: Sequence[Container], at: datetime) -> l
 
 
 def ship_containers(session: Session, code: str, containers: Sequence[Container], shipped_at: datetime,
-                    **line) -> list[Shipment]:
+                    **line: Any) -> list[Shipment]:
     """Shipment lines for what is on the containers at ``shipped_at``: one line per lot per
     outermost container, naming it. ``line`` takes the other Shipment columns
     (customer_id, ship_from_id, ship_to_id, carrier_id, order_ref, event_id)."""
@@ -114,7 +116,7 @@ def ship_containers(session: Session, code: str, containers: Sequence[Container]
 
 
 def receive_containers(session: Session, code: str, containers: Sequence[Container], received_at: datetime,
-                       shipment: str | None = None, **line) -> list[Receipt]:
+                       shipment: str | None = None, **line: Any) -> list[Receipt]:
     """Receipt lines for what is on the containers at ``received_at``, each naming its
     container and, given the ``shipment`` code, the shipment line it received."""
     lines = _lines(session, containers, received_at)

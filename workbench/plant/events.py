@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from workbench.errors import WorkbenchError
 from workbench.plant.chain import Event, EventLot, Packing
 from workbench.plant.edges import rebuild_edges
 from workbench.plant.models import (
+    Base,
     Consumption,
     Lot,
     LotEdge,
@@ -36,7 +38,7 @@ from workbench.plant.query import among, chunks
 
 
 def record_event(session: Session, ref: str, kind: str, occurred_at: datetime, *, lot_ids: Iterable[int] = (),
-                 corrects: Event | None = None, **columns) -> Event:
+                 corrects: Event | None = None, **columns: Any) -> Event:
     """A new event (``ref`` must be new) and the lots it touches."""
     if session.scalar(select(Event.id).where(Event.ref == ref)) is not None:
         raise WorkbenchError(f"An event '{ref}' is already recorded.")
@@ -56,7 +58,7 @@ def touch(session: Session, event: Event, lot_ids: Iterable[int]) -> None:
         session.execute(insert(EventLot), [{"event_id": event.id, "lot_id": i} for i in new])
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, (datetime, date)):
@@ -64,13 +66,14 @@ def _plain(value):
     return value
 
 
-def _snapshot(rows) -> list[dict]:
+def _snapshot(rows: Iterable[Base]) -> list[dict[str, Any]]:
     return [{c.key: _plain(getattr(r, c.key)) for c in r.__table__.columns} for r in rows]
 
 
-def _rows_of(session: Session, table, event_id: int, lot_ids: list[int]) -> list:
-    """Rows of ``table`` written by the event, found through the lots it touched (indexed)."""
-    out: list = []
+def _rows_of(session: Session, table: Any, event_id: int, lot_ids: list[int]) -> list[Any]:
+    """Rows of ``table`` (a mapped class with ``lot_id`` and ``event_id``) written by the event,
+    found through the lots it touched (indexed)."""
+    out: list[Any] = []
     for chunk in chunks(lot_ids):
         out += session.scalars(select(table).where(among(table.lot_id, chunk, session), table.event_id == event_id))
     return out

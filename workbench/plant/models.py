@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from sqlalchemy import ForeignKey, Index, MetaData, String, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from workbench.plant.types import Quantity, UTCDateTime
@@ -271,6 +271,18 @@ class LotEdge(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("production_orders.id"), primary_key=True)
     #: Quantity of the parent lot consumed by the order.
     quantity: Mapped[Qty]
+
+
+class LotEdgeVersion(Base):
+    """The change counter of ``lot_edges`` (one row, id 1): triggers made by migration 0007 raise
+    it in every writer's own transaction, so an in-memory edge index built at a version answers
+    only while the database still says that version (``workbench.trace.edgeindex``).
+    Never create this table without those triggers: the schema comes from the migrations only."""
+
+    __tablename__ = "lot_edge_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
 
 
 class SupplierAction(Base):

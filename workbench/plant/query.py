@@ -81,8 +81,8 @@ def among(column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence
     return column.in_(listed)
 
 
-def fetch_in(session: Session, stmt: Select[Any], column: ColumnElement[Any] | QueryableAttribute[Any],
-             values: Iterable[Any]) -> Iterator[Row[Any]]:
+def fetch_in(session: Session, stmt: Select[*tuple[Any, ...]], column: ColumnElement[Any] | QueryableAttribute[Any],
+             values: Iterable[Any]) -> Iterator[Row[*tuple[Any, ...]]]:
     """The rows of ``stmt`` where ``column`` is among ``values``, a chunk at a time."""
     for chunk in chunks(values):
         yield from session.execute(stmt.where(among(column, chunk, session)))

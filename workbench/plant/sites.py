@@ -41,7 +41,7 @@ def site_stock(session: Session, lot_ids: Iterable[int]) -> list[SiteStock]:
     """Each lot at each location where anything happened to it, sorted by lot and location."""
     sums: dict[tuple[int, int | None], dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(_FIELDS, ZERO))
 
-    def add(field: str, rows) -> None:
+    def add(field: str, rows: Iterable[tuple[int, int | None, Decimal | None]]) -> None:
         for lot_id, location_id, total in rows:
             sums[(lot_id, location_id)][field] += total or ZERO
 

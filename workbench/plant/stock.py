@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from workbench.facts import LotBalance
 from workbench.plant import Consumption, Item, Location, Lot, Receipt, Return, Shipment
-from workbench.plant.query import among, chunks
+from workbench.plant.query import Column, among, chunks
 from workbench.plant.transit import shipment_status
 
 ZERO = Decimal(0)
 
 
-def _sums(session: Session, column, lot_column, ids: list[int], *where) -> dict[int, Decimal]:
+def _sums(session: Session, column: Column, lot_column: Column, ids: list[int],
+          *where: ColumnElement[bool]) -> dict[int, Decimal]:
     rows = session.execute(
         select(lot_column, func.sum(column)).where(among(lot_column, ids, session), *where).group_by(lot_column)
     )

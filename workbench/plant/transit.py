@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, exists, literal_column, select
-from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.elements import Case, ColumnClause
 
 
-def shipment_status(shipment, receipt, ship_to, per_line: bool = False):
+def shipment_status(shipment: Any, receipt: Any, ship_to: Any, per_line: bool = False) -> Case[str]:
     """The SQL expression of a shipment line's status; ``ship_to`` is the ship-to location
     (outer-joined by the caller), ``shipment`` and ``receipt`` the tables or aliases.
 

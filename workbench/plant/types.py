@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import BigInteger, DateTime
+from sqlalchemy import BigInteger, DateTime, Dialect
 from sqlalchemy.types import TypeDecorator
 
 #: Quantities are stored as whole millionths of a unit, so sums are exact on both
@@ -20,23 +21,23 @@ def tidy(d: Decimal) -> Decimal:
     return d.normalize()
 
 
-def to_quantity(value) -> Decimal:
+def to_quantity(value: Decimal | int | float | str) -> Decimal:
     """A quantity as an exact Decimal with at most six decimals."""
     d = value if isinstance(value, Decimal) else Decimal(str(value))
     return tidy(d.quantize(Decimal("0.000001")))
 
 
-class Quantity(TypeDecorator):
+class Quantity(TypeDecorator[Decimal]):
     impl = BigInteger
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: Decimal | int | float | str | None, dialect: Dialect) -> int | None:
         if value is None:
             return None
         d = value if isinstance(value, Decimal) else Decimal(str(value))
         return int((d * QUANTITY_SCALE).to_integral_value())
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
         # Hot path (every quantity of a big trace): whole units skip Decimal division.
@@ -47,26 +48,26 @@ class Quantity(TypeDecorator):
         return Decimal(value).scaleb(-6).normalize()
 
     @property
-    def python_type(self):
+    def python_type(self) -> type[Decimal]:
         return Decimal
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Naive UTC date-times in the database; aware inputs are converted to UTC."""
 
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is not None and value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
         return value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> datetime | None:
         if isinstance(value, str):  # SQLite aggregates (min/max) hand back text
             value = datetime.fromisoformat(value)
         return value
 
     @property
-    def python_type(self):
+    def python_type(self) -> type[datetime]:
         return datetime

@@ -106,7 +106,8 @@ def write_case_archive(c: ArchiveContents, out: str | Path, generated: datetime)
 
 def read_manifest(path: str | Path) -> dict[str, Any]:
     with zipfile.ZipFile(path) as z:
-        return json.loads(z.read("manifest.json"))
+        manifest: dict[str, Any] = json.loads(z.read("manifest.json"))
+    return manifest
 
 
 def check_archive(path: str | Path) -> list[str]:

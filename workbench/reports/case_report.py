@@ -15,10 +15,11 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from workbench.cases.records import NORMS, CaseDetail, MockRecall, status_word
+from workbench.cases.records import NORMS, CaseDetail, EntryRecord, MockRecall, status_word
 from workbench.errors import WorkbenchError
 from workbench.reports import pdfstyle as ps
 from workbench.settings import Letterhead, load_letterhead
@@ -42,14 +43,14 @@ def duration(td: timedelta | None) -> str:
     return f"{h} h {m:02d} min {s:02d} s" if h else f"{m} min {s:02d} s"
 
 
-def _grade_cell(m: MockRecall, norm: str, st) -> Paragraph:
+def _grade_cell(m: MockRecall, norm: str, st: dict[str, ParagraphStyle]) -> Paragraph:
     g = m.grade(norm)
     colour = {"pass": "#2f855a", "fail": ps.ALERT_HEX}.get(g, "#5a6473")
     return Paragraph(f"<font color='{colour}'><b>{g.upper()}</b></font> · limit {NORMS[norm]} h", st["cell"])
 
 
 def mock_story(code: str, title: str, m: MockRecall, history: Sequence[tuple[str, str, MockRecall]],
-               roots: Sequence[str], details: dict[str, Any] | None) -> list:
+               roots: Sequence[str], details: dict[str, Any] | None) -> list[Flowable]:
     st = ps.styles()
     story = ps.new_section("mock", f"Mock recall {code}", first=True)
     story.append(Paragraph(f"Mock recall {ps.text(code)}", st["title"]))
@@ -149,7 +150,7 @@ def trend_chart(history: Sequence[tuple[str, str, MockRecall]], width: float = W
     return d
 
 
-def _timeline_rows(detail: CaseDetail) -> list[list]:
+def _timeline_rows(detail: CaseDetail) -> list[list[Any]]:
     rows = []
     for e in detail.entries:
         what = e.text or ""
@@ -162,7 +163,7 @@ def _timeline_rows(detail: CaseDetail) -> list[list]:
 
 
 def case_story(detail: CaseDetail, audit_entries: Sequence[dict[str, Any]], scars: Sequence[dict[str, Any]],
-               generated: datetime) -> list:
+               generated: datetime) -> list[Flowable]:
     st = ps.styles()
     s = detail.summary
     story = ps.new_section("case", f"Case {s.code}", first=True)
@@ -239,13 +240,13 @@ def case_story(detail: CaseDetail, audit_entries: Sequence[dict[str, Any]], scar
     return story
 
 
-def _timeline_rows_for(detail: CaseDetail, entries) -> list[list]:
+def _timeline_rows_for(detail: CaseDetail, entries: Sequence[EntryRecord]) -> list[list[Any]]:
     keep = {e.id for e in entries}
     rows = _timeline_rows(detail)
     return [r for r, e in zip(rows, detail.entries, strict=True) if e.id in keep]
 
 
-def _write(path: Path | BytesIO, story: list, title: str, footer: str, letterhead: Letterhead) -> None:
+def _write(path: Path | BytesIO, story: list[Flowable], title: str, footer: str, letterhead: Letterhead) -> None:
     try:
         doc = ps.document(path if isinstance(path, BytesIO) else Path(path), letterhead, title, footer=footer)
         ps.build(doc, story)

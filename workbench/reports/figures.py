@@ -104,6 +104,7 @@ def genealogy_figure(g: Genealogy, fmt: str = "png", title: str | None = None,
         label = "" if grouped or e.quantity is None else f"{number(e.quantity)} {e.unit or ''}".strip()
         dot.edge(name(s), name(t), label=label)
     try:
-        return dot.pipe()
+        png: bytes = dot.pipe()
+        return png
     except graphviz.backend.ExecutableNotFound as exc:  # pragma: no cover - checked above
         raise WorkbenchError("Graphviz's 'dot' could not be run.") from exc

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pystrich.datamatrix import DataMatrixData, DataMatrixEncoder
 from pystrich.gs1 import GS1Fixed, GS1Variable
@@ -59,7 +60,7 @@ SIZES: dict[str, Stock] = {
 
 def _modules(elements: list[tuple[str, str]]) -> float:
     """The width of a GS1-128 symbol of ``elements`` in modules, quiet zones included."""
-    return Code128(gs1_128_data(elements), barWidth=1, quiet=1, lquiet=10, rquiet=10).width
+    return float(Code128(gs1_128_data(elements), barWidth=1, quiet=1, lquiet=10, rquiet=10).width)
 
 
 def symbols(elements: list[tuple[str, str]], width: float = float("inf")) -> list[list[tuple[str, str]]]:
@@ -86,7 +87,7 @@ def gs1_128_data(elements: list[tuple[str, str]]) -> str:
     return "".join(parts)
 
 
-def datamatrix_marks(elements: list[tuple[str, str]]):
+def datamatrix_marks(elements: list[tuple[str, str]]) -> Any:  # pystrich's marks (untyped)
     fields = [GS1Fixed(ai, v) if is_fixed(ai) else GS1Variable(ai, v) for ai, v in elements]
     return DataMatrixEncoder(DataMatrixData.gs1(*fields), quiet_zone=1).get_rect_marks()
 

@@ -35,11 +35,12 @@ def paper_name(paper: str = "", address: str = "") -> str:
     return "letter" if country in LETTER_COUNTRIES or country + "." in LETTER_COUNTRIES else "a4"
 
 
-def paper_of(letterhead) -> str:
-    """The paper a company's documents print on (see ``paper_name``)."""
+def paper_of(letterhead: object) -> str:
+    """The paper a company's documents print on (see ``paper_name``); ``letterhead`` is a
+    ``Letterhead`` or anything else with ``paper`` and ``address`` (None: the default)."""
     return paper_name(getattr(letterhead, "paper", ""), getattr(letterhead, "address", ""))
 
 
-def page_points(letterhead) -> tuple[float, float]:
+def page_points(letterhead: object) -> tuple[float, float]:
     """Portrait (width, height) in points of the company's paper."""
     return POINTS[paper_of(letterhead)]

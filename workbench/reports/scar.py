@@ -19,7 +19,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from workbench.errors import WorkbenchError
 from workbench.facts import Edge, Genealogy, NodeId
@@ -39,7 +39,7 @@ FIGURE_DPI = 110
 
 
 
-def _figure(png: bytes, max_width: float, max_height: float):
+def _figure(png: bytes, max_width: float, max_height: float) -> Flowable:
     """The figure fitted to the box, never enlarged beyond its drawn size (a small graph
     blown up to the page width looks like a poster)."""
     from io import BytesIO
@@ -169,7 +169,7 @@ def quality_chart(quality: VendorQuality, width: float = WIDTH, height: float = 
 
 
 def scar_story(facts: ScarFacts, quality: VendorQuality, code: str, problem: str, issued: datetime,
-               due: datetime, letterhead: Letterhead, figure: bytes | None) -> list:
+               due: datetime, letterhead: Letterhead, figure: bytes | None) -> list[Flowable]:
     st = ps.styles()
     t = ps.text
     v = facts.vendor

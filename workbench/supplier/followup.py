@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.errors import NotFound, WorkbenchError
-from workbench.jsonutil import jsonable
+from workbench.jsonutil import json_object
 from workbench.plant import SupplierAction, Vendor, audit
 from workbench.plant.case_models import Attachment, Case, ScarResponse, Signature
 from workbench.plant.files import keep_file, read_evidence
@@ -82,7 +82,7 @@ class ScarFollowUp:
         return self.vendor_cause is not False
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable({**self.record.to_json(), "stage": self.stage, "overdue": self.overdue(),
+        return json_object({**self.record.to_json(), "stage": self.stage, "overdue": self.overdue(),
                          "answers": self.answers, "answered_at": self.answered_at,
                          "verify_due_at": self.verify_due_at, "verified_at": self.verified_at,
                          "verified_by": self.verified_by, "effective": self.effective,
@@ -135,7 +135,7 @@ def _follow_ups(session: Session, actions: list[SupplierAction]) -> list[ScarFol
                  .scalars()}
     codes = dict(session.execute(select(SupplierAction.id, SupplierAction.code)).all())
     cases = dict(session.execute(select(Case.id, Case.code)).all())
-    files: dict[int, list] = {}
+    files: dict[int, list[tuple[int, str, int, str]]] = {}
     for f in session.execute(select(Attachment.scar_id, Attachment.id, Attachment.name, Attachment.size,
                                     Attachment.sha256).where(Attachment.scar_id.in_(ids)).order_by(Attachment.id)):
         files.setdefault(f.scar_id, []).append((f.id, f.name, f.size, f.sha256))

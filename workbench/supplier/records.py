@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from workbench.facts import Genealogy, LotRef, PartyFacts, ReceiptLine, ReturnLine
-from workbench.jsonutil import jsonable
+from workbench.jsonutil import json_object
 from workbench.recall.records import AffectedLot, CustomerRecall
 
 #: Days the vendor has to answer D4-D8 unless the engineer chooses otherwise.
@@ -102,7 +102,7 @@ class ScarFacts:
         return dict(out)
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable({
+        return json_object({
             "lot": {"item": self.lot.item, "lot": self.lot.lot, "item_name": self.item_name, "unit": self.unit},
             "vendor": vars(self.vendor), "vendor_lot": self.vendor_lot, "po": self.po,
             "receipts": [{"code": r.receipt, "received_at": r.received_at, "po": r.po, "vendor_lot": r.vendor_lot,
@@ -152,7 +152,7 @@ class TracedReturn:
 
     def to_json(self) -> dict[str, Any]:
         r = self.line
-        return jsonable({"rma": r.rma, "received_at": r.received_at, "customer": r.customer, "quantity": r.quantity,
+        return json_object({"rma": r.rma, "received_at": r.received_at, "customer": r.customer, "quantity": r.quantity,
                          "reason": r.reason, "from_lots": list(self.from_lots), "lot": r.ref.label,
                          "cause": self.cause, "vendor_attributable": self.vendor_attributable, "why": self.why})
 
@@ -192,7 +192,7 @@ class VendorQuality:
         return [s for s in self.scars if s.status != "closed"]
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable({
+        return json_object({
             "vendor": vars(self.vendor), "lots": self.lots, "receipts": [
                 {"code": r.line.receipt, "received_at": r.line.received_at, "po": r.line.po, "item": r.lot.item,
                  "lot": r.lot.lot, "vendor_lot": r.line.vendor_lot, "quantity": r.line.quantity, "unit": r.line.unit,

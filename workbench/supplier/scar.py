@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from workbench.errors import NotFound, WorkbenchError
@@ -33,7 +33,7 @@ def lot_id_of(lot: LotRef | int) -> int:
     return lot.id if isinstance(lot, LotRef) else int(lot)
 
 
-def recorded_scars(session: Session, where) -> list[ScarRecord]:
+def recorded_scars(session: Session, where: ColumnElement[bool]) -> list[ScarRecord]:
     """The SCARs matching ``where`` (a condition on ``SupplierAction``), oldest first."""
     rows = session.execute(
         select(SupplierAction, Vendor.code).join(Vendor, Vendor.id == SupplierAction.vendor_id)

@@ -29,6 +29,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, case, exists, func, literal, or_, select, text
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
@@ -121,10 +122,10 @@ def _index_walk(conn):
     The planner guesses the recursive work table at ten times the seed and, on small or
     medium plants, prefers hashing the whole edge table on every iteration (40 ms instead
     of 1 ms for a 100-lot trace, measured). The walk is an index walk by design, so hash
-    and merge joins are switched off for this one statement and restored after it. A
-    trace's follow-up queries run under it too: the shipments query hashed all 68,000
-    pallets of a 100k-lot plant for 245 lines (100 ms instead of 5, measured), and so the
-    trace grew with the plant. Nested, the outer one decides.
+    and merge joins are switched off for this one statement and restored after it (a
+    trace's follow-up queries get the same, see ``_Fetcher``: the shipments query hashed
+    all 68,000 pallets of a 100k-lot plant for 245 lines, 100 ms instead of 5, measured,
+    so the trace grew with the plant). Nested, the outer one decides.
     """
     if conn.dialect.name != "postgresql" or conn.info.get("workbench_index_walk"):
         yield
@@ -237,6 +238,7 @@ class _Builder:
 
 
 _quantity_type = Quantity()
+_SQLITE = sqlite_dialect.dialect()
 _quantities: dict[int, Decimal] = {}
 
 
@@ -246,7 +248,9 @@ def _quantity(value: int | Decimal) -> Decimal:
     key = value if type(value) is int else int(value)
     found = _quantities.get(key)
     if found is None:
-        found = _quantity_type.process_result_value(key, None)
+        made = _quantity_type.process_result_value(key, _SQLITE)  # the conversion ignores the dialect
+        assert made is not None
+        found = made
         if len(_quantities) > 100_000:
             _quantities.clear()
         _quantities[key] = found
@@ -370,32 +374,90 @@ def _when(value):
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _rows(session: Session, name: str, ids: Iterable[int]) -> list:
-    """Run one follow-up query for all ``ids`` (in chunks) on the session's own DBAPI
-    connection (same transaction), as plain tuples: quantities stay integer millionths,
-    date-times are what the driver gives (pass them through ``_when``). Row objects and
-    per-value type conversion were half the cost of a trace (measured)."""
-    conn = session.connection()
-    sql, order, fixed = _compile(conn, name)
-    out: list = []
-    cursor = conn.connection.cursor()
-    try:
-        for chunk in chunks(ids):
-            params = dict(fixed, ids=ids_value(chunk, conn))
-            cursor.execute(sql, [params[k] for k in order] if order is not None else params)
-            out += cursor.fetchall()
-    finally:
-        cursor.close()
-    return out
+#: Planner settings for a trace's follow-up queries on PostgreSQL (see ``_index_walk``),
+#: saved and restored on the server, so they travel in the same pipeline as the queries.
+_PG_SAVE = ("SELECT set_config('workbench.enable_hashjoin', current_setting('enable_hashjoin'), true), "
+            "set_config('workbench.enable_mergejoin', current_setting('enable_mergejoin'), true)")
+_PG_OFF = "SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)"
+_PG_RESTORE = ("SELECT set_config('enable_hashjoin', current_setting('workbench.enable_hashjoin'), true), "
+               "set_config('enable_mergejoin', current_setting('workbench.enable_mergejoin'), true)")
 
 
-def _add_lots(session: Session, b: _Builder, depths: dict[int, int]) -> dict[int, tuple[NodeId, str]]:
+class _Fetcher:
+    """Runs a trace's follow-up queries on the session's own DBAPI connection (same
+    transaction), as plain tuples: quantities stay integer millionths, date-times are
+    what the driver gives (pass them through ``_when``). Row objects and per-value type
+    conversion were half the cost of a trace (measured).
+
+    On PostgreSQL the queries that do not wait for each other's answers are sent together
+    (``prefetch``, psycopg's pipeline mode): a trace takes three round trips, not ten, and
+    its queries run with hash and merge joins off (see ``_index_walk``)."""
+
+    def __init__(self, session: Session):
+        self.conn = session.connection()
+        self.pipelined = self.conn.dialect.name == "postgresql"
+        self.ready: dict[tuple[str, frozenset[int]], list] = {}
+        self.planner_off = False
+
+    def prefetch(self, queries: list[tuple[str, Iterable[int]]], *, first: bool = False, last: bool = False) -> None:
+        """Run ``queries`` now, in one round trip (PostgreSQL; SQLite has none to save and
+        runs each when asked). ``first`` switches the planner to index lookups, ``last``
+        restores it."""
+        if not self.pipelined:
+            return
+        raw: Any = self.conn.connection.dbapi_connection
+        pending: list[tuple[tuple[str, frozenset[int]], list]] = []
+        with raw.pipeline():
+            if first:
+                raw.execute(_PG_SAVE)
+                raw.execute(_PG_OFF)
+                self.planner_off = True
+            for name, ids in queries:
+                key = (name, frozenset(ids))
+                if key in self.ready or any(k == key for k, _ in pending):
+                    continue
+                sql, _, fixed = _compile(self.conn, name)
+                cursors = [raw.execute(sql, dict(fixed, ids=ids_value(chunk, self.conn))) for chunk in chunks(key[1])]
+                pending.append((key, cursors))
+            if last and self.planner_off:
+                raw.execute(_PG_RESTORE)
+                self.planner_off = False
+        for key, cursors in pending:
+            self.ready[key] = [row for c in cursors for row in c.fetchall()]
+
+    def close(self) -> None:
+        """Restore the planner if a trace stopped half-way."""
+        if self.planner_off:
+            raw: Any = self.conn.connection.dbapi_connection
+            raw.execute(_PG_RESTORE)
+            self.planner_off = False
+
+    def rows(self, name: str, ids: Iterable[int]) -> list:
+        """The rows of one follow-up query for all ``ids`` (in chunks)."""
+        key = (name, frozenset(ids))
+        found = self.ready.get(key)
+        if found is not None:
+            return found
+        sql, order, fixed = _compile(self.conn, name)
+        out: list = []
+        cursor = self.conn.connection.cursor()
+        try:
+            for chunk in chunks(key[1]):
+                params = dict(fixed, ids=ids_value(chunk, self.conn))
+                cursor.execute(sql, [params[k] for k in order] if order is not None else params)
+                out += cursor.fetchall()
+        finally:
+            cursor.close()
+        return out
+
+
+def _add_lots(f: _Fetcher, b: _Builder, depths: dict[int, int]) -> dict[int, tuple[NodeId, str]]:
     """The lot boxes; returns each lot's box id and unit."""
     ids: dict[int, tuple[NodeId, str]] = {}
     nodes = b.nodes
     qty = _quantity
     for (lot_id, code, quantity, created, expires, origin, vendor_lot, item, item_name, kind, unit,
-         held) in _rows(session, "lots", depths):
+         held) in f.rows("lots", depths):
         nid = NodeId.lot(item, code)
         ids[lot_id] = (nid, unit)
         nodes.setdefault(nid, Node(nid, "lot", code, item_name, LotFacts(
@@ -405,16 +467,16 @@ def _add_lots(session: Session, b: _Builder, depths: dict[int, int]) -> dict[int
     return ids
 
 
-def _add_orders(session: Session, b: _Builder, order_ids: set[int], with_operations: bool) -> dict[int, NodeId]:
+def _add_orders(f: _Fetcher, b: _Builder, order_ids: set[int], with_operations: bool) -> dict[int, NodeId]:
     ids: dict[int, NodeId] = {}
     nodes = b.nodes
-    for order_id, code, started, finished, item, item_name in _rows(session, "orders", order_ids):
+    for order_id, code, started, finished, item, item_name in f.rows("orders", order_ids):
         nid = ids[order_id] = NodeId.of("order", code)
         if nid not in nodes:
             nodes[nid] = Node(nid, "order", code, item_name, OrderFacts(item, _when(started), _when(finished)))
     if not with_operations:
         return ids
-    for order_id, step, machine, operator, started, finished in _rows(session, "operations", order_ids):
+    for order_id, step, machine, operator, started, finished in f.rows("operations", order_ids):
         order_node = ids[order_id]
         order_code = order_node.key
         facts = OperationFacts(order_code, step, machine, operator, _when(started), _when(finished))
@@ -427,20 +489,20 @@ def _add_orders(session: Session, b: _Builder, order_ids: set[int], with_operati
     return ids
 
 
-def _downstream(session: Session, b: _Builder, lots: dict[int, tuple[NodeId, str]], inner: set[int]) -> None:
+def _downstream(f: _Fetcher, b: _Builder, lots: dict[int, tuple[NodeId, str]], inner: set[int]) -> None:
     """Orders that consumed, shipments and returns of the ``inner`` lots (not the frontier)."""
-    consumed = _rows(session, "consumed_lots", inner)
-    orders = _add_orders(session, b, {o for _, o, _ in consumed}, with_operations=False)
+    consumed = f.rows("consumed_lots", inner)
+    orders = _add_orders(f, b, {o for _, o, _ in consumed}, with_operations=False)
     flow, nodes = b.flow, b.nodes
     for lot_id, order_id, qty in consumed:
         lot, unit = lots[lot_id]
         flow(lot, orders[order_id], "consumed", qty, unit)
-    for order_id, lot_id, qty in _rows(session, "outputs_of_orders", orders):
+    for order_id, lot_id, qty in f.rows("outputs_of_orders", orders):
         if lot_id in lots:
             lot, unit = lots[lot_id]
             flow(orders[order_id], lot, "produced", qty, unit)
     shipments: dict[str, NodeId] = {}
-    for r in _rows(session, "shipments", inner):
+    for r in f.rows("shipments", inner):
         code, shipped_at, order_ref, lot_id, qty, ccode = r[0], r[1], r[2], r[3], r[4], r[5]
         to_code, to_kind, status = r[12], r[17], r[21]
         sid = shipments.get(code)
@@ -464,10 +526,10 @@ def _downstream(session: Session, b: _Builder, lots: dict[int, tuple[NodeId, str
                 nodes[site] = Node(site, "site", to_code, r[13],
                                    PlaceFacts(to_code, r[13], r[14], r[15], r[16], to_kind))
             flow(sid, site, "in_transit" if status == "in transit" else "delivered", qty, unit)
-    for lot_id, qty, code, kind, sscc in _rows(session, "packings", inner):
+    for lot_id, qty, code, kind, sscc in f.rows("packings", inner):
         lot, unit = lots[lot_id]
         flow(lot, _container(b, code, kind, sscc), "packed", qty, unit)
-    for r in _rows(session, "returns", inner):
+    for r in f.rows("returns", inner):
         rma, received_at, reason, lot_id, qty, ccode = r[:6]
         rid = NodeId.of("return", rma)
         if rid not in nodes:
@@ -478,19 +540,19 @@ def _downstream(session: Session, b: _Builder, lots: dict[int, tuple[NodeId, str
         flow(rid, lot, "returned", qty, unit)
 
 
-def _upstream(session: Session, b: _Builder, lots: dict[int, tuple[NodeId, str]], inner: set[int]) -> None:
+def _upstream(f: _Fetcher, b: _Builder, lots: dict[int, tuple[NodeId, str]], inner: set[int]) -> None:
     """Orders that made, receipts and vendors of the ``inner`` lots (not the frontier)."""
-    made = _rows(session, "outputs_of_lots", inner)
-    orders = _add_orders(session, b, {o for o, _, _ in made}, with_operations=True)
+    made = f.rows("outputs_of_lots", inner)
+    orders = _add_orders(f, b, {o for o, _, _ in made}, with_operations=True)
     flow, nodes = b.flow, b.nodes
     for order_id, lot_id, qty in made:
         lot, unit = lots[lot_id]
         flow(orders[order_id], lot, "produced", qty, unit)
-    for lot_id, order_id, qty in _rows(session, "consumed_by_orders", orders):
+    for lot_id, order_id, qty in f.rows("consumed_by_orders", orders):
         if lot_id in lots:
             lot, unit = lots[lot_id]
             flow(lot, orders[order_id], "consumed", qty, unit)
-    for r in _rows(session, "receipts", inner):
+    for r in f.rows("receipts", inner):
         rcode, received_at, po, vendor_lot, lot_id, qty, vcode = r[:7]
         vid = _party(b, "vendor", vcode, *r[7:12])
         rid = NodeId.of("receipt", rcode)
@@ -522,11 +584,6 @@ def trace(session: Session, roots: LotRef | int | Sequence[LotRef | int], direct
 
 
 def _trace(session: Session, root_ids: list[int], direction: str, depth: int | None) -> Genealogy:
-    with _index_walk(session.connection()):  # every follow-up query is index lookups too
-        return _assemble(session, root_ids, direction, depth)
-
-
-def _assemble(session: Session, root_ids: list[int], direction: str, depth: int | None) -> Genealogy:
     g = Genealogy(roots=[], direction=direction, depth=depth)
     b = _Builder(g)
 
@@ -538,25 +595,50 @@ def _assemble(session: Session, root_ids: list[int], direction: str, depth: int 
         up = walk(session, root_ids, False, depth)
     signed = {lot: -d for lot, d in up.items()}
     signed.update(down)  # a lot both up- and downstream (a cycle) counts as downstream
-    lots = _add_lots(session, b, signed)
-    missing = [i for i in root_ids if i not in lots]
-    if missing:  # a lot that does not exist has no edges either: it is found here
-        raise WorkbenchError(f"No lot has the id {missing[0]}.")
-    root_facts = {f.lot_id: f for f in g.lot_facts() if f.depth == 0}
-    g.roots = [root_facts[i].ref for i in root_ids]
-
-    def inner(hops: dict[int, int]) -> set[int]:
-        return {lot for lot, d in hops.items() if depth is None or d < depth}
-
-    if down:
-        _downstream(session, b, lots, inner(down))
-    if up:
-        _upstream(session, b, lots, inner(up))
+    f = _Fetcher(session)
+    try:
+        _assemble(f, b, signed, down, up, root_ids, depth)
+    finally:
+        f.close()
     # Lot-to-lot flows are drawn from consumptions and outputs (so an order still in
     # progress shows); an input of an order that lies outside the traced direction (a
     # sibling input of a forward trace) is not drawn.
     b.finish()
     return g
+
+
+def _assemble(f: _Fetcher, b: _Builder, signed: dict[int, int], down: dict[int, int], up: dict[int, int],
+              root_ids: list[int], depth: int | None) -> None:
+    def inner(hops: dict[int, int]) -> set[int]:
+        return {lot for lot, d in hops.items() if depth is None or d < depth}
+
+    inner_down, inner_up = inner(down), inner(up)
+    queries: list[tuple[str, Iterable[int]]] = [("lots", signed)]
+    if down:
+        queries += [("consumed_lots", inner_down), ("shipments", inner_down), ("packings", inner_down),
+                    ("returns", inner_down)]
+    if up:
+        queries += [("outputs_of_lots", inner_up), ("receipts", inner_up)]
+    f.prefetch(queries, first=True)
+    then: list[tuple[str, Iterable[int]]] = []
+    if down:
+        consumers = {o for _, o, _ in f.rows("consumed_lots", inner_down)}
+        then += [("orders", consumers), ("outputs_of_orders", consumers)]
+    if up:
+        makers = {o for o, _, _ in f.rows("outputs_of_lots", inner_up)}
+        then += [("orders", makers), ("operations", makers), ("consumed_by_orders", makers)]
+    f.prefetch(then, last=True)
+    g = b.g
+    lots = _add_lots(f, b, signed)
+    missing = [i for i in root_ids if i not in lots]
+    if missing:  # a lot that does not exist has no edges either: it is found here
+        raise WorkbenchError(f"No lot has the id {missing[0]}.")
+    root_facts = {facts.lot_id: facts for facts in g.lot_facts() if facts.depth == 0}
+    g.roots = [root_facts[i].ref for i in root_ids]
+    if down:
+        _downstream(f, b, lots, inner_down)
+    if up:
+        _upstream(f, b, lots, inner_up)
 
 
 def trace_forward(session: Session, lot: LotRef | int, depth: int | None = None) -> Genealogy:

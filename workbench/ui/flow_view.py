@@ -125,9 +125,12 @@ class QuantityFlowView(QGraphicsView):
 
     def show_layout(self, layout: FlowLayout) -> None:
         scene = self.scene()
+        # Forget the old items first: clearing a scene with a box selected emits selectionChanged
+        # while the bands are being deleted.
+        self.boxes, self.bands, self.labels = {}, [], []
+        scene.clearSelection()
         scene.clear()
         self.layout_ = layout
-        self.boxes, self.bands, self.labels = {}, [], []
         font = QFont(self.font())
         font.setPixelSize(int(LABEL_SIZE))
         bold = QFont(font)

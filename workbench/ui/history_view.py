@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.facts import LotRef, OperationFacts
+from workbench.format import count
 from workbench.format import quantity as fmt_quantity
 from workbench.format import when as fmt_time
 from workbench.rootcause.history import lot_history
@@ -106,8 +107,8 @@ class MachineGantt(QWidget):
             band.setZValue(-2)
             self.plot.addItem(band)
             self.legend.addItem(band, f"± {window.total_seconds() / 3600:g} h window")
-        for ops, colour, height, name in ((theirs, SIBLING, 0.34, "Sibling lots' operations"),
-                                          (ours, OURS, 0.56, f"Operations behind {history.lot.label}")):
+        for ops, colour, height, name in ((theirs, SIBLING, 0.34, "Siblings"),
+                                          (ours, OURS, 0.56, "This lot")):
             if not ops:
                 continue
             spans = [span(op) for op in ops]
@@ -204,11 +205,12 @@ class HistoryView(QWidget):
         export_chart.clicked.connect(self._export_timeline_clicked)
         export_tables = QPushButton("Export tables…")
         export_tables.clicked.connect(self._export_tables_clicked)
-        # The title on its own line: with the controls beside it, a long lot label would set the
-        # view's (and so the window's) minimum width beyond a 1366-pixel screen.
+        # The title wraps: beside the controls, a long lot label would otherwise set the view's
+        # (and so the window's) minimum width beyond a 1366-pixel screen. The summary has a line
+        # of its own, the whole width.
         self.title.setWordWrap(True)
         bar = QHBoxLayout()
-        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.title, 1)
         bar.addWidget(QLabel("Machine window ±"))
         bar.addWidget(self.window_box)
         bar.addWidget(export_chart)
@@ -256,14 +258,15 @@ class HistoryView(QWidget):
         split.setSizes([640, 600])  # the genealogy as wide as the timeline and tables
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(self.title)
         layout.addLayout(bar)
+        layout.addWidget(self.summary)
         layout.addWidget(split, 1)
         self.load()
 
     def _make_graph(self):
         """The shared genealogy view, opened fully upstream of the lot (if the app has it)."""
         try:
+            from workbench.ui.graph.items import TITLE_LOD
             from workbench.ui.graph.view import GenealogyView
         except ImportError:  # pragma: no cover - the graph ships with the app
             return None
@@ -277,7 +280,9 @@ class HistoryView(QWidget):
             # Fit once the full upstream is laid out (the first fit saw only the neighbours).
             if not busy and not self._fitted and graph.is_idle():
                 self._fitted = True
-                graph.fit_to_window()
+                # Fit when it is readable; a long upstream would fit as a strip of marks in
+                # this narrow pane, so stay at a readable zoom on the lot, its inputs beside it.
+                graph.overview(readable_zoom=TITLE_LOD)
 
         graph.busyChanged.connect(settled)
         return graph
@@ -341,11 +346,17 @@ class HistoryView(QWidget):
         h, sib = self.history, self.siblings
         made = f", made {fmt_time(h.created_at)}" if h.created_at else ""
         self.title.setText(f"History of {h.lot.label}")
-        self.summary.setText(
-            f"{h.item_name or h.lot.item}{made} · {len(h.upstream)} upstream lots from "
-            f"{len(h.vendors)} vendor{'s' if len(h.vendors) != 1 else ''} · {len(h.operations)} operations on "
-            f"{len(h.machines)} machine{'s' if len(h.machines) != 1 else ''} · siblings: "
-            f"{siblings_summary(sib)}")
+        # What is there, never "0 upstream lots from 0 vendors" (a purchased lot has no upstream).
+        parts = [f"{h.item_name or h.lot.item}{made}"]
+        if h.upstream:
+            vendors = f" from {count(len(h.vendors), 'vendor')}" if h.vendors else ""
+            parts.append(f"{count(len(h.upstream), 'upstream lot')}{vendors}")
+        else:
+            parts.append("nothing upstream (received or opening stock)")
+        if h.operations:
+            parts.append(f"{count(len(h.operations), 'operation')} on {count(len(h.machines), 'machine')}")
+        parts.append(f"siblings: {siblings_summary(sib)}")
+        self.summary.setText(" · ".join(parts))
         self.gantt.show_history(h, sib)
         self.events.set_rows([((e.at, e.end, e.machine, e.operator, e.label), e.node) for e in h.events])
         self.upstream.set_rows([

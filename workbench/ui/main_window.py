@@ -674,7 +674,8 @@ class MainWindow(QMainWindow):
         self.busy_label.setText("Laying out…" if busy else "")
 
     def is_idle(self) -> bool:
-        return self.genealogy is None or self.genealogy.is_idle()
+        """No genealogy (the main one, or one inside a history tab) is still laying out or moving."""
+        return all(view.is_idle() for view in self.findChildren(GenealogyView))
 
     def wait_until_idle(self, timeout_ms: int = 60000) -> bool:
         """Process events until no background work runs and the graph is laid out."""

@@ -52,7 +52,7 @@ ALERT = "#c53030"
 HOLD = "#2f855a"
 BAR = "#2b6cb0"
 #: The quantity flow is laid out to fill its view, at least this size (pixels; it scrolls then).
-FLOW_MIN_SIZE = (900, 480)
+FLOW_MIN_SIZE = (900, 360)
 #: Customers shown in the bar chart (the rest are in the table).
 CHART_CUSTOMERS = 25
 
@@ -127,6 +127,11 @@ class RecallView(QWidget):
         status.addWidget(self.cancel_button)
         status.addWidget(self.status, 1)
         status.addWidget(self.open_button)
+        self.print_button = QPushButton("Print letters…")
+        self.print_button.setToolTip("Print every customer's recall letter (letters.pdf) through the print dialog")
+        self.print_button.setVisible(False)
+        self.print_button.clicked.connect(self.print_letters)
+        status.addWidget(self.print_button)
         layout.addLayout(status)
         self.poll = QTimer(self)
         self.poll.setInterval(100)
@@ -410,6 +415,7 @@ class RecallView(QWidget):
 
         self.exported_to = None
         self.open_button.setVisible(False)
+        self.print_button.setVisible(False)
         self.progress_bar.setValue(0)
         self.progress_bar.setVisible(True)
         self.cancel_button.setVisible(True)
@@ -447,6 +453,15 @@ class RecallView(QWidget):
         self.exported_to = target
         self.status.setText(f"Wrote {len(files):,} files to {target}")
         self.open_button.setVisible(True)
+        self.print_button.setVisible((target / "letters.pdf").is_file())
+
+    def print_letters(self) -> int:
+        """The print dialog for the package's letters.pdf; the pages printed (0 when cancelled)."""
+        if self.exported_to is None:
+            return 0
+        from workbench.ui.printing import print_with_dialog
+
+        return print_with_dialog(self, self.exported_to / "letters.pdf", "Print the recall letters")
 
     def _export_failed(self, message: str, cancelled: bool) -> None:
         self._export_done()

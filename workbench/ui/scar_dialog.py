@@ -117,7 +117,7 @@ class ScarDialog(QDialog):
         receipts = "; ".join(f"{r.receipt} on {fmt_time(r.received_at)[:10]}" for r in facts.receipts)
         hold = facts.downstream_on_hand()
         self.facts_label.setText(
-            f"<b>{facts.vendor.display}</b> · vendor lot <b>{facts.vendor_lot or '—'}</b> · PO {facts.po or '—'} · "
+            f"<b>{facts.vendor.display}</b> · vendor lot <b>{facts.vendor_lot or '—'}</b> · {_po(facts.po)} · "
             f"{receipts}: {fmt_quantity(facts.received, facts.unit)}<br>"
             f"Consumed {fmt_quantity(facts.consumed, facts.unit)}, on hand {fmt_quantity(facts.on_hand, facts.unit)} "
             f"· {len(facts.downstream)} downstream lots ("
@@ -187,3 +187,10 @@ class ScarDialog(QDialog):
 
     def is_idle(self) -> bool:
         return self._op is None
+
+
+def _po(po: str | None) -> str:
+    """"PO 4500021347", or the code alone where it already says so ("PO-4500021347", not "PO PO-…")."""
+    if not po:
+        return "PO —"
+    return po if po.upper().startswith("PO") else f"PO {po}"

@@ -232,3 +232,21 @@ def test_every_real_file_is_read_or_refused_in_sentences_that_say_where(path):
             assert text.startswith((f"{name}:", f"{name}: ")) and "\n" not in text and "Traceback" not in text
     else:
         assert not REFUSED_FOLDERS.intersection(path.parts), f"{name} should have been refused"
+
+
+def test_what_the_schema_forbids_but_can_be_read_is_read_with_a_warning_never_silently():
+    """openepcis's Invalid/ documents that a reader can still make sense of (each warned about, none silent)."""
+    bare_ilmd = dict(EVENT, action="ADD", ilmd={"materialType": "soil"})
+    certification = dict(EVENT, certificationInfo=[{"gs1:CertificationDetails": {}}, "https://cert.example.org/1"])
+    extra = dict(EVENT, quantityList=[{"epcClass": "https://id.gs1.org/01/09521141012345", "weight": 5}])
+    nothing = {k: v for k, v in EVENT.items() if k != "epcList"}
+    document = read_document(doc(bare_ilmd, certification, extra, nothing), source="in.jsonld")
+    assert len(document.events) == 4
+    assert [w.split(": ", 1)[1] for w in document.warnings] == [
+        ("eventList[0].ilmd: the ILMD field 'materialType' has no namespace prefix (ILMD fields are extensions); kept "
+        "as given"),
+        "eventList[1].certificationInfo: certificationInfo is a list of URIs; 1 entry that is not, left out",
+        "eventList[2].quantityList[0]: 'weight' is no field of a quantity element (epcClass, quantity, uom); left out",
+        "eventList[3]: the ObjectEvent names no objects (no epcList, no quantityList); it touches no lot",
+    ]
+    assert document.events[1].certification_info == ("https://cert.example.org/1",)

@@ -101,3 +101,40 @@ def test_a_retracted_event_is_exported_with_its_error_declaration_and_imports_re
             assert s.execute(select(Event.corrects_id).where(Event.ref == corrective)).scalar_one() == back.id
     finally:
         copy.dispose()
+
+
+def test_customer_returns_are_exported_and_come_back_as_returns(demo_plant, db_factory, tmp_path):
+    """A return (RMA) leaves as a receipt of the lot from the customer with disposition returned and its rma
+    document, and imported it is the same return: same RMA, customer, lot and quantity, not a purchase."""
+    from workbench.plant.models import Customer, Receipt, Return
+
+    def returns(s) -> set[tuple]:
+        return set(s.execute(select(Return.rma, Customer.code, Item.code, Lot.code, Return.quantity)
+                             .join(Customer, Customer.id == Return.customer_id).join(Lot, Lot.id == Return.lot_id)
+                             .join(Item, Item.id == Lot.item_id)).all())
+
+    with demo_plant.Session() as s:
+        lot_id = s.execute(select(Return.lot_id).order_by(Return.received_at)).scalars().first()
+        assert lot_id is not None
+        lots = reachable_lots(s, [lot_id], "both")
+        expected = {r for r in returns(s) if s.execute(select(Lot.id).join(Item, Item.id == Lot.item_id).where(
+            Item.code == r[2], Lot.code == r[3])).scalar_one() in lots}
+        target = tmp_path / "returns.jsonld"
+        export_epcis(s, target, "json", lots)
+    assert expected
+    document = json.loads(target.read_text())
+    assert [f"{e.json_path}: {e.message}" for e in json_schema().iter_errors(document)] == []
+    returned = [e for e in document["epcisBody"]["eventList"] if e.get("disposition") == "returned"]
+    assert len(returned) == len({r[0] for r in expected})
+    assert all(e["bizTransactionList"][0]["type"] == "rma" for e in returned)
+    copy = open_plant(db_factory.empty_url())
+    try:
+        with copy.Session.begin() as s:
+            summary = import_documents(s, [target])
+        assert summary.counts.returns == len(expected)
+        with copy.Session() as s:
+            assert returns(s) == expected
+            rmas = {r[0] for r in expected}
+            assert not s.execute(select(Receipt.code).where(Receipt.code.in_(rmas))).all()  # not purchases
+    finally:
+        copy.dispose()

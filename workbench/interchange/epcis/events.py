@@ -117,6 +117,11 @@ class Builder:
             if "epcClass" not in item:
                 self.log.fault(place(here), "the quantity element has no epcClass")
                 continue
+            extra = sorted(k for k in item if k not in _QUANTITY_KEYS and isinstance(k, str) and ":" not in k)
+            if extra:
+                self.log.warn(place(here), f"{', '.join(map(repr, extra))} {'is' if len(extra) == 1 else 'are'} no field "
+                                           "of a quantity element (epcClass, quantity, uom); left out",
+                              once=f"quantity-field:{','.join(extra)}")
             epc_class = self.identifier(item["epcClass"], place, here, "epcClass")
             quantity = self.quantity(item.get("quantity"), place, here)
             uom = item.get("uom")
@@ -134,16 +139,27 @@ class Builder:
             self.log.fault(place(here), f"quantity {_show(value)} is not a number")
             return None
         if isinstance(value, int | Decimal):
-            return Decimal(value)
+            if isinstance(value, Decimal) and not value.is_finite():
+                self.log.fault(place(here), f"quantity {_show(value)} is not a number")
+                return None
+            return self._in_range(Decimal(value), value, place, here)
         if isinstance(value, str):
             try:
                 number = Decimal(value.strip())
             except InvalidOperation:
                 number = None
             if number is not None and number.is_finite():
-                return number
+                return self._in_range(number, value, place, here)
         self.log.fault(place(here), f"quantity {_show(value)} is not a number")
         return None
+
+    def _in_range(self, number: Decimal, value: Any, place: Place, here: str) -> Decimal | None:
+        """The quantity, when the plant can hold it (below 10^12, six decimals); a fault otherwise."""
+        if abs(number) >= MAX_QUANTITY:
+            self.log.fault(place(here), f"quantity {_show(value)} is out of range (the plant holds quantities below "
+                                        f"{MAX_QUANTITY:,})")
+            return None
+        return number
 
     def vocab(self, vocabulary: Vocabulary, value: Any, place: Place, path: str) -> CbvValue | None:
         if value is None:
@@ -326,12 +342,20 @@ class Builder:
             built["error_declaration"] = self.error_declaration(value, place)
         if certification:
             built["certification_info"] = tuple(c.strip() for c in certification if isinstance(c, str))
+            dropped = sum(not isinstance(c, str) for c in certification)
+            if dropped:
+                entries = "1 entry that is" if dropped == 1 else f"{dropped} entries that are"
+                self.log.warn(place("certificationInfo"), f"certificationInfo is a list of URIs; {entries} not, left out",
+                              once="certification")
         if (value := get("sensorElementList")):
             built["sensor_elements"] = tuple(_sensor_order(e) for e in value)
         if extensions:
             built["extensions"] = tuple(extensions)
         if len(self.log) > before:
             return None
+        if event_type is EventType.OBJECT and "epc_list" not in built and "quantity_list" not in built:
+            self.log.warn(place(""), "the ObjectEvent names no objects (no epcList, no quantityList); it touches no lot",
+                          once="no-objects")
         # The dataclass's own __init__ sets its 33 fields one frozen __setattr__ at a time; a large document has a
         # million events, so the instance dict is filled at once (same object: every field set, defaults first).
         event = object.__new__(EpcisEvent)
@@ -361,6 +385,9 @@ class Builder:
 
 
 _EVENT_DEFAULTS = {f.name: f.default for f in dataclass_fields(EpcisEvent) if f.default is not MISSING}
+#: Quantities the plant holds are below this (stored as millionths in a 64-bit integer).
+MAX_QUANTITY = 10**12
+_QUANTITY_KEYS = frozenset(("epcClass", "quantity", "uom", "@context", "#text"))
 _EPC_FIELDS = (("epcList", "epc_list"), ("childEPCs", "child_epcs"), ("inputEPCList", "input_epc_list"),
                ("outputEPCList", "output_epc_list"))
 _QUANTITY_FIELDS = (("quantityList", "quantity_list"), ("childQuantityList", "child_quantity_list"),

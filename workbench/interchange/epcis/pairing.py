@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import UTC
 from typing import TYPE_CHECKING
 
-from workbench.interchange.epcis.plan import Ends, ImportPlan, Transfer
+from workbench.interchange.epcis.plan import Ends, ImportPlan, PlanEvent, Transfer
 
 if TYPE_CHECKING:
     from workbench.interchange.epcis.mapping import ShipOrReceive
@@ -30,6 +30,11 @@ def _bound_for(ship: ShipOrReceive, receipt: ShipOrReceive) -> bool:
         return destination.location == here
     wanted = receipt.ends[1].party
     return bool(destination.party and wanted and destination.party == wanted)
+
+
+def is_return(event: PlanEvent) -> bool:
+    """A receipt of goods returned by a customer: under an RMA document, or with disposition ``returned``."""
+    return event.disposition == "returned" or any(d.type == "rma" for d in event.documents)
 
 
 def _quantities(move: ShipOrReceive) -> tuple:
@@ -51,7 +56,9 @@ def pair_transfers(moves: list[ShipOrReceive], plan: ImportPlan) -> list[Transfe
         if receipt.event.retracted is not None:
             transfers.append(_transfer(None, receipt))
             continue
-        open_ships = {id(s): s for key in receipt.objects for s in by_object.get(key, ()) if id(s) not in paired}
+        # A return (an RMA, or goods received as returned) comes back from a customer: no shipment of ours sent it.
+        open_ships = {} if is_return(receipt.event) else {
+            id(s): s for key in receipt.objects for s in by_object.get(key, ()) if id(s) not in paired}
         same = [s for s in open_ships.values() if s.objects == receipt.objects] or list(open_ships.values())
         seen = (receipt.objects, receipt.event.location, _quantities(receipt))
         if same:

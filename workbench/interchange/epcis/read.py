@@ -54,6 +54,14 @@ def read_document(data: bytes | str | Path, source: str | None = None, options: 
         header, events, master, namespaces = _read_json(data, source, log, builder)
         fmt = "json-ld"
     elif start == b"<":
+        declared = data.find(b"<!ENTITY")
+        if declared >= 0:
+            # Never expanded (no network, no files, no billion laughs): a document that declares entities is refused,
+            # since what it says would silently lose the text they stand for.
+            line = data.count(b"\n", 0, declared) + 1
+            log.fault(f"{source}:{line}", "the document declares XML entities (<!ENTITY> in its DOCTYPE), which EPCIS "
+                                          "does not use and the reader never expands")
+            raise EpcisReadFailed(source, log.faults)
         reader = XmlReader(source, log, builder)
         try:
             raw_header, events, master = reader.read(io.BytesIO(data))

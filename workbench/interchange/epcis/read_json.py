@@ -128,6 +128,12 @@ class JsonReader:
             ilmd = value["ilmd"]
             if isinstance(ilmd, dict):
                 fields["ilmd"] = self.extensions(ilmd, {"@context"}, prefixes, place("ilmd"))
+                bare = sorted(k for k in ilmd if ":" not in k and not k.startswith("@"))
+                if bare:
+                    self.log.warn(place("ilmd"), f"the ILMD field{'s' if len(bare) > 1 else ''} "
+                                                 f"{', '.join(map(repr, bare))} {'have' if len(bare) > 1 else 'has'} no "
+                                                 "namespace prefix (ILMD fields are extensions); kept as given",
+                                  once=f"ilmd:{','.join(bare)}")
             else:
                 self.log.fault(place("ilmd"), "ilmd must be a JSON object of named fields")
         if "sensorElementList" in value:

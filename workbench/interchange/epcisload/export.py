@@ -10,6 +10,8 @@ What is written, from the plant's valid records (retracted events are not repeat
 | shipment (lines of one code) | ObjectEvent OBSERVE ``shipping``, destinationList owning party (the customer) and ship-to |
 | receipt line of a shipment | ObjectEvent OBSERVE ``receiving`` at the receiving location |
 | packing stay | AggregationEvent ADD ``packing`` (and DELETE ``unpacking`` when unpacked) |
+| customer return (RMA) | ObjectEvent OBSERVE ``receiving``, disposition ``returned``, sourceList owning party (the
+  customer), bizTransaction ``rma`` |
 | retracted event | the event (eventID, type, bizStep, disposition, its lots) with ``errorDeclaration`` (time, reason, the
   correcting eventIDs) |
 
@@ -63,7 +65,18 @@ from workbench.interchange.epcisload.resolve import epcis_unit
 from workbench.plant.chain import Container, Event, EventLot, Packing, Party
 from workbench.plant.chain import Location as PlantLocation
 from workbench.plant.identities import LotIdentifier
-from workbench.plant.models import Consumption, Customer, Item, Lot, Output, ProductionOrder, Receipt, Shipment, Vendor
+from workbench.plant.models import (
+    Consumption,
+    Customer,
+    Item,
+    Lot,
+    Output,
+    ProductionOrder,
+    Receipt,
+    Return,
+    Shipment,
+    Vendor,
+)
 from workbench.plant.query import fetch_in
 
 CODE_ATTRIBUTE = "urn:x-workbench:code"
@@ -274,6 +287,24 @@ class _Export:
                          child_quantity_list=tuple(self.q(r[1], r[3]) for r in lines if r[1] is not None),
                          biz_location=self.loc(where))
 
+    def returns(self) -> None:
+        """Each customer return (RMA) as a receipt of the lots back: ObjectEvent OBSERVE ``receiving``, disposition
+        ``returned``, sourceList the customer (owning party), bizTransaction ``rma``; imported, a return again."""
+        r = Return.__table__
+        stmt = select(r.c.rma, r.c.received_at, r.c.customer_id, r.c.location_id, r.c.event_id, r.c.lot_id, r.c.quantity)
+        groups: dict[tuple, list[Any]] = defaultdict(list)
+        for row in self.rows(stmt, r.c.lot_id):
+            groups[row[:5]].append(row)
+        for (rma, at, customer, where, ref), lines in groups.items():
+            owner = standard(SOURCE_DESTINATION_TYPE, "owning_party")
+            sources = (SourceDestination(parse_identifier(self.customers[customer]), owner),) \
+                if customer in self.customers else ()
+            self.add(type=EventType.OBJECT, time=at, action=Action.OBSERVE, event_id=self.event_id(ref, "return", rma, at),
+                     biz_step=standard(BIZ_STEP, "receiving"), disposition=standard(DISPOSITION, "returned"),
+                     quantity_list=tuple(self.q(line[5], line[6]) for line in lines), biz_location=self.loc(where),
+                     source_list=sources, biz_transaction_list=(BizTransaction(parse_identifier(_private("rma", rma)),
+                                                                               standard(BIZ_TRANSACTION_TYPE, "rma")),))
+
     def retracted(self) -> None:
         """Each retracted event as what EPCIS says of it: the event (its eventID, type, bizStep, disposition, time,
         place and the lots it touched) with an errorDeclaration (when, why, the events that correct it). Imported,
@@ -333,6 +364,7 @@ def plant_document(session: Session, lot_ids: set[int] | None = None) -> EpcisDo
     export.commissioned(made | purchased)
     export.packings()
     export.shipments()
+    export.returns()
     export.retracted()
     events = sorted(export.events, key=lambda e: e.event_time)
     events = [EpcisEvent(**{**e.__dict__, "index": i}) for i, e in enumerate(events)]

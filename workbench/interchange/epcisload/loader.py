@@ -27,11 +27,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, cast
+from urllib.parse import unquote
 
 from sqlalchemy import CursorResult, Table, select
 from sqlalchemy.orm import Session
 
 from workbench.interchange.epcis.identifiers import parse_identifier
+from workbench.interchange.epcis.pairing import is_return
 from workbench.interchange.epcis.plan import ImportPlan, Kde, LotQuantity, PlanEvent, Transfer
 from workbench.interchange.epcis.times import kde_date
 from workbench.interchange.epcis.units import standard_factor
@@ -59,6 +61,7 @@ from workbench.plant.models import (
     Output,
     ProductionOrder,
     Receipt,
+    Return,
     Shipment,
     Vendor,
 )
@@ -83,6 +86,7 @@ class LoadCounts:
     receipts: int = 0
     packings: int = 0
     linked: int = 0  # receipts linked to a shipment of an earlier import
+    returns: int = 0  # return lines: receipts from a customer under an RMA
     warnings: list[str] = field(default_factory=list)
 
 
@@ -389,7 +393,11 @@ class Loader:
     def _transfers(self) -> None:
         plan = self.plan
         transfers = [t for t in plan.transfers if plan.valid(t.shipped) or plan.valid(t.received)]
-        customers, vendors = self._trading_parties(transfers)
+        # A receipt under an RMA (bizTransaction type rma) or of goods returned, that no shipment of ours sends: a
+        # customer's return.
+        returns = {t.key for t in transfers if t.shipped is None and t.received is not None and plan.valid(t.received)
+                   and is_return(plan.events[t.received])}
+        customers, vendors, returned_by = self._trading_parties(transfers, returns)
         lines_of = {t.key: self._transfer_lines(t) for t in transfers}
         ship_rows: list[tuple] = []
         ship_keys: list[tuple[str, int]] = []  # (transfer key, lot id) of each shipment line
@@ -408,12 +416,18 @@ class Loader:
         line_of = dict(zip(ship_keys, ship_ids, strict=True))
         open_lines = self._open_shipment_lines({lot for t in transfers if not plan.valid(t.shipped) for lot in lines_of[t.key]})
         receipt_rows: list[tuple] = []
+        return_rows: list[tuple] = []
         for t in transfers:
             if not plan.valid(t.received):
                 continue
             vendor = vendors.get(t.key)
             po = _document(t, ("po",))
+            customer = returned_by.get(t.key)
             for lot_id, (quantity, via) in lines_of[t.key].items():
+                if customer is not None:
+                    return_rows.append((_code(_document(t, ("rma",)) or t.key), _naive(t.received_at), customer, lot_id,
+                                        quantity, self._loc(t.destination.location), self.event_ids[t.received]))  # type: ignore[index]
+                    continue
                 line = line_of.get((t.key, lot_id))
                 if line is None and lot_id in open_lines and open_lines[lot_id]:
                     line = open_lines[lot_id].pop()
@@ -423,7 +437,9 @@ class Loader:
                                      line, self._container(via), self.event_ids[t.received]))  # type: ignore[index]
         self._rows(Receipt, ("code", "received_at", "vendor_id", "po", "lot_id", "quantity", "location_id",
                              "ship_from_id", "shipment_id", "container_id", "event_id"), receipt_rows)
-        self.counts.shipments, self.counts.receipts = len(ship_rows), len(receipt_rows)
+        self._rows(Return, ("rma", "received_at", "customer_id", "lot_id", "quantity", "location_id", "event_id"),
+                   return_rows)
+        self.counts.shipments, self.counts.receipts, self.counts.returns = len(ship_rows), len(receipt_rows), len(return_rows)
 
     def _transfer_lines(self, t: Transfer) -> dict[int, tuple[Decimal, str | None]]:
         """Lot id → (quantity, pallet) of a transfer; a pallet packed in an earlier import is opened in the plant."""
@@ -453,13 +469,19 @@ class Loader:
             out[lot_id].append((at, line))
         return {k: [line for _, line in sorted(v)] for k, v in out.items()}
 
-    def _trading_parties(self, transfers: list[Transfer]) -> tuple[dict[str, int], dict[str, int]]:
-        """Customer of each transfer that goes to another party, vendor of each that comes from one."""
+    def _trading_parties(self, transfers: list[Transfer], returns: set[str]) -> tuple[
+            dict[str, int], dict[str, int], dict[str, int]]:
+        """Customer of each transfer that goes to another party, vendor of each that comes from one, and the customer
+        of each return (a receipt under an RMA from a party)."""
         plan = self.plan
         to_party: dict[str, str] = {}
         from_party: dict[str, str] = {}
+        returned_from: dict[str, str] = {}
         for t in transfers:
             source, destination = self._party_of(t.source), self._party_of(t.destination)
+            if t.key in returns and t.source.party is not None:
+                returned_from[t.key] = t.source.party
+                continue
             if source == destination and source is not None:
                 continue  # within one party: a transfer between its sites
             if destination is not None:
@@ -486,7 +508,7 @@ class Loader:
                 ident = (party.code or party.identifier) if party else location.identifier if location else key
                 by_key[key] = ids[_code(ident)]
             return {t: by_key[k] for t, k in wanted.items()}
-        return role(Customer, to_party), role(Vendor, from_party)
+        return role(Customer, to_party), role(Vendor, from_party), role(Customer, returned_from)
 
     def _party_of(self, ends) -> str | None:
         if ends.party:
@@ -660,11 +682,19 @@ def _lines(lots: tuple[LotQuantity, ...], lot_ids: dict[str, int],
 
 
 def _document(transfer: Transfer, kinds: tuple[str, ...]) -> str | None:
+    """The number of the transfer's first document of these kinds; the workbench's own export writes a plant
+    document number as ``urn:x-workbench:KIND:NUMBER``, which comes back as the number."""
     for kind in kinds:
         for d in transfer.documents:
             if d.type == kind:
+                own = d.id.removeprefix(_OWN_DOCUMENT)
+                if own != d.id and ":" in own:
+                    return _code(unquote(own.split(":", 1)[1]))
                 return _code(d.id)
     return None
+
+
+_OWN_DOCUMENT = "urn:x-workbench:"
 
 
 def _lot_kdes(kdes: list[Kde]) -> dict[str, Any]:

@@ -35,6 +35,7 @@ class CaseDesk(QObject):
         w = self.window
         self.cases_action = QAction(icon("details"), "Cases", w)
         self.cases_action.setStatusTip("Investigations and mock recalls: open, work and close them")
+        self.cases_action.setToolTip(self.cases_action.statusTip())
         self.cases_action.triggered.connect(lambda _c=False: self.open_cases())
         self.new_action = QAction("New case from the chosen lots…", w)
         self.new_action.triggered.connect(lambda _c=False: self.open_cases().new_case(w._chosen_lots()))

@@ -36,7 +36,7 @@ MAP_ZOOM = 0.15
 #: From this many boxes on, a zoom threshold switches the items on screen at once and
 #: the others SETTLE_BATCH at a time from the event loop (see ``set_zoom``).
 SETTLE_ALL_UNDER = 1500
-SETTLE_BATCH = 300
+SETTLE_BATCH = 100
 #: Above this many boxes a new layout is applied at once: animating thousands of items
 #: costs more than it tells.
 ANIMATE_LIMIT = 1500

@@ -49,6 +49,18 @@ HIDEABLE = ("vendor", "receipt", "order", "operation", "machine", "operator", "s
          "site", "container")
 
 
+_BAND_FONT: list[tuple[QFont, QFontMetricsF]] = []
+
+
+def _band_font() -> tuple[QFont, QFontMetricsF]:
+    """The level bands' header font and its metrics, made once (asked for on every frame)."""
+    if not _BAND_FONT:
+        font = QFont()
+        font.setPixelSize(BAND_TEXT_PX)
+        _BAND_FONT.append((font, QFontMetricsF(font)))
+    return _BAND_FONT[0]
+
+
 class GraphCanvas(QGraphicsView):
     """The zoomable, pannable view: wheel zooms around the mouse, dragging the
     background pans, Shift-drag selects with a rubber band."""
@@ -142,9 +154,7 @@ class GraphCanvas(QGraphicsView):
         scene = self.graph
         if tier_of(self.zoom()) != MARKS or not scene.levels:
             return []
-        font = QFont()
-        font.setPixelSize(BAND_TEXT_PX)
-        metrics = QFontMetricsF(font)
+        metrics = _band_font()[1]
         out: list[tuple[QRectF, list[str], bool]] = []
         last_right = -1e9
         for level in scene.levels:
@@ -173,9 +183,7 @@ class GraphCanvas(QGraphicsView):
             return
         painter.save()
         painter.resetTransform()
-        font = QFont()
-        font.setPixelSize(BAND_TEXT_PX)
-        painter.setFont(font)
+        painter.setFont(_band_font()[0])
         for box, lines, rotated in headers:
             painter.setPen(QPen(QColor("#cbd5e0"), 1))
             painter.setBrush(QColor(255, 255, 255, 235))
