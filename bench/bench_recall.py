@@ -190,11 +190,19 @@ ROWS = (("query", "recall query (trace, balances, customers, events)"),
         ("package", "package as written (worker processes)"), ("total", "TOTAL: query + package"))
 
 
-def measure(url: str, lot_id: int, keep: Path | None = None) -> dict:
+def measure(url: str, lot: str, keep: Path | None = None) -> dict:
     """Time each file kind alone, then the whole package, for the code on ``sys.path``
-    (only calls that the baseline has too). Returns {key: [wall s, cpu s]} and counts."""
-    from workbench.plant import open_plant
-    from workbench.plant.lookup import lot_refs
+    (only calls that the baseline has too). Returns {key: [wall s, cpu s]} and counts.
+
+    ``lot`` is a lot id in the plant at ``url``, or ``build:N``: build the synthetic plant
+    with N customers there first, with the code measured (each side's own schema)."""
+    if lot.startswith("build:"):
+        plant = open_plant(url, create=True)
+        with plant.Session.begin() as session:
+            lot_id = build_synthetic(session, customers=int(lot.split(":", 1)[1])).id
+        plant.dispose()
+    else:
+        lot_id = int(lot)
     from workbench.recall.engine import recall
     from workbench.reports import letters
     from workbench.reports.package import FILES, SPREADSHEETS, write_file, write_recall_package
@@ -226,7 +234,7 @@ def measure(url: str, lot_id: int, keep: Path | None = None) -> dict:
         # CPU of the package: this process only (the workers' CPU is not counted here).
         figures["total"] = [figures["query"][0] + figures["package"][0], figures["query"][1] + figures["package"][1]]
         tot = r.totals
-        figures["counts"] = {"affected_lots": tot.affected_lots, "customers": tot.customers,
+        figures["counts"] = {"root": root.label, "affected_lots": tot.affected_lots, "customers": tot.customers,
                              "shipment_lines": tot.shipment_lines, "files": len(files)}
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -243,17 +251,20 @@ def baseline_tree(rev: str, into: Path) -> Path:
     return into
 
 
-def measure_in_process(src: Path | None, url: str, lot_id: int, keep: Path | None) -> dict:
+def measure_in_process(src: Path | None, url: str, lot: str, keep: Path | None) -> dict:
     """``measure`` in a fresh interpreter running the code in ``src`` (None: this tree)."""
     env = dict(os.environ)
     if src is not None:
         env["BENCH_RECALL_SRC"] = str(src)
     else:
         env.pop("BENCH_RECALL_SRC", None)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", url, str(lot_id)]
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", url, lot]
     if keep is not None:
         cmd += ["--keep", str(keep)]
-    done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"the {'baseline' if src else 'current'} code could not measure: {last}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -261,27 +272,37 @@ def load() -> str:
     return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
-def compare(url: str, root: LotRef, baseline: str | None, rounds: int, keep: Path | None) -> dict:
-    """Both sides, alternately, ``rounds`` times; prints the table; returns this tree's figures."""
+def compare(plants: dict[str, tuple[str, str]], baseline: str | None, rounds: int, keep: Path | None) -> dict:
+    """Both sides, alternately, ``rounds`` times, each on its plant ``side -> (url, lot)``
+    (``{round}`` in a url is replaced by the round); prints the table; returns this tree's
+    figures."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
     try:
-        src = baseline_tree(baseline, tmp / "src") if baseline else None
+        src = baseline_tree(baseline, tmp / "src") if baseline and "baseline" in plants else None
         before = load()
         best: dict[str, dict] = {}
-        for _ in range(rounds):
+        for n in range(rounds):
             for side, where in (("baseline", src), ("now", None)):
                 if side == "baseline" and src is None:
                     continue
-                got = measure_in_process(where, url, root.id, keep if side == "now" else None)
+                url, lot = plants[side]
+                try:
+                    got = measure_in_process(where, url.format(round=n), lot, keep if side == "now" else None)
+                except RuntimeError as exc:
+                    if side == "now":
+                        raise
+                    print(f"  baseline left out: {exc}")
+                    src = None
+                    continue
                 mine = best.setdefault(side, got)
                 for key, _label in ROWS:
-                    mine[key] = [min(a, b) for a, b in zip(mine[key], got[key], strict=True)]
+                    mine[key] = [min(x, y) for x, y in zip(mine[key], got[key], strict=True)]
         after = load()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     now = best["now"]
     c = now["counts"]
-    print(f"  suspect {root.label}: {c['affected_lots']:,} affected lots, {c['customers']:,} customers, "
+    print(f"  suspect {c['root']}: {c['affected_lots']:,} affected lots, {c['customers']:,} customers, "
           f"{c['shipment_lines']:,} shipment lines, {c['files']:,} files")
     print(f"  {before} before, {after} after; fastest of {rounds} round(s); wall and CPU seconds")
     base = best.get("baseline")
@@ -309,23 +330,27 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", type=Path, help="keep the package in this folder")
     ap.add_argument("--baseline", default=BASELINE, help=f"git revision to compare with (default {BASELINE}; 'none')")
     ap.add_argument("--rounds", type=int, default=1, help="runs of each side, alternately; the fastest is kept")
-    ap.add_argument("--measure", nargs=2, metavar=("URL", "LOT_ID"), help=argparse.SUPPRESS)
+    ap.add_argument("--measure", nargs=2, metavar=("URL", "LOT"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.measure:  # a measuring process (see ``measure_in_process``)
-        print(json.dumps(measure(args.measure[0], int(args.measure[1]), args.keep)))
+        print(json.dumps(measure(args.measure[0], args.measure[1], args.keep)))
         return 0
     baseline = None if args.baseline in ("", "none") else args.baseline
     work = Path(tempfile.mkdtemp(prefix="bench-plant-"))
     try:
         if args.plant in ("synthetic", "both"):
-            url = args.db or f"sqlite:///{work / 'synthetic.sqlite'}"
-            plant = open_plant(url, create=True)
-            t = time.perf_counter()
-            with plant.Session.begin() as s:
-                root = build_synthetic(s, customers=args.customers)
-            plant.dispose()
-            print(f"synthetic plant built in {time.perf_counter() - t:.1f} s ({url.split('://')[0]})")
-            compare(url, root, baseline, args.rounds, args.keep)
+            if args.db:  # a server database: built once, by this tree, and measured with it alone
+                plant = open_plant(args.db, create=True)
+                with plant.Session.begin() as s:
+                    root = build_synthetic(s, customers=args.customers)
+                plant.dispose()
+                print(f"synthetic plant on {args.db.split('://')[0]} (no baseline: built with this tree's schema)")
+                compare({"now": (args.db, str(root.id))}, None, args.rounds, args.keep)
+            else:  # each side builds its own SQLite plant, the same data, with its own code
+                print(f"synthetic plant, {args.customers:,} customers, built by each side in its own SQLite file")
+                build = f"build:{args.customers}"
+                compare({side: (f"sqlite:///{work}/synthetic-{side}-{{round}}.sqlite", build)
+                         for side in ("baseline", "now")}, baseline, args.rounds, args.keep)
         if args.plant in ("demo", "both"):
             from bench.common import demo_plant
 
@@ -335,7 +360,7 @@ def main(argv=None) -> int:
             url = plant.url
             plant.dispose()
             print(f"demo plant scale {args.scale:g} (sqlite)")
-            compare(url, root, baseline, args.rounds,
+            compare({side: (url, str(root.id)) for side in ("baseline", "now")}, baseline, args.rounds,
                     None if args.keep is None else args.keep.with_name(args.keep.name + "-demo"))
     finally:
         shutil.rmtree(work, ignore_errors=True)

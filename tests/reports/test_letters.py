@@ -84,3 +84,69 @@ def test_shelf_codes_and_unbreakable_sizes():
     assert shelf_code("10614141000415") == "10614141000415"  # a case GTIN-14 stays
     assert together("Granola, 6 x 500 g") == "Granola, 6\u00a0x\u00a0500\u00a0g"
     assert together("+1 507 555 0147") == "+1\u00a0507\u00a0555\u00a00147"
+
+
+# --- the fast letter layout: wrapping, hostile text, files from recorded pages -------------
+
+def _letter_context(n_lines: int = 3, name: str = "Fresh Market", code: str = "C-1"):
+    from datetime import datetime
+    from decimal import Decimal
+
+    from workbench.facts import PartyFacts, ShipmentLine
+    from workbench.recall.records import CustomerRecall
+    from workbench.reports.letters import _Context
+
+    at = datetime(2026, 3, 1, 12, 0)
+    lines = tuple(ShipmentLine(f"SH-{i:04d}", at, f"SO-{i:04d}", code, name, "BAR", "Almond oat bar, 12 x 40 g",
+                               f"B-{i:03d}", i, Decimal(10 + i), "case") for i in range(n_lines))
+    customer = CustomerRecall(PartyFacts(code, name, "Buyer", address="1 Market Street\nTown, ST 01000"), lines)
+    return _Context("RC-20260301-X", at, "Salmonella", {"BAR": "00614141000012"}, {}), customer
+
+
+@pytest.mark.sqlite
+def test_wrapping_keeps_words_sizes_and_cuts_only_what_is_too_wide():
+    from workbench.reports import pdfstyle as ps
+
+    assert ps.wrap_lines("FG-BAR Almond\u00a0oat bar, 12\u00a0x\u00a040\u00a0g", 60) == \
+        ["FG-BAR", "Almond\u00a0oat", "bar, 12\u00a0x\u00a040\u00a0g"]  # never inside "12 x 40 g"
+    assert ps.wrap_lines("line one\nline two", 500) == ["line one", "line two"]
+    long = "x" * 40_000
+    pieces = ps.wrap_lines(long, 100)  # linear, not quadratic, in the word's length
+    assert "".join(pieces) == long and all(ps.string_width(p) <= 100 for p in pieces)
+
+
+@pytest.mark.sqlite
+def test_a_letter_with_hostile_text_is_complete_and_quick():
+    import time
+
+    name = "Ω " + "VeryLongCustomerNameWithoutSpaces" * 300 + " \u202eend"
+    context, customer = _letter_context(60, name=name, code="A/B")
+    started = time.process_time()
+    pdf = render_letter(context, customer, default_letterhead())
+    assert time.process_time() - started < 10
+    text = "".join(_lines_of(pdf)).replace("\n", "")
+    for ln in customer.lines:
+        assert ln.shipment in text and ln.lot in text
+    assert "VeryLongCustomerNameWithoutSpaces" in text and "\\u202eend" in text  # bidi override escaped
+    assert len(PdfReader(BytesIO(pdf)).pages) >= 2
+
+
+@pytest.mark.sqlite
+def test_letter_files_from_recorded_pages_read_like_a_fresh_layout(tmp_path):
+    from workbench.reports import letters
+    from workbench.reports import pdfstyle as ps
+
+    context, customer = _letter_context(40)
+    story = letters.letter_story(context, customer, default_letterhead())
+    doc = letters._document(BytesIO(), context, default_letterhead(), "t")
+    pages = ps.build_sections(doc, story, write=False)
+    assert pages and all(p.stream for p in pages) and not any(p.code for p in pages)
+    ps.pages_pdf(tmp_path / "a.pdf", pages, default_letterhead(), "Recall notice to Fresh Market (é)")
+    reader = PdfReader(tmp_path / "a.pdf", strict=True)
+    assert reader.metadata is not None and reader.metadata.title == "Recall notice to Fresh Market (é)"
+    fresh = PdfReader(BytesIO(render_letter(context, customer, default_letterhead())))
+    assert [p.extract_text() for p in reader.pages] == [p.extract_text() for p in fresh.pages]
+    # The canvas route (used where a page needs more than the shared resources) reads the same.
+    ps._pages_pdf_canvas(tmp_path / "b.pdf", pages, default_letterhead(), "t")
+    assert [p.extract_text() for p in PdfReader(tmp_path / "b.pdf").pages] == \
+        [p.extract_text() for p in reader.pages]

@@ -221,7 +221,9 @@ def test_worker_processes_write_the_same_package(almond_recall, tmp_path, backen
 def test_letterhead_settings_file_overrides_the_defaults(tmp_path):
     from workbench.config import config_dir
 
-    logo = Path(default_letterhead().logo)
+    default_logo = default_letterhead().logo
+    assert default_logo is not None
+    logo = Path(default_logo)
     (tmp_path / "brand.png").write_bytes(logo.read_bytes())
     path = tmp_path / "letterhead.toml"
     path.write_text('name = "Acme Snacks Ltd"\nrecall_contact = "J. Smith"\nlogo = "brand.png"\n')
@@ -286,12 +288,12 @@ def test_long_letters_run_over_pages_and_stay_complete(session, tmp_path):
     r = recall(session, [find_lot(session, "F-1")])
     write_recall_package(r, tmp_path / "long", default_letterhead())
     total_pages = 0
-    for c in r.customers:
-        path = tmp_path / "long" / "letters" / letter_file_name(c.customer)
+    for customer in r.customers:
+        path = tmp_path / "long" / "letters" / letter_file_name(customer.customer)
         pages = len(PdfReader(path).pages)
         total_pages += pages
         text = pdf_text(path)
         assert pages >= 2 and f"Page {pages} of {pages}" in text
-        assert all(re.search(rf"\b{ln.shipment}\b", text) for ln in c.lines)
+        assert all(re.search(rf"\b{ln.shipment}\b", text) for ln in customer.lines)
         assert "Yours sincerely" in text
     assert len(PdfReader(tmp_path / "long" / "letters.pdf").pages) == total_pages

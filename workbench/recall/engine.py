@@ -24,8 +24,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
@@ -79,7 +80,7 @@ def _recorded(session: Session, lot_ids: set[int]) -> dict[int, Decimal]:
     """What receipt lines and order outputs record for each lot."""
     out: dict[int, Decimal] = defaultdict(Decimal)
     for chunk in chunks(lot_ids):
-        for model, creating in ((Receipt, Receipt.shipment_id.is_(None)), (Output, True)):
+        for model, creating in ((Receipt, Receipt.shipment_id.is_(None)), (Output, true())):
             # A receipt that names a shipment line is an arrival of the same lot, not its making.
             for lot_id, total in session.execute(
                 select(model.lot_id, func.sum(model.quantity)).where(among(model.lot_id, chunk, session), creating)
@@ -99,7 +100,7 @@ def _shipment_lines(session: Session, lot_ids: set[int], info: LotInfo) -> list[
                    Container.code.label("box"))
             .join(Customer, Customer.id == Shipment.customer_id)
             .outerjoin(Container, Container.id == Shipment.container_id))
-    rows = []
+    rows: list[Any] = []
     for chunk in chunks(lot_ids):
         rows += session.execute(stmt.where(among(Shipment.lot_id, chunk, session))).all()
     named = places(session, [r.ship_from_id for r in rows] + [r.ship_to_id for r in rows])
@@ -124,7 +125,7 @@ def _transformations(session: Session, lot_ids: set[int]) -> list[Transformation
             select(Consumption.order_id).where(among(Consumption.lot_id, chunk, session)).distinct()).scalars())
     inputs: dict[int, list[TransformationLine]] = defaultdict(list)
     outputs: dict[int, list[TransformationLine]] = defaultdict(list)
-    orders = []
+    orders: list[Any] = []
     for chunk in chunks(order_ids):
         for r in session.execute(
             select(Consumption.order_id, Consumption.lot_id, Item.code, Item.name, Lot.code.label("lot"),
@@ -134,14 +135,14 @@ def _transformations(session: Session, lot_ids: set[int]) -> list[Transformation
             .group_by(Consumption.order_id, Consumption.lot_id, Item.code, Item.name, Lot.code, Item.unit)
         ):
             inputs[r.order_id].append(TransformationLine(r.code, r.name, r.lot, r.qty, r.unit, r.lot_id in lot_ids))
-        for r in session.execute(
+        for o in session.execute(
             select(Output.order_id, Output.lot_id, Output.quantity, Item.code, Item.name, Item.unit,
                    Lot.code.label("lot"))
             .join(Lot, Lot.id == Output.lot_id).join(Item, Item.id == Lot.item_id)
             .where(among(Output.order_id, chunk, session))
         ):
-            outputs[r.order_id].append(TransformationLine(r.code, r.name, r.lot, r.quantity, r.unit,
-                                                          r.lot_id in lot_ids))
+            outputs[o.order_id].append(TransformationLine(o.code, o.name, o.lot, o.quantity, o.unit,
+                                                          o.lot_id in lot_ids))
         orders += session.execute(
             select(ProductionOrder.id, ProductionOrder.code, ProductionOrder.started_at,
                    ProductionOrder.finished_at, Item.code.label("item"), Item.name, ProductionOrder.location_id)
@@ -167,7 +168,7 @@ def _receipts(session: Session, lot_ids: set[int], info: LotInfo,
                    Vendor.phone, Vendor.address, Receipt.location_id, Receipt.ship_from_id,
                    Lot.tlc_source_id, Lot.tlc_source_ref)
             .join(Vendor, Vendor.id == Receipt.vendor_id).join(Lot, Lot.id == Receipt.lot_id))
-    rows = []
+    rows: list[Any] = []
     for chunk in chunks(lot_ids):
         rows += session.execute(stmt.where(among(Receipt.lot_id, chunk, session))).all()
     named = places(session, [x for r in rows for x in (r.location_id, r.ship_from_id, r.tlc_source_id)])

@@ -9,15 +9,18 @@ so a cancel or an error leaves nothing half-written.
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from workbench import outfolder
-from workbench.format import csv_text, plain
-from workbench.jsonutil import dumps
+from workbench.facts import Genealogy
+from workbench.format import csv_text, escaped, plain
+from workbench.jsonutil import jsonable
 from workbench.progress import report
 from workbench.recall.records import RECONCILIATION_FIELDS, Recall
 from workbench.reports import letters
@@ -59,10 +62,48 @@ def write_hold_list_csv(r: Recall, path: Path) -> None:
           for a in r.hold))
 
 
+def _plain(value: Any) -> Any:
+    """What the JSON encoder cannot write itself, as ``jsonable`` writes it."""
+    if isinstance(value, (set, frozenset)):
+        return list(value)
+    converted = jsonable(value)
+    if converted is value:
+        raise TypeError(f"{type(value).__name__} is not JSON")
+    return converted
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, default=_plain)
+
+
+def recall_json(r: Recall) -> str:
+    """``recall.json``: one top-level key per line and each record of a list (lot, customer,
+    row) on a line of its own. Written by the JSON module's C encoder a record at a time
+    (an indented dump runs in pure Python, five times slower at a recall's size); unsafe
+    characters escaped as ``jsonutil.dumps`` does, so the same JSON reads back."""
+    data = r.to_json()
+    out = ["{"]
+    last = len(data) - 1
+    for i, (key, value) in enumerate(data.items()):
+        end = "," if i < last else ""
+        name = _JSON.encode(key)
+        if isinstance(value, list) and value:
+            out.append(f" {name}: [")
+            out.append(",\n".join(f"  {escaped(_JSON.encode(item))}" for item in value))
+            out.append(f" ]{end}")
+        elif isinstance(value, dict) and value:
+            out.append(f" {name}: {{")
+            out.append(",\n".join(f"  {escaped(_JSON.encode(k))}: {escaped(_JSON.encode(v))}" for k, v in value.items()))
+            out.append(f" }}{end}")
+        else:
+            out.append(f" {name}: {escaped(_JSON.encode(value))}{end}")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
 def write_file(name: str, r: Recall, path: Path, letterhead) -> None:
     """Write one file of the package by its name (module-level: worker processes call it)."""
     writers: dict[str, Callable[[], Any]] = {
-        "recall.json": lambda: path.write_text(dumps(r.to_json(), indent=1) + "\n", encoding="utf-8"),
+        "recall.json": lambda: path.write_text(recall_json(r), encoding="utf-8"),
         "hold-list.csv": lambda: write_hold_list_csv(r, path),
         "reconciliation.csv": lambda: write_reconciliation_csv(r, path),
         "contacts.csv": lambda: write_contacts_csv(r, path),
@@ -71,6 +112,20 @@ def write_file(name: str, r: Recall, path: Path, letterhead) -> None:
         "summary.pdf": lambda: write_summary(r, path, letterhead),
     }
     writers[name]()
+
+
+def write_files(names: Sequence[str], r: Recall, folder: Path, letterhead) -> None:
+    """Write several files of the package (one job for a worker process)."""
+    for name in names:
+        write_file(name, r, folder / name, letterhead)
+
+
+def for_spreadsheets(r: Recall) -> Recall:
+    """The recall as the spreadsheets read it, without what they never read (the genealogy,
+    the lots' balances and reconciliation): a third of the data to send to a worker."""
+    g = r.genealogy
+    return replace(r, genealogy=Genealogy(g.roots, g.direction, g.depth), affected=[], reconciliation=[], hold=[],
+                   sites=[], in_transit=[])
 
 
 #: The kind of package in its manifest: how ``--force`` recognises a folder it may replace.
@@ -111,7 +166,7 @@ def write_recall_package(r: Recall, out_dir: str | Path, letterhead=None, progre
     with outfolder.building(out_dir, KIND, "the recall package", force=force, extra=index) as tmp:
         pool = letters.process_pool() if parallel else None
         try:
-            pending = [pool.apply_async(write_file, (name, r, tmp / name, letterhead)) for name in SPREADSHEETS] \
+            pending = [pool.apply_async(write_files, (SPREADSHEETS, for_spreadsheets(r), tmp, letterhead))] \
                 if pool else []
             local = FILES if pool else (*FILES, *SPREADSHEETS)
             for i, name in enumerate(local):

@@ -10,6 +10,10 @@ One place for the palette, paragraph styles, table style and page furniture:
   also starts a new page with the full letterhead).
 * ``data_table(...)`` — a table with a repeated header, right-aligned quantities, light
   zebra rows and optional red rows for findings; it splits across pages.
+* ``LineTable(...)`` — the same look for tables of plain text, drawn line by line (the
+  letters' shipment lines); ``TextLines(...)`` — plain wrapped text in a paragraph style.
+* ``build_sections`` / ``pages_pdf`` — lay pages out once, then write any selection of
+  them as files of their own from their recorded, compressed streams.
 
 Fonts are the PDF base-14 Helvetica family: nothing to embed, so documents are small and
 building a thousand letters stays fast.
@@ -234,13 +238,27 @@ def wrap_lines(value: str, room: float, font: str = FONT, size: float = CELL_SIZ
             if line:
                 out.append(line)
             line = word
-            while stringWidth(line, font, size) > room and len(line) > 1:  # a code wider than its column
-                cut = next((i for i in range(len(line) - 1, 0, -1)
-                            if stringWidth(line[:i], font, size) <= room), 1)
-                out.append(line[:cut])
-                line = line[cut:]
+            if stringWidth(line, font, size) > room:  # a code wider than its column: cut it
+                pieces = _cut(line, room, font, size)
+                out += pieces[:-1]
+                line = pieces[-1]
         out.append(line)
     return out
+
+
+def _cut(word: str, room: float, font: str, size: float) -> list[str]:
+    """A word too wide for ``room`` in pieces that fit (at least one character each),
+    summing character widths once (the base-14 fonts have no kerning)."""
+    pieces: list[str] = []
+    start, used = 0, 0.0
+    for i, ch in enumerate(word):
+        w = stringWidth(ch, font, size)
+        if used + w > room and i > start:
+            pieces.append(word[start:i])
+            start, used = i, 0.0
+        used += w
+    pieces.append(word[start:])
+    return pieces
 
 
 class TextLines(Flowable):
@@ -519,6 +537,7 @@ class PageRecord:
     """One finished page of a built document: its content stream and what it uses."""
 
     section: str
+    #: The page's drawing operators (only where ``stream`` cannot serve: see ``NumberedCanvas.save``).
     code: list[str]
     forms: list[str]
     has_images: int
@@ -561,9 +580,12 @@ class NumberedCanvas(Canvas):
             self._footer(seen[self.wb_section], counts[self.wb_section])
             if self.wb_record is not None:
                 # The stream as ``Canvas.showPage`` makes it: preamble, code, a closing space.
+                # Only the compressed stream is kept (it travels from worker processes), and the
+                # code only where the page uses spot colours, which ``pages_pdf`` leaves to the canvas.
                 stream = zlib.compress(("\n".join([self._preamble, *self._code, " "]) + "\n").encode("utf8"))
-                self.wb_record.append(PageRecord(self.wb_section, list(self._code), list(self._formsinuse),
-                                                 self._currentPageHasImages, dict(self._colorsUsed), stream))
+                self.wb_record.append(PageRecord(self.wb_section, list(self._code) if self._colorsUsed else [],
+                                                 list(self._formsinuse), self._currentPageHasImages,
+                                                 dict(self._colorsUsed), stream))
             if self.wb_write:
                 super().showPage()
         if self.wb_write:
@@ -735,7 +757,9 @@ def _pages_pdf_canvas(target: str | Path | BytesIO, pages: Sequence[PageRecord],
     if letterhead.logo is not None:
         canvas.drawImage(_logo(str(letterhead.logo)), 0, 0, 1, 1, mask="auto")  # registers the XObject
     for page in pages:
-        canvas._code = list(page.code)
+        # A recorded stream already holds the preamble the canvas puts first again: a second
+        # identity matrix and initial font, which change nothing.
+        canvas._code = list(page.code) if page.code or page.stream is None else [zlib.decompress(page.stream).decode()]
         canvas._formsinuse = list(page.forms)
         canvas._currentPageHasImages = page.has_images
         canvas._colorsUsed = dict(page.colors)

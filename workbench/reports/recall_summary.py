@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
 
 from workbench.errors import WorkbenchError
-from workbench.facts import Edge, Genealogy, Node
+from workbench.facts import Edge, Genealogy, Node, NodeId
 from workbench.format import per_unit
 from workbench.reports import pdfstyle as ps
 from workbench.reports.figures import genealogy_figure
@@ -59,7 +59,7 @@ def summary_story(recall, letterhead: Letterhead, figure: bytes | None) -> list:
 
     story.append(Paragraph("Amount in question and amount found (suspect lots)", st["h2"]))
     pct = tot.found_percent()
-    rows = [(unit, ps.qty(q), ps.qty(tot.found.get(unit, 0)), f"{pct.get(unit, 0)} %",
+    rows: list[tuple] = [(unit, ps.qty(q), ps.qty(tot.found.get(unit, 0)), f"{pct.get(unit, 0)} %",
              ps.qty(tot.found.get(unit, 0) - q)) for unit, q in sorted(tot.in_question.items())]
     alert = [i for i, r in enumerate(rows) if r[4] != "0"]
     story.append(ps.data_table(("Unit", "In question", "Found", "Found %", "Found beyond held"), rows,
@@ -130,11 +130,11 @@ def figure_genealogy(g: Genealogy, max_customers: int = 12) -> Genealogy:
         return g
     hidden = {nid for nid, n in g.nodes.items() if n.kind in ("customer", "shipment", "return")}
     nodes = {nid: n for nid, n in g.nodes.items() if nid not in hidden}
-    shipments = Node("shipment:*", "shipment", f"{len(g.of_kind('shipment')):,} shipments")
-    everyone = Node("customer:*", "customer", f"{len(customers):,} customers")
+    shipments = Node(NodeId("shipment:*"), "shipment", f"{len(g.of_kind('shipment')):,} shipments")
+    everyone = Node(NodeId("customer:*"), "customer", f"{len(customers):,} customers")
     nodes[shipments.id] = shipments
     nodes[everyone.id] = everyone
-    shipped: dict[tuple[str, str | None], Decimal] = defaultdict(Decimal)
+    shipped: dict[tuple[NodeId, str | None], Decimal] = defaultdict(Decimal)
     edges = [e for e in g.edges if e.source not in hidden and e.target not in hidden]
     for e in g.edges:
         if e.kind == "shipped" and e.quantity is not None:
