@@ -40,7 +40,7 @@ guards: $(STAMP) typecheck
 typecheck: $(STAMP)
 	$(BIN)/python scripts/typecheck.py
 
-# The guards and mypy on the whole tree (not yet clean in every module: see typecheck).
+# The guards and mypy over the whole tree (clean today: `typecheck` lists every package).
 lint: guards
 	$(BIN)/mypy
 
