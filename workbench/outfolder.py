@@ -235,12 +235,25 @@ def building(directory: str | Path, kind: str, what: str, force: bool = False,
 
 
 def _swap(work: Path, target: Path, kind: str, what: str) -> None:
-    old = None
-    old_manifest = None
-    if target.exists() and any(target.iterdir()):
-        old_manifest = previous_package(target, kind)
-        if old_manifest is None:  # it changed since it was checked
+    def ours(folder: Path) -> dict[str, Any]:
+        found = previous_package(folder, kind)
+        if found is None:  # it changed since it was checked
             raise WorkbenchError(f"The folder {target} is no longer empty or {what}; nothing was replaced.")
+        return found
+
+    swap_folder(work, target, ours, remove_package)
+
+
+def swap_folder(work: Path, target: Path, ours: Callable[[Path], Any],
+                remove_old: Callable[[Path, Any], None]) -> None:
+    """Put the finished ``work`` folder at ``target``, atomically. A non-empty ``target`` is
+    first confirmed by ``ours`` (which raises if it is not a previous output of ours, and returns
+    what ``remove_old`` needs), moved aside, and after the swap emptied by ``remove_old`` of
+    exactly what it listed: never a file the program did not write."""
+    old = None
+    listing = None
+    if target.exists() and any(target.iterdir()):
+        listing = ours(target)
         old = target.with_name(f".{target.name[:100]}.replaced-{uuid.uuid4().hex[:8]}")
         target.rename(old)
     try:
@@ -250,8 +263,8 @@ def _swap(work: Path, target: Path, kind: str, what: str) -> None:
             old.rename(target)
         raise
     sync_folder(target.parent)
-    if old is not None and old_manifest is not None:
-        remove_package(old, old_manifest)
+    if old is not None:
+        remove_old(old, listing)
 
 
 def remove_package(folder: Path, manifest: dict[str, Any]) -> None:

@@ -28,7 +28,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from functools import lru_cache, partial
 from io import BytesIO
 from pathlib import Path
@@ -57,7 +56,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from workbench.format import file_text
+from workbench.format import file_text, number
 from workbench.reports.paper import page_points
 from workbench.settings import Letterhead
 
@@ -135,14 +134,8 @@ def lines(value: str | Iterable[str] | None) -> str:
     return "<br/>".join(text(p.strip()) for p in parts if p and p.strip())
 
 
-def qty(value: Decimal | int | None) -> str:
-    """An exact quantity with thousands separators and no needless trailing zeros."""
-    if value is None:
-        return ""
-    d = Decimal(value)
-    if d == d.to_integral_value():
-        return f"{int(d):,}"
-    return f"{d.normalize():,f}"
+#: Exact quantities as everywhere else (``workbench.format.number``), by the name the reports use.
+qty = number
 
 
 def day(value: datetime | date | None) -> str:

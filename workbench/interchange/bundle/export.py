@@ -181,20 +181,14 @@ def _write(session: Session, work: Path) -> dict[str, int]:
 
 def _swap(work: Path, target: Path) -> None:
     """Put the finished ``work`` folder at ``target`` (new, empty, or a previous export)."""
-    old = None
-    if target.exists() and any(target.iterdir()):
-        if not previous_export(target):  # it changed since it was checked
+    def ours(folder: Path) -> None:
+        if not previous_export(folder):  # it changed since it was checked
             raise WorkbenchError(f"The folder {target} is no longer a previous export; nothing was written.")
-        old = target.with_name(f".{target.name}.replaced-{uuid.uuid4().hex[:8]}")
-        target.rename(old)
-    try:
-        os.replace(work, target)  # onto a missing or empty folder: atomic
-    except BaseException:
-        if old is not None:
-            old.rename(target)
-        raise
-    outfolder.sync_folder(target.parent)
-    if old is not None:  # the previous export: only the files it listed, then the folder
+
+    def remove_old(old: Path, _listing: None) -> None:
+        # The previous export: only the files it listed, then the folder.
         for name in (*SPECS_V2, MANIFEST, VERSION_FILE):
             (old / name).unlink(missing_ok=True)
         old.rmdir()
+
+    outfolder.swap_folder(work, target, ours, remove_old)
