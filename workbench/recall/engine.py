@@ -48,7 +48,7 @@ from workbench.plant.keydata import key_data
 from workbench.plant.query import among, chunks
 from workbench.plant.sites import in_transit, places, site_stock
 from workbench.plant.stock import lot_balances
-from workbench.progress import report
+from workbench.progress import ProgressFn, report
 from workbench.recall.records import (
     AffectedLot,
     CustomerRecall,
@@ -235,7 +235,7 @@ def _totals(roots: list[LotRef], affected: list[AffectedLot], hold: list[Affecte
         flagged=sum(1 for r in reconciliation if r.flagged), in_question=in_question, found=found)
 
 
-def recall(session: Session, roots: Sequence[LotRef], reason: str | None = None, progress=None,
+def recall(session: Session, roots: Sequence[LotRef], reason: str | None = None, progress: ProgressFn | None = None,
            now: datetime | None = None) -> Recall:
     """The recall of ``roots`` (one or more suspect lots): affected lots, customers, balance."""
     roots = list(dict.fromkeys(roots))

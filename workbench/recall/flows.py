@@ -25,11 +25,12 @@ computation, safe on any thread.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from workbench.facts import LotRef
+from workbench.facts import LotRef, ShipmentLine
 from workbench.format import quantity as fmt_quantity
 from workbench.recall.records import AffectedLot, Recall
 
@@ -200,18 +201,20 @@ def recall_flows(recall: Recall) -> QuantityFlows:
     nodes: dict[str, FlowNode] = {}
     links: list[FlowLink] = []
 
-    def node(nid: str, kind: str, label: str, detail: str = "", **kw) -> FlowNode:
+    def node(nid: str, kind: str, label: str, detail: str = "", *, lot: LotRef | None = None,
+             customer: str | None = None, level: int = 0, native: dict[str, Decimal] | None = None) -> FlowNode:
         if nid not in nodes:
-            nodes[nid] = FlowNode(nid, kind, label, detail, **kw)
+            nodes[nid] = FlowNode(nid, kind, label, detail, lot=lot, customer=customer, level=level,
+                                  native={} if native is None else native)
         return nodes[nid]
 
-    def link(src: str, dst: str, value: Fraction, qty: Fraction, unit: str, through=()) -> None:
+    def link(src: str, dst: str, value: Fraction, qty: Fraction, unit: str, through: Iterable[str] = ()) -> None:
         if value <= 0 and qty <= 0:
             return
         links.append(FlowLink(src, dst, value, _short(Decimal(qty.numerator) / Decimal(qty.denominator)),
                               unit, tuple(dict.fromkeys(through))))
 
-    lines_by_lot: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    lines_by_lot: dict[int, dict[str, list[ShipmentLine]]] = defaultdict(lambda: defaultdict(list))
     for c in recall.customers:
         for sl in c.lines:
             lines_by_lot[sl.lot_id][c.customer].append(sl)
@@ -403,7 +406,7 @@ def layout_flows(flows: QuantityFlows, width: float = 1200.0, height: float = 70
             incoming[ln.target].append(ln)
             outgoing[ln.source].append(ln)
 
-    def place(c: int, key) -> None:
+    def place(c: int, key: Callable[[str], tuple[float, int]]) -> None:
         ids = sorted(by_col.get(c, []), key=key)
         total = sum(heights[k] for k in ids) + gaps.get(c, GAP) * (len(ids) - 1)
         y = MARGIN_Y + max(0.0, (height - 2 * MARGIN_Y - total) / 2)
@@ -418,13 +421,13 @@ def layout_flows(flows: QuantityFlows, width: float = 1200.0, height: float = 70
 
     rank = {k: i for i, k in enumerate(sorted(nodes, key=lambda k: (_kind_rank(nodes[k].kind), nodes[k].label, k)))}
     for c in range(ncols):
-        def key(k, c=c):
+        def key(k: str, c: int = c) -> tuple[float, int]:
             b = bary(k, incoming[k], "source")
             return (b if b is not None else 1e9 + rank[k], rank[k])
         place(c, key)
     for c in range(ncols - 1, -1, -1):  # sources and roots: beside what they feed
         if any(nodes[k].kind in SOURCE_KINDS for k in by_col.get(c, [])):
-            def key2(k, c=c):
+            def key2(k: str, c: int = c) -> tuple[float, int]:
                 b = bary(k, outgoing[k], "target") if nodes[k].kind in SOURCE_KINDS else y_mid[k]
                 return (b if b is not None else y_mid[k], rank[k])
             place(c, key2)

@@ -28,7 +28,7 @@ from workbench.facts import (
     TransitLine,
 )
 from workbench.format import quantity
-from workbench.jsonutil import jsonable
+from workbench.jsonutil import json_object, jsonable
 
 ZERO = Decimal(0)
 
@@ -78,7 +78,7 @@ class AffectedLot:
 
     def to_json(self) -> dict[str, Any]:
         b = self.balance
-        return jsonable({
+        return json_object({
             "item": b.item, "item_name": self.item_name, "lot": b.lot, "kind": b.kind,
             "origin": b.origin, "depth": self.depth, "made": b.made, "consumed": b.consumed,
             "shipped": b.shipped, "returned": b.returned, "on_hand": b.on_hand, "unit": b.unit,
@@ -178,7 +178,7 @@ class ReconciliationRow:
         return bool(self.findings)
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable({**{f: getattr(self, f) for f in RECONCILIATION_FIELDS}, "flagged": self.flagged,
+        return json_object({**{f: getattr(self, f) for f in RECONCILIATION_FIELDS}, "flagged": self.flagged,
                          "findings": list(self.findings)})
 
 
@@ -265,7 +265,7 @@ class RecallTotals:
                 for u, q in self.in_question.items() if q}
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable({
+        return json_object({
             "roots": self.roots, "affected_lots": self.affected_lots, "lots_by_kind": self.lots_by_kind,
             "lots_on_hold": self.lots_on_hold, "on_hold": self.on_hold, "customers": self.customers,
             "shipments": self.shipments, "shipment_lines": self.shipment_lines, "shipped": self.shipped,

@@ -24,7 +24,7 @@ from workbench.facts import LotRef, NodeId, shift_of
 from workbench.plant import Item, Lot, Operation, Output, ProductionOrder, Receipt, Return, Vendor
 from workbench.plant.lookup import find_lot_label, lot_refs
 from workbench.plant.query import among, chunks
-from workbench.progress import report
+from workbench.progress import ProgressFn, report
 from workbench.rootcause.closure import closure
 from workbench.rootcause.records import Commonality, Factor
 from workbench.trace.genealogy import walk
@@ -59,10 +59,12 @@ def _exposures(session: Session, roots: set[int]) -> dict[tuple[str, str], _Expo
     refs = lot_refs(session, all_lots)
     factors: dict[tuple[str, str], _Exposure] = {}
 
-    def expose(kind: str, code: str, exposed: set[int], node: str, **kw) -> None:
+    def expose(kind: str, code: str, exposed: set[int], node: str, *, item: str | None = None,
+               lot: str | None = None, vendor: str | None = None, vendor_lot: str | None = None) -> None:
         f = factors.get((kind, code))
         if f is None:
-            f = factors[(kind, code)] = _Exposure(kind, code, **kw)
+            f = factors[(kind, code)] = _Exposure(kind, code, item=item, lot=lot, vendor=vendor,
+                                                  vendor_lot=vendor_lot)
         f.roots |= exposed
         f.nodes.add(node)
 
@@ -135,7 +137,7 @@ def _default_period(created: Sequence[datetime | None]) -> tuple[datetime, datet
 
 
 def commonality(session: Session, defective: Sequence[LotRef | int],
-                period: tuple[datetime, datetime] | None = None, progress=None) -> Commonality:
+                period: tuple[datetime, datetime] | None = None, progress: ProgressFn | None = None) -> Commonality:
     """Rank every upstream factor of the defective lots against the baseline lots.
 
     Baseline: the other lots of the defective lots' items created within ``period``

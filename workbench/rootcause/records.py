@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from workbench.facts import Genealogy, LifeEvent, LotRef, OperationFacts
-from workbench.jsonutil import jsonable
+from workbench.jsonutil import json_object
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class LotHistory:
         return sorted({o.machine for o in self.operations if o.machine})
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable({
+        return json_object({
             "lot": {"item": self.lot.item, "lot": self.lot.lot, "item_name": self.item_name,
                     "created_at": self.created_at},
             "upstream": [{**_lot_json(u.lot), "item_name": u.item_name, "kind": u.item_kind, "origin": u.origin,
@@ -124,7 +124,7 @@ class Siblings:
         def one(s: Sibling) -> dict[str, Any]:
             return {**_lot_json(s.lot), "kind": s.kind, "created_at": s.created_at, "via": list(s.via),
                     "reason": s.reason, **({"reach": s.reach, "common": s.common} if s.kind == "material" else {})}
-        return jsonable({"lot": _lot_json(self.lot), "window_hours": self.window.total_seconds() / 3600,
+        return json_object({"lot": _lot_json(self.lot), "window_hours": self.window.total_seconds() / 3600,
                          "by_material": [one(s) for s in self.by_material],
                          "by_machine": [one(s) for s in self.by_machine],
                          "common_materials": [{**_lot_json(r), "reach": n} for r, n in self.common.items()]})
@@ -177,7 +177,7 @@ class Factor:
         return f"{self.kind} {self.code}"
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable({
+        return json_object({
             "kind": self.kind, "code": self.code, "item": self.item, "lot": self.lot, "vendor": self.vendor,
             "vendor_lot": self.vendor_lot, "defective_exposed": self.defective_exposed,
             "defective_total": self.defective_total, "baseline_exposed": self.baseline_exposed,
@@ -196,7 +196,7 @@ class Commonality:
     factors: list[Factor]
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable({
+        return json_object({
             "defective": [r.label for r in self.defective], "items": self.items,
             "period": list(self.period) if self.period else None, "baseline_lots": len(self.baseline),
             "factors": [f.to_json() for f in self.factors]})

@@ -45,11 +45,11 @@ AUTO_AFTER = 2
 _BATCH = 50_000
 
 
-def _empty(typecode: str, n: int) -> array:
+def _empty(typecode: str, n: int) -> array[int]:
     return array(typecode, bytes(array(typecode).itemsize * n))
 
 
-def _csr(src: array, dst: array, size: int, typecode: str) -> tuple[array, array]:
+def _csr(src: array[int], dst: array[int], size: int, typecode: str) -> tuple[array[int], array[int]]:
     """(start, to) for edges src -> dst over lot ids 0..size-1."""
     counts = _empty(typecode, size + 1)
     for s in src:
@@ -68,7 +68,7 @@ def _csr(src: array, dst: array, size: int, typecode: str) -> tuple[array, array
     return counts, to
 
 
-def _as_lists(start: array, to: array, pool: list[int]) -> tuple[list[int], list[int]]:
+def _as_lists(start: array[int], to: array[int], pool: list[int]) -> tuple[list[int], list[int]]:
     """The CSR pair as lists of shared int objects: a walk then creates no int objects (the
     floor's speed), for 8 bytes a slot more than the arrays."""
     return list(start), [pool[x] for x in to]
@@ -104,7 +104,7 @@ class EdgeIndex:
         return slots + 32 * 3 * len(self.down_start)
 
     @classmethod
-    def build(cls, version: int, parents: array, children: array, load_s: float = 0.0) -> EdgeIndex:
+    def build(cls, version: int, parents: array[int], children: array[int], load_s: float = 0.0) -> EdgeIndex:
         """The index of edges ``parents[i] -> children[i]``."""
         top = max(max(parents, default=0), max(children, default=0))
         typecode = "i" if top < 2**31 - 1 and len(parents) < 2**31 - 1 else "q"

@@ -24,6 +24,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypedDict
 
 from workbench.facts import Edge, Genealogy, Node
 from workbench.format import quantity as format_quantity
@@ -113,6 +114,15 @@ class VisibleGraph:
     summarised: frozenset[str] = frozenset()
 
 
+class ViewSettings(TypedDict):
+    """How a view is shown: the keyword arguments of ``GraphState`` that ``settings`` keeps."""
+
+    hidden_kinds: frozenset[str]
+    threshold: int
+    summarise_shipments: bool
+    fold_by_item: bool
+
+
 @dataclass
 class GraphState:
     """The genealogy opened so far, and how it is shown. Plain data: copy, then change."""
@@ -131,7 +141,7 @@ class GraphState:
     #: Fold lots and orders by item, customers by region, when a view holds many.
     fold_by_item: bool = True
 
-    def settings(self) -> dict:
+    def settings(self) -> ViewSettings:
         """How the view is shown (kept when a new lot is opened or the plant changes)."""
         return {"hidden_kinds": self.hidden_kinds, "threshold": self.threshold,
                 "summarise_shipments": self.summarise_shipments, "fold_by_item": self.fold_by_item}
@@ -318,7 +328,7 @@ class GraphState:
         return out
 
     def _fold_items(self, shown: set[str], protected: set[str], folded: dict[str, str],
-                    groups: dict[str, GroupInfo], by_pair) -> None:
+                    groups: dict[str, GroupInfo], by_pair: dict[tuple[str, str], list[Edge]]) -> None:
         """Fold lots and orders by item when a view holds more than ITEM_GROUP_OVER of
         a kind (see ITEM_GROUP_OVER); the roots and revealed boxes stay."""
         for kind, over, smallest, key_of in (("lot", ITEM_GROUP_OVER, ITEM_GROUP_MIN, _item_of),
@@ -400,7 +410,7 @@ class GraphState:
             out[key] = (out[key][0], _through_label(first, self.nodes))
         return out
 
-    def _breadth_first(self, shown: set[str], succ, pred) -> list[str]:
+    def _breadth_first(self, shown: set[str], succ: dict[str, list[str]], pred: dict[str, list[str]]) -> list[str]:
         order = [r for r in self.roots if r in shown]
         seen = set(order)
         queue = deque(order)
@@ -414,7 +424,8 @@ class GraphState:
         order += sorted(shown - seen)
         return order
 
-    def _beyond(self, members: list[str], fan, back, protected: set[str], folded: dict[str, str]) -> list[str]:
+    def _beyond(self, members: list[str], fan: dict[str, list[str]], back: dict[str, list[str]], protected: set[str],
+                folded: dict[str, str]) -> list[str]:
         """Nodes reachable only through ``members`` in the fan's direction."""
         group = set(members)
         absorbed: list[str] = []
@@ -431,7 +442,8 @@ class GraphState:
         return absorbed
 
     @staticmethod
-    def _sum_label(anchor: str, members: list[str], direction: str, by_pair) -> str:
+    def _sum_label(anchor: str, members: list[str], direction: str,
+                   by_pair: dict[tuple[str, str], list[Edge]]) -> str:
         """The total flowing between the anchor and a group, when it has one unit."""
         total = Decimal(0)
         units: set[str | None] = set()
@@ -446,8 +458,9 @@ class GraphState:
         return format_quantity(total, units.pop())
 
 
-def _merged_label(pairs: list[tuple[str, str]], by_pair) -> str:
-    total, units = Decimal(0), set()
+def _merged_label(pairs: list[tuple[str, str]], by_pair: dict[tuple[str, str], list[Edge]]) -> str:
+    total = Decimal(0)
+    units: set[str | None] = set()
     for pair in pairs:
         for e in by_pair.get(pair, ()):
             if e.quantity is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from workbench.facts import LotRef, NodeId
-from workbench.progress import report
+from workbench.progress import ProgressFn, report
 from workbench.trace.explore import (
     DOWNSTREAM,
     TRACE_DIRECTION,
@@ -72,7 +72,7 @@ def _count_new_lots(session: Session, state: GraphState) -> None:
         state.more[needed[lot_id]] = counts
 
 
-def open_lot(session: Session, lot: LotRef, base: GraphState, progress=None) -> Snapshot:
+def open_lot(session: Session, lot: LotRef, base: GraphState, progress: ProgressFn | None = None) -> Snapshot:
     """A fresh view of ``lot`` and its direct neighbours both ways."""
     state = GraphState(**base.settings())
     report(progress, 0.1, f"Tracing {lot.label}…")
@@ -85,7 +85,7 @@ def open_lot(session: Session, lot: LotRef, base: GraphState, progress=None) -> 
 
 
 def expand(session: Session, base: GraphState, expansions: Sequence[Expansion], previous: dict[str, Point],
-           pinned: dict[str, Point], anchor: str | None = None, progress=None) -> Snapshot:
+           pinned: dict[str, Point], anchor: str | None = None, progress: ProgressFn | None = None) -> Snapshot:
     """Merge one trace per expansion into a copy of ``base`` and lay it out."""
     state = base.copy()
     for i, x in enumerate(expansions):
@@ -117,7 +117,7 @@ def frontier(state: GraphState, visible: VisibleGraph) -> list[Expansion]:
 
 
 def refresh(session: Session, base: GraphState, previous: dict[str, Point], pinned: dict[str, Point],
-            progress=None) -> Snapshot:
+            progress: ProgressFn | None = None) -> Snapshot:
     """The same view traced again after the plant changed: the same roots, expansions, groups
     and hidden kinds; new records appear, retracted ones go."""
     roots = [base.nodes[r].lot.ref for r in base.roots if r in base.nodes and base.nodes[r].kind == "lot"]

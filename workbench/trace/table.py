@@ -20,8 +20,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
+from sqlalchemy.orm import Session
 
-from workbench.facts import ReceiptFacts, ShipmentFacts
+from workbench.facts import Edge, ReceiptFacts, ShipmentFacts
 from workbench.plant.stock import lot_balances
 from workbench.trace.explore import GraphState
 
@@ -48,15 +49,15 @@ class TraceRow:
     #: A lot listed again under another parent (not opened a second time).
     repeated: bool = False
 
-    def values(self) -> tuple:
+    def values(self) -> tuple[int, str, str, str, str, Decimal | None, str, datetime | None, str, Decimal | None]:
         return (self.level, self.kind, self.item, self.lot, self.description, self.quantity, self.unit,
                 self.date, self.party, self.on_hand)
 
 
 def trace_rows(state: GraphState) -> list[TraceRow]:
     """The rows of the table for everything ``state`` holds (see the module docstring)."""
-    out_edges: dict[str, list[tuple[str, object]]] = defaultdict(list)
-    in_edges: dict[str, list[tuple[str, object]]] = defaultdict(list)
+    out_edges: dict[str, list[tuple[str, Edge]]] = defaultdict(list)
+    in_edges: dict[str, list[tuple[str, Edge]]] = defaultdict(list)
     for (s, t, _), e in state.edges.items():
         out_edges[s].append((t, e))
         in_edges[t].append((s, e))
@@ -71,14 +72,16 @@ def trace_rows(state: GraphState) -> list[TraceRow]:
     return rows
 
 
-def _lot_row(state: GraphState, nid: str, parent: int, level: int, quantity, repeated: bool = False) -> TraceRow:
+def _lot_row(state: GraphState, nid: str, parent: int, level: int, quantity: Decimal | None,
+             repeated: bool = False) -> TraceRow:
     f = state.nodes[nid].lot
     return TraceRow(nid, parent, level, "lot", f.item, f.lot, f.item_name or "",
                     f.quantity if quantity is None else quantity, f.unit, f.created_at, "", f.lot_id,
                     repeated=repeated)
 
 
-def _downstream(state, lot: str, parent: int, level: int, out_edges, rows: list[TraceRow], seen: set[str]) -> None:
+def _downstream(state: GraphState, lot: str, parent: int, level: int, out_edges: dict[str, list[tuple[str, Edge]]],
+                rows: list[TraceRow], seen: set[str]) -> None:
     for target, edge in sorted(out_edges.get(lot, ()), key=lambda te: te[0]):
         node = state.nodes[target]
         if node.kind == "order":
@@ -102,7 +105,8 @@ def _downstream(state, lot: str, parent: int, level: int, out_edges, rows: list[
                                  edge.quantity, edge.unit or f.unit, facts.shipped_at if facts else None, party))
 
 
-def _upstream(state, lot: str, parent: int, level: int, in_edges, rows: list[TraceRow], seen: set[str]) -> None:
+def _upstream(state: GraphState, lot: str, parent: int, level: int, in_edges: dict[str, list[tuple[str, Edge]]],
+              rows: list[TraceRow], seen: set[str]) -> None:
     for source, edge in sorted(in_edges.get(lot, ()), key=lambda se: se[0]):
         node = state.nodes[source]
         if node.kind == "order":
@@ -125,7 +129,7 @@ def _upstream(state, lot: str, parent: int, level: int, in_edges, rows: list[Tra
                                  edge.quantity, edge.unit or f.unit, facts.received_at if facts else None, party))
 
 
-def with_on_hand(session, rows: list[TraceRow]) -> list[TraceRow]:
+def with_on_hand(session: Session, rows: list[TraceRow]) -> list[TraceRow]:
     """The rows with each lot's stock on hand (one set-wise query for all lots)."""
     balances = lot_balances(session, {r.lot_id for r in rows if r.lot_id is not None})
     return [replace(r, on_hand=balances[r.lot_id].on_hand) if r.lot_id in balances else r for r in rows]
@@ -141,7 +145,8 @@ def write_xlsx(rows: list[TraceRow], path: str | Path, title: str = "Genealogy")
     sheet.append(list(COLUMNS))
     for r in rows:
         values = list(r.values())
-        values[4] = ("  " * _depth(rows, r)) + values[4] if values[4] else values[4]
+        if r.description:
+            values[4] = ("  " * _depth(rows, r)) + r.description
         sheet.append(values)
         sheet.row_dimensions[sheet.max_row].outline_level = min(7, _depth(rows, r))
     sheet.freeze_panes = "A3"

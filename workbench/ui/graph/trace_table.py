@@ -8,6 +8,7 @@ with the graph: choosing a row selects its box, selecting a box selects its row.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
@@ -111,7 +112,7 @@ class TraceTable(QWidget):
         for order, r in enumerate(rows):
             cells = []
             for column, value in enumerate(r.values()):
-                text = format_quantity(value, None) if column in (5, 9) and value is not None else _shown(value)
+                text = format_quantity(value, None) if column in (5, 9) and isinstance(value, Decimal) else _shown(value)
                 cell = QStandardItem(text)
                 cell.setData(r.node_id, NODE_ROLE)
                 cell.setData(order if column == 0 else (value if value is not None else ""), SORT_ROLE)
