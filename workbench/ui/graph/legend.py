@@ -26,14 +26,40 @@ class Legend(QWidget):
         wanted = [k for k in ORDER if k in set(kinds)]
         if wanted != self.kinds:
             self.kinds = wanted
+            self._fit_height()
             self.update()
 
     def entries(self) -> list[tuple[str, str]]:
         out = [(k, f"{KIND_TITLE[k]}s" if k != "lot" else "Lots") for k in self.kinds]
         return [*out, ("root", "Traced lot"), ("more", "More to open: drag or double-click")]
 
+    def _line_height(self) -> int:
+        return int(self.fontMetrics().height() + 14)
+
+    def _places(self, width: float) -> list[tuple[float, int]]:
+        """Where each entry starts (x, row): entries wrap onto another row rather than be cut
+        off where the graph's pane is narrow (a history tab at 1366 px)."""
+        metrics, x, row, out = self.fontMetrics(), 10.0, 0, []
+        for _key, text in self.entries():
+            need = SWATCH_W + 5 + metrics.horizontalAdvance(text)
+            if x > 10.0 and x + need > width - 4:
+                x, row = 10.0, row + 1
+            out.append((x, row))
+            x += need + GAP
+        return out
+
+    def _fit_height(self) -> None:
+        rows = 1 + max((row for _x, row in self._places(self.width())), default=0)
+        height = rows * self._line_height()
+        if self.height() != height:
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
     def sizeHint(self) -> QSize:
-        return QSize(600, int(self.fontMetrics().height() + 14))
+        return QSize(600, self._line_height())
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
@@ -42,8 +68,9 @@ class Legend(QWidget):
         p.setPen(QColor("#e2e8f0"))
         p.drawLine(0, 0, self.width(), 0)
         metrics = self.fontMetrics()
-        x, cy = 10.0, self.height() / 2
-        for key, text in self.entries():
+        line_h = self._line_height()
+        for (key, text), (x, row) in zip(self.entries(), self._places(self.width()), strict=True):
+            cy = row * line_h + line_h / 2
             box = QRectF(x, cy - SWATCH_H / 2, SWATCH_W, SWATCH_H)
             if key == "root":
                 fill, _ = style_of("lot")
@@ -65,7 +92,6 @@ class Legend(QWidget):
                 p.drawPath(kind_path(key, box))
             p.setPen(QColor("#2d3748"))
             tx = x + SWATCH_W + 5
-            p.drawText(QRectF(tx, 0, metrics.horizontalAdvance(text) + 2, self.height()),
+            p.drawText(QRectF(tx, row * line_h, metrics.horizontalAdvance(text) + 2, line_h),
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
-            x = tx + metrics.horizontalAdvance(text) + GAP
         p.end()
