@@ -8,14 +8,14 @@ SQLAlchemy's format). The CSV-bundle import and the demo generator both write th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import FromClause, Table, func, select, text
+from sqlalchemy import Column, Connection, Dialect, FromClause, Table, func, select, text
 from sqlalchemy.orm import Session
 
 from workbench.plant.types import QUANTITY_SCALE, Quantity, UTCDateTime
@@ -35,7 +35,7 @@ def _table(table: TableLike) -> Table:
     return cast(Table, table)
 
 
-def _fast_converter(column, dialect) -> Any:
+def _fast_converter(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
     """The column's bind processor, or an equivalent faster function.
 
     A quantity becomes whole millionths; on SQLite a date-time becomes the text
@@ -78,7 +78,7 @@ class BulkWriter:
         top = self.connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
         return list(range(top + 1, top + n + 1))
 
-    def insert(self, table_like: TableLike, columns: dict[str, list]) -> int:
+    def insert(self, table_like: TableLike, columns: Mapping[str, Sequence[object]]) -> int:
         """Insert rows given column by column (``{"code": [...], "quantity": [...]}``).
 
         Columns rather than rows: each column is converted in one comprehension,
@@ -86,7 +86,7 @@ class BulkWriter:
         """
         table = _table(table_like)
         names = list(columns)
-        data = []
+        data: list[Sequence[object]] = []
         for name, values in columns.items():
             convert = _fast_converter(table.c[name], self.dialect)
             data.append(values if convert is None else [None if v is None else convert(v) for v in values])
@@ -110,7 +110,7 @@ class BulkWriter:
             cursor.close()
         return count
 
-    def insert_rows(self, table: TableLike, rows: list[dict]) -> int:
+    def insert_rows(self, table: TableLike, rows: Sequence[Mapping[str, object]]) -> int:
         """Insert row dicts (every row with the same keys)."""
         if not rows:
             return 0
@@ -135,20 +135,20 @@ class _Deferred:
     foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)  # table, name, definition
 
 
-def _existing_rows(connection, table: Table, bound: int) -> int:
+def _existing_rows(connection: Connection, table: Table, bound: int) -> int:
     """Rows already in ``table``, counted only up to ``bound`` (a cheap question at any size)."""
-    return connection.execute(
+    return int(connection.execute(
         text(f"SELECT count(*) FROM (SELECT 1 FROM {table.name} LIMIT :n) AS probe"), {"n": bound}
-    ).scalar_one()
+    ).scalar_one())
 
 
-def _deferrable(connection, table: Table, adding: int) -> bool:
+def _deferrable(connection: Connection, table: Table, adding: int) -> bool:
     """Whether rebuilding ``table``'s indexes after the load beats maintaining them row by row:
     when the load brings at least as many rows as the table holds (an empty plant, a first import)."""
     return adding >= BULK_THRESHOLD and _existing_rows(connection, table, adding) < adding
 
 
-def _take_off_postgresql(connection, table: Table, deferred: _Deferred) -> None:
+def _take_off_postgresql(connection: Connection, table: Table, deferred: _Deferred) -> None:
     indexes = connection.execute(text(
         "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
         "WHERE i.indrelid = CAST(:t AS regclass) AND NOT i.indisunique AND NOT i.indisprimary "
@@ -166,7 +166,7 @@ def _take_off_postgresql(connection, table: Table, deferred: _Deferred) -> None:
         deferred.indexes.append((name, definition))
 
 
-def _take_off_sqlite(connection, table: Table, deferred: _Deferred) -> None:
+def _take_off_sqlite(connection: Connection, table: Table, deferred: _Deferred) -> None:
     # Indexes that UNIQUE constraints made (sql IS NULL) stay: they keep the load honest.
     rows = connection.execute(text(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t AND sql IS NOT NULL "

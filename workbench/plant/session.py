@@ -6,7 +6,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.request import pathname2url
@@ -15,11 +15,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 from workbench.errors import SchemaError, WorkbenchError
 
@@ -61,7 +62,7 @@ class Plant:
             self.Session.dispose_writer()
 
 
-class ReadingSessions(sessionmaker):
+class ReadingSessions(sessionmaker[Session]):
     """The sessions of a plant opened for reading. ``Session()`` reads through the
     read-only engine; ``Session.begin()``, with which every write in the workbench
     starts, opens a writable engine on the same database on first use: the app reads
@@ -71,10 +72,10 @@ class ReadingSessions(sessionmaker):
     def __init__(self, reader: Engine, url: str):
         super().__init__(reader, expire_on_commit=False)
         self._url = url
-        self._writer: sessionmaker | None = None
+        self._writer: sessionmaker[Session] | None = None
         self._lock = threading.Lock()
 
-    def begin(self):
+    def begin(self) -> AbstractContextManager[Session]:
         with self._lock:
             if self._writer is None:
                 self._writer = sessionmaker(make_engine(self._url), expire_on_commit=False)
@@ -91,7 +92,7 @@ class ReadingSessions(sessionmaker):
 BUSY_TIMEOUT_S = 5
 
 
-def _sqlite_reader_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_reader_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA query_only=ON")
     cursor.execute("PRAGMA cache_size=-65536")
@@ -99,7 +100,7 @@ def _sqlite_reader_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -115,7 +116,7 @@ def _read_only_engine(path: Path) -> Engine:
     a read-only medium can be investigated."""
     uri = "file:" + pathname2url(str(path.resolve())) + "?mode=ro"
 
-    def connect():
+    def connect() -> sqlite3.Connection:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the file for real
@@ -165,7 +166,7 @@ def make_engine(url: str, *, create: bool = False, readonly: bool = False) -> En
     )
 
 
-def alembic_config(connection=None) -> Config:
+def alembic_config(connection: Connection | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
