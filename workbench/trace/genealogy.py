@@ -20,18 +20,33 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast, overload
 
-from sqlalchemy import bindparam, case, exists, func, literal, or_, select, text
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    FromClause,
+    Select,
+    Table,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.elements import BindParameter, KeyedColumnElement
 
 from workbench.errors import WorkbenchError
 from workbench.facts import (
@@ -75,6 +90,9 @@ from workbench.plant.transit import shipment_status
 from workbench.plant.types import Quantity
 from workbench.trace import edgeindex
 
+if TYPE_CHECKING:
+    from psycopg import Cursor
+
 
 def lot_node_id(item: str, lot: str) -> NodeId:
     return NodeId.lot(item, lot)
@@ -84,7 +102,7 @@ def lot_node_id(item: str, lot: str) -> NodeId:
 
 
 @cache
-def _walk_statement(downstream: bool, limited: bool):
+def _walk_statement(downstream: bool, limited: bool) -> Select[tuple[int, int]]:
     """The recursive walk over ``lot_edges``, built once per direction.
 
     It carries only (lot, next lot): UNION (not UNION ALL) drops pairs already found,
@@ -116,7 +134,7 @@ _PLANNER_RESTORE = text(
 
 
 @contextmanager
-def _index_walk(conn):
+def _index_walk(conn: Connection) -> Iterator[None]:
     """On PostgreSQL, make the recursive step an index lookup per frontier lot.
 
     The planner guesses the recursive work table at ten times the seed and, on small or
@@ -139,7 +157,7 @@ def _index_walk(conn):
 
 
 @contextmanager
-def _planner_off(conn):
+def _planner_off(conn: Connection) -> Iterator[None]:
     hash_join, merge_join, _, _ = conn.execute(_PLANNER_OFF).one()
     try:
         yield
@@ -213,24 +231,25 @@ class _Builder:
     def __init__(self, g: Genealogy):
         self.g = g
         self.nodes = g.nodes
-        self.flows: dict[tuple[NodeId, NodeId, str], list] = {}
+        #: (summed quantity, unit) of each flow; the unit is None once the flows disagree on it.
+        self.flows: dict[tuple[NodeId, NodeId, str], tuple[int | Decimal | None, str | None]] = {}
         self.parties: dict[tuple[str, str], NodeId] = {}
 
     def node(self, node: Node) -> NodeId:
         self.nodes.setdefault(node.id, node)
         return node.id
 
-    def flow(self, source: NodeId, target: NodeId, kind: str, quantity: int | None = None,
+    def flow(self, source: NodeId, target: NodeId, kind: str, quantity: int | Decimal | None = None,
              unit: str | None = None) -> None:
         key = (source, target, kind)
         entry = self.flows.get(key)
         if entry is None:
-            self.flows[key] = [quantity, unit]
+            self.flows[key] = (quantity, unit)
             return
-        if quantity is not None and entry[0] is not None:
-            entry[0] += quantity
-        if entry[1] != unit:
-            entry[1] = None
+        summed, was = entry
+        if quantity is not None and summed is not None:
+            summed += quantity
+        self.flows[key] = (summed, was if was == unit else None)
 
     def finish(self) -> None:
         qty = _quantity
@@ -258,7 +277,7 @@ def _quantity(value: int | Decimal) -> Decimal:
 
 
 @contextmanager
-def _gc_paused():
+def _gc_paused() -> Iterator[None]:
     """No cyclic garbage collection while a trace builds its objects: a trace makes no
     cycles, and each collection walks every object alive, so a 40,000-box trace spent
     half its time in them (measured)."""
@@ -271,7 +290,8 @@ def _gc_paused():
             gc.enable()
 
 
-def _party(b: _Builder, kind: str, code: str, name, contact, email, phone, address) -> NodeId:
+def _party(b: _Builder, kind: str, code: str, name: str | None, contact: str | None, email: str | None,
+           phone: str | None, address: str | None) -> NodeId:
     """The vendor or customer box, made once however many rows name it."""
     key = (kind, code)
     node_id = b.parties.get(key)
@@ -293,20 +313,23 @@ def _container(b: _Builder, code: str, kind: str, sscc: str | None) -> NodeId:
 
 
 @cache
-def _statement(name: str, dialect: str):
+def _statement(name: str, dialect: str) -> Select[tuple[Any, ...]]:
     """The follow-up queries, built once per dialect with one ``ids`` parameter. Each
     returns plain tuples in the column order written here (see ``_rows``)."""
-    def in_ids(column):
+    def in_ids(column: Column[Any]) -> ColumnElement[bool]:
         return ids_in(column, dialect)
 
-    lot, item, c, o = Lot.__table__, Item.__table__, Consumption.__table__, Output.__table__
-    po, op, sh, rt = ProductionOrder.__table__, Operation.__table__, Shipment.__table__, Return.__table__
-    rc, cu, ve = Receipt.__table__, Customer.__table__, Vendor.__table__
+    lot, item, c, o = (cast(Table, m.__table__) for m in (Lot, Item, Consumption, Output))
+    po, op, sh, rt = (cast(Table, m.__table__) for m in (ProductionOrder, Operation, Shipment, Return))
+    rc, cu, ve = (cast(Table, m.__table__) for m in (Receipt, Customer, Vendor))
     src, dst = Location.__table__.alias("ship_from"), Location.__table__.alias("ship_to")
-    box, pk, hold = Container.__table__, Packing.__table__, LotHold.__table__
-    party = lambda t: (t.c.name, t.c.contact, t.c.email, t.c.phone, t.c.address)
+    box, pk, hold = (cast(Table, m.__table__) for m in (Container, Packing, LotHold))
+
+    def party(t: FromClause) -> tuple[KeyedColumnElement[Any], ...]:
+        return (t.c.name, t.c.contact, t.c.email, t.c.phone, t.c.address)
+
     held = exists().where(hold.c.lot_id == lot.c.id, hold.c.released_at.is_(None))
-    statements = {
+    statements: dict[str, Select[tuple[Any, ...]]] = {
         # 0 id, 1 code, 2 quantity, 3 created_at, 4 expires_at, 5 origin, 6 vendor_lot, 7 item,
         # 8 item name, 9 item kind, 10 unit, 11 a hold in force
         "lots": select(lot.c.id, lot.c.code, lot.c.quantity, lot.c.created_at, lot.c.expires_at, lot.c.origin,
@@ -352,10 +375,10 @@ def _statement(name: str, dialect: str):
     return statements[name]
 
 
-_compiled: dict[tuple[str, str], tuple[str, tuple[str, ...] | None, dict]] = {}
+_compiled: dict[tuple[str, str], tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
 
 
-def _compile(conn, name: str) -> tuple[str, tuple[str, ...] | None, dict]:
+def _compile(conn: Connection, name: str) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
     """A follow-up query as the driver's SQL text, its parameter order (positional drivers)
     and its fixed parameters, compiled once per dialect."""
     key = (name, conn.dialect.name)
@@ -368,7 +391,11 @@ def _compile(conn, name: str) -> tuple[str, tuple[str, ...] | None, dict]:
     return found
 
 
-def _when(value):
+@overload
+def _when(value: datetime | str) -> datetime: ...
+@overload
+def _when(value: None) -> None: ...
+def _when(value: datetime | str | None) -> datetime | None:
     """A date-time column of a follow-up query: SQLite hands it back as text (the ORM's
     types are skipped for speed, see ``_rows``), parsed only for the boxes made."""
     return datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -396,7 +423,7 @@ class _Fetcher:
     def __init__(self, session: Session):
         self.conn = session.connection()
         self.pipelined = self.conn.dialect.name == "postgresql"
-        self.ready: dict[tuple[str, frozenset[int]], list] = {}
+        self.ready: dict[tuple[str, frozenset[int]], list[tuple[Any, ...]]] = {}
         self.planner_off = False
 
     def prefetch(self, queries: list[tuple[str, Iterable[int]]], *, first: bool = False, last: bool = False) -> None:
@@ -406,7 +433,7 @@ class _Fetcher:
         if not self.pipelined:
             return
         raw: Any = self.conn.connection.dbapi_connection
-        pending: list[tuple[tuple[str, frozenset[int]], list]] = []
+        pending: list[tuple[tuple[str, frozenset[int]], list[Cursor[tuple[Any, ...]]]]] = []
         with raw.pipeline():
             if first:
                 raw.execute(_PG_SAVE)
@@ -432,14 +459,14 @@ class _Fetcher:
             raw.execute(_PG_RESTORE)
             self.planner_off = False
 
-    def rows(self, name: str, ids: Iterable[int]) -> list:
+    def rows(self, name: str, ids: Iterable[int]) -> list[tuple[Any, ...]]:
         """The rows of one follow-up query for all ``ids`` (in chunks)."""
         key = (name, frozenset(ids))
         found = self.ready.get(key)
         if found is not None:
             return found
         sql, order, fixed = _compile(self.conn, name)
-        out: list = []
+        out: list[tuple[Any, ...]] = []
         cursor = self.conn.connection.cursor()
         try:
             for chunk in chunks(key[1]):
