@@ -1,1 +1,1 @@
-"""Reports: PDFs (reportlab), spreadsheets (openpyxl) and figures (Graphviz). No Qt."""
+"""Reports: PDFs (reportlab), spreadsheets (xlsxwriter) and figures (Graphviz). No Qt."""
