@@ -3,6 +3,8 @@ level, on hand from the stock records, and the same rows in the XLSX export."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from openpyxl import load_workbook
 
 from workbench.demo import INCIDENT
@@ -40,3 +42,19 @@ def test_the_incident_tree_as_rows(demo_plant, tmp_path):
     assert [c.value for c in sheet[2]] == list(COLUMNS)
     assert sheet.max_row == len(rows) + 2
     assert max(sheet.row_dimensions[i].outline_level for i in range(3, sheet.max_row + 1)) >= 3
+
+
+def test_the_export_never_holds_a_formula_or_a_control_character(tmp_path):
+    # Codes and names come from imported data: "=HYPERLINK(…)" must stay text, and a control
+    # character (which openpyxl refuses) is written escaped, not a crash.
+    from workbench.trace.table import TraceRow
+
+    hostile = TraceRow("lot:1", -1, 0, "lot", "=HYPERLINK(\"http://x\")", "+1-2", "@SUM(A1)\x07bell",
+                       Decimal("2.5"), "kg", None, "-Customer")
+    sheet = load_workbook(write_xlsx([hostile], tmp_path / "t.xlsx", "=1+1")).active
+    assert sheet["A1"].data_type == "s" and sheet["A1"].value == "=1+1"
+    row = list(sheet[3])
+    assert all(c.data_type == "s" for c in row if isinstance(c.value, str))
+    assert row[2].value == "=HYPERLINK(\"http://x\")" and row[3].value == "+1-2"
+    assert "\x07" not in row[4].value and row[4].value.startswith("@SUM(A1)")
+    assert row[5].value == 2.5 and row[5].data_type == "n"

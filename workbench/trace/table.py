@@ -18,11 +18,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from workbench.facts import Edge, ReceiptFacts, ShipmentFacts
+from workbench.format import file_text
 from workbench.plant.stock import lot_balances
 from workbench.trace.explore import GraphState
 
@@ -141,13 +143,13 @@ def write_xlsx(rows: list[TraceRow], path: str | Path, title: str = "Genealogy")
     book = Workbook()
     sheet = book.active
     sheet.title = "Trace"
-    sheet.append([title])
-    sheet.append(list(COLUMNS))
+    _append(sheet, [title])
+    _append(sheet, list(COLUMNS))
     for r in rows:
         values = list(r.values())
         if r.description:
             values[4] = ("  " * _depth(rows, r)) + r.description
-        sheet.append(values)
+        _append(sheet, values)
         sheet.row_dimensions[sheet.max_row].outline_level = min(7, _depth(rows, r))
     sheet.freeze_panes = "A3"
     sheet.auto_filter.ref = f"A2:{chr(ord('A') + len(COLUMNS) - 1)}{sheet.max_row}"
@@ -156,6 +158,19 @@ def write_xlsx(rows: list[TraceRow], path: str | Path, title: str = "Genealogy")
     sheet.sheet_properties.outlinePr.summaryBelow = False
     book.save(path)
     return path
+
+
+def _append(sheet: Any, values: list[Any]) -> None:
+    """A row whose text cells are always text: escaped (no control characters, which openpyxl
+    refuses) and typed as strings, so a code or name starting with ``=`` is never a formula."""
+    row = sheet.max_row + 1 if sheet.max_row > 1 or sheet["A1"].value is not None else 1
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row, column=column)
+        if isinstance(value, str):
+            cell.value = file_text(value)
+            cell.data_type = "s"
+        else:
+            cell.value = value
 
 
 def _depth(rows: list[TraceRow], row: TraceRow) -> int:
