@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from tests.factories import PlantBuilder
-from tests.recall.test_recall import almond_incident, plants
+from tests.recall.test_recall import almond_incident, build_plant, plants
 from workbench.errors import WorkbenchError
 from workbench.plant.lookup import find_lot
 from workbench.recall.engine import recall
@@ -85,17 +85,8 @@ def test_several_roots_in_different_units_are_measured_in_percent(session):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=plants())
 def test_flows_balance_exactly_on_random_plants(plant, data):
-    orders, shipments, roots, n_raw = data
     with plant.Session() as s:
-        b = PlantBuilder(s)
-        for i in range(n_raw):
-            b.receive("RAW", f"R{i}", 100)
-        for order, inputs, outputs in orders:
-            b.produce(order, "PROD", [(item, lot, q) for (item, lot), q in inputs], [(c, 10) for c in outputs])
-        for n, ((item, lot), cust, q) in enumerate(shipments):
-            b.ship(f"SH-{n}", cust, item, lot, q)
-        b.done()
-        r = recall(s, [find_lot(s, lot, item) for item, lot in roots])
+        r = recall(s, build_plant(s, data))
         f = recall_flows(r)
         assert_balanced(f, r)
         layout = layout_flows(f)

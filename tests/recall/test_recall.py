@@ -167,6 +167,20 @@ def plants(draw):
     return orders, shipments, roots, n_raw
 
 
+def build_plant(session, data):
+    """Records a plant drawn by ``plants()``; returns its suspect lots' references."""
+    orders, shipments, roots, n_raw = data
+    b = PlantBuilder(session)
+    for i in range(n_raw):
+        b.receive("RAW", f"R{i}", 100)
+    for order, inputs, outputs in orders:
+        b.produce(order, "PROD", [(item, lot, q) for (item, lot), q in inputs], [(c, 10) for c in outputs])
+    for n, ((item, lot), cust, q) in enumerate(shipments):
+        b.ship(f"SH-{n}", cust, item, lot, q)
+    b.done()
+    return [find_lot(session, lot, item) for item, lot in roots]
+
+
 def brute_force(session, root_ids: set[int]) -> tuple[set[int], dict[str, list[tuple]]]:
     """Forward reachability from consumptions and outputs, and a filter of shipment rows."""
     consumed = defaultdict(set)
@@ -194,17 +208,8 @@ def brute_force(session, root_ids: set[int]) -> tuple[set[int], dict[str, list[t
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=plants())
 def test_recall_equals_brute_force_reachability(plant, data):
-    orders, shipments, roots, n_raw = data
     with plant.Session() as s:
-        b = PlantBuilder(s)
-        for i in range(n_raw):
-            b.receive("RAW", f"R{i}", 100)
-        for order, inputs, outputs in orders:
-            b.produce(order, "PROD", [(item, lot, q) for (item, lot), q in inputs], [(c, 10) for c in outputs])
-        for n, ((item, lot), cust, q) in enumerate(shipments):
-            b.ship(f"SH-{n}", cust, item, lot, q)
-        b.done()
-        refs = [find_lot(s, lot, item) for item, lot in roots]
+        refs = build_plant(s, data)
         r = recall(s, refs)
         expected_lots, expected_lines = brute_force(s, {x.id for x in refs})
         assert {a.lot_id for a in r.affected} == expected_lots

@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
 from collections import deque
-from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 
-from tests.trace.test_genealogy import genealogies
-from workbench.plant import Consumption, Item, Lot, Output, ProductionOrder, rebuild_edges
+from tests.trace.test_genealogy import add_plant, genealogies
+from workbench.plant import Consumption, rebuild_edges
 from workbench.trace import edgeindex
 from workbench.trace.genealogy import reachable_lots, sql_walk, trace, walk
-
-_counter = itertools.count()
-
-
-def add_plant(session, n_lots, orders):
-    """The random plant's lots and orders (flushed, edges rebuilt); returns the lots' ids."""
-    tag = f"E{next(_counter)}"
-    item = Item(code=f"{tag}-X", name="x", kind="product", unit="ea")
-    session.add(item)
-    session.flush()
-    lots = [Lot(item_id=item.id, code=f"L{i}", quantity=Decimal(1), origin="opening") for i in range(n_lots)]
-    pos = [ProductionOrder(code=f"{tag}-O{k}", item_id=item.id) for k in range(len(orders))]
-    session.add_all(lots + pos)
-    session.flush()
-    for po, (inputs, outputs) in zip(pos, orders, strict=True):
-        session.add_all([Consumption(order_id=po.id, lot_id=lots[i].id, quantity=Decimal(1)) for i in inputs])
-        session.add_all([Output(order_id=po.id, lot_id=lots[o].id, quantity=Decimal(1)) for o in outputs])
-    session.flush()
-    rebuild_edges(session, [po.id for po in pos])
-    return [lot.id for lot in lots]
 
 
 def brute_hops(ids, orders, start, downstream, depth=None):

@@ -174,10 +174,8 @@ def brute_force(n_lots, orders):
     return {lot: reach(lot) for lot in range(n_lots)}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(plant=genealogies())
-def test_engine_equals_brute_force_and_directions_are_dual(session, plant):
-    n_lots, orders = plant
+def add_plant(session, n_lots, orders):
+    """The random plant's lots and orders (flushed, edges rebuilt); returns the lots' ids."""
     tag = f"P{next(_counter)}"
     item = Item(code=f"{tag}-X", name="x", kind="product", unit="ea")
     session.add(item)
@@ -186,20 +184,28 @@ def test_engine_equals_brute_force_and_directions_are_dual(session, plant):
     pos = [ProductionOrder(code=f"{tag}-O{k}", item_id=item.id) for k in range(len(orders))]
     session.add_all(lots + pos)
     session.flush()
-    for po, (inputs, outputs) in zip(pos, orders, strict=False):
+    for po, (inputs, outputs) in zip(pos, orders, strict=True):
         session.add_all([Consumption(order_id=po.id, lot_id=lots[i].id, quantity=Decimal(1)) for i in inputs])
         session.add_all([Output(order_id=po.id, lot_id=lots[o].id, quantity=Decimal(1)) for o in outputs])
     session.flush()
     rebuild_edges(session, [po.id for po in pos])
+    return [lot.id for lot in lots]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plant=genealogies())
+def test_engine_equals_brute_force_and_directions_are_dual(session, plant):
+    n_lots, orders = plant
+    ids = add_plant(session, n_lots, orders)
     expected = brute_force(n_lots, orders)
-    index = {lot.id: i for i, lot in enumerate(lots)}
+    index = {lot_id: i for i, lot_id in enumerate(ids)}
     forward = {}
-    for i, lot in enumerate(lots):
-        got = {index[x] for x in reachable_lots(session, [lot.id], "forward")}
+    for i, lot_id in enumerate(ids):
+        got = {index[x] for x in reachable_lots(session, [lot_id], "forward")}
         assert got == expected[i]
         forward[i] = got
-        g = trace(session, lot.id, "forward")
+        g = trace(session, lot_id, "forward")
         assert {int(n.lot.lot[1:]) for n in g.lots()} == expected[i]
     for b_ in range(n_lots):
-        backward = {index[x] for x in reachable_lots(session, [lots[b_].id], "backward")}
+        backward = {index[x] for x in reachable_lots(session, [ids[b_]], "backward")}
         assert backward == {a for a in range(n_lots) if b_ in forward[a]}
