@@ -13,7 +13,7 @@ from workbench.plant.chain import (
     Party,
     ReferenceDocument,
 )
-from workbench.plant.edges import rebuild_edges
+from workbench.plant.edges import rebuild_edges, write_edges
 from workbench.plant.models import (
     ITEM_KINDS,
     LOT_ORIGINS,
@@ -67,5 +67,6 @@ __all__ = [
     "rebuild_edges",
     "to_quantity",
     "upgrade_plant",
+    "write_edges",
     "writing",
 ]

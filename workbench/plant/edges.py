@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from workbench.plant.bulk import BulkWriter, bulk_load
 from workbench.plant.models import Consumption, LotEdge, Output
 
 _CHUNK = 500
@@ -38,6 +40,24 @@ def rebuild_edges(session: Session, order_ids: Iterable[int] | None = None) -> N
             insert(LotEdge).from_select(columns, edges.where(Consumption.order_id.in_(chunk)))
         )
     _analyze_edges(session)
+
+
+def write_edges(session: Session, edges: Sequence[tuple[int, int, int, Decimal]]) -> int:
+    """Insert the edges of orders that have none yet: ``(parent lot, child lot, order, quantity)``, each
+    exactly what ``rebuild_edges`` derives (the order's consumption of the parent, summed per lot).
+
+    For a writer that made the orders itself and so knows their edges: one bulk insert instead of a query
+    per chunk of orders. The edge-version triggers fire as for any insert.
+    """
+    if not edges:
+        return 0
+    table = LotEdge.__table__
+    with bulk_load(session, {table: len(edges)}):
+        BulkWriter(session).insert(table, {
+            "parent_lot_id": [e[0] for e in edges], "child_lot_id": [e[1] for e in edges],
+            "order_id": [e[2] for e in edges], "quantity": [e[3] for e in edges]})
+    _analyze_edges(session)
+    return len(edges)
 
 
 def _analyze_edges(session: Session) -> None:

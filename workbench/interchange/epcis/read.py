@@ -13,6 +13,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -38,6 +39,7 @@ class _Header:
 
 def read_document(data: bytes | str | Path, source: str | None = None, options: ReadOptions | None = None) -> EpcisDocument:
     """Read a document from a path, or from bytes/text named ``source`` in messages."""
+    file = data if isinstance(data, Path) else None
     if isinstance(data, Path):
         source = source or str(data)
         data = data.read_bytes()
@@ -51,7 +53,7 @@ def read_document(data: bytes | str | Path, source: str | None = None, options: 
     start = data.lstrip()[:1]
     namespaces: dict[str, str] = {}
     if start in (b"{", b"["):
-        header, events, master, namespaces = _read_json(data, source, log, builder)
+        header, events, master, namespaces = _read_json(data, source, log, builder, file)
         fmt = "json-ld"
     elif start == b"<":
         declared = data.find(b"<!ENTITY")
@@ -102,8 +104,8 @@ def read_document(data: bytes | str | Path, source: str | None = None, options: 
     )
 
 
-def _read_json(data: bytes, source: str, log: FaultLog, builder: Builder) -> tuple[
-        dict[str, object], list[EpcisEvent], list[VocabularyElement], dict[str, str]]:
+def document_text(data: bytes, source: str, log: FaultLog) -> Any:
+    """The parsed JSON of a document's bytes; refused when it is not UTF-8 or not JSON."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -117,7 +119,13 @@ def _read_json(data: bytes, source: str, log: FaultLog, builder: Builder) -> tup
     if comments:
         log.warn(source, f"{comments} comment{'s' if comments != 1 else ''} (// or /* */) removed: "
                          "comments are not JSON, but the file is read without them")
-    reader = JsonReader(source, log, builder)
+    return document
+
+
+def _read_json(data: bytes, source: str, log: FaultLog, builder: Builder, file: Path | None) -> tuple[
+        dict[str, object], list[EpcisEvent], list[VocabularyElement], dict[str, str]]:
+    document = document_text(data, source, log)
+    reader = JsonReader(source, log, builder, file)
     header, events, master = reader.read(document)
     own = {p: ns for p, ns in reader.prefixes.items() if STANDARD_PREFIXES.get(p) != ns}
     return header, events, master, own

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from workbench.interchange.epcis import parallel
 from workbench.interchange.epcis.events import Builder
 from workbench.interchange.epcis.faults import FaultLog
 from workbench.interchange.epcis.model import EpcisEvent, RawElement, ValueKind, VocabularyElement
@@ -52,8 +54,9 @@ def context_prefixes(context: Any, into: dict[str, str]) -> dict[str, str]:
 class JsonReader:
     """Reads one parsed JSON document; faults and warnings go to ``log``."""
 
-    def __init__(self, source: str, log: FaultLog, builder: Builder):
+    def __init__(self, source: str, log: FaultLog, builder: Builder, file: Path | None = None):
         self.source = source
+        self.file = file  # the document's file, when it was read from one (a second process can read it too)
         self.log = log
         self.builder = builder
         self.prefixes: dict[str, str] = dict(STANDARD_PREFIXES)
@@ -236,13 +239,41 @@ class JsonReader:
             self.log.warn(self.source, "the document has no type; it is read as an EPCISDocument")
         if "@context" not in document:
             self.log.warn(self.source, "the document has no @context; the EPCIS 2.0 context is assumed")
-        context_prefixes(document.get("@context"), self.prefixes)
+        values, path = self.prepare(document)
         master = self.master_data(document.get("epcisHeader"))
-        values, path = self.event_list(document)
-        events = [self.event(v, i, f"{path}[{i}]" if path != "event" else path) for i, v in enumerate(values)]
+        events = self.events(values, path)
         header = {"schemaVersion": document.get("schemaVersion"), "creationDate": document.get("creationDate"),
                   "query": kind == "EPCISQueryDocument"}
-        return header, [e for e in events if e is not None], master
+        return header, events, master
+
+    def prepare(self, document: dict[str, Any]) -> tuple[list[Any], str]:
+        """The document's prefixes taken in, and its event list with the path to it."""
+        context_prefixes(document.get("@context"), self.prefixes)
+        return self.event_list(document)
+
+    def build(self, values: list[Any], path: str, first: int, stop: int) -> list[EpcisEvent]:
+        """The events ``values[first:stop]`` (those without faults), each with its place in the whole list."""
+        events = (self.event(values[i], i, f"{path}[{i}]" if path != "event" else path) for i in range(first, stop))
+        return [e for e in events if e is not None]
+
+    def events(self, values: list[Any], path: str) -> list[EpcisEvent]:
+        """Every event; a large document read from a file has its tail built by a second process (``parallel``)."""
+        first = parallel.worker_start(len(values)) if self.file is not None else None
+        if first is None or self.file is None:
+            return self.build(values, path, 0, len(values))
+        share = parallel.start(self.file, self.source, self.builder.options.strict_identifiers, first)
+        try:
+            head = self.build(values, path, 0, first)
+            tail = parallel.finish(share)
+        finally:
+            share.stop()
+        if tail is None:
+            return head + self.build(values, path, first, len(values))
+        events, faults, warnings = tail
+        self.log.faults.extend(faults)
+        for where, message, once in warnings:
+            self.log.warn(where, message, once=once)
+        return head + events
 
 
 def _as_list(value: Any) -> list[Any]:

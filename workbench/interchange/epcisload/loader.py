@@ -38,8 +38,8 @@ from workbench.interchange.epcis.plan import ImportPlan, Kde, LotQuantity, PlanE
 from workbench.interchange.epcis.times import kde_date
 from workbench.interchange.epcis.units import standard_factor
 from workbench.interchange.epcisload.resolve import epcis_unit, existing, insert_missing, plant_unit
-from workbench.plant import rebuild_edges
-from workbench.plant.bulk import BulkWriter
+from workbench.plant import write_edges
+from workbench.plant.bulk import BulkWriter, bulk_load
 from workbench.plant.chain import (
     Container,
     Event,
@@ -91,7 +91,11 @@ class LoadCounts:
 
 
 def _naive(moment: datetime | None) -> datetime | None:
-    return None if moment is None else moment.astimezone(UTC).replace(tzinfo=None)
+    if moment is None:
+        return None
+    if moment.tzinfo is UTC:  # most files give UTC: no conversion to make (millions of calls in a large import)
+        return moment.replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def _table(model: Any) -> Table:
@@ -99,8 +103,19 @@ def _table(model: Any) -> Table:
     return cast(Table, model.__table__)
 
 
+_QUANTITIES: dict[Decimal, Decimal] = {}
+
+
 def _q(value: Decimal | None) -> Decimal:
-    return to_quantity(value) if value is not None else Decimal(0)
+    """The quantity as the plant holds it; the few distinct values of a large import are converted once each."""
+    if value is None:
+        return Decimal(0)
+    held = _QUANTITIES.get(value)
+    if held is None:
+        held = to_quantity(value)
+        if len(_QUANTITIES) < 100_000:
+            _QUANTITIES[value] = held
+    return held
 
 
 def _code(text: str) -> str:
@@ -239,7 +254,7 @@ class Loader:
                 corrects[corrective] = r.event
         ids = self.w.reserve_ids(_table(Event), len(events))
         self.event_ids = {e.identity: i for e, i in zip(events, ids, strict=True)}
-        self.w.insert(_table(Event), {
+        self._insert(_table(Event), {
             "id": ids, "ref": [_code(e.identity) for e in events], "kind": [_code(_kind(e)) for e in events],
             "event_type": [e.type.value for e in events], "occurred_at": [_naive(e.time) for e in events],
             "time_zone_offset": [e.time_zone_offset for e in events], "recorded_at": [None] * len(events),
@@ -253,7 +268,7 @@ class Loader:
             "retraction_note": [f"errorDeclaration at {e.retracted.where}" if e.retracted else None for e in events],
             "content": [json.dumps({"epcis": e.where, "hash": e.hash}) if e.retracted else None for e in events],
         })
-        self.w.insert(_table(EventHash), {
+        self._insert(_table(EventHash), {
             "event_id": ids, "hash": [e.hash for e in events], "given_id": [e.event_id[:255] if e.event_id else None
                                                                             for e in events]})
         self.counts.events = len(events)
@@ -288,7 +303,7 @@ class Loader:
         ids = self.w.reserve_ids(table, len(missing))
         lots = [wanted[k] for k in missing]
         kde_columns = [_lot_kdes(lot.kdes) for lot in lots]
-        self.w.insert(table, {
+        self._insert(table, {
             "id": ids, "item_id": [k[0] for k in missing], "code": [k[1] for k in missing],
             "vendor_lot": [None] * len(lots),
             "quantity": [self.in_item_unit(lot.product, lot.quantity, lot.unit) for lot in lots],
@@ -302,7 +317,7 @@ class Loader:
                ("production_date", "harvest_date", "pack_date", "best_before", "country_of_origin")},
             "event_id": [self.event_ids.get(lot.created_by) if lot.created_by else None for lot in lots],
         })
-        self.w.insert(_table(LotIdentifier), {"lot_id": ids, "identifier": [_code(lot.identifier) for lot in lots]})
+        self._insert(_table(LotIdentifier), {"lot_id": ids, "identifier": [_code(lot.identifier) for lot in lots]})
         found.update(zip(missing, ids, strict=True))
         self.counts.lots = len(missing)
         self.lot_ids = {lot.key: found[k] for k, lot in wanted.items()}
@@ -334,7 +349,7 @@ class Loader:
         table = _table(KeyDataElement)
         ids = self.w.reserve_ids(table, len(kdes))
         typed = [_typed(k) for _, k in kdes]
-        self.w.insert(table, {
+        self._insert(table, {
             "id": ids, "lot_id": [o for o, _ in kdes], "event_id": [None] * len(kdes),
             "name": [_code(k.name) for _, k in kdes], "kind": [t[0] for t in typed],
             "value": [k.value[:1000] for _, k in kdes], "number": [t[1] for t in typed],
@@ -352,7 +367,7 @@ class Loader:
         taken = existing(self.session, table.c.code, table.c.id, [_code(t.key) for t in valid])
         valid = [t for t in valid if _code(t.key) not in taken]
         ids = self.w.reserve_ids(table, len(valid))
-        self.w.insert(table, {
+        self._insert(table, {
             "id": ids, "code": [_code(t.key) for t in valid],
             "item_id": [self.item_ids[plan.lots[(t.outputs or t.inputs)[0].lot].product] if (t.outputs or t.inputs)
                         else next(iter(self.item_ids.values())) for t in valid],
@@ -379,13 +394,26 @@ class Loader:
         self._rows(Consumption, ("order_id", "lot_id", "quantity", "consumed_at", "event_id"), consumptions)
         self._rows(Output, ("order_id", "lot_id", "quantity", "event_id"), outputs)
         self.counts.orders = len(valid)
-        rebuild_edges(self.session, ids)
+        # The orders are new, so their edges are exactly consumption × output of each, as rebuild_edges derives them.
+        made: dict[int, list[int]] = defaultdict(list)
+        for order_id, lot_id, _quantity, _event in outputs:
+            made[order_id].append(lot_id)
+        write_edges(self.session, [(lot_id, child, order_id, quantity) for order_id, lot_id, quantity, _at, _event
+                                   in consumptions for child in made.get(order_id, ())])
+
+    def _insert(self, table: Table, columns: dict[str, Any]) -> None:
+        """One bulk insert; a table this load at least doubles (a first import) gets its secondary indexes and
+        foreign keys taken off for the insert and rebuilt once after it (``bulk_load``): per-row upkeep is most of
+        a large import's time on PostgreSQL. Only around the insert, so every look-up of the load stays indexed."""
+        rows = len(next(iter(columns.values()), ()))
+        with bulk_load(self.session, {table: rows}):
+            self.w.insert(table, columns)
 
     def _rows(self, model: Any, names: tuple[str, ...], rows: list[tuple]) -> list[int]:
         if not rows:
             return []
         ids = self.w.reserve_ids(model.__table__, len(rows))
-        self.w.insert(model.__table__, {"id": ids, **{n: [r[i] for r in rows] for i, n in enumerate(names)}})
+        self._insert(model.__table__, {"id": ids, **{n: [r[i] for r in rows] for i, n in enumerate(names)}})
         return ids
 
     # ---- transfers ---------------------------------------------------------------------------------
@@ -580,7 +608,7 @@ class Loader:
             return
         table = _table(Packing)
         ids = self.w.reserve_ids(table, len(stays))
-        self.w.insert(table, {
+        self._insert(table, {
             "id": ids, "container_id": [self.container_ids[s["container"]] for s in stays],
             **{n: [s[n] for s in stays] for n in ("lot_id", "child_id", "quantity", "packed_at", "packed_location_id",
                                                   "pack_event_id")},
@@ -622,12 +650,12 @@ class Loader:
         for lot in plan.lots.values():
             add(lot.created_by, (LotQuantity(lot.key, None, None),))
         rows = sorted(touched)
-        self.w.insert(_table(EventLot), {"lot_id": [r[0] for r in rows], "event_id": [r[1] for r in rows]})
+        self._insert(_table(EventLot), {"lot_id": [r[0] for r in rows], "event_id": [r[1] for r in rows]})
         documents = [(self.event_ids[e.identity], d) for e in plan.events.values() for d in e.documents]
         if documents:
             table = _table(ReferenceDocument)
             ids = self.w.reserve_ids(table, len(documents))
-            self.w.insert(table, {"id": ids, "event_id": [e for e, _ in documents],
+            self._insert(table, {"id": ids, "event_id": [e for e, _ in documents],
                                   "kind": [_code(d.type or "other") for _, d in documents],
                                   "code": [_code(d.id) for _, d in documents]})
 
@@ -697,7 +725,13 @@ def _document(transfer: Transfer, kinds: tuple[str, ...]) -> str | None:
 _OWN_DOCUMENT = "urn:x-workbench:"
 
 
+_NO_KDES: dict[str, Any] = {"production_date": None, "harvest_date": None, "pack_date": None, "best_before": None,
+                           "expires_at": None, "country_of_origin": None}
+
+
 def _lot_kdes(kdes: list[Kde]) -> dict[str, Any]:
+    if not kdes:
+        return dict(_NO_KDES)
     values = {k.name: k.value for k in kdes}
     out: dict[str, Any] = {column: kde_date(values.get(name)) for name, column in _LOT_COLUMNS.items()}
     expiry = kde_date(values.get("expiry_date"))
