@@ -165,3 +165,25 @@ def test_an_unknown_epc_scheme_is_a_fault_with_its_place():
     assert [str(f) for f in plan.faults] == [
         ("in.jsonld: eventList[0]: urn:epc:id:foo:1.2.3 is not an EPC this program knows (sgtin, sscc, grai, giai … as in "
         "the GS1 Tag Data Standard)")]
+
+
+def _consume(*inputs, time="2024-03-04T08:00:00Z"):
+    return event("TransformationEvent", time=time, bizLocation={"id": PLANT},
+                 inputQuantityList=[qty(LOT_A, q, uom) for q, uom in inputs],
+                 outputQuantityList=[qty(LOT_B, 1, "KGM")])
+
+
+def _balance_warnings(*inputs):
+    plan = plan_import([doc(commission(quantity=1), _consume(*inputs))])
+    return [str(w) for w in plan.warnings if "mass balance" in str(w)]
+
+
+def test_the_mass_balance_converts_standard_units_before_it_compares():
+    # 1 KGM commissioned; grams and pounds consumed are counted in kilograms.
+    assert _balance_warnings((600, "GRM"), (300, "GRM")) == []
+    (said,) = _balance_warnings((600, "GRM"), (600, "GRM"))
+    assert "1.2 KGM consumed, but only 1 KGM commissioned" in said
+    (said,) = _balance_warnings((3, "LBR"))
+    assert "1.36077711 KGM consumed, but only 1 KGM commissioned" in said
+    # A unit no standard factor converts (cases) is not judged by the reader: only item_units know it.
+    assert _balance_warnings((5, "CS")) == []

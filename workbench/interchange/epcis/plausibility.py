@@ -13,6 +13,7 @@ from datetime import UTC
 from decimal import Decimal
 
 from workbench.interchange.epcis.plan import ImportPlan
+from workbench.interchange.epcis.units import standard_factor
 
 
 def check_plausibility(plan: ImportPlan) -> None:
@@ -60,18 +61,29 @@ def _inputs_in_time(plan: ImportPlan) -> None:
 
 
 def _mass_balance(plan: ImportPlan) -> None:
-    used: dict[tuple[str, str | None], Decimal] = defaultdict(Decimal)
+    """Each lot's consumption, in the lot's own unit (standard conversions: GRM of a lot made in KGM count as
+    kilograms), against what was made, commissioned or received of it. A lot consumed in a unit nothing standard
+    converts (cases of a lot made in kilograms) is not judged here: only the plant's item_units know that factor."""
+    used: dict[str, Decimal] = defaultdict(Decimal)
+    unjudged: set[str] = set()
     for t in plan.transformations:
-        if any(plan.valid(e) for e in t.events):
-            for lq in t.inputs:
-                if lq.quantity is not None:
-                    used[(lq.lot, lq.unit)] += lq.quantity
-    for (key, unit), quantity in used.items():
+        if not any(plan.valid(e) for e in t.events):
+            continue
+        for lq in t.inputs:
+            if lq.quantity is None:
+                continue
+            unit = plan.lots[lq.lot].unit
+            factor = Decimal(1) if not lq.unit or not unit or lq.unit == unit else standard_factor(lq.unit, unit)
+            if factor is None:
+                unjudged.add(lq.lot)
+                continue
+            used[lq.lot] += lq.quantity * factor
+    for key, quantity in used.items():
         lot = plan.lots[key]
-        if lot.quantity is None or lot.origin == "observed" or (unit and lot.unit and unit != lot.unit):
+        if lot.quantity is None or lot.origin == "observed" or key in unjudged:
             continue
         if quantity > lot.quantity:
-            plan.warn(lot.where, f"lot {lot.identifier}: {_n(quantity)} {unit or ''} consumed, but only "
+            plan.warn(lot.where, f"lot {lot.identifier}: {_n(quantity)} {lot.unit or ''} consumed, but only "
                                  f"{_n(lot.quantity)} {lot.unit or ''} {'made' if lot.origin == 'produced' else lot.origin}"
                                  " (the mass balance does not close)", lot=key)
 
