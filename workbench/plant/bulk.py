@@ -62,6 +62,7 @@ class BulkWriter:
     """Inserts tuples into one table at a time on the session's connection."""
 
     def __init__(self, session: Session):
+        self.session = session
         self.connection = session.connection()
         self.dialect = self.connection.dialect
 
@@ -112,6 +113,14 @@ class BulkWriter:
         finally:
             cursor.close()
         return count
+
+    def load(self, table: TableLike, columns: Mapping[str, Sequence[object]]) -> int:
+        """``insert``, with the table's secondary indexes (and PostgreSQL foreign keys) taken off for it and rebuilt
+        once after it when it at least doubles the table (``bulk_load``); only around this insert, so look-ups
+        before and after it stay indexed."""
+        rows = len(next(iter(columns.values()), ()))
+        with bulk_load(self.session, {table: rows}):
+            return self.insert(table, columns)
 
     def insert_rows(self, table: TableLike, rows: Sequence[Mapping[str, object]]) -> int:
         """Insert row dicts (every row with the same keys)."""

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from workbench.plant.bulk import BulkWriter, bulk_load
+from workbench.plant.bulk import BulkWriter
 from workbench.plant.models import Consumption, LotEdge, Output
 
 _CHUNK = 500
@@ -51,11 +51,9 @@ def write_edges(session: Session, edges: Sequence[tuple[int, int, int, Decimal]]
     """
     if not edges:
         return 0
-    table = LotEdge.__table__
-    with bulk_load(session, {table: len(edges)}):
-        BulkWriter(session).insert(table, {
-            "parent_lot_id": [e[0] for e in edges], "child_lot_id": [e[1] for e in edges],
-            "order_id": [e[2] for e in edges], "quantity": [e[3] for e in edges]})
+    BulkWriter(session).load(LotEdge.__table__, {
+        "parent_lot_id": [e[0] for e in edges], "child_lot_id": [e[1] for e in edges],
+        "order_id": [e[2] for e in edges], "quantity": [e[3] for e in edges]})
     _analyze_edges(session)
     return len(edges)
 

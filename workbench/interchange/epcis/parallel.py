@@ -15,6 +15,7 @@ worker fails for any reason, its share is built here: never slower than one proc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import subprocess
@@ -46,23 +47,21 @@ class RecordingLog(FaultLog):
 
 @dataclass
 class Share:
-    """The worker's part of the event list: ``start`` up to the end."""
+    """The worker's part of the event list (from where ``start`` was told, to the end) and its folder."""
 
-    start: int
     process: subprocess.Popen[bytes] | None
-    folder: tempfile.TemporaryDirectory[str] | None
+    folder: tempfile.TemporaryDirectory[str]
 
     @property
     def out(self) -> Path:
-        assert self.folder is not None
         return Path(self.folder.name) / "events.pickle"
 
     def stop(self) -> None:
+        """End the worker if it still runs, and remove its folder (what it wrote): safe to call more than once."""
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
-        if self.folder is not None:
-            self.folder.cleanup()
+        self.folder.cleanup()
 
 
 def worker_start(count: int) -> int | None:
@@ -74,31 +73,25 @@ def worker_start(count: int) -> int | None:
 
 def start(path: Path, source: str, strict_identifiers: bool, first: int) -> Share:
     """Start the worker on events ``first`` … of the document at ``path``; a share with no process if it cannot start."""
-    folder = tempfile.TemporaryDirectory(prefix="workbench-epcis-")
-    share = Share(first, None, folder)
+    share = Share(None, tempfile.TemporaryDirectory(prefix="workbench-epcis-"))
     command = [sys.executable, "-m", "workbench.interchange.epcis.parallel", str(path), str(share.out), source,
                str(first), "1" if strict_identifiers else "0"]
-    try:
+    # No pipes: a worker that wrote much to one would wait for this process, busy with its own part. Where no
+    # Python can be started, the share has no process and the caller builds the part itself.
+    with contextlib.suppress(OSError):
         share.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": _code_path()})
-    except OSError:
-        share.process = None
+                                         stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": _code_path()})
     return share
 
 
 def finish(share: Share) -> tuple[list[EpcisEvent], list[Fault], list[tuple[str, str, str | None]]] | None:
-    """The worker's events, faults and warnings, or None when it did not deliver them (its part is then built here)."""
-    try:
-        if share.process is None:
-            return None
-        share.process.communicate()
-        if share.process.returncode != 0 or not share.out.exists():
-            return None
-        with share.out.open("rb") as f:
-            result: tuple[list[EpcisEvent], list[Fault], list[tuple[str, str, str | None]]] = pickle.load(f)
-        return result
-    finally:
-        share.stop()
+    """The worker's events, faults and warnings, or None when it did not deliver them (its part is then built by the
+    caller, who stops the share in any case)."""
+    if share.process is None or share.process.wait() != 0 or not share.out.exists():
+        return None
+    with share.out.open("rb") as f:
+        result: tuple[list[EpcisEvent], list[Fault], list[tuple[str, str, str | None]]] = pickle.load(f)
+    return result
 
 
 def _code_path() -> str:

@@ -258,8 +258,7 @@ class JsonReader:
 
     def events(self, values: list[Any], path: str) -> list[EpcisEvent]:
         """Every event; a large document read from a file has its tail built by a second process (``parallel``)."""
-        first = parallel.worker_start(len(values)) if self.file is not None else None
-        if first is None or self.file is None:
+        if self.file is None or (first := parallel.worker_start(len(values))) is None:
             return self.build(values, path, 0, len(values))
         share = parallel.start(self.file, self.source, self.builder.options.strict_identifiers, first)
         try:

@@ -39,7 +39,7 @@ from workbench.interchange.epcis.times import kde_date
 from workbench.interchange.epcis.units import standard_factor
 from workbench.interchange.epcisload.resolve import epcis_unit, existing, insert_missing, plant_unit
 from workbench.plant import write_edges
-from workbench.plant.bulk import BulkWriter, bulk_load
+from workbench.plant.bulk import BulkWriter
 from workbench.plant.chain import (
     Container,
     Event,
@@ -103,19 +103,6 @@ def _table(model: Any) -> Table:
     return cast(Table, model.__table__)
 
 
-_QUANTITIES: dict[Decimal, Decimal] = {}
-
-
-def _q(value: Decimal | None) -> Decimal:
-    """The quantity as the plant holds it; the few distinct values of a large import are converted once each."""
-    if value is None:
-        return Decimal(0)
-    held = _QUANTITIES.get(value)
-    if held is None:
-        held = to_quantity(value)
-        if len(_QUANTITIES) < 100_000:
-            _QUANTITIES[value] = held
-    return held
 
 
 def _code(text: str) -> str:
@@ -136,6 +123,7 @@ class Loader:
         self.lot_ids: dict[str, int] = {}
         self.container_ids: dict[str, int] = {}
         self.packed_here = {p.container for p in plan.packings if p.action == "pack"}
+        self.quantities: dict[Decimal, Decimal] = {}  # as given → as the plant holds it
 
     # ---- the whole ------------------------------------------------------------------------------
 
@@ -220,7 +208,11 @@ class Loader:
         """A quantity given in ``uom`` (UN/CEFACT code, or a plant unit) in the unit of the product's item: through the
         item's own factor (``item_units``), else a standard conversion (g → kg, lb → kg, mL → L); a unit that converts
         neither way is kept as given, and said once per item and unit."""
-        q = _q(quantity)
+        if quantity is None:
+            return Decimal(0)
+        q = self.quantities.get(quantity)
+        if q is None:  # the few distinct quantities of a large import are converted once each
+            q = self.quantities[quantity] = to_quantity(quantity)
         if not uom or not q:
             return q
         target = self.item_unit.get(product, "ea")
@@ -254,7 +246,7 @@ class Loader:
                 corrects[corrective] = r.event
         ids = self.w.reserve_ids(_table(Event), len(events))
         self.event_ids = {e.identity: i for e, i in zip(events, ids, strict=True)}
-        self._insert(_table(Event), {
+        self.w.load(_table(Event), {
             "id": ids, "ref": [_code(e.identity) for e in events], "kind": [_code(_kind(e)) for e in events],
             "event_type": [e.type.value for e in events], "occurred_at": [_naive(e.time) for e in events],
             "time_zone_offset": [e.time_zone_offset for e in events], "recorded_at": [None] * len(events),
@@ -268,7 +260,7 @@ class Loader:
             "retraction_note": [f"errorDeclaration at {e.retracted.where}" if e.retracted else None for e in events],
             "content": [json.dumps({"epcis": e.where, "hash": e.hash}) if e.retracted else None for e in events],
         })
-        self._insert(_table(EventHash), {
+        self.w.load(_table(EventHash), {
             "event_id": ids, "hash": [e.hash for e in events], "given_id": [e.event_id[:255] if e.event_id else None
                                                                             for e in events]})
         self.counts.events = len(events)
@@ -303,7 +295,7 @@ class Loader:
         ids = self.w.reserve_ids(table, len(missing))
         lots = [wanted[k] for k in missing]
         kde_columns = [_lot_kdes(lot.kdes) for lot in lots]
-        self._insert(table, {
+        self.w.load(table, {
             "id": ids, "item_id": [k[0] for k in missing], "code": [k[1] for k in missing],
             "vendor_lot": [None] * len(lots),
             "quantity": [self.in_item_unit(lot.product, lot.quantity, lot.unit) for lot in lots],
@@ -317,7 +309,7 @@ class Loader:
                ("production_date", "harvest_date", "pack_date", "best_before", "country_of_origin")},
             "event_id": [self.event_ids.get(lot.created_by) if lot.created_by else None for lot in lots],
         })
-        self._insert(_table(LotIdentifier), {"lot_id": ids, "identifier": [_code(lot.identifier) for lot in lots]})
+        self.w.load(_table(LotIdentifier), {"lot_id": ids, "identifier": [_code(lot.identifier) for lot in lots]})
         found.update(zip(missing, ids, strict=True))
         self.counts.lots = len(missing)
         self.lot_ids = {lot.key: found[k] for k, lot in wanted.items()}
@@ -349,7 +341,7 @@ class Loader:
         table = _table(KeyDataElement)
         ids = self.w.reserve_ids(table, len(kdes))
         typed = [_typed(k) for _, k in kdes]
-        self._insert(table, {
+        self.w.load(table, {
             "id": ids, "lot_id": [o for o, _ in kdes], "event_id": [None] * len(kdes),
             "name": [_code(k.name) for _, k in kdes], "kind": [t[0] for t in typed],
             "value": [k.value[:1000] for _, k in kdes], "number": [t[1] for t in typed],
@@ -367,7 +359,7 @@ class Loader:
         taken = existing(self.session, table.c.code, table.c.id, [_code(t.key) for t in valid])
         valid = [t for t in valid if _code(t.key) not in taken]
         ids = self.w.reserve_ids(table, len(valid))
-        self._insert(table, {
+        self.w.load(table, {
             "id": ids, "code": [_code(t.key) for t in valid],
             "item_id": [self.item_ids[plan.lots[(t.outputs or t.inputs)[0].lot].product] if (t.outputs or t.inputs)
                         else next(iter(self.item_ids.values())) for t in valid],
@@ -401,19 +393,11 @@ class Loader:
         write_edges(self.session, [(lot_id, child, order_id, quantity) for order_id, lot_id, quantity, _at, _event
                                    in consumptions for child in made.get(order_id, ())])
 
-    def _insert(self, table: Table, columns: dict[str, Any]) -> None:
-        """One bulk insert; a table this load at least doubles (a first import) gets its secondary indexes and
-        foreign keys taken off for the insert and rebuilt once after it (``bulk_load``): per-row upkeep is most of
-        a large import's time on PostgreSQL. Only around the insert, so every look-up of the load stays indexed."""
-        rows = len(next(iter(columns.values()), ()))
-        with bulk_load(self.session, {table: rows}):
-            self.w.insert(table, columns)
-
     def _rows(self, model: Any, names: tuple[str, ...], rows: list[tuple]) -> list[int]:
         if not rows:
             return []
         ids = self.w.reserve_ids(model.__table__, len(rows))
-        self._insert(model.__table__, {"id": ids, **{n: [r[i] for r in rows] for i, n in enumerate(names)}})
+        self.w.load(model.__table__, {"id": ids, **{n: [r[i] for r in rows] for i, n in enumerate(names)}})
         return ids
 
     # ---- transfers ---------------------------------------------------------------------------------
@@ -608,7 +592,7 @@ class Loader:
             return
         table = _table(Packing)
         ids = self.w.reserve_ids(table, len(stays))
-        self._insert(table, {
+        self.w.load(table, {
             "id": ids, "container_id": [self.container_ids[s["container"]] for s in stays],
             **{n: [s[n] for s in stays] for n in ("lot_id", "child_id", "quantity", "packed_at", "packed_location_id",
                                                   "pack_event_id")},
@@ -650,12 +634,12 @@ class Loader:
         for lot in plan.lots.values():
             add(lot.created_by, (LotQuantity(lot.key, None, None),))
         rows = sorted(touched)
-        self._insert(_table(EventLot), {"lot_id": [r[0] for r in rows], "event_id": [r[1] for r in rows]})
+        self.w.load(_table(EventLot), {"lot_id": [r[0] for r in rows], "event_id": [r[1] for r in rows]})
         documents = [(self.event_ids[e.identity], d) for e in plan.events.values() for d in e.documents]
         if documents:
             table = _table(ReferenceDocument)
             ids = self.w.reserve_ids(table, len(documents))
-            self._insert(table, {"id": ids, "event_id": [e for e, _ in documents],
+            self.w.load(table, {"id": ids, "event_id": [e for e, _ in documents],
                                   "kind": [_code(d.type or "other") for _, d in documents],
                                   "code": [_code(d.id) for _, d in documents]})
 
