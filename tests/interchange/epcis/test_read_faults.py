@@ -108,6 +108,28 @@ def test_bom_is_silent_and_comments_are_stripped_with_one_warning():
     assert read_document(b"\xef\xbb\xbf" + doc(EVENT).encode()).warnings == ()
 
 
+@pytest.mark.parametrize("lead", ["// exported by hand\n", "/* header\n   two lines */\n", "\n  // a\n// b\n"])
+def test_a_document_that_opens_with_a_comment_is_json(tmp_path, lead):
+    from workbench.interchange.epcisload import is_epcis_file
+
+    text = lead + doc(EVENT)
+    path = tmp_path / "commented.json"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert is_epcis_file(path)
+    document = read_document(path, source="in.jsonld")
+    assert len(document.events) == 1 and document.format == "json-ld"
+    assert document.warnings[0].endswith("removed: comments are not JSON, but the file is read without them")
+
+
+def test_comments_before_text_that_is_not_json_are_still_refused(tmp_path):
+    from workbench.interchange.epcisload import is_epcis_file
+
+    path = tmp_path / "notes.json"
+    path.write_text("// only a note\nhello\n")
+    assert not is_epcis_file(path)
+    assert faults("// only a note\n/* unterminated") == ["in.jsonld: not an EPCIS document: it is neither JSON nor XML"]
+
+
 def test_slashes_inside_strings_are_not_comments():
     event = dict(EVENT, bizTransactionList=[{"type": "po", "bizTransaction": "http://x.example.com/po//1/*no*/"}])
     document = read_document(doc(event))

@@ -41,6 +41,15 @@ def strip_comments(text: str) -> tuple[str, int]:
     return _TOKENS.sub(blank, text), count
 
 
+_LEADING = re.compile(rb"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.DOTALL)
+
+
+def content_offset(data: bytes) -> int:
+    """Where the content starts past white space and leading ``//`` and ``/* */`` comments, so that a JSON file which
+    opens with a comment is still known as JSON."""
+    return _LEADING.match(data).end()  # type: ignore[union-attr]  # the pattern matches the empty string too
+
+
 def loads(text: str) -> tuple[Any, int]:
     """(the parsed value with floats as exact Decimals, number of comments removed)."""
     try:

@@ -19,7 +19,7 @@ from lxml import etree
 
 from workbench.interchange.epcis.events import Builder, ReadOptions
 from workbench.interchange.epcis.faults import EpcisReadFailed, FaultLog
-from workbench.interchange.epcis.jsontext import JsonSyntaxError, loads
+from workbench.interchange.epcis.jsontext import JsonSyntaxError, content_offset, loads
 from workbench.interchange.epcis.model import DuplicateEventId, EpcisDocument, EpcisEvent, VocabularyElement
 from workbench.interchange.epcis.read_json import STANDARD_PREFIXES, JsonReader
 from workbench.interchange.epcis.read_xml import XmlReader
@@ -50,7 +50,8 @@ def read_document(data: bytes | str | Path, source: str | None = None, options: 
     builder = Builder(log, options or ReadOptions())
     if data.startswith(BOM):
         data = data[len(BOM):]
-    start = data.lstrip()[:1]
+    offset = content_offset(data)
+    start = data[offset:offset + 1]
     namespaces: dict[str, str] = {}
     if start in (b"{", b"["):
         header, events, master, namespaces = _read_json(data, source, log, builder, file)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
 from workbench.interchange.epcis.faults import EpcisReadFailed, Fault
+from workbench.interchange.epcis.jsontext import content_offset
 from workbench.interchange.epcis.mapping import KnownEvents, plan_import
 from workbench.interchange.epcis.model import EpcisDocument
 from workbench.interchange.epcis.plan import EpcisImportFailed, ImportPlan
@@ -61,10 +62,11 @@ def is_epcis_file(path: Path) -> bool:
     """Whether the file's content starts like an EPCIS document (JSON object or XML), whatever its name."""
     try:
         with path.open("rb") as f:
-            head = f.read(4096)
+            head = f.read(65536)
     except OSError:
         return False
-    head = head.removeprefix(BOM).lstrip()
+    head = head.removeprefix(BOM)
+    head = head[content_offset(head):]  # white space, and comments before JSON (read with a warning)
     if head.startswith(b"{"):
         return b"EPCIS" in head or b"epcis" in head or b"eventList" in head or b'"@context"' in head
     return head.startswith(b"<") and (b"EPCIS" in head or b"epcis" in head or any(
