@@ -144,6 +144,18 @@ def test_a_second_receipt_of_the_same_goods_is_a_duplicate():
     assert "a second receipt of the same goods at the same place" in str(plan.warnings[0])
 
 
+def test_a_second_receipt_is_a_duplicate_whatever_unit_it_gives_the_same_amount_in():
+    grams = receive(time="2024-03-03T09:00:00Z", quantity=100000)
+    grams["quantityList"][0]["uom"] = "GRM"
+    plan = plan_import([doc(commission(), ship(), receive(), grams)])
+    assert len(plan.transfers) == 1 and plan.duplicates == 1
+    # Another amount is another receipt, whatever the unit.
+    less = receive(time="2024-03-03T09:00:00Z", quantity=90000)
+    less["quantityList"][0]["uom"] = "GRM"
+    plan = plan_import([doc(commission(), ship(), receive(), less)])
+    assert len(plan.transfers) == 2 and plan.duplicates == 0
+
+
 def test_a_shipment_without_receipt_is_in_transit_and_nested_pallets_open_at_the_time_of_shipping():
     case, pallet = "urn:epc:id:sscc:4012345.0000000011", "urn:epc:id:sscc:4012345.0000000028"
     pack_case = event(kind="AggregationEvent", action="ADD", bizStep="packing", parentID=case,

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from workbench.interchange.epcis.plan import Ends, ImportPlan, PlanEvent, Transfer
+from workbench.interchange.epcis.units import in_base
 
 if TYPE_CHECKING:
     from workbench.interchange.epcis.mapping import ShipOrReceive
@@ -38,7 +40,15 @@ def is_return(event: PlanEvent) -> bool:
 
 
 def _quantities(move: ShipOrReceive) -> tuple:
-    return tuple(sorted((lq.lot, str(lq.quantity), lq.unit or "") for lq in move.lots))
+    """What a move carries, per lot, in base units: the same goods given once in KGM and once in GRM compare equal."""
+    summed: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for lq in move.lots:
+        if lq.quantity is None:
+            summed[(lq.lot, lq.unit or "")] += 0
+            continue
+        amount, unit = in_base(lq.quantity, lq.unit)
+        summed[(lq.lot, unit)] += amount
+    return tuple(sorted((lot, format(q.normalize(), "f"), unit) for (lot, unit), q in summed.items()))
 
 
 def pair_transfers(moves: list[ShipOrReceive], plan: ImportPlan) -> list[Transfer]:

@@ -26,3 +26,15 @@ def standard_factor(from_uom: str, to_uom: str) -> Decimal | None:
     if a is None or b is None or a[0] != b[0]:
         return None
     return a[1] / b[1]
+
+
+_BASE = {"mass": "KGM", "volume": "LTR", "length": "MTR", "count": "EA"}
+
+
+def in_base(quantity: Decimal, uom: str | None) -> tuple[Decimal, str]:
+    """The quantity in its dimension's base unit (``12000 GRM`` → ``12 KGM``), so that one amount given in two units
+    compares equal; a unit with no standard conversion (a case) is kept as given."""
+    standard = _STANDARD.get(uom.upper()) if uom else None
+    if standard is None:
+        return quantity, uom or ""
+    return quantity * standard[1], _BASE[standard[0]]
