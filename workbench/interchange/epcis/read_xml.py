@@ -39,6 +39,29 @@ _KINDS = {"boolean": ValueKind.BOOLEAN, "integer": ValueKind.NUMBER, "int": Valu
           "decimal": ValueKind.NUMBER, "double": ValueKind.NUMBER, "float": ValueKind.NUMBER}
 
 
+_BASE_ORDER = ("eventTime", "recordTime", "eventTimeZoneOffset", "eventID", "errorDeclaration", "certificationInfo",
+               "baseExtension")
+_TAIL = ("bizStep", "disposition", "readPoint", "bizLocation")
+#: The order of the standard fields of each event type in the EPCIS 2.0 XSD (``EPCglobal-epcis-2_0.xsd``; a test
+#: checks this table against GS1's schema). EPCIS 1.2 orders them otherwise, with extension wrappers, and is not judged.
+FIELD_ORDER_2_0: dict[str, tuple[str, ...]] = {
+    "ObjectEvent": (*_BASE_ORDER, "epcList", "action", *_TAIL, "bizTransactionList", "quantityList", "sourceList",
+                    "destinationList", "sensorElementList", "persistentDisposition", "ilmd", "extension"),
+    "AggregationEvent": (*_BASE_ORDER, "parentID", "childEPCs", "action", *_TAIL, "bizTransactionList",
+                         "childQuantityList", "sourceList", "destinationList", "sensorElementList",
+                         "persistentDisposition", "extension"),
+    "TransactionEvent": (*_BASE_ORDER, "bizTransactionList", "parentID", "epcList", "action", *_TAIL, "quantityList",
+                         "sourceList", "destinationList", "sensorElementList", "persistentDisposition", "extension"),
+    "TransformationEvent": (*_BASE_ORDER, "inputEPCList", "inputQuantityList", "outputEPCList", "outputQuantityList",
+                            "transformationID", *_TAIL, "bizTransactionList", "sourceList", "destinationList",
+                            "sensorElementList", "persistentDisposition", "ilmd", "extension"),
+    "AssociationEvent": (*_BASE_ORDER, "parentID", "childEPCs", "childQuantityList", "action", *_TAIL,
+                         "bizTransactionList", "sourceList", "destinationList", "sensorElementList",
+                         "persistentDisposition", "extension"),
+}
+_RANKS = {kind: {name: rank for rank, name in enumerate(order)} for kind, order in FIELD_ORDER_2_0.items()}
+
+
 def _local(tag: Any) -> str:
     return tag if isinstance(tag, str) and not tag.startswith("{") else str(tag).split("}", 1)[-1]
 
@@ -114,13 +137,34 @@ class XmlReader:
         self.log = log
         self.builder = builder
         self.namespaces: dict[str, str] = {}
+        self.version = ""
 
     def where(self, element: Any) -> str:
         return f"{self.source}:{element.sourceline}"
 
     # ---- events ----------------------------------------------------------------------------------
 
+    def check_order(self, element: Any) -> None:
+        """Warn (once per document) where an EPCIS 2.0 event gives its standard fields out of the schema's order: the
+        reader takes them in any order, but a validating partner would refuse the document."""
+        kind = _local(element.tag)
+        ranks = _RANKS.get(kind)
+        if ranks is None or self.version != "2.0":
+            return
+        last, last_tag = -1, ""
+        for child in element:
+            rank = ranks.get(child.tag) if isinstance(child.tag, str) else None
+            if rank is None:
+                continue  # extensions (in their own namespaces) and comments
+            if rank < last:
+                self.log.warn(self.where(child), f"<{child.tag}> comes after <{last_tag}> in this {kind}, but the "
+                                                 "EPCIS 2.0 schema puts it before; the fields are read as given (a "
+                                                 "validating receiver would refuse the document)", once="field-order")
+                return
+            last, last_tag = rank, child.tag
+
     def event(self, element: Any, index: int) -> EpcisEvent | None:
+        self.check_order(element)
         fields: dict[str, Any] = {}
         lines: dict[str, int] = {}
         extensions: list[RawElement] = []
@@ -236,6 +280,7 @@ class XmlReader:
                                                        "document of that one event")
                     bare = True
                     self.namespaces = {k: v for k, v in element.nsmap.items() if k}
+                    self.version = version or "2.0"
                     header = {"schemaVersion": element.get("schemaVersion") or version or "2.0",
                               "creationDate": element.get("creationDate"), "query": False, "version": version or "2.0"}
                     continue
@@ -244,6 +289,7 @@ class XmlReader:
                                                         f"in namespace {namespace or 'none'!r}")
                     return {}, [], []
                 self.namespaces = {k: v for k, v in element.nsmap.items() if k}
+                self.version = version
                 header = {"schemaVersion": element.get("schemaVersion") or version, "creationDate": element.get("creationDate"),
                           "query": name == "EPCISQueryDocument", "version": version}
                 continue
