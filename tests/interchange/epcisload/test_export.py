@@ -138,3 +138,56 @@ def test_customer_returns_are_exported_and_come_back_as_returns(demo_plant, db_f
             assert not s.execute(select(Receipt.code).where(Receipt.code.in_(rmas))).all()  # not purchases
     finally:
         copy.dispose()
+
+
+def test_operations_return_reasons_and_vendor_lots_travel_in_the_workbench_extension(demo_plant, db_factory, tmp_path):
+    """What EPCIS has no field for (a step's machine and operator, a return's reason, a bought lot's vendor lot) leaves
+    as ``wb:`` extension fields, validates, and imported into an empty plant is the same again."""
+    from workbench.plant.models import Operation, ProductionOrder, Return
+
+    def facts(s, lots: set[tuple[str, str]] | None = None) -> tuple[set, set, set]:
+        named = select(Lot.id, Item.code, Lot.code).join(Item, Item.id == Lot.item_id)
+        ids = {i for i, item, code in s.execute(named) if lots is None or (item, code) in lots}
+        operations = set(s.execute(
+            select(ProductionOrder.code, Operation.step, Operation.machine, Operation.operator, Operation.started_at,
+                   Operation.finished_at).join(ProductionOrder, ProductionOrder.id == Operation.order_id)
+            .where(ProductionOrder.id.in_(select(Output_.order_id).where(Output_.lot_id.in_(ids))))).all())
+        reasons = set(s.execute(select(Return.rma, Return.reason).where(Return.lot_id.in_(ids))).all())
+        vendor_lots_received = set(s.execute(select(Receipt.code, Receipt.vendor_lot).where(
+            Receipt.lot_id.in_(ids), Receipt.vendor_lot.is_not(None))).all())
+        vendor_lots = set(s.execute(select(Item.code, Lot.code, Lot.vendor_lot).join(Item, Item.id == Lot.item_id)
+                                    .where(Lot.id.in_(ids), Lot.vendor_lot.is_not(None))).all())
+        return operations, reasons, vendor_lots | vendor_lots_received
+
+    from workbench.plant.models import Output as Output_
+    from workbench.plant.models import Receipt
+
+    with demo_plant.Session() as s:
+        returned = s.execute(select(Return.lot_id).where(Return.reason.is_not(None)).order_by(Return.id)).scalars().first()
+        bought = s.execute(select(Lot.id).where(Lot.vendor_lot.is_not(None)).order_by(Lot.id)).scalars().first()
+        lots = reachable_lots(s, [returned, bought], "both")
+        target = tmp_path / "extras.jsonld"
+        export_epcis(s, target, "json", lots)
+        named = {(item, code) for i, item, code in s.execute(select(Lot.id, Item.code, Lot.code)
+                                                            .join(Item, Item.id == Lot.item_id)) if i in lots}
+        operations, reasons, vendor_lots = facts(s, named)
+    assert operations and all(o[2] and o[3] for o in operations)  # machines and operators, on real steps
+    assert reasons and all(r[1] for r in reasons)
+    assert vendor_lots
+    document = json.loads(target.read_text())
+    assert [f"{e.json_path}: {e.message}" for e in json_schema().iter_errors(document)] == []
+    assert "wb" in {k for c in document["@context"] if isinstance(c, dict) for k in c}
+    assert any("wb:operation" in e for e in document["epcisBody"]["eventList"])
+    xml_target = tmp_path / "extras.xml"
+    with demo_plant.Session() as s:
+        export_epcis(s, xml_target, "xml", lots)
+    assert xsd().validate(etree.parse(str(xml_target))), xsd().error_log.last_error
+    for path in (target, xml_target):
+        copy = open_plant(db_factory.empty_url())
+        try:
+            with copy.Session.begin() as s:
+                import_documents(s, [path])
+            with copy.Session() as s:
+                assert facts(s) == (operations, reasons, vendor_lots), path.name
+        finally:
+            copy.dispose()

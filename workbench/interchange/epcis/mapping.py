@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from workbench.interchange.epcis import extras
 from workbench.interchange.epcis.containers import Containers
 from workbench.interchange.epcis.faults import Fault
 from workbench.interchange.epcis.identifiers import Identifier, Scheme
@@ -39,6 +40,7 @@ from workbench.interchange.epcis.plan import (
     PlanEvent,
     PlanLocation,
     PlanLot,
+    PlanOperation,
     PlanParty,
     PlanProduct,
     Retraction,
@@ -250,6 +252,7 @@ class _Mapper:
             read_point=event.read_point.id.key if event.read_point else None,
             where=event.where,
             documents=tuple(DocumentRef(b.type.name if b.type else None, b.id.raw) for b in event.biz_transaction_list),
+            return_reason=extras.text(event.extensions, extras.RETURN_REASON) if event.extensions else None,
         )
 
     # ---- objects --------------------------------------------------------------------------------
@@ -375,12 +378,14 @@ class _Mapper:
 
     def _created(self, plan_event: PlanEvent, event: EpcisEvent, lots: list[LotQuantity], origin: str) -> None:
         kdes = kdes_of(event.ilmd) if event.ilmd else []
+        vendor_lot = extras.text(event.ilmd.elements, extras.VENDOR_LOT) if kdes else None  # type: ignore[union-attr]
         rank = {"produced": 3, "commissioned": 2, "received": 1, "observed": 0}
         for lq in lots:
             lot = self.plan.lots[lq.lot]
             if kdes:
                 names = {k.name for k in lot.kdes}
                 lot.kdes.extend(k for k in kdes if k.name not in names)
+                lot.vendor_lot = lot.vendor_lot or vendor_lot
             if rank[origin] < rank[lot.origin]:
                 continue
             if rank[origin] == rank[lot.origin] and lot.created_by is not None:
@@ -433,6 +438,7 @@ class _Mapper:
             inputs: list[LotQuantity] = []
             outputs: list[LotQuantity] = []
             documents: list[DocumentRef] = []
+            steps: dict[str, PlanOperation] = {}
             valid = [(pe, e) for pe, e in group if pe.retracted is None]
             for plan_event, event in group:
                 lots, containers = self._what(event.input_epc_list, event.input_quantity_list, event.where)
@@ -442,6 +448,8 @@ class _Mapper:
                 inputs.extend(self._opened(lots, containers))
                 outputs.extend(made)
                 documents.extend(plan_event.documents)
+                for operation in extras.operations(event) if event.extensions else ():
+                    steps.setdefault(operation.step, operation)  # a step given twice keeps its first
                 self._produced(plan_event, event, made)
             if not valid:
                 first = group[0][0]
@@ -453,15 +461,17 @@ class _Mapper:
                 self.plan.warn(first_event.where, "the transformation names no inputs and no outputs")
             self.plan.transformations.append(Transformation(
                 key, tuple(pe.identity for pe, _ in group), first_event.time, first_event.location,
-                tuple(inputs), tuple(outputs), tuple(dict.fromkeys(documents))))
+                tuple(inputs), tuple(outputs), tuple(dict.fromkeys(documents)), tuple(steps.values())))
 
     def _produced(self, plan_event: PlanEvent, event: EpcisEvent, made: list[LotQuantity]) -> None:
         kdes = kdes_of(event.ilmd) if event.ilmd else []
+        vendor_lot = extras.text(event.ilmd.elements, extras.VENDOR_LOT) if kdes else None  # type: ignore[union-attr]
         for lq in made:
             lot = self.plan.lots[lq.lot]
             if kdes:
                 names = {k.name for k in lot.kdes}
                 lot.kdes.extend(k for k in kdes if k.name not in names)
+                lot.vendor_lot = lot.vendor_lot or vendor_lot
             if lot.origin == "produced" and lot.created_by is not None:
                 self.plan.warn(event.where, f"lot {lot.identifier} is produced again (first "
                                             f"{self.plan.events[lot.created_by].where}); the quantities are added",

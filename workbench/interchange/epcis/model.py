@@ -136,6 +136,12 @@ class ErrorDeclaration:
     extensions: tuple[RawElement, ...] = ()
 
 
+WORKBENCH_NAMESPACE = "urn:x-workbench:epcis:"
+"""The workbench's own extension fields (prefix ``wb``): what EPCIS has no field for but a plant records, so that an
+export imported into another plant keeps it: a production order's operations (``wb:operation`` with step,
+machine, operator, startedAt, finishedAt), a customer return's reason (``wb:returnReason``) and, in ILMD, the
+vendor's own lot number of a bought lot (``wb:vendorLot``)."""
+
 MDA_NAMESPACES = ("urn:epcglobal:cbv:mda", "urn:epcglobal:cbv:mda:")
 """The CBV master-data namespace as XML writes it, and as the EPCIS JSON-LD context defines ``cbvmda:``."""
 

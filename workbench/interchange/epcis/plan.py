@@ -40,6 +40,7 @@ class PlanEvent:
     documents: tuple[DocumentRef, ...] = ()
     retracted: Retraction | None = None
     corrective_event_ids: tuple[str, ...] = ()
+    return_reason: str | None = None  # a customer return's reason (``wb:returnReason``)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class PlanLot:
     location: str | None = None  # where it was made, commissioned or first received
     kdes: list[Kde] = field(default_factory=list)
     where: str = ""
+    vendor_lot: str | None = None  # the vendor's own lot number (``wb:vendorLot`` in ILMD)
 
 
 @dataclass
@@ -126,6 +128,17 @@ class LotQuantity:
 
 
 @dataclass(frozen=True)
+class PlanOperation:
+    """A step of a transformation as the workbench's own extension gives it (``wb:operation``): machine, operator."""
+
+    step: str
+    machine: str | None
+    operator: str | None
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Transformation:
     """Inputs consumed → outputs produced (one event, or every event of one transformationID)."""
 
@@ -136,6 +149,7 @@ class Transformation:
     inputs: tuple[LotQuantity, ...]
     outputs: tuple[LotQuantity, ...]
     documents: tuple[DocumentRef, ...] = ()
+    operations: tuple[PlanOperation, ...] = ()
 
 
 @dataclass(frozen=True)

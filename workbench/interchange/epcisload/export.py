@@ -14,6 +14,9 @@ What is written, from the plant's valid records (retracted events are not repeat
   customer), bizTransaction ``rma`` |
 | retracted event | the event (eventID, type, bizStep, disposition, its lots) with ``errorDeclaration`` (time, reason, the
   correcting eventIDs) |
+| operation (machine, operator) | ``wb:operation`` extension fields of the order's TransformationEvent |
+| return reason, vendor lot | ``wb:returnReason`` on the return's event; ``wb:vendorLot`` in the ILMD of the event that
+  brings the lot (commissioning, a one-lot purchase receipt, a one-output transformation) |
 
 Identifiers: a lot keeps the identifier it was first imported with; otherwise an item with a GTIN gives a
 GS1 Digital Link (``https://id.gs1.org/01/…/10/…``) and one without a private GDST-form class URN under
@@ -35,9 +38,11 @@ from urllib.parse import quote
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workbench.interchange.epcis import extras
 from workbench.interchange.epcis.identifiers import Identifier, dl_encode, parse_identifier
 from workbench.interchange.epcis.model import (
     MDA_NAMESPACES,
+    WORKBENCH_NAMESPACE,
     Action,
     BizTransaction,
     EpcisDocument,
@@ -48,6 +53,7 @@ from workbench.interchange.epcis.model import (
     Location,
     MasterAttribute,
     QuantityElement,
+    RawElement,
     SourceDestination,
     VocabularyElement,
 )
@@ -70,6 +76,7 @@ from workbench.plant.models import (
     Customer,
     Item,
     Lot,
+    Operation,
     Output,
     ProductionOrder,
     Receipt,
@@ -113,7 +120,8 @@ class _Export:
         lot, item = Lot.__table__, Item.__table__
         stmt = select(lot.c.id, item.c.code, item.c.name, item.c.unit, item.c.gtin, lot.c.code, lot.c.quantity,
                       lot.c.created_at, lot.c.expires_at, lot.c.origin, lot.c.location_id, lot.c.production_date,
-                      lot.c.best_before, lot.c.country_of_origin, lot.c.event_id).join(item, item.c.id == lot.c.item_id)
+                      lot.c.best_before, lot.c.country_of_origin, lot.c.event_id, lot.c.vendor_lot
+                      ).join(item, item.c.id == lot.c.item_id)
         self.lots = {r[0]: r for r in self.rows(stmt, lot.c.id)}
         ids = LotIdentifier.__table__
         given = dict(fetch_in(self.s, select(ids.c.lot_id, ids.c.identifier), ids.c.lot_id, self.lots))
@@ -187,7 +195,8 @@ class _Export:
                 "best_before_date": row[12].isoformat() if row[12] else None,
                 "country_of_origin": row[13]}
         kdes = {k: v for k, v in kdes.items() if v}
-        return Ilmd.of(MDA_NAMESPACES[1], **kdes) if kdes else None
+        own = (RawElement(extras.VENDOR_LOT, row[15]),) if row[15] else ()
+        return Ilmd.of(MDA_NAMESPACES[1], extensions=own, **kdes) if kdes or own else None
 
     def receipts(self) -> set[int]:
         r = Receipt.__table__
@@ -225,6 +234,12 @@ class _Export:
         for order_id, lot_id, quantity in self.rows(select(out.c.order_id, out.c.lot_id, out.c.quantity), out.c.lot_id):
             outputs[order_id].append((lot_id, quantity))
         wanted = set(inputs) | set(outputs)
+        op = Operation.__table__
+        steps: dict[int, list[RawElement]] = defaultdict(list)
+        for order_id, *fields in fetch_in(self.s, select(op.c.order_id, op.c.step, op.c.machine, op.c.operator,
+                                                          op.c.started_at, op.c.finished_at).order_by(op.c.id),
+                                          op.c.order_id, wanted):
+            steps[order_id].append(extras.operation_element(*fields))
         made: set[int] = set()
         stmt = select(o.c.id, o.c.code, o.c.started_at, o.c.finished_at, o.c.location_id, o.c.event_id)
         for order_id, code, started, finished, where, ref in fetch_in(self.s, stmt, o.c.id, wanted):
@@ -237,7 +252,7 @@ class _Export:
                      biz_step=standard(BIZ_STEP, "commissioning"),
                      input_quantity_list=tuple(self.q(lot, q) for lot, q in ins),
                      output_quantity_list=tuple(self.q(lot, q) for lot, q in outs), biz_location=self.loc(where),
-                     ilmd=self.ilmd(self.lots[one]) if one is not None else None)
+                     ilmd=self.ilmd(self.lots[one]) if one is not None else None, extensions=tuple(steps[order_id]))
         return made
 
     def shipments(self) -> None:
@@ -291,7 +306,8 @@ class _Export:
         """Each customer return (RMA) as a receipt of the lots back: ObjectEvent OBSERVE ``receiving``, disposition
         ``returned``, sourceList the customer (owning party), bizTransaction ``rma``; imported, a return again."""
         r = Return.__table__
-        stmt = select(r.c.rma, r.c.received_at, r.c.customer_id, r.c.location_id, r.c.event_id, r.c.lot_id, r.c.quantity)
+        stmt = select(r.c.rma, r.c.received_at, r.c.customer_id, r.c.location_id, r.c.event_id, r.c.lot_id, r.c.quantity,
+                      r.c.reason)
         groups: dict[tuple, list[Any]] = defaultdict(list)
         for row in self.rows(stmt, r.c.lot_id):
             groups[row[:5]].append(row)
@@ -299,11 +315,14 @@ class _Export:
             owner = standard(SOURCE_DESTINATION_TYPE, "owning_party")
             sources = (SourceDestination(parse_identifier(self.customers[customer]), owner),) \
                 if customer in self.customers else ()
+            reasons = list(dict.fromkeys(line[7] for line in lines if line[7]))  # one event: its lines' reasons, once each
+            reason = (RawElement(extras.RETURN_REASON, "; ".join(reasons)),) if reasons else ()
             self.add(type=EventType.OBJECT, time=at, action=Action.OBSERVE, event_id=self.event_id(ref, "return", rma, at),
                      biz_step=standard(BIZ_STEP, "receiving"), disposition=standard(DISPOSITION, "returned"),
                      quantity_list=tuple(self.q(line[5], line[6]) for line in lines), biz_location=self.loc(where),
                      source_list=sources, biz_transaction_list=(BizTransaction(parse_identifier(_private("rma", rma)),
-                                                                               standard(BIZ_TRANSACTION_TYPE, "rma")),))
+                                                                               standard(BIZ_TRANSACTION_TYPE, "rma")),),
+                     extensions=reason)
 
     def retracted(self) -> None:
         """Each retracted event as what EPCIS says of it: the event (its eventID, type, bizStep, disposition, time,
@@ -370,7 +389,7 @@ def plant_document(session: Session, lot_ids: set[int] | None = None) -> EpcisDo
     events = [EpcisEvent(**{**e.__dict__, "index": i}) for i, e in enumerate(events)]
     vocabulary = tuple(v for v in export.vocabulary if v.id.key)
     return EpcisDocument(source="plant", schema_version="2.0", creation_date=None, events=tuple(events),
-                         vocabulary=vocabulary)
+                         vocabulary=vocabulary, namespaces={extras.PREFIX: WORKBENCH_NAMESPACE})
 
 
 def export_epcis(session: Session, target: Path, fmt: str = "json", lot_ids: set[int] | None = None) -> int:

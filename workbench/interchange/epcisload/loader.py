@@ -58,6 +58,7 @@ from workbench.plant.models import (
     Customer,
     Item,
     Lot,
+    Operation,
     Output,
     ProductionOrder,
     Receipt,
@@ -297,7 +298,7 @@ class Loader:
         kde_columns = [_lot_kdes(lot.kdes) for lot in lots]
         self.w.load(table, {
             "id": ids, "item_id": [k[0] for k in missing], "code": [k[1] for k in missing],
-            "vendor_lot": [None] * len(lots),
+            "vendor_lot": [_code(lot.vendor_lot) if lot.vendor_lot else None for lot in lots],
             "quantity": [self.in_item_unit(lot.product, lot.quantity, lot.unit) for lot in lots],
             "created_at": [_naive(lot.created_at) for lot in lots],
             "expires_at": [c.pop("expires_at") for c in kde_columns],
@@ -356,11 +357,11 @@ class Loader:
         if not valid:
             return
         table = _table(ProductionOrder)
-        taken = existing(self.session, table.c.code, table.c.id, [_code(t.key) for t in valid])
-        valid = [t for t in valid if _code(t.key) not in taken]
+        taken = existing(self.session, table.c.code, table.c.id, [own_code(t.key) for t in valid])
+        valid = [t for t in valid if own_code(t.key) not in taken]
         ids = self.w.reserve_ids(table, len(valid))
         self.w.load(table, {
-            "id": ids, "code": [_code(t.key) for t in valid],
+            "id": ids, "code": [own_code(t.key) for t in valid],
             "item_id": [self.item_ids[plan.lots[(t.outputs or t.inputs)[0].lot].product] if (t.outputs or t.inputs)
                         else next(iter(self.item_ids.values())) for t in valid],
             "started_at": [_naive(t.time) for t in valid], "finished_at": [_naive(t.time) for t in valid],
@@ -383,6 +384,10 @@ class Loader:
                     continue
                 outputs_taken.add(lot_id)
                 outputs.append((order_id, lot_id, quantity, event))
+        self._rows(Operation, ("order_id", "step", "machine", "operator", "started_at", "finished_at"), [
+            (order_id, _code(o.step), _code(o.machine) if o.machine else None, _code(o.operator) if o.operator else None,
+             _naive(o.started_at), _naive(o.finished_at)) for order_id, t in zip(ids, valid, strict=True)
+            for o in t.operations])
         self._rows(Consumption, ("order_id", "lot_id", "quantity", "consumed_at", "event_id"), consumptions)
         self._rows(Output, ("order_id", "lot_id", "quantity", "event_id"), outputs)
         self.counts.orders = len(valid)
@@ -429,6 +434,7 @@ class Loader:
         open_lines = self._open_shipment_lines({lot for t in transfers if not plan.valid(t.shipped) for lot in lines_of[t.key]})
         receipt_rows: list[tuple] = []
         return_rows: list[tuple] = []
+        vendor_lots = {self.lot_ids[k]: _code(lot.vendor_lot) for k, lot in plan.lots.items() if lot.vendor_lot}
         for t in transfers:
             if not plan.valid(t.received):
                 continue
@@ -438,18 +444,21 @@ class Loader:
             for lot_id, (quantity, via) in lines_of[t.key].items():
                 if customer is not None:
                     return_rows.append((_code(_document(t, ("rma",)) or t.key), _naive(t.received_at), customer, lot_id,
-                                        quantity, self._loc(t.destination.location), self.event_ids[t.received]))  # type: ignore[index]
+                                        quantity, plan.events[t.received].return_reason,  # type: ignore[index]
+                                        self._loc(t.destination.location), self.event_ids[t.received]))  # type: ignore[index]
                     continue
                 line = line_of.get((t.key, lot_id))
                 if line is None and lot_id in open_lines and open_lines[lot_id]:
                     line = open_lines[lot_id].pop()
                     self.counts.linked += 1
+                bought = line is None and vendor is not None
                 receipt_rows.append((_code(t.received or t.key), _naive(t.received_at), None if line else vendor, po,
-                                     lot_id, quantity, self._loc(t.destination.location), self._loc(t.source.location),
+                                     lot_id, vendor_lots.get(lot_id) if bought else None, quantity,
+                                     self._loc(t.destination.location), self._loc(t.source.location),
                                      line, self._container(via), self.event_ids[t.received]))  # type: ignore[index]
-        self._rows(Receipt, ("code", "received_at", "vendor_id", "po", "lot_id", "quantity", "location_id",
+        self._rows(Receipt, ("code", "received_at", "vendor_id", "po", "lot_id", "vendor_lot", "quantity", "location_id",
                              "ship_from_id", "shipment_id", "container_id", "event_id"), receipt_rows)
-        self._rows(Return, ("rma", "received_at", "customer_id", "lot_id", "quantity", "location_id", "event_id"),
+        self._rows(Return, ("rma", "received_at", "customer_id", "lot_id", "quantity", "reason", "location_id", "event_id"),
                    return_rows)
         self.counts.shipments, self.counts.receipts, self.counts.returns = len(ship_rows), len(receipt_rows), len(return_rows)
 
@@ -699,14 +708,20 @@ def _document(transfer: Transfer, kinds: tuple[str, ...]) -> str | None:
     for kind in kinds:
         for d in transfer.documents:
             if d.type == kind:
-                own = d.id.removeprefix(_OWN_DOCUMENT)
-                if own != d.id and ":" in own:
-                    return _code(unquote(own.split(":", 1)[1]))
-                return _code(d.id)
+                return own_code(d.id)
     return None
 
 
-_OWN_DOCUMENT = "urn:x-workbench:"
+_OWN = "urn:x-workbench:"
+
+
+def own_code(identifier: str) -> str:
+    """A plant code as the workbench's own export wrote it (``urn:x-workbench:KIND:CODE``) back as the code; any other
+    identifier as given (cut to a code's length)."""
+    own = identifier.removeprefix(_OWN)
+    if own != identifier and ":" in own:
+        return _code(unquote(own.split(":", 1)[1]))
+    return _code(identifier)
 
 
 _NO_KDES: dict[str, Any] = {"production_date": None, "harvest_date": None, "pack_date": None, "best_before": None,

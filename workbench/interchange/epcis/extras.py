@@ -1,0 +1,68 @@
+"""The workbench's own EPCIS extension fields (``wb:``, namespace ``WORKBENCH_NAMESPACE``), built and read in one place.
+
+EPCIS has no field for a production step's machine and operator, a return's reason or a bought lot's vendor lot
+number; a plant records them, and root cause and supplier reports need them. The export writes them as extension
+fields (allowed anywhere by the schema, ignored by other readers), and the import reads them back, so an export
+imported into another plant loses none of it. A partner's own fields are never read as these: only this namespace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from workbench.interchange.epcis.model import WORKBENCH_NAMESPACE, EpcisEvent, RawElement
+from workbench.interchange.epcis.plan import PlanOperation
+from workbench.interchange.epcis.times import TimeError, parse_time
+
+OPERATION = f"{{{WORKBENCH_NAMESPACE}}}operation"
+RETURN_REASON = f"{{{WORKBENCH_NAMESPACE}}}returnReason"
+VENDOR_LOT = f"{{{WORKBENCH_NAMESPACE}}}vendorLot"
+PREFIX = "wb"
+_FIELDS = ("step", "machine", "operator", "startedAt", "finishedAt")
+
+
+def _name(local: str) -> str:
+    return f"{{{WORKBENCH_NAMESPACE}}}{local}"
+
+
+def _time(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    text = moment.isoformat()
+    return text + "Z" if moment.tzinfo is None else text.replace("+00:00", "Z")
+
+
+def operation_element(step: str, machine: str | None, operator: str | None, started_at: datetime | None,
+                      finished_at: datetime | None) -> RawElement:
+    """One ``wb:operation`` of a TransformationEvent (times as UTC date-times; absent fields left out)."""
+    values = (step, machine, operator, _time(started_at), _time(finished_at))
+    return RawElement(OPERATION, None, children=tuple(RawElement(_name(n), v) for n, v in zip(_FIELDS, values,
+                                                                                              strict=True) if v))
+
+
+def operations(event: EpcisEvent) -> tuple[PlanOperation, ...]:
+    """The event's ``wb:operation`` fields; one without a step, or with a time that does not read, is left out."""
+    found = []
+    for element in event.extensions:
+        if element.name != OPERATION:
+            continue
+        values = {c.local_name: (c.value or "").strip() for c in element.children
+                  if c.namespace == WORKBENCH_NAMESPACE and c.value}
+        if not values.get("step"):
+            continue
+        try:
+            times = [parse_time(values[n], n) if values.get(n) else None for n in ("startedAt", "finishedAt")]
+        except TimeError:
+            continue
+        found.append(PlanOperation(values["step"], values.get("machine") or None, values.get("operator") or None,
+                                   times[0], times[1]))
+    return tuple(found)
+
+
+def text(elements: Iterable[RawElement], name: str) -> str | None:
+    """The text of the first field ``name`` (one of this module's names) among ``elements``, or None."""
+    for element in elements:
+        if element.name == name and element.value and element.value.strip():
+            return element.value.strip()
+    return None
