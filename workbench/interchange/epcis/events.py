@@ -8,7 +8,6 @@ message. So every check is written once, for JSON and XML alike.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field
 from dataclasses import fields as dataclass_fields
@@ -48,7 +47,6 @@ from workbench.interchange.epcis.vocab import (
 Place = Callable[[str], str]
 """Turns a field path inside the event (``""`` for the event itself) into a place for a message."""
 
-_NO_SECONDS = re.compile(r".*T\d\d:\d\d(?:Z|[+-]\d\d:\d\d)?")
 _EVENT_TYPES = {t.value: t for t in EventType}
 _ACTIONS = {a.value: a for a in Action}
 _VOCABULARY_KINDS = {
@@ -182,8 +180,10 @@ class Builder:
         except TimeError as e:
             self.log.fault(place(path), str(e))
             return None
-        if _NO_SECONDS.fullmatch(value.strip()):
-            self.log.warn(place(path), f"{what} {value.strip()!r} has no seconds (xsd:dateTime needs them); read as :00",
+        text = value.strip()
+        at = text.find("T")  # the text is an xsd:dateTime already (parse_time): seconds follow THH:MM, or not
+        if text[at + 6:at + 7] != ":":
+            self.log.warn(place(path), f"{what} {text!r} has no seconds (xsd:dateTime needs them); read as :00",
                           once=f"no-seconds:{what}")
         return moment
 

@@ -62,7 +62,8 @@ def pre_hash(event: EpcisEvent) -> str:
     """The canonical pre-hash string of an event (what is hashed)."""
     parts = [f"eventType={event.type.value}", f"eventTime={hash_time(event.event_time)}",
              f"eventTimeZoneOffset={event.event_time_zone_offset}"]
-    parts += sorted(f"certificationInfo={canonical(c)}" for c in event.certification_info)
+    if event.certification_info:
+        parts += sorted(f"certificationInfo={canonical(c)}" for c in event.certification_info)
     if event.parent_id is not None:
         parts.append(f"parentID={_id(event.parent_id)}")
     parts += _epcs("epcList", event.epc_list)
@@ -102,8 +103,11 @@ def pre_hash(event: EpcisEvent) -> str:
                                               for e in entries)))
     if event.ilmd is not None and event.ilmd.elements:
         rest.append("ilmd" + _generic(event.ilmd.elements))
-    rest += (_element(e) for e in event.extensions)
-    return "".join(parts) + "".join(sorted(rest))
+    if event.extensions:
+        rest += (_element(e) for e in event.extensions)
+    if len(rest) > 1:
+        rest.sort()
+    return "".join(parts) + "".join(rest)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -144,17 +148,21 @@ def _cbv(vocabulary: Vocabulary, value: CbvValue) -> str:
 def _epcs(name: str, epcs: tuple[Identifier, ...]) -> list[str]:
     if not epcs:
         return []
+    if len(epcs) == 1:
+        return [f"{name}epc={_id(epcs[0])}"]
     return [name + "".join(sorted(f"epc={_id(e)}" for e in epcs))]
 
 
 def _quantities(name: str, elements: tuple[QuantityElement, ...]) -> list[str]:
     if not elements:
         return []
-    values = sorted(
+    values = [
         f"quantityElementepcClass={_id(q.epc_class)}"
         + (f"quantity={_number(str(q.quantity))}" if q.quantity is not None else "")
         + (f"uom={q.uom}" if q.uom else "")
-        for q in elements)
+        for q in elements]
+    if len(values) > 1:
+        values.sort()
     return [name + "".join(values)]
 
 

@@ -10,6 +10,7 @@ and ``epcisBody.queryResults.resultsBody.eventList``, a context given as one str
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,10 @@ EVENT_TYPES = ("ObjectEvent", "AggregationEvent", "TransformationEvent", "Transa
 # The parameter prefixes of an EPCIS query (EPCIS 2.0 section 8.2.7): a file of them is a query, not a document.
 _QUERY_PARAMETERS = ("EQ_", "GE_", "GT_", "LE_", "LT_", "MATCH_", "EXISTS_", "HASATTR_", "EQATTR_", "WD_", "eventCountLimit")
 _SKIPPED = {"@context", "@id", "id", "#text", "rdfs:comment", "comment", *_TYPE_KEYS}
+_SIMPLE_KEYS = frozenset(_SIMPLE)
+#: The fields an event reads itself (the rest are extensions); a bare event also has the document's own fields.
+_KNOWN = frozenset(_SIMPLE) | _SKIPPED | {"readPoint", "bizLocation", "ilmd", "sensorElementList", "errorDeclaration"}
+_KNOWN_BARE = _KNOWN | {"schemaVersion", "creationDate"}
 
 
 def context_prefixes(context: Any, into: dict[str, str]) -> dict[str, str]:
@@ -94,7 +99,7 @@ class JsonReader:
             return [RawElement(name, None, ValueKind.NULL)]
         return [RawElement(name, str(value))]
 
-    def extensions(self, value: dict[str, Any], skip: set[str], prefixes: Mapping[str, str],
+    def extensions(self, value: dict[str, Any], skip: AbstractSet[str], prefixes: Mapping[str, str],
                    where: str) -> tuple[RawElement, ...]:
         return tuple(e for k, v in value.items() if k not in skip for e in self.raw(k, v, prefixes, where))
 
@@ -115,11 +120,9 @@ class JsonReader:
         prefixes: Mapping[str, str] = self.prefixes
         if "@context" in value:
             prefixes = context_prefixes(value["@context"], dict(self.prefixes))
-        kind = next((value[k] for k in _TYPE_KEYS if k in value), None)
-        fields: dict[str, Any] = {k: value[k] for k in _SIMPLE if k in value}
-        known = set(_SIMPLE) | _SKIPPED | {"readPoint", "bizLocation", "ilmd", "sensorElementList", "errorDeclaration"}
-        if not path:  # a bare event carries the document's own fields too
-            known |= {"schemaVersion", "creationDate"}
+        kind = value["type"] if "type" in value else next((value[k] for k in _TYPE_KEYS if k in value), None)
+        fields: dict[str, Any] = {k: v for k, v in value.items() if k in _SIMPLE_KEYS}
+        known = _KNOWN if path else _KNOWN_BARE  # a bare event carries the document's own fields too
         for key in ("readPoint", "bizLocation"):
             if key in value:
                 location = value[key]
@@ -147,11 +150,12 @@ class JsonReader:
                 declaration = dict(declaration, extensions=self.extensions(
                     declaration, {"declarationTime", "reason", "correctiveEventIDs"}, prefixes, base))
             fields["errorDeclaration"] = declaration
-        for key in value:
-            if key not in known and ":" not in key:
+        unknown = [key for key in value if key not in known]
+        for key in unknown:
+            if ":" not in key:
                 self.log.warn(base, f"the field {key!r} is no EPCIS field and has no namespace prefix; it is kept as an "
                                     "extension", once=f"field:{key}")
-        extensions = self.extensions(value, known, prefixes, base)
+        extensions = self.extensions(value, known, prefixes, base) if unknown else ()
         return self.builder.event(kind, fields, extensions, place, index)
 
     # ---- master data -----------------------------------------------------------------------------
