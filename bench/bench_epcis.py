@@ -8,8 +8,8 @@ transformation of them into a product lot at the plant, the product lot packed o
 pallet shipped to one of 200 customers and received there, unpacked, and one storing observation. Every
 event has an eventID and a bizTransaction. One import per database is timed whole (wall and CPU seconds of this
 process and its reading worker) and by stage (from its progress messages), into a fresh SQLite file and a fresh
-PostgreSQL database (dropped afterwards). Beside it, the bench of a baseline revision (``git archive``, run as it was) on the same
-events: on a shared machine only figures side by side in one run compare.
+PostgreSQL database (dropped afterwards). Beside it, the bench of a baseline revision (``git archive``, run as it
+was) on the same events: on a shared machine only figures side by side in one run compare.
 """
 
 from __future__ import annotations
