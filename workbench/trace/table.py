@@ -6,54 +6,24 @@ from each traced lot, downstream its lots at every level (through the orders tha
 them) with the shipments of each lot to its customers, and upstream what went into it
 with the receipts and vendors of purchased lots. A lot reached twice is listed under
 each parent (a recall must see every path) but opened only the first time.
-``with_on_hand`` adds each lot's stock on hand in one set-wise query, and ``write_xlsx``
-writes the rows with Excel outline levels, so the sheet folds like the table.
-No Qt here.
+``with_on_hand`` adds each lot's stock on hand in one set-wise query;
+``workbench.reports.trace_table`` writes the rows as a spreadsheet. No Qt here.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from workbench.facts import Edge, ReceiptFacts, ShipmentFacts
-from workbench.format import file_text
 from workbench.plant.stock import lot_balances
 from workbench.trace.explore import GraphState
+from workbench.trace.records import COLUMNS, TraceRow
 
-COLUMNS = ("Level", "Kind", "Item", "Lot", "Description", "Quantity", "Unit", "Date", "Customer / vendor", "On hand")
-
-
-@dataclass(frozen=True)
-class TraceRow:
-    """One line of the table; ``parent`` is the index of the row it hangs under (or -1)."""
-
-    node_id: str
-    parent: int
-    level: int
-    kind: str
-    item: str
-    lot: str
-    description: str
-    quantity: Decimal | None
-    unit: str
-    date: datetime | None
-    party: str
-    lot_id: int | None = None
-    on_hand: Decimal | None = None
-    #: A lot listed again under another parent (not opened a second time).
-    repeated: bool = False
-
-    def values(self) -> tuple[int, str, str, str, str, Decimal | None, str, datetime | None, str, Decimal | None]:
-        return (self.level, self.kind, self.item, self.lot, self.description, self.quantity, self.unit,
-                self.date, self.party, self.on_hand)
+__all__ = ["COLUMNS", "TraceRow", "trace_rows", "with_on_hand"]
 
 
 def trace_rows(state: GraphState) -> list[TraceRow]:
@@ -135,47 +105,3 @@ def with_on_hand(session: Session, rows: list[TraceRow]) -> list[TraceRow]:
     """The rows with each lot's stock on hand (one set-wise query for all lots)."""
     balances = lot_balances(session, {r.lot_id for r in rows if r.lot_id is not None})
     return [replace(r, on_hand=balances[r.lot_id].on_hand) if r.lot_id in balances else r for r in rows]
-
-
-def write_xlsx(rows: list[TraceRow], path: str | Path, title: str = "Genealogy") -> Path:
-    """The rows as a spreadsheet: frozen header, filters, Excel outline levels by depth."""
-    path = Path(path)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Trace"
-    _append(sheet, [title])
-    _append(sheet, list(COLUMNS))
-    for r in rows:
-        values = list(r.values())
-        if r.description:
-            values[4] = ("  " * _depth(rows, r)) + r.description
-        _append(sheet, values)
-        sheet.row_dimensions[sheet.max_row].outline_level = min(7, _depth(rows, r))
-    sheet.freeze_panes = "A3"
-    sheet.auto_filter.ref = f"A2:{chr(ord('A') + len(COLUMNS) - 1)}{sheet.max_row}"
-    for letter, width in zip("ABCDEFGHIJ", (7, 9, 18, 14, 48, 12, 7, 18, 30, 12), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.sheet_properties.outlinePr.summaryBelow = False
-    book.save(path)
-    return path
-
-
-def _append(sheet: Any, values: list[Any]) -> None:
-    """A row whose text cells are always text: escaped (no control characters, which openpyxl
-    refuses) and typed as strings, so a code or name starting with ``=`` is never a formula."""
-    row = sheet.max_row + 1 if sheet.max_row > 1 or sheet["A1"].value is not None else 1
-    for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column)
-        if isinstance(value, str):
-            cell.value = file_text(value)
-            cell.data_type = "s"
-        else:
-            cell.value = value
-
-
-def _depth(rows: list[TraceRow], row: TraceRow) -> int:
-    depth, parent = 0, row.parent
-    while parent >= 0:
-        depth += 1
-        parent = rows[parent].parent
-    return depth

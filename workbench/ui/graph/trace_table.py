@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 
 from workbench.errors import WorkbenchError
 from workbench.format import quantity as format_quantity
+from workbench.reports.trace_table import write_trace_xlsx
 from workbench.trace.explore import GraphState
-from workbench.trace.table import COLUMNS, TraceRow, trace_rows, with_on_hand, write_xlsx
+from workbench.trace.table import COLUMNS, TraceRow, trace_rows, with_on_hand
 from workbench.ui.ops import plant_op, run_op
 
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -152,7 +153,7 @@ class TraceTable(QWidget):
             self.nodeChosen.emit(current.data(NODE_ROLE))
 
     def export_xlsx(self, path: str | Path) -> Path:
-        return write_xlsx(self.rows, path, self.title)
+        return write_trace_xlsx(self.rows, path, self.title)
 
     def _export_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export the trace table", f"{self.title}.xlsx",
