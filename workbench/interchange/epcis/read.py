@@ -54,7 +54,9 @@ def read_document(data: bytes | str | Path, source: str | None = None, options: 
     start = data[offset:offset + 1]
     namespaces: dict[str, str] = {}
     if start in (b"{", b"["):
-        header, events, master, namespaces = _read_json(data, source, log, builder, file)
+        parsed = document_text(data, source, log)
+        del data  # the file's bytes are not needed once parsed (a large file: hundreds of megabytes)
+        header, events, master, namespaces = _read_json(parsed, source, log, builder, file)
         fmt = "json-ld"
     elif start == b"<":
         declared = data.find(b"<!ENTITY")
@@ -123,9 +125,8 @@ def document_text(data: bytes, source: str, log: FaultLog) -> Any:
     return document
 
 
-def _read_json(data: bytes, source: str, log: FaultLog, builder: Builder, file: Path | None) -> tuple[
+def _read_json(document: Any, source: str, log: FaultLog, builder: Builder, file: Path | None) -> tuple[
         dict[str, object], list[EpcisEvent], list[VocabularyElement], dict[str, str]]:
-    document = document_text(data, source, log)
     reader = JsonReader(source, log, builder, file)
     header, events, master = reader.read(document)
     own = {p: ns for p, ns in reader.prefixes.items() if STANDARD_PREFIXES.get(p) != ns}
