@@ -189,6 +189,27 @@ def _take_off_sqlite(connection: Connection, table: Table, deferred: _Deferred) 
         deferred.indexes.append((name, definition))
 
 
+#: SQLite's page cache during a large load, in KiB (SQLite takes the memory only as pages are used).
+LOAD_CACHE_KIB = 1 << 20
+
+
+@contextmanager
+def roomy_cache(session: Session) -> Iterator[None]:
+    """On SQLite, a page cache that holds the unique indexes a large load grows at random places (event references,
+    event hashes): with the usual 64 MiB, such an index reads pages back from the file row after row. Set back after.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{LOAD_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(before or -65536)}")
+
+
 @contextmanager
 def bulk_load(session: Session, tables: Mapping[TableLike, int]) -> Iterator[None]:
     """Load ``tables`` (each with the number of rows about to go in) with their secondary

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 _DATETIME = re.compile(r"-?\d{4,}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)?")
 _OFFSET = re.compile(r"[+-](\d\d):(\d\d)")
@@ -66,6 +67,7 @@ def hash_time(moment: datetime) -> str:
     return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}.{ms:03d}Z"
 
 
+@lru_cache(maxsize=4096)  # pure, and the dates of a large import's lots repeat
 def kde_date(text: str | None) -> date | None:
     """The calendar date of a KDE given as ``xsd:date`` or ``xsd:dateTime`` (the date as written), else None."""
     if not text:

@@ -39,7 +39,7 @@ from workbench.interchange.epcis.times import kde_date
 from workbench.interchange.epcis.units import standard_factor
 from workbench.interchange.epcisload.resolve import epcis_unit, existing, insert_missing, plant_unit
 from workbench.plant import write_edges
-from workbench.plant.bulk import BulkWriter
+from workbench.plant.bulk import BulkWriter, roomy_cache
 from workbench.plant.chain import (
     Container,
     Event,
@@ -71,6 +71,8 @@ from workbench.plant.query import fetch_in
 from workbench.plant.types import to_quantity
 
 Say = Callable[[float, str], None]
+_PAIR_BITS = 62  # event ids below 2**62: a 64-bit key column holds less
+_PAIR_MASK = (1 << _PAIR_BITS) - 1
 _ORIGINS = {"produced": "production", "received": "receipt", "commissioned": "opening", "observed": "opening"}
 _LOT_COLUMNS = {"production_date": "production_date", "harvest_start_date": "harvest_date",
                 "packaging_date": "pack_date", "best_before_date": "best_before"}
@@ -341,7 +343,15 @@ class Loader:
             return
         table = _table(KeyDataElement)
         ids = self.w.reserve_ids(table, len(kdes))
-        typed = [_typed(k) for _, k in kdes]
+        # The few distinct (kind, name, value) of a large import (dates, countries) are typed once each.
+        known: dict[tuple[str, str, str], tuple[str, Decimal | None, datetime | None]] = {}
+        typed = []
+        for _, k in kdes:
+            key = (k.kind, k.name, k.value)
+            found = known.get(key)
+            if found is None:
+                found = known[key] = _typed(k)
+            typed.append(found)
         self.w.load(table, {
             "id": ids, "lot_id": [o for o, _ in kdes], "event_id": [None] * len(kdes),
             "name": [_code(k.name) for _, k in kdes], "kind": [t[0] for t in typed],
@@ -624,11 +634,16 @@ class Loader:
 
     def _event_links(self) -> None:
         plan = self.plan
-        touched: set[tuple[int, int]] = set()
+        event_ids, lot_ids = self.event_ids, self.lot_ids
+        # Each (lot, event) pair as one integer, lot id in the high bits: a set and a sort of plain integers cost a
+        # fraction of tuples' (a million-event import links more than a million pairs), and sorted they insert in the
+        # order of the table's primary key.
+        touched: set[int] = set()
 
-        def add(event: str | None, lots) -> None:
-            if event is not None and event in self.event_ids:
-                touched.update((self.lot_ids[lq.lot], self.event_ids[event]) for lq in lots)
+        def add(event: str | None, lots: tuple[LotQuantity, ...]) -> None:
+            event_id = event_ids.get(event) if event is not None else None
+            if event_id is not None:
+                touched.update((lot_ids[lq.lot] << _PAIR_BITS) | event_id for lq in lots)
 
         for t in plan.transformations:
             for e in t.events:
@@ -641,9 +656,11 @@ class Loader:
         for o in plan.observations:
             add(o.event, o.lots)
         for lot in plan.lots.values():
-            add(lot.created_by, (LotQuantity(lot.key, None, None),))
-        rows = sorted(touched)
-        self.w.load(_table(EventLot), {"lot_id": [r[0] for r in rows], "event_id": [r[1] for r in rows]})
+            if lot.created_by is not None and (made_by := event_ids.get(lot.created_by)) is not None:
+                touched.add((lot_ids[lot.key] << _PAIR_BITS) | made_by)
+        pairs = sorted(touched)
+        self.w.load(_table(EventLot), {"lot_id": [k >> _PAIR_BITS for k in pairs],
+                                       "event_id": [k & _PAIR_MASK for k in pairs]})
         documents = [(self.event_ids[e.identity], d) for e in plan.events.values() for d in e.documents]
         if documents:
             table = _table(ReferenceDocument)
@@ -655,7 +672,8 @@ class Loader:
 
 def load_plan(session: Session, plan: ImportPlan, say: Say | None = None) -> LoadCounts:
     """Write the plan (no faults) into the plant of ``session``; the caller commits."""
-    return Loader(session, plan, say or (lambda _f, _m: None)).run()
+    with roomy_cache(session):
+        return Loader(session, plan, say or (lambda _f, _m: None)).run()
 
 
 def _item_code(product: Any) -> str:
@@ -732,7 +750,8 @@ def _lot_kdes(kdes: list[Kde]) -> dict[str, Any]:
     if not kdes:
         return dict(_NO_KDES)
     values = {k.name: k.value for k in kdes}
-    out: dict[str, Any] = {column: kde_date(values.get(name)) for name, column in _LOT_COLUMNS.items()}
+    out: dict[str, Any] = dict(_NO_KDES)
+    out.update((column, kde_date(values[name])) for name, column in _LOT_COLUMNS.items() if name in values)
     expiry = kde_date(values.get("expiry_date"))
     out["expires_at"] = datetime(expiry.year, expiry.month, expiry.day) if expiry else None
     country = values.get("country_of_origin")
