@@ -61,3 +61,14 @@ def test_unsafe_characters_are_named_and_made_visible():
     assert fmt.visible("evil\u202etxt.exe") == "evil\\u202etxt.exe"
     assert fmt.visible("nul\x00") == "nul\\x00"
     assert fmt.visible("Crème brûlée") == "Crème brûlée"
+
+
+def test_a_purchase_order_is_named_once():
+    from workbench.format import purchase_order
+
+    assert purchase_order("4500021347") == "PO 4500021347"
+    assert purchase_order("PO-4500021347") == "PO-4500021347"  # never "PO PO-…"
+    assert purchase_order("po 17") == "po 17"
+    assert purchase_order("PO123") == "PO123"
+    assert purchase_order("POLAND-7") == "PO POLAND-7"  # a number that only starts with the letters
+    assert purchase_order(None) == "PO —" and purchase_order("", "PO -") == "PO -"

@@ -53,6 +53,14 @@ def per_unit(values: Mapping[str, Decimal | int], empty: str = NOTHING, zeros: b
     return ", ".join(parts) or empty
 
 
+def purchase_order(po: str | None, empty: str = "PO —") -> str:
+    """``PO 4500021347``, or the number alone where it says so itself (``PO-4500021347``, never ``PO PO-…``)."""
+    if not po:
+        return empty
+    says_so = po[:2].upper() == "PO" and (len(po) == 2 or not po[2].isalpha())
+    return po if says_so else f"PO {po}"
+
+
 def count(n: int, noun: str, plural: str | None = None) -> str:
     """``1 lot``, ``2 lots``, ``1,024 SCARs``: the noun agrees with the number."""
     word = noun if n == 1 else (plural or _plural(noun))

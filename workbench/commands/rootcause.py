@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from workbench.commands import Subparsers, add_db_option, parse_day, reading
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
-from workbench.format import quantity
+from workbench.format import purchase_order, quantity
 from workbench.jsonutil import dumps
 from workbench.plant.lookup import find_lot, find_lot_label
 
@@ -83,7 +83,7 @@ def run_history(args: argparse.Namespace) -> int:
           + f", made {_when(h.created_at)}")
     print(f"\nUpstream lots ({len(h.upstream)}), direct inputs first:")
     for u in h.upstream:
-        source = (f"from {u.vendor} vendor lot {u.vendor_lot or '-'}, {u.receipt}, PO {u.po or '-'}"
+        source = (f"from {u.vendor} vendor lot {u.vendor_lot or '-'}, {u.receipt}, {purchase_order(u.po, 'PO -')}"
                   if u.vendor else u.origin)
         print(f"  {-u.depth:>2}  {u.lot.label:<30} {u.item_kind:<12} {source}")
     print(f"\nEvents ({len(h.events)}):")

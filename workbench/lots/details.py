@@ -36,6 +36,7 @@ from workbench.facts import (
     SiteStock,
     TransitLine,
 )
+from workbench.format import purchase_order
 from workbench.lots.search import lot_status
 from workbench.plant import (
     Consumption,
@@ -330,7 +331,7 @@ def lot_details(session: Session, lot_id: int, now: datetime | None = None) -> L
         .order_by(Receipt.received_at)
     ).all()
     for r in receipt:
-        po = f", PO {r.po}" if r.po else ""
+        po = f", {purchase_order(r.po)}" if r.po else ""
         events.append(LifeEvent(r.received_at, "received", f"Received from {r.vendor} on {r.code}{po}",
                                 r.quantity, node=NodeId.of("receipt", r.code)))
     first_receipt = receipt[0] if receipt else None

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from workbench.facts import Edge, Genealogy, Node, NodeId, OperationFacts
-from workbench.format import quantity
+from workbench.format import purchase_order, quantity
 
 
 def _q(edge: Edge) -> str:
@@ -134,7 +134,7 @@ class _Printer:
             if e.kind == "received":
                 vendor = next((self.g.nodes[x.source] for x in self.in_edges[e.source]), None)
                 rows.append(((f"received {_q(e)} on {source.code} {_d(_f(source, 'received_at'))}"
-                             f" from {_named(vendor) if vendor else '?'}, PO {_f(source, 'po') or '-'}, "
+                             f" from {_named(vendor) if vendor else '?'}, {purchase_order(_f(source, 'po'), 'PO -')}, "
                              f"vendor lot {_f(source, 'vendor_lot') or '-'}"), []))
             elif e.kind == "produced":
                 subs: list[tuple[str, NodeId | None]] = []

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from workbench.facts import LifeEvent, LotRef, NodeId, OperationFacts, OrderFacts, ReceiptFacts, time_key
+from workbench.format import purchase_order
 from workbench.rootcause.records import LotHistory, UpstreamLot
 from workbench.trace.genealogy import trace
 
@@ -56,7 +57,7 @@ def lot_history(session: Session, lot: LotRef | int) -> LotHistory:
                 rec.received_at, "received",
                 f"Received {ref.label}" + (f" (vendor lot {vl})" if vl else "")
                 + (f" from {ven.code}" if ven else "") + f" on {rec_node.code}"
-                + (f", PO {rec.po}" if rec.po else ""), node=n.id))
+                + (f", {purchase_order(rec.po)}" if rec.po else ""), node=n.id))
         elif d.origin == "opening":
             events.append(LifeEvent(d.created_at, "opening", f"Opening stock {ref.label}", node=n.id))
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from workbench.facts import Edge, ReceiptFacts, ShipmentFacts
+from workbench.format import purchase_order
 from workbench.plant.stock import lot_balances
 from workbench.trace.explore import GraphState
 from workbench.trace.records import COLUMNS, TraceRow
@@ -96,7 +97,7 @@ def _upstream(state: GraphState, lot: str, parent: int, level: int, in_edges: di
             facts = node.facts if isinstance(node.facts, ReceiptFacts) else None
             f = state.nodes[lot].lot
             party = facts.vendor if facts else ""
-            po = f" · PO {facts.po}" if facts and facts.po else ""
+            po = f" · {purchase_order(facts.po)}" if facts and facts.po else ""
             rows.append(TraceRow(source, parent, level, "receipt", f.item, f.lot, f"receipt {node.code}{po}",
                                  edge.quantity, edge.unit or f.unit, facts.received_at if facts else None, party))
 

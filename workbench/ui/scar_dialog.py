@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from workbench.actions.scar import issue_scar, scar_path
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
+from workbench.format import purchase_order
 from workbench.format import quantity as fmt_quantity
 from workbench.format import when as fmt_time
 from workbench.supplier.records import DEFAULT_RESPONSE_DAYS, ScarFacts
@@ -117,7 +118,7 @@ class ScarDialog(QDialog):
         receipts = "; ".join(f"{r.receipt} on {fmt_time(r.received_at)[:10]}" for r in facts.receipts)
         hold = facts.downstream_on_hand()
         self.facts_label.setText(
-            f"<b>{facts.vendor.display}</b> · vendor lot <b>{facts.vendor_lot or '—'}</b> · {_po(facts.po)} · "
+            f"<b>{facts.vendor.display}</b> · vendor lot <b>{facts.vendor_lot or '—'}</b> · {purchase_order(facts.po)} · "
             f"{receipts}: {fmt_quantity(facts.received, facts.unit)}<br>"
             f"Consumed {fmt_quantity(facts.consumed, facts.unit)}, on hand {fmt_quantity(facts.on_hand, facts.unit)} "
             f"· {len(facts.downstream)} downstream lots ("
@@ -187,10 +188,3 @@ class ScarDialog(QDialog):
 
     def is_idle(self) -> bool:
         return self._op is None
-
-
-def _po(po: str | None) -> str:
-    """"PO 4500021347", or the code alone where it already says so ("PO-4500021347", not "PO PO-…")."""
-    if not po:
-        return "PO —"
-    return po if po.upper().startswith("PO") else f"PO {po}"
