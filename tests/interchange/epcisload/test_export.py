@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from lxml import etree
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.interchange.epcis.test_write import json_schema, xsd
 from workbench.cli import main
@@ -165,7 +165,13 @@ def test_operations_return_reasons_and_vendor_lots_travel_in_the_workbench_exten
     with demo_plant.Session() as s:
         returned = s.execute(select(Return.lot_id).where(Return.reason.is_not(None)).order_by(Return.id)).scalars().first()
         bought = s.execute(select(Lot.id).where(Lot.vendor_lot.is_not(None)).order_by(Lot.id)).scalars().first()
-        lots = reachable_lots(s, [returned, bought], "both")
+        # A lot of a purchase receipt of several lots (whose event carries no ILMD) must keep its vendor lot too.
+        shared = select(Receipt.code).where(Receipt.shipment_id.is_(None)).group_by(Receipt.code).having(
+            func.count(func.distinct(Receipt.lot_id)) > 1)
+        of_many = s.execute(select(Lot.id).join(Receipt, Receipt.lot_id == Lot.id).where(
+            Receipt.code.in_(shared), Lot.vendor_lot.is_not(None)).order_by(Lot.id)).scalars().first()
+        assert of_many is not None
+        lots = reachable_lots(s, [returned, bought, of_many], "both")
         target = tmp_path / "extras.jsonld"
         export_epcis(s, target, "json", lots)
         named = {(item, code) for i, item, code in s.execute(select(Lot.id, Item.code, Lot.code)
@@ -191,3 +197,31 @@ def test_operations_return_reasons_and_vendor_lots_travel_in_the_workbench_exten
                 assert facts(s) == (operations, reasons, vendor_lots), path.name
         finally:
             copy.dispose()
+
+
+def test_a_receipt_number_given_twice_for_one_lot_is_taken_once(db_url, tmp_path):
+    """Two receiving events under one receiving-advice number for the same lot (hostile or careless data): the first
+    line takes the number, the second keeps its event's identity, and nothing fails."""
+    from workbench.plant.models import Receipt
+
+    def received(n: int) -> dict:
+        return {"type": "ObjectEvent", "eventID": f"urn:uuid:00000000-0000-4000-8000-00000000000{n}",
+                "eventTime": f"2025-01-0{n}T08:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
+                "bizStep": "receiving", "quantityList": [{"epcClass": "urn:epc:class:lgtin:0614141.011111.L1",
+                                                          "quantity": 4 + n, "uom": "KGM"}],
+                "sourceList": [{"type": "owning_party", "source": "urn:epc:id:pgln:0614141.00009"}],
+                "bizTransactionList": [{"type": "recadv", "bizTransaction": "urn:x-workbench:receipt:GRN1"}]}
+
+    path = tmp_path / "twice.jsonld"
+    path.write_text(json.dumps({"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+                                "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-01-09T00:00:00Z",
+                                "epcisBody": {"eventList": [received(1), received(2)]}}))
+    plant = open_plant(db_url)
+    try:
+        with plant.Session.begin() as s:
+            import_documents(s, [path])
+        with plant.Session() as s:
+            assert sorted(s.execute(select(Receipt.code)).scalars()) == [
+                "GRN1", "urn:uuid:00000000-0000-4000-8000-000000000002"]
+    finally:
+        plant.dispose()

@@ -18,6 +18,9 @@ from workbench.interchange.epcis.times import TimeError, parse_time
 OPERATION = f"{{{WORKBENCH_NAMESPACE}}}operation"
 RETURN_REASON = f"{{{WORKBENCH_NAMESPACE}}}returnReason"
 VENDOR_LOT = f"{{{WORKBENCH_NAMESPACE}}}vendorLot"
+#: The vendor lot of one lot among several an event brings (a purchase receipt of several lots has no ILMD).
+VENDOR_LOT_OF = f"{{{WORKBENCH_NAMESPACE}}}vendorLotOf"
+_EPC_CLASS = f"{{{WORKBENCH_NAMESPACE}}}epcClass"
 PREFIX = "wb"
 _FIELDS = ("step", "machine", "operator", "startedAt", "finishedAt")
 
@@ -66,3 +69,19 @@ def text(elements: Iterable[RawElement], name: str) -> str | None:
         if element.name == name and element.value and element.value.strip():
             return element.value.strip()
     return None
+
+
+def vendor_lot_element(epc_class: str, vendor_lot: str) -> RawElement:
+    """``wb:vendorLotOf`` with the lot's class identifier (``wb:epcClass``) and its vendor lot (``wb:vendorLot``)."""
+    return RawElement(VENDOR_LOT_OF, None, children=(RawElement(_EPC_CLASS, epc_class), RawElement(VENDOR_LOT, vendor_lot)))
+
+
+def vendor_lots(event: EpcisEvent) -> list[tuple[str, str]]:
+    """(lot class identifier, vendor lot) of each complete ``wb:vendorLotOf`` of the event."""
+    found = []
+    for element in event.extensions:
+        if element.name == VENDOR_LOT_OF:
+            epc_class, vendor_lot = text(element.children, _EPC_CLASS), text(element.children, VENDOR_LOT)
+            if epc_class and vendor_lot:
+                found.append((epc_class, vendor_lot))
+    return found

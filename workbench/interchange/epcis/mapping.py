@@ -350,6 +350,8 @@ class _Mapper:
             self._aggregation(plan_event, event, valid)
             return
         lots, containers = self._what(event.epc_list, event.quantity_list, where)
+        if event.extensions and valid:
+            self._vendor_lots(event)
         if event.type is EventType.OBJECT:
             step = plan_event.biz_step
             if step in SHIPPING or step in RECEIVING:
@@ -462,6 +464,13 @@ class _Mapper:
             self.plan.transformations.append(Transformation(
                 key, tuple(pe.identity for pe, _ in group), first_event.time, first_event.location,
                 tuple(inputs), tuple(outputs), tuple(dict.fromkeys(documents)), tuple(steps.values())))
+
+    def _vendor_lots(self, event: EpcisEvent) -> None:
+        """Vendor lots an event names lot by lot (``wb:vendorLotOf``), for lots known by now; the first one given stays."""
+        for epc_class, vendor_lot in extras.vendor_lots(event):
+            lot = self.plan.lots.get(_identifier(epc_class).key)
+            if lot is not None and lot.vendor_lot is None:
+                lot.vendor_lot = vendor_lot
 
     def _produced(self, plan_event: PlanEvent, event: EpcisEvent, made: list[LotQuantity]) -> None:
         kdes = kdes_of(event.ilmd) if event.ilmd else []

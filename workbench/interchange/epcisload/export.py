@@ -5,7 +5,8 @@ What is written, from the plant's valid records (retracted events are not repeat
 | plant | EPCIS 2.0 |
 |---|---|
 | lot counted as opening stock, or commissioned | ObjectEvent ADD ``commissioning`` with its ILMD key data elements |
-| purchase receipt line (no shipment) | ObjectEvent ADD ``receiving``, sourceList owning party (the vendor), ``po`` |
+| purchase receipt line (no shipment) | ObjectEvent ADD ``receiving``, sourceList owning party (the vendor), ``po``,
+  and the receipt's own number as ``recadv`` (receiving advice) |
 | production order | TransformationEvent (``transformationID`` = order code), inputs consumed, outputs made with ILMD |
 | shipment (lines of one code) | ObjectEvent OBSERVE ``shipping``, destinationList owning party (the customer) and ship-to |
 | receipt line of a shipment | ObjectEvent OBSERVE ``receiving`` at the receiving location |
@@ -220,9 +221,13 @@ class _Export:
                      event_id=self.event_id(ref, "receipt", code, at), biz_step=standard(BIZ_STEP, "receiving"),
                      quantity_list=tuple(self.q(line[5], line[6]) for line in lines), biz_location=self.loc(where),
                      source_list=tuple(sources),
-                     biz_transaction_list=(BizTransaction(parse_identifier(_private("po", po)),
-                                                          standard(BIZ_TRANSACTION_TYPE, "po")),) if po else (),
-                     ilmd=self.ilmd(self.lots[lines[0][5]]) if bought and len(lines) == 1 else None)
+                     biz_transaction_list=((BizTransaction(parse_identifier(_private("po", po)),
+                                                           standard(BIZ_TRANSACTION_TYPE, "po")),) if po else ())
+                     + (BizTransaction(parse_identifier(_private("receipt", code)), standard(BIZ_TRANSACTION_TYPE,
+                                                                                              "recadv")),),
+                     ilmd=self.ilmd(self.lots[lines[0][5]]) if bought and len(lines) == 1 else None,
+                     extensions=tuple(extras.vendor_lot_element(self.lot_class[line[5]].raw, self.lots[line[5]][15])
+                                      for line in lines if bought and len(lines) > 1 and self.lots[line[5]][15]))
         return purchased
 
     def orders(self) -> set[int]:

@@ -127,6 +127,7 @@ class Loader:
         self.container_ids: dict[str, int] = {}
         self.packed_here = {p.container for p in plan.packings if p.action == "pack"}
         self.quantities: dict[Decimal, Decimal] = {}  # as given → as the plant holds it
+        self.receipt_lines: set[tuple[str, int, int]] | None = None  # (code, lot, container) taken, once looked up
 
     # ---- the whole ------------------------------------------------------------------------------
 
@@ -462,7 +463,8 @@ class Loader:
                     line = open_lines[lot_id].pop()
                     self.counts.linked += 1
                 bought = line is None and vendor is not None
-                receipt_rows.append((_code(t.received or t.key), _naive(t.received_at), None if line else vendor, po,
+                code = self._receipt_code(t, lot_id, via)
+                receipt_rows.append((code, _naive(t.received_at), None if line else vendor, po,
                                      lot_id, vendor_lots.get(lot_id) if bought else None, quantity,
                                      self._loc(t.destination.location), self._loc(t.source.location),
                                      line, self._container(via), self.event_ids[t.received]))  # type: ignore[index]
@@ -471,6 +473,24 @@ class Loader:
         self._rows(Return, ("rma", "received_at", "customer_id", "lot_id", "quantity", "reason", "location_id", "event_id"),
                    return_rows)
         self.counts.shipments, self.counts.receipts, self.counts.returns = len(ship_rows), len(receipt_rows), len(return_rows)
+
+    def _receipt_code(self, t: Transfer, lot_id: int, via: str | None) -> str:
+        """The receipt's own number where the event gives one (``recadv``, as the workbench's export writes it), else
+        the event's identity; a number another receipt line of this lot (and pallet) already has, in the plant or in
+        this import, is not taken twice: the line keeps the event's identity instead."""
+        own = _document(t, ("recadv",))
+        if own is not None:
+            if self.receipt_lines is None:
+                table = _table(Receipt)
+                codes = {own_code(d.id) for transfer in self.plan.transfers for d in transfer.documents
+                         if d.type == "recadv"}
+                self.receipt_lines = {(c, lot, container or 0) for c, lot, container in fetch_in(
+                    self.session, select(table.c.code, table.c.lot_id, table.c.container_id), table.c.code, codes)}
+            line = (own, lot_id, self._container(via) or 0)
+            if line not in self.receipt_lines:
+                self.receipt_lines.add(line)
+                return own
+        return _code(t.received or t.key)
 
     def _transfer_lines(self, t: Transfer) -> dict[int, tuple[Decimal, str | None]]:
         """Lot id → (quantity, pallet) of a transfer; a pallet packed in an earlier import is opened in the plant."""
