@@ -202,12 +202,12 @@ def roomy_cache(session: Session) -> Iterator[None]:
     if connection.dialect.name != "sqlite":
         yield
         return
-    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
     connection.exec_driver_sql(f"PRAGMA cache_size=-{LOAD_CACHE_KIB}")
     try:
         yield
     finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size={int(before or -65536)}")
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
 @contextmanager

@@ -9,31 +9,30 @@ imported into another plant loses none of it. A partner's own fields are never r
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from workbench.interchange.epcis.model import WORKBENCH_NAMESPACE, EpcisEvent, RawElement
 from workbench.interchange.epcis.plan import PlanOperation
-from workbench.interchange.epcis.times import TimeError, parse_time
-
-OPERATION = f"{{{WORKBENCH_NAMESPACE}}}operation"
-RETURN_REASON = f"{{{WORKBENCH_NAMESPACE}}}returnReason"
-VENDOR_LOT = f"{{{WORKBENCH_NAMESPACE}}}vendorLot"
-#: The vendor lot of one lot among several an event brings (a purchase receipt of several lots has no ILMD).
-VENDOR_LOT_OF = f"{{{WORKBENCH_NAMESPACE}}}vendorLotOf"
-_EPC_CLASS = f"{{{WORKBENCH_NAMESPACE}}}epcClass"
-PREFIX = "wb"
-_FIELDS = ("step", "machine", "operator", "startedAt", "finishedAt")
+from workbench.interchange.epcis.times import TimeError, parse_time, write_time
 
 
 def _name(local: str) -> str:
     return f"{{{WORKBENCH_NAMESPACE}}}{local}"
 
 
+OPERATION = _name("operation")
+RETURN_REASON = _name("returnReason")
+VENDOR_LOT = _name("vendorLot")
+#: The vendor lot of one lot among several an event brings (a purchase receipt of several lots has no ILMD).
+VENDOR_LOT_OF = _name("vendorLotOf")
+_EPC_CLASS = _name("epcClass")
+PREFIX = "wb"
+_FIELDS = ("step", "machine", "operator", "startedAt", "finishedAt")
+
+
 def _time(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    text = moment.isoformat()
-    return text + "Z" if moment.tzinfo is None else text.replace("+00:00", "Z")
+    """A plant time (naive UTC) as an ``xsd:dateTime``, as event times are written."""
+    return None if moment is None else write_time(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def operation_element(step: str, machine: str | None, operator: str | None, started_at: datetime | None,

@@ -18,7 +18,7 @@ How each event is read (docs/epcis.md has the full table):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -379,15 +379,11 @@ class _Mapper:
         return Ends(owner, possessor, location)
 
     def _created(self, plan_event: PlanEvent, event: EpcisEvent, lots: list[LotQuantity], origin: str) -> None:
-        kdes = kdes_of(event.ilmd) if event.ilmd else []
-        vendor_lot = extras.text(event.ilmd.elements, extras.VENDOR_LOT) if kdes else None  # type: ignore[union-attr]
+        give = _ilmd_giver(event)
         rank = {"produced": 3, "commissioned": 2, "received": 1, "observed": 0}
         for lq in lots:
             lot = self.plan.lots[lq.lot]
-            if kdes:
-                names = {k.name for k in lot.kdes}
-                lot.kdes.extend(k for k in kdes if k.name not in names)
-                lot.vendor_lot = lot.vendor_lot or vendor_lot
+            give(lot)
             if rank[origin] < rank[lot.origin]:
                 continue
             if rank[origin] == rank[lot.origin] and lot.created_by is not None:
@@ -473,14 +469,10 @@ class _Mapper:
                 lot.vendor_lot = vendor_lot
 
     def _produced(self, plan_event: PlanEvent, event: EpcisEvent, made: list[LotQuantity]) -> None:
-        kdes = kdes_of(event.ilmd) if event.ilmd else []
-        vendor_lot = extras.text(event.ilmd.elements, extras.VENDOR_LOT) if kdes else None  # type: ignore[union-attr]
+        give = _ilmd_giver(event)
         for lq in made:
             lot = self.plan.lots[lq.lot]
-            if kdes:
-                names = {k.name for k in lot.kdes}
-                lot.kdes.extend(k for k in kdes if k.name not in names)
-                lot.vendor_lot = lot.vendor_lot or vendor_lot
+            give(lot)
             if lot.origin == "produced" and lot.created_by is not None:
                 self.plan.warn(event.where, f"lot {lot.identifier} is produced again (first "
                                             f"{self.plan.events[lot.created_by].where}); the quantities are added",
@@ -491,6 +483,23 @@ class _Mapper:
             lot.created_by, lot.location = plan_event.identity, plan_event.location
             if lq.unit:
                 lot.unit = lq.unit
+
+
+def _ilmd_giver(event: EpcisEvent) -> Callable[[PlanLot], None]:
+    """What the event's ILMD says of the lots it makes: its key data elements (a name a lot has keeps its first value)
+    and the vendor lot (``wb:vendorLot``), given to each lot passed."""
+    if not event.ilmd:
+        return lambda _lot: None
+    kdes = kdes_of(event.ilmd)
+    vendor_lot = extras.text(event.ilmd.elements, extras.VENDOR_LOT)
+
+    def give(lot: PlanLot) -> None:
+        if kdes:
+            names = {k.name for k in lot.kdes}
+            lot.kdes.extend(k for k in kdes if k.name not in names)
+            lot.vendor_lot = lot.vendor_lot or vendor_lot
+
+    return give
 
 
 def _identifier(raw: str) -> Identifier:

@@ -42,7 +42,7 @@ _QUERY_PARAMETERS = ("EQ_", "GE_", "GT_", "LE_", "LT_", "MATCH_", "EXISTS_", "HA
 _SKIPPED = {"@context", "@id", "id", "#text", "rdfs:comment", "comment", *_TYPE_KEYS}
 _SIMPLE_KEYS = frozenset(_SIMPLE)
 #: The fields an event reads itself (the rest are extensions); a bare event also has the document's own fields.
-_KNOWN = frozenset(_SIMPLE) | _SKIPPED | {"readPoint", "bizLocation", "ilmd", "sensorElementList", "errorDeclaration"}
+_KNOWN = _SIMPLE_KEYS | _SKIPPED | {"readPoint", "bizLocation", "ilmd", "sensorElementList", "errorDeclaration"}
 _KNOWN_BARE = _KNOWN | {"schemaVersion", "creationDate"}
 
 

@@ -127,7 +127,6 @@ class Loader:
         self.container_ids: dict[str, int] = {}
         self.packed_here = {p.container for p in plan.packings if p.action == "pack"}
         self.quantities: dict[Decimal, Decimal] = {}  # as given → as the plant holds it
-        self.receipt_lines: set[tuple[str, int, int]] | None = None  # (code, lot, container) taken, once looked up
 
     # ---- the whole ------------------------------------------------------------------------------
 
@@ -446,6 +445,7 @@ class Loader:
         receipt_rows: list[tuple] = []
         return_rows: list[tuple] = []
         vendor_lots = {self.lot_ids[k]: _code(lot.vendor_lot) for k, lot in plan.lots.items() if lot.vendor_lot}
+        numbered = self._numbered_receipt_lines(transfers)
         for t in transfers:
             if not plan.valid(t.received):
                 continue
@@ -463,7 +463,7 @@ class Loader:
                     line = open_lines[lot_id].pop()
                     self.counts.linked += 1
                 bought = line is None and vendor is not None
-                code = self._receipt_code(t, lot_id, via)
+                code = self._receipt_code(t, lot_id, via, numbered)
                 receipt_rows.append((code, _naive(t.received_at), None if line else vendor, po,
                                      lot_id, vendor_lots.get(lot_id) if bought else None, quantity,
                                      self._loc(t.destination.location), self._loc(t.source.location),
@@ -474,21 +474,25 @@ class Loader:
                    return_rows)
         self.counts.shipments, self.counts.receipts, self.counts.returns = len(ship_rows), len(receipt_rows), len(return_rows)
 
-    def _receipt_code(self, t: Transfer, lot_id: int, via: str | None) -> str:
+    def _numbered_receipt_lines(self, transfers: list[Transfer]) -> set[tuple[str, int, int]]:
+        """(number, lot, container) of the plant's receipt lines under the receipt numbers (``recadv``) these transfers
+        give: the numbers already taken."""
+        codes = {own_code(d.id) for t in transfers for d in t.documents if d.type == "recadv"}
+        if not codes:
+            return set()
+        table = _table(Receipt)
+        return {(c, lot, container or 0) for c, lot, container in fetch_in(
+            self.session, select(table.c.code, table.c.lot_id, table.c.container_id), table.c.code, codes)}
+
+    def _receipt_code(self, t: Transfer, lot_id: int, via: str | None, taken: set[tuple[str, int, int]]) -> str:
         """The receipt's own number where the event gives one (``recadv``, as the workbench's export writes it), else
         the event's identity; a number another receipt line of this lot (and pallet) already has, in the plant or in
-        this import, is not taken twice: the line keeps the event's identity instead."""
+        this import (``taken``, which this adds to), is not taken twice: the line keeps the event's identity instead."""
         own = _document(t, ("recadv",))
         if own is not None:
-            if self.receipt_lines is None:
-                table = _table(Receipt)
-                codes = {own_code(d.id) for transfer in self.plan.transfers for d in transfer.documents
-                         if d.type == "recadv"}
-                self.receipt_lines = {(c, lot, container or 0) for c, lot, container in fetch_in(
-                    self.session, select(table.c.code, table.c.lot_id, table.c.container_id), table.c.code, codes)}
             line = (own, lot_id, self._container(via) or 0)
-            if line not in self.receipt_lines:
-                self.receipt_lines.add(line)
+            if line not in taken:
+                taken.add(line)
                 return own
         return _code(t.received or t.key)
 
