@@ -9,8 +9,7 @@ message. So every check is written once, for JSON and XML alike.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import MISSING, dataclass, field
-from dataclasses import fields as dataclass_fields
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -356,13 +355,9 @@ class Builder:
         if event_type is EventType.OBJECT and "epc_list" not in built and "quantity_list" not in built:
             self.log.warn(place(""), "the ObjectEvent names no objects (no epcList, no quantityList); it touches no lot",
                           once="no-objects")
-        # The dataclass's own __init__ sets its 33 fields one frozen __setattr__ at a time; a large document has a
-        # million events, so the instance dict is filled at once (same object: every field set, defaults first).
-        event = object.__new__(EpcisEvent)
-        state = event.__dict__
-        state.update(_EVENT_DEFAULTS)
-        state.update(built)
-        state["hash"] = event_hash(event)  # the hash is of the event itself, so it comes last
+        event = EpcisEvent(**built)
+        # The hash is of the event itself, so it is set last (the one field written after construction).
+        _set_hash(event, event_hash(event))
         return event
 
     # ---- master data -----------------------------------------------------------------------------
@@ -384,7 +379,7 @@ class Builder:
         )
 
 
-_EVENT_DEFAULTS = {f.name: f.default for f in dataclass_fields(EpcisEvent) if f.default is not MISSING}
+_set_hash = EpcisEvent.hash.__set__  # type: ignore[attr-defined]  # the slot's own setter: the event is frozen
 #: Quantities the plant holds are below this (stored as millionths in a 64-bit integer).
 MAX_QUANTITY = 10**12
 _QUANTITY_KEYS = frozenset(("epcClass", "quantity", "uom", "@context", "#text"))

@@ -66,7 +66,7 @@ class IdentifierError(ValueError):
     """The text is not an identifier of the form the caller needs (one sentence, without the place)."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class Identifier:
     """A parsed identifier. ``key`` is the identity to compare and store; ``raw`` is the text as given.
 

@@ -46,7 +46,7 @@ class ValueKind(StrEnum):
     NULL = "null"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class RawElement:
     """One element of data kept as given: an extension field, an ILMD entry, sensor data, a master-data value.
 
@@ -70,7 +70,7 @@ class RawElement:
         return self.name.split("}", 1)[1] if self.name.startswith("{") else self.name
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class CbvValue:
     """A value from a CBV vocabulary (business step, disposition, source/destination type, ...).
 
@@ -85,7 +85,7 @@ class CbvValue:
     standard: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class QuantityElement:
     """A quantity of a class of objects (a lot): ``quantity`` None means "some, not counted"."""
 
@@ -94,7 +94,7 @@ class QuantityElement:
     uom: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class BizTransaction:
     """A business document the event belongs to (PO, despatch advice, invoice...)."""
 
@@ -102,7 +102,7 @@ class BizTransaction:
     type: CbvValue | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class SourceDestination:
     """A party or place a transfer comes from or goes to; ``type`` is owning_party, possessing_party or location."""
 
@@ -110,7 +110,7 @@ class SourceDestination:
     type: CbvValue
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class Location:
     """A read point or business location: its identifier and any extension fields inside it."""
 
@@ -118,7 +118,7 @@ class Location:
     extensions: tuple[RawElement, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class PersistentDisposition:
     """Dispositions that stay set (or are unset) after this event (EPCIS 2.0)."""
 
@@ -126,7 +126,7 @@ class PersistentDisposition:
     unset: tuple[CbvValue, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class ErrorDeclaration:
     """The event is declared erroneous: when, why, and which events correct it."""
 
@@ -159,7 +159,7 @@ KDE_NAMES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class Ilmd:
     """Instance/lot master data of objects made or commissioned by the event, kept element by element.
 
@@ -237,7 +237,7 @@ class Ilmd:
         return tuple(e for e in self.elements if id(e) not in used)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class EpcisEvent:
     """One EPCIS event, any type: the fields a type does not have are empty.
 
@@ -285,7 +285,7 @@ class EpcisEvent:
         return self.event_id or self.hash
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class MasterAttribute:
     """One attribute of a master-data element; ``name`` is the short CBV name (``name``, ``city``) or the raw id."""
 
@@ -295,7 +295,7 @@ class MasterAttribute:
     children: tuple[RawElement, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class VocabularyElement:
     """Master data about one identifier (a location, party or product class) from the document header.
 
@@ -334,7 +334,7 @@ class VocabularyElement:
         return (lat, lon) if lat and lon else None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class DuplicateEventId:
     """An eventID used by more than one event of the document (positions as ``index`` values)."""
 

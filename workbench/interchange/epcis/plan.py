@@ -21,7 +21,7 @@ from workbench.interchange.epcis.faults import Fault
 from workbench.interchange.epcis.model import EventType
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class PlanEvent:
     """One event as imported: its identity (eventID, else the event hash), what it is, when, where."""
 
@@ -43,7 +43,7 @@ class PlanEvent:
     return_reason: str | None = None  # a customer return's reason (``wb:returnReason``)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class DocumentRef:
     """A business document (bizTransactionList): type short name (``po``, ``desadv``, ``inv``) and its identifier."""
 
@@ -51,7 +51,7 @@ class DocumentRef:
     id: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class Kde:
     """A key data element of a lot: standard ones by field name (``production_date``), others by their full name.
 
@@ -63,7 +63,7 @@ class Kde:
     kind: str = "string"
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanProduct:
     """A product (trade item class): GTIN Digital Link or the GDST product class URN, or the class URI itself."""
 
@@ -75,7 +75,7 @@ class PlanProduct:
     code: str | None = None  # the plant's own code, from master data (``urn:x-workbench:code``)
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanLot:
     """A lot (class of objects with a lot number); ``lot`` None for serials of a class that came with no lot."""
 
@@ -95,7 +95,7 @@ class PlanLot:
     vendor_lot: str | None = None  # the vendor's own lot number (``wb:vendorLot`` in ILMD)
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanParty:
     key: str
     identifier: str
@@ -105,7 +105,7 @@ class PlanParty:
     code: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanLocation:
     key: str
     identifier: str
@@ -117,7 +117,7 @@ class PlanLocation:
     code: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class LotQuantity:
     """A quantity of a lot (None: "some", not counted); ``via`` the container it travelled in, if any."""
 
@@ -127,7 +127,7 @@ class LotQuantity:
     via: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class PlanOperation:
     """A step of a transformation as the workbench's own extension gives it (``wb:operation``): machine, operator."""
 
@@ -138,7 +138,7 @@ class PlanOperation:
     finished_at: datetime | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class Transformation:
     """Inputs consumed → outputs produced (one event, or every event of one transformationID)."""
 
@@ -152,7 +152,7 @@ class Transformation:
     operations: tuple[PlanOperation, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class Ends:
     """One end of a transfer: owning party, possessing party, location (each may be unknown)."""
 
@@ -165,7 +165,7 @@ class Ends:
         return self.owner or self.possessor
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class Transfer:
     """Goods leaving one party or place for another: the shipping event and the receiving event, paired.
 
@@ -186,7 +186,7 @@ class Transfer:
     documents: tuple[DocumentRef, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class Packing:
     """Lots and containers packed into (``pack``) or taken out of (``unpack``) a container."""
 
@@ -201,7 +201,7 @@ class Packing:
     carried: tuple[LotQuantity, ...] = ()  # the lots inside the containers packed or unpacked, at that time
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class Observation:
     """Any other event about lots: seen, stored, landed, inspected, destroyed (``action`` DELETE)..."""
 
@@ -212,7 +212,7 @@ class Observation:
     containers: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class Retraction:
     """An event declared in error (errorDeclaration): when, why, and the events that correct it."""
 
@@ -223,7 +223,7 @@ class Retraction:
     where: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class PlanWarning:
     """Imported, and said: ``where`` is the place in the file, ``lot`` the lot key it concerns (if any)."""
 
@@ -235,7 +235,7 @@ class PlanWarning:
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportPlan:
     """Everything a set of documents says, ready to be written (or refused, when ``faults`` is not empty)."""
 

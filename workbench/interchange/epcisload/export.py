@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -391,7 +392,7 @@ def plant_document(session: Session, lot_ids: set[int] | None = None) -> EpcisDo
     export.returns()
     export.retracted()
     events = sorted(export.events, key=lambda e: e.event_time)
-    events = [EpcisEvent(**{**e.__dict__, "index": i}) for i, e in enumerate(events)]
+    events = [replace(e, index=i) for i, e in enumerate(events)]
     vocabulary = tuple(v for v in export.vocabulary if v.id.key)
     return EpcisDocument(source="plant", schema_version="2.0", creation_date=None, events=tuple(events),
                          vocabulary=vocabulary, namespaces={extras.PREFIX: WORKBENCH_NAMESPACE})
