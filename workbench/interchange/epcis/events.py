@@ -357,7 +357,7 @@ class Builder:
                           once="no-objects")
         event = EpcisEvent(**built)
         # The hash is of the event itself, so it is set last (the one field written after construction).
-        _set_hash(event, event_hash(event))
+        object.__setattr__(event, "hash", event_hash(event))
         return event
 
     # ---- master data -----------------------------------------------------------------------------
@@ -379,7 +379,6 @@ class Builder:
         )
 
 
-_set_hash = EpcisEvent.hash.__set__  # type: ignore[attr-defined]  # the slot's own setter: the event is frozen
 #: Quantities the plant holds are below this (stored as millionths in a 64-bit integer).
 MAX_QUANTITY = 10**12
 _QUANTITY_KEYS = frozenset(("epcClass", "quantity", "uom", "@context", "#text"))
