@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.interchange.epcis import parallel
+from workbench.interchange.epcis import jsontext, parallel
 from workbench.interchange.epcis.faults import EpcisReadFailed
 from workbench.interchange.epcis.read import BOM, read_document
 
@@ -49,7 +49,11 @@ def _read(path: Path, monkeypatch: pytest.MonkeyPatch, minimum: int):
     return document.events, document.warnings
 
 
-def test_two_processes_read_what_one_reads(tmp_path, monkeypatch):
+@pytest.mark.parametrize("lazy", [False, True], ids=["parsed-whole", "parsed-as-read"])
+def test_two_processes_read_what_one_reads(tmp_path, monkeypatch, lazy):
+    if lazy:  # both processes parse each event as they read it (jsontext.EventSpans), as for a large file
+        monkeypatch.setattr(jsontext, "LAZY_MIN_CHARS", 0)
+        monkeypatch.setenv("WORKBENCH_EPCIS_LAZY_MIN", "0")
     path = _write(tmp_path / "big.jsonld", comments=True)
     calls = []
     real = parallel.start

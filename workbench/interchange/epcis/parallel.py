@@ -113,7 +113,8 @@ def _work(path: str, out: str, source: str, first: int, strict: bool) -> None:
     document = document_text(Path(path).read_bytes().removeprefix(BOM), source, log)
     reader = JsonReader(source, log, Builder(log, ReadOptions(strict_identifiers=strict)))
     values, where = reader.prepare(document)
-    values[:first] = [None] * first  # the caller's part: its parsed JSON is let go, for this part's events to reuse
+    if isinstance(values, list):  # the caller's part: its parsed JSON is let go, for this part's events to reuse
+        values[:first] = [None] * first
     log.entries.clear()  # what the caller said about the whole document already (comments removed)
     events = reader.build(values, where, first, len(values))
     result: Any = (events, log.faults, log.entries)

@@ -19,7 +19,7 @@ from lxml import etree
 
 from workbench.interchange.epcis.events import Builder, ReadOptions
 from workbench.interchange.epcis.faults import EpcisReadFailed, FaultLog
-from workbench.interchange.epcis.jsontext import JsonSyntaxError, content_offset, loads
+from workbench.interchange.epcis.jsontext import JsonSyntaxError, content_offset, loads_document
 from workbench.interchange.epcis.model import DuplicateEventId, EpcisDocument, EpcisEvent, VocabularyElement
 from workbench.interchange.epcis.read_json import STANDARD_PREFIXES, JsonReader
 from workbench.interchange.epcis.read_xml import XmlReader
@@ -108,14 +108,15 @@ def read_document(data: bytes | str | Path, source: str | None = None, options: 
 
 
 def document_text(data: bytes, source: str, log: FaultLog) -> Any:
-    """The parsed JSON of a document's bytes; refused when it is not UTF-8 or not JSON."""
+    """The parsed JSON of a document's bytes (a large one's events parsed as they are read: ``jsontext.EventSpans``);
+    refused when it is not UTF-8 or not JSON."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         log.fault(source, f"the file is not UTF-8 text (byte {e.start})")
         raise EpcisReadFailed(source, log.faults) from None
     try:
-        document, comments = loads(text)
+        document, comments = loads_document(text)
     except JsonSyntaxError as e:
         log.fault(f"{source}:{e.line}", str(e))
         raise EpcisReadFailed(source, log.faults) from None

@@ -18,6 +18,7 @@ from typing import Any
 from workbench.interchange.epcis import parallel
 from workbench.interchange.epcis.events import Builder
 from workbench.interchange.epcis.faults import FaultLog
+from workbench.interchange.epcis.jsontext import EventSpans
 from workbench.interchange.epcis.model import EpcisEvent, RawElement, ValueKind, VocabularyElement
 
 # The prefixes the GS1 EPCIS 2.0 context defines (cbvmda with its trailing colon, as the context has it).
@@ -36,6 +37,8 @@ _SIMPLE = ("eventID", "eventTime", "eventTimeZoneOffset", "recordTime", "action"
            "parentID", "transformationID", "certificationInfo", "epcList", "childEPCs", "inputEPCList", "outputEPCList",
            "quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList", "bizTransactionList",
            "sourceList", "destinationList", "persistentDisposition")
+#: A document's event list: parsed JSON values, or a large document's events parsed as they are read.
+Events = list[Any] | EventSpans
 EVENT_TYPES = ("ObjectEvent", "AggregationEvent", "TransformationEvent", "TransactionEvent", "AssociationEvent")
 # The parameter prefixes of an EPCIS query (EPCIS 2.0 section 8.2.7): a file of them is a query, not a document.
 _QUERY_PARAMETERS = ("EQ_", "GE_", "GT_", "LE_", "LT_", "MATCH_", "EXISTS_", "HASATTR_", "EQATTR_", "WD_", "eventCountLimit")
@@ -201,7 +204,7 @@ class JsonReader:
 
     # ---- the document ----------------------------------------------------------------------------
 
-    def event_list(self, document: dict[str, Any]) -> tuple[list[Any], str]:
+    def event_list(self, document: dict[str, Any]) -> tuple[Events, str]:
         body = document.get("epcisBody")
         if not isinstance(body, dict):
             self.log.fault(self.source, "not an EPCIS document: it has no epcisBody")
@@ -250,12 +253,12 @@ class JsonReader:
                   "query": kind == "EPCISQueryDocument"}
         return header, events, master
 
-    def prepare(self, document: dict[str, Any]) -> tuple[list[Any], str]:
+    def prepare(self, document: dict[str, Any]) -> tuple[Events, str]:
         """The document's prefixes taken in, and its event list with the path to it."""
         context_prefixes(document.get("@context"), self.prefixes)
         return self.event_list(document)
 
-    def build(self, values: list[Any], path: str, first: int, stop: int) -> list[EpcisEvent]:
+    def build(self, values: Events, path: str, first: int, stop: int) -> list[EpcisEvent]:
         """The events ``values[first:stop]`` (those without faults), each with its place in the whole list.
 
         Each parsed JSON event is let go once its event is built (``values[i]`` becomes None): the events of a large
@@ -263,6 +266,11 @@ class JsonReader:
         by page (a million events: gigabytes, and seconds of page faults).
         """
         out = []
+        if isinstance(values, EventSpans):  # each event parsed here from the text, and let go once built
+            for i in range(first, stop):
+                if (event := self.event(values[i], i, f"{path}[{i}]")) is not None:
+                    out.append(event)
+            return out
         for i in range(first, stop):
             event = self.event(values[i], i, f"{path}[{i}]" if path != "event" else path)
             values[i] = None
@@ -270,7 +278,7 @@ class JsonReader:
                 out.append(event)
         return out
 
-    def events(self, values: list[Any], path: str) -> list[EpcisEvent]:
+    def events(self, values: Events, path: str) -> list[EpcisEvent]:
         """Every event; a large document read from a file has its tail built by a second process (``parallel``)."""
         if self.file is None or (first := parallel.worker_start(len(values))) is None:
             return self.build(values, path, 0, len(values))
@@ -289,7 +297,8 @@ class JsonReader:
         return head + events
 
 
-def _as_list(value: Any) -> list[Any]:
+def _as_list(value: Any) -> Events:
+    """A list of events: as given when it is one (a list, or a large document's ``EventSpans``)."""
     if value is None:
         return []
-    return value if isinstance(value, list) else [value]
+    return value if isinstance(value, list | EventSpans) else [value]
