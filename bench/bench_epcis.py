@@ -169,7 +169,9 @@ def run_apart(code: Path | None, url: str, path: Path, events: int, warm_up: Pat
     command = [sys.executable, __file__, "--one", url, str(path), str(events), str(warm_up)]
     if code is not None:
         command += ["--code", str(code)]
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    # From a folder of no code: a baseline's reading worker (before it was started with -P) put the current folder
+    # first on its path, so run from the checkout it would have read with this tree's code.
+    out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=tempfile.gettempdir()).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 

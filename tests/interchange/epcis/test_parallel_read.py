@@ -82,3 +82,21 @@ def test_a_worker_that_fails_leaves_its_part_to_the_caller(tmp_path, monkeypatch
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
     assert _read(path, monkeypatch, 100) == one
     assert not list(Path(parallel.tempfile.gettempdir()).glob("workbench-epcis-*/events.pickle"))
+
+
+def test_the_worker_runs_the_callers_code_whatever_the_current_folder(tmp_path, monkeypatch):
+    """Started from a folder that holds another ``workbench`` (a source checkout, another version), the worker still
+    runs its caller's code (``python -P``: the current folder is not put on its path)."""
+    other = tmp_path / "checkout" / "workbench" / "interchange" / "epcis"
+    other.mkdir(parents=True)
+    for folder in (other, other.parent, other.parent.parent):
+        (folder / "__init__.py").write_text("")
+    (other / "parallel.py").write_text("import sys\nsys.exit(3)\n")  # this code would deliver nothing
+    path = _write(tmp_path / "big.jsonld")
+    delivered = []
+    real = parallel.finish
+    monkeypatch.setattr(parallel, "finish", lambda share: delivered.append(real(share)) or delivered[-1])
+    monkeypatch.chdir(tmp_path / "checkout")
+    both = _read(path, monkeypatch, 100)
+    assert delivered and delivered[0] is not None  # the worker did its part, with the caller's code
+    assert both == _read(path, monkeypatch, 10**9)

@@ -74,8 +74,10 @@ def worker_start(count: int) -> int | None:
 def start(path: Path, source: str, strict_identifiers: bool, first: int) -> Share:
     """Start the worker on events ``first`` … of the document at ``path``; a share with no process if it cannot start."""
     share = Share(None, tempfile.TemporaryDirectory(prefix="workbench-epcis-"))
-    command = [sys.executable, "-m", "workbench.interchange.epcis.parallel", str(path), str(share.out), source,
-               str(first), "1" if strict_identifiers else "0"]
+    # -P: the current folder is not put on the worker's path (``-m`` would put it first), so a folder that holds
+    # another workbench (a source checkout, another version) cannot give the worker other code than its caller's.
+    command = [sys.executable, "-P", "-m", "workbench.interchange.epcis.parallel", str(path.resolve()), str(share.out),
+               source, str(first), "1" if strict_identifiers else "0"]
     # No pipes: a worker that wrote much to one would wait for this process, busy with its own part. Where no
     # Python can be started, the share has no process and the caller builds the part itself.
     with contextlib.suppress(OSError):
