@@ -20,7 +20,7 @@ import os
 import re
 import uuid
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, overload
 
@@ -100,11 +100,6 @@ class EventSpans(Sequence[Any]):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         return _DECODER.raw_decode(self._text, self._starts[index])[0]
-
-    def __iter__(self) -> Iterator[Any]:
-        decode, text = _DECODER.raw_decode, self._text
-        for start in self._starts:
-            yield decode(text, start)[0]
 
 
 def loads_document(text: str) -> tuple[Any, int]:

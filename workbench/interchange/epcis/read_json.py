@@ -263,17 +263,14 @@ class JsonReader:
 
         Each parsed JSON event is let go once its event is built (``values[i]`` becomes None): the events of a large
         document then take the memory its parsed JSON gave back, instead of new memory the system must hand out page
-        by page (a million events: gigabytes, and seconds of page faults).
+        by page (a million events: gigabytes, and seconds of page faults). ``EventSpans`` parse each event afresh when
+        asked, so they hold nothing to let go.
         """
         out = []
-        if isinstance(values, EventSpans):  # each event parsed here from the text, and let go once built
-            for i in range(first, stop):
-                if (event := self.event(values[i], i, f"{path}[{i}]")) is not None:
-                    out.append(event)
-            return out
         for i in range(first, stop):
             event = self.event(values[i], i, f"{path}[{i}]" if path != "event" else path)
-            values[i] = None
+            if isinstance(values, list):
+                values[i] = None
             if event is not None:
                 out.append(event)
         return out
