@@ -29,7 +29,7 @@ from urllib.parse import quote, unquote
 
 from biip.checksums import gs1_standard_check_digit
 
-from workbench.interchange.epcis.records import pickled_by_fields
+from workbench.interchange.epcis.records import record
 
 
 class Scheme(StrEnum):
@@ -68,7 +68,7 @@ class IdentifierError(ValueError):
     """The text is not an identifier of the form the caller needs (one sentence, without the place)."""
 
 
-@pickled_by_fields
+@record
 @dataclass(slots=True, frozen=True)
 class Identifier:
     """A parsed identifier. ``key`` is the identity to compare and store; ``raw`` is the text as given.

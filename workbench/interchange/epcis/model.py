@@ -17,7 +17,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from workbench.interchange.epcis.identifiers import Identifier
-from workbench.interchange.epcis.records import pickled_by_fields
+from workbench.interchange.epcis.records import record
 
 
 class EventType(StrEnum):
@@ -47,7 +47,7 @@ class ValueKind(StrEnum):
     NULL = "null"
 
 
-@pickled_by_fields
+@record
 @dataclass(slots=True, frozen=True)
 class RawElement:
     """One element of data kept as given: an extension field, an ILMD entry, sensor data, a master-data value.
@@ -72,7 +72,7 @@ class RawElement:
         return self.name.split("}", 1)[1] if self.name.startswith("{") else self.name
 
 
-@pickled_by_fields
+@record
 @dataclass(slots=True, frozen=True)
 class CbvValue:
     """A value from a CBV vocabulary (business step, disposition, source/destination type, ...).
@@ -88,7 +88,7 @@ class CbvValue:
     standard: bool = True
 
 
-@pickled_by_fields
+@record
 @dataclass(slots=True, frozen=True)
 class QuantityElement:
     """A quantity of a class of objects (a lot): ``quantity`` None means "some, not counted"."""
@@ -98,7 +98,7 @@ class QuantityElement:
     uom: str | None
 
 
-@pickled_by_fields
+@record
 @dataclass(slots=True, frozen=True)
 class BizTransaction:
     """A business document the event belongs to (PO, despatch advice, invoice...)."""
@@ -107,7 +107,7 @@ class BizTransaction:
     type: CbvValue | None
 
 
-@pickled_by_fields
+@record
 @dataclass(slots=True, frozen=True)
 class SourceDestination:
     """A party or place a transfer comes from or goes to; ``type`` is owning_party, possessing_party or location."""
@@ -116,7 +116,7 @@ class SourceDestination:
     type: CbvValue
 
 
-@pickled_by_fields
+@record
 @dataclass(slots=True, frozen=True)
 class Location:
     """A read point or business location: its identifier and any extension fields inside it."""
@@ -125,7 +125,7 @@ class Location:
     extensions: tuple[RawElement, ...] = ()
 
 
-@pickled_by_fields
+@record
 @dataclass(slots=True, frozen=True)
 class PersistentDisposition:
     """Dispositions that stay set (or are unset) after this event (EPCIS 2.0)."""
@@ -134,7 +134,7 @@ class PersistentDisposition:
     unset: tuple[CbvValue, ...] = ()
 
 
-@pickled_by_fields
+@record
 @dataclass(slots=True, frozen=True)
 class ErrorDeclaration:
     """The event is declared erroneous: when, why, and which events correct it."""
@@ -168,7 +168,7 @@ KDE_NAMES = {
 }
 
 
-@pickled_by_fields
+@record
 @dataclass(slots=True, frozen=True)
 class Ilmd:
     """Instance/lot master data of objects made or commissioned by the event, kept element by element.
@@ -247,7 +247,7 @@ class Ilmd:
         return tuple(e for e in self.elements if id(e) not in used)
 
 
-@pickled_by_fields
+@record
 @dataclass(slots=True, frozen=True)
 class EpcisEvent:
     """One EPCIS event, any type: the fields a type does not have are empty.
@@ -296,7 +296,7 @@ class EpcisEvent:
         return self.event_id or self.hash
 
 
-@pickled_by_fields
+@record
 @dataclass(slots=True, frozen=True)
 class MasterAttribute:
     """One attribute of a master-data element; ``name`` is the short CBV name (``name``, ``city``) or the raw id."""
@@ -307,7 +307,7 @@ class MasterAttribute:
     children: tuple[RawElement, ...] = ()
 
 
-@pickled_by_fields
+@record
 @dataclass(slots=True, frozen=True)
 class VocabularyElement:
     """Master data about one identifier (a location, party or product class) from the document header.
@@ -347,7 +347,7 @@ class VocabularyElement:
         return (lat, lon) if lat and lon else None
 
 
-@pickled_by_fields
+@record
 @dataclass(slots=True, frozen=True)
 class DuplicateEventId:
     """An eventID used by more than one event of the document (positions as ``index`` values)."""

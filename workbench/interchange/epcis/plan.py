@@ -19,8 +19,10 @@ from decimal import Decimal
 from workbench.errors import WorkbenchError
 from workbench.interchange.epcis.faults import Fault
 from workbench.interchange.epcis.model import EventType
+from workbench.interchange.epcis.records import record
 
 
+@record
 @dataclass(slots=True, frozen=True)
 class PlanEvent:
     """One event as imported: its identity (eventID, else the event hash), what it is, when, where."""
@@ -43,6 +45,7 @@ class PlanEvent:
     return_reason: str | None = None  # a customer return's reason (``wb:returnReason``)
 
 
+@record
 @dataclass(slots=True, frozen=True)
 class DocumentRef:
     """A business document (bizTransactionList): type short name (``po``, ``desadv``, ``inv``) and its identifier."""
@@ -51,6 +54,7 @@ class DocumentRef:
     id: str
 
 
+@record
 @dataclass(slots=True, frozen=True)
 class Kde:
     """A key data element of a lot: standard ones by field name (``production_date``), others by their full name.
@@ -117,6 +121,7 @@ class PlanLocation:
     code: str | None = None
 
 
+@record
 @dataclass(slots=True, frozen=True)
 class LotQuantity:
     """A quantity of a lot (None: "some", not counted); ``via`` the container it travelled in, if any."""
@@ -127,6 +132,7 @@ class LotQuantity:
     via: str | None = None
 
 
+@record
 @dataclass(slots=True, frozen=True)
 class PlanOperation:
     """A step of a transformation as the workbench's own extension gives it (``wb:operation``): machine, operator."""
@@ -138,6 +144,7 @@ class PlanOperation:
     finished_at: datetime | None
 
 
+@record
 @dataclass(slots=True, frozen=True)
 class Transformation:
     """Inputs consumed → outputs produced (one event, or every event of one transformationID)."""
@@ -152,6 +159,7 @@ class Transformation:
     operations: tuple[PlanOperation, ...] = ()
 
 
+@record
 @dataclass(slots=True, frozen=True)
 class Ends:
     """One end of a transfer: owning party, possessing party, location (each may be unknown)."""
@@ -165,6 +173,7 @@ class Ends:
         return self.owner or self.possessor
 
 
+@record
 @dataclass(slots=True, frozen=True)
 class Transfer:
     """Goods leaving one party or place for another: the shipping event and the receiving event, paired.
@@ -186,6 +195,7 @@ class Transfer:
     documents: tuple[DocumentRef, ...] = ()
 
 
+@record
 @dataclass(slots=True, frozen=True)
 class Packing:
     """Lots and containers packed into (``pack``) or taken out of (``unpack``) a container."""
@@ -201,6 +211,7 @@ class Packing:
     carried: tuple[LotQuantity, ...] = ()  # the lots inside the containers packed or unpacked, at that time
 
 
+@record
 @dataclass(slots=True, frozen=True)
 class Observation:
     """Any other event about lots: seen, stored, landed, inspected, destroyed (``action`` DELETE)..."""
@@ -212,6 +223,7 @@ class Observation:
     containers: tuple[str, ...] = ()
 
 
+@record
 @dataclass(slots=True, frozen=True)
 class Retraction:
     """An event declared in error (errorDeclaration): when, why, and the events that correct it."""
@@ -223,6 +235,7 @@ class Retraction:
     where: str
 
 
+@record
 @dataclass(slots=True, frozen=True)
 class PlanWarning:
     """Imported, and said: ``where`` is the place in the file, ``lot`` the lot key it concerns (if any)."""
