@@ -71,7 +71,7 @@ def import_paths(plant: Plant, paths: Sequence[str | Path], progress: Progress |
     outcome = ImportOutcome()
     # The schema, when the database is still empty, is created inside the same transaction: a
     # refused import or a dry run leaves an empty database as empty as it was.
-    with write_session(plant, commit=not dry_run, incoming_bytes=_size(folders, documents)) as session:
+    with write_session(plant, commit=not dry_run) as session:
         for folder in folders:
             summary = import_bundle(session, folder, progress, dry_run=dry_run)
             outcome.bundles.append(summary)  # import_bundle appends its own audit entry
@@ -82,15 +82,3 @@ def import_paths(plant: Plant, paths: Sequence[str | Path], progress: Progress |
                              {"events": epcis.new_events, "lots": epcis.counts.lots,
                               "retracted": epcis.counts.retracted + epcis.retracted_earlier})
     return outcome, (NOTHING if dry_run or outcome.inserted == 0 else EVERYTHING)
-
-
-def _size(folders: Sequence[Path], documents: Sequence[Path]) -> int:
-    """Bytes of input: the EPCIS documents and the files of the bundle folders."""
-    files = [*documents, *(f for folder in folders for f in folder.rglob("*") if f.is_file())]
-    total = 0
-    for f in files:
-        try:
-            total += f.stat().st_size
-        except OSError:
-            continue  # the import itself says what cannot be read
-    return total

@@ -18,7 +18,6 @@ from typing import Any, cast
 from sqlalchemy import Column, Connection, Dialect, FromClause, Table, func, select, text
 from sqlalchemy.orm import Session
 
-from workbench.errors import WorkbenchError
 from workbench.plant.types import QUANTITY_SCALE, Quantity, UTCDateTime
 
 QUANTITY_DECIMALS = len(str(QUANTITY_SCALE)) - 1
@@ -241,54 +240,3 @@ def bulk_load(session: Session, tables: Mapping[TableLike, int]) -> Iterator[Non
         connection.execute(text(definition))
     for table_name, key, definition in deferred.foreign_keys:
         connection.execute(text(f'ALTER TABLE {table_name} ADD CONSTRAINT "{key}" {definition}'))
-
-
-#: Bytes of input below which a write keeps SQLite's foreign keys checked row by row (``keys_checked_at_end``).
-KEYS_AT_END_BYTES = 4 << 20
-
-
-def keys_checked_at_end(connection: Connection, incoming_bytes: int) -> bool:
-    """Before a large load into SQLite begins its transaction: switch the connection's foreign-key enforcement off
-    when checking every key once at the end (``check_foreign_keys``) costs less than SQLite's check of each row
-    as it goes in, which is about 30% of its insert time. That is so when the input (``incoming_bytes``, at
-    least ``KEYS_AT_END_BYTES``) is at least half the size of the plant: the check at the end reads the whole plant,
-    at about a quarter of the cost per byte (measured on a 200k-event EPCIS import: 5.5 s saved, 1.6 s to check).
-
-    This is SQLite's counterpart of what ``bulk_load`` does on PostgreSQL (foreign keys dropped and re-added,
-    validated). SQLite takes the switch only outside a transaction, so it must come before BEGIN; whoever gets
-    True must call ``check_foreign_keys`` before the commit and ``keys_back_on`` after the transaction ends.
-    """
-    if connection.dialect.name != "sqlite" or incoming_bytes < KEYS_AT_END_BYTES:
-        return False
-    raw: Any = connection.connection.driver_connection
-    if raw.in_transaction:
-        return False  # the switch would be ignored
-    page_size, pages, free = (raw.execute(f"PRAGMA {p}").fetchone()[0]
-                              for p in ("page_size", "page_count", "freelist_count"))
-    if (pages - free) * page_size > 2 * incoming_bytes:
-        return False
-    raw.execute("PRAGMA foreign_keys=OFF")
-    return bool(raw.execute("PRAGMA foreign_keys").fetchone()[0] == 0)
-
-
-def check_foreign_keys(connection: Connection) -> None:
-    """Every foreign key in the SQLite database, checked set-wise (``PRAGMA foreign_key_check``): raises
-    ``WorkbenchError`` naming the first reference to a row that does not exist, as SQLite itself would have
-    refused the row that made it."""
-    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
-    if broken:
-        table, rowid, parent, _key = broken[0]
-        raise WorkbenchError(
-            f"The write would leave {len(broken):,} row(s) referring to rows that do not exist (the first: row "
-            f"{rowid} of {table}, referring to {parent}); nothing was written.")
-
-
-def keys_back_on(connection: Connection) -> None:
-    """Foreign keys enforced again on a connection ``keys_checked_at_end`` switched, once its transaction is over
-    (rolled back here if it is not); a connection that will not take the switch is never used again."""
-    raw: Any = connection.connection.driver_connection
-    if raw.in_transaction:
-        raw.rollback()
-    raw.execute("PRAGMA foreign_keys=ON")
-    if raw.execute("PRAGMA foreign_keys").fetchone()[0] != 1:
-        connection.invalidate()

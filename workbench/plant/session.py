@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 from workbench.errors import SchemaError, WorkbenchError
-from workbench.plant.bulk import check_foreign_keys, keys_back_on, keys_checked_at_end
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -326,37 +325,25 @@ def open_plant(url: str, *, create: bool = False, readonly: bool = False, schema
 
 
 @contextmanager
-def write_session(plant: Plant, commit: bool = True, *, incoming_bytes: int = 0) -> Iterator[Session]:
+def write_session(plant: Plant, commit: bool = True) -> Iterator[Session]:
     """A session in one transaction, committed when the block ends without an error (and
     ``commit``), rolled back otherwise, with the schema created first inside that same
     transaction when the plant ``needs_schema``: a refused import or a dry run leaves an
-    empty database as empty as it was (PostgreSQL and SQLite both roll back DDL).
-
-    ``incoming_bytes``: the size of the input about to be written. When it is large against the
-    plant, SQLite checks the foreign keys once before the commit instead of row by row
-    (``keys_checked_at_end``); a broken reference still refuses the whole.
-    """
+    empty database as empty as it was (PostgreSQL and SQLite both roll back DDL)."""
     with plant.engine.connect() as conn:
-        keys_at_end = keys_checked_at_end(conn, incoming_bytes)
-        try:
-            if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("BEGIN")  # else pysqlite runs each CREATE TABLE on its own
-            else:
-                conn.begin()  # the connection's, not the session's: the session joins it
-            if plant.needs_schema:
-                command.upgrade(alembic_config(conn), "head")
-            with Session(bind=conn, expire_on_commit=False) as session:
-                yield session
-                session.flush()
-            if commit:
-                if keys_at_end:
-                    check_foreign_keys(conn)
-                conn.commit()
-            else:
-                conn.rollback()
-        finally:
-            if keys_at_end:
-                keys_back_on(conn)
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN")  # else pysqlite runs each CREATE TABLE on its own
+        else:
+            conn.begin()  # the connection's, not the session's: the session joins it
+        if plant.needs_schema:
+            command.upgrade(alembic_config(conn), "head")
+        with Session(bind=conn, expire_on_commit=False) as session:
+            yield session
+            session.flush()
+        if commit:
+            conn.commit()
+        else:
+            conn.rollback()
 
 
 @contextmanager
