@@ -157,6 +157,22 @@ def test_scar_dialog_issues_and_writes_the_pdf(qtbot, plant, refs, tmp_path):
     assert dialog.open_button.isVisible() or not dialog.isVisible()
 
 
+def test_a_taller_scar_dialog_gives_its_height_to_the_defect_text(qtbot, plant, refs):
+    """The form rows stay together: the extra height goes to the text box, not into gaps between the rows."""
+    from workbench.ui.scar_dialog import ScarDialog
+
+    dialog = ScarDialog(plant, refs["SUGAR/S2"])
+    qtbot.addWidget(dialog)
+    settle(qtbot, dialog, "facts")
+    dialog.resize(680, 720)
+    dialog.show()
+    dialog.layout().activate()
+    problem, due = dialog.problem_edit.geometry(), dialog.due_edit.geometry()
+    assert problem.height() > 200
+    assert due.top() - problem.bottom() < 20
+    assert dialog.path_edit.geometry().top() - due.bottom() < 20
+
+
 def test_scar_dialog_refuses_a_produced_lot(qtbot, plant, refs):
     from workbench.ui.scar_dialog import ScarDialog
 

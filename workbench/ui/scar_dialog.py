@@ -64,10 +64,11 @@ class ScarDialog(QDialog):
         self.facts_label.setWordWrap(True)
         self.problem_edit = QPlainTextEdit()
         self.problem_edit.setPlaceholderText("The defect found: what, where, how many, how it was detected")
-        self.problem_edit.setFixedHeight(90)
+        self.problem_edit.setMinimumHeight(90)  # and it takes the height a taller dialog gives, not the gaps between rows
         self.due_edit = QDateEdit()
         self.due_edit.setCalendarPopup(True)
         self.due_edit.setDisplayFormat("yyyy-MM-dd")
+        self.due_edit.setMaximumWidth(self.due_edit.sizeHint().width() + 40)  # a date, not a line of text
         self.due_edit.setDate(QDate.currentDate().addDays(DEFAULT_RESPONSE_DAYS))
         self.path_edit = QLineEdit(str(Path.home() / f"SCAR {lot.item} {lot.lot}.pdf".replace("/", "-")))
         browse = QPushButton("Browse…")
@@ -96,7 +97,7 @@ class ScarDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.facts_label)
-        layout.addLayout(form)
+        layout.addLayout(form, 1)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self._load()
