@@ -110,3 +110,49 @@ def test_find_lot_and_parse_gs1(traced):
     assert parse_gs1("0123456789") is None
     scanned = parse_gs1(f"(01){GTIN}(10)ABC")
     assert (scanned.gtin, scanned.lot) == (GTIN, "ABC")
+
+
+def test_the_trace_table_is_written_as_a_spreadsheet(traced, capsys, tmp_path):
+    from openpyxl import load_workbook
+
+    target = tmp_path / "flour.xlsx"
+    code, out, err = run(capsys, "trace", "--db", traced.url, "L2411", "--item", "FLOUR", "--xlsx", str(target))
+    assert code == 0, err
+    assert out.strip() == f"Wrote the forward trace of FLOUR/L2411 (4 rows) to {target}."
+    sheet = load_workbook(target).active
+    rows = [tuple(c.value for c in row) for row in sheet.iter_rows()]
+    assert rows[0][0] == "Forward trace of FLOUR/L2411"
+    assert rows[1] == ("Level", "Kind", "Item", "Lot", "Description", "Quantity", "Unit", "Date", "Customer / vendor",
+                       "On hand")
+    body = {(r[0], r[1], r[2], r[3]): r for r in rows[2:]}
+    assert set(body) == {(0, "lot", "FLOUR", "L2411"), (1, "lot", "BAR", "L2411"), (2, "lot", "CRUMB", "C7"),
+                         (2, "shipment", "BAR", "L2411")}
+    bar = body[(1, "lot", "BAR", "L2411")]
+    assert (bar[5], bar[6], bar[9]) == (50, "kg", 25)  # made 50, shipped 20, 5 into crumbs: 25 on hand
+    assert "made by O1" in bar[4]
+    shipment = body[(2, "shipment", "BAR", "L2411")]
+    assert (shipment[5], shipment[8]) == (20, "ACME ACME Foods")
+    assert body[(0, "lot", "FLOUR", "L2411")][9] == 40
+
+
+def test_the_trace_table_refuses_what_it_would_overwrite_or_cannot_write(traced, capsys, tmp_path):
+    target = tmp_path / "t.xlsx"
+    target.write_bytes(b"someone's spreadsheet")
+    argv = ("trace", "--db", traced.url, "C7", "--direction", "backward", "--xlsx")
+    refusals = [
+        ((str(target),), f"{target} exists; add --force to replace it."),
+        ((str(tmp_path / "t.csv"),), (f"{tmp_path / 't.csv'}: the trace table is written as an .xlsx spreadsheet; "
+                                     "name the file so.")),
+        ((str(tmp_path / "none" / "t.xlsx"),), (f"{tmp_path / 'none' / 't.xlsx'}: the folder {tmp_path / 'none'} "
+                                               "does not exist.")),
+        ((str(tmp_path / "u.xlsx"), "--json"), "--xlsx writes the trace table; it goes with neither --json nor --events."),
+    ]
+    for extra, sentence in refusals:
+        code, out, err = run(capsys, *argv, *extra)
+        assert code != 0 and out == "" and "Traceback" not in err
+        assert sentence in err
+    assert target.read_bytes() == b"someone's spreadsheet"
+    assert not (tmp_path / "u.xlsx").exists() and not (tmp_path / "t.csv").exists()
+    code, out, err = run(capsys, *argv, str(target), "--force")
+    assert code == 0, err
+    assert target.read_bytes()[:2] == b"PK" and out.startswith("Wrote the backward trace of CRUMB/C7 (")

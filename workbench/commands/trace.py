@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from workbench.commands import Subparsers, add_db_option, reading
+from workbench.errors import WorkbenchError
 from workbench.interchange.epcisload.lookup import find_lot_by_identifier, identify_lot_nodes
 from workbench.jsonutil import dumps
 from workbench.lots.details import recorded_events
+from workbench.reports.trace_table import write_trace_xlsx
 from workbench.reports.tree import render_tree
 from workbench.trace.genealogy import DIRECTIONS, trace
+from workbench.trace.table import traced_rows
 
 
 def register(sub: Subparsers) -> None:
@@ -27,10 +31,16 @@ def register(sub: Subparsers) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--events", action="store_true",
                         help="also list the traced lot's recorded events (EPCIS: eventID, type, bizStep, time, file)")
+    parser.add_argument("--xlsx", metavar="FILE",
+                        help="write the trace table (indented by level, with shipments, receipts and stock on hand) "
+                             "as a spreadsheet instead of printing the tree")
+    parser.add_argument("--force", action="store_true", help="with --xlsx: write over an existing file")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.xlsx is not None:
+        return _write_table(args)
     with reading(args) as plant, plant.Session() as session:
         lot = find_lot_by_identifier(session, args.lot, args.item)
         g = trace(session, lot, args.direction, args.depth)
@@ -49,4 +59,25 @@ def run(args: argparse.Namespace) -> int:
             for e in events:
                 print(f"  {e.occurred_at:%Y-%m-%d %H:%M}  {e.kind:<14} {e.event_type or '-':<20} {e.ref}  "
                       f"{e.source or ''}  {e.status}")
+    return 0
+
+
+def _write_table(args: argparse.Namespace) -> int:
+    target = Path(args.xlsx)
+    if args.json or args.events:
+        raise WorkbenchError("--xlsx writes the trace table; it goes with neither --json nor --events.")
+    if target.suffix.lower() != ".xlsx":
+        raise WorkbenchError(f"{args.xlsx}: the trace table is written as an .xlsx spreadsheet; name the file so.")
+    if target.is_dir():
+        raise WorkbenchError(f"{args.xlsx} is a folder; give the spreadsheet to write (trace.xlsx).")
+    if target.exists() and not args.force:
+        raise WorkbenchError(f"{args.xlsx} exists; add --force to replace it.")
+    if not target.parent.is_dir():
+        raise WorkbenchError(f"{args.xlsx}: the folder {target.parent} does not exist.")
+    with reading(args) as plant, plant.Session() as session:
+        lot = find_lot_by_identifier(session, args.lot, args.item)
+        rows = traced_rows(session, lot, args.direction, args.depth)
+    what = {"forward": "forward trace", "backward": "backward trace"}.get(args.direction, "trace both ways")
+    write_trace_xlsx(rows, target, f"{what.capitalize()} of {lot.label}")
+    print(f"Wrote the {what} of {lot.label} ({len(rows)} rows) to {args.xlsx}.")
     return 0

@@ -6,7 +6,8 @@ from each traced lot, downstream its lots at every level (through the orders tha
 them) with the shipments of each lot to its customers, and upstream what went into it
 with the receipts and vendors of purchased lots. A lot reached twice is listed under
 each parent (a recall must see every path) but opened only the first time.
-``with_on_hand`` adds each lot's stock on hand in one set-wise query;
+``with_on_hand`` adds each lot's stock on hand in one set-wise query; ``traced_rows`` is
+the table of a whole trace (``workbench trace LOT --xlsx FILE``);
 ``workbench.reports.trace_table`` writes the rows as a spreadsheet. No Qt here.
 """
 
@@ -18,13 +19,14 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from workbench.facts import Edge, ReceiptFacts, ShipmentFacts
+from workbench.facts import Edge, LotRef, NodeId, ReceiptFacts, ShipmentFacts
 from workbench.format import purchase_order
 from workbench.plant.stock import lot_balances
 from workbench.trace.explore import GraphState
+from workbench.trace.genealogy import trace
 from workbench.trace.records import COLUMNS, TraceRow
 
-__all__ = ["COLUMNS", "TraceRow", "trace_rows", "with_on_hand"]
+__all__ = ["COLUMNS", "TraceRow", "trace_rows", "traced_rows", "with_on_hand"]
 
 
 def trace_rows(state: GraphState) -> list[TraceRow]:
@@ -106,3 +108,11 @@ def with_on_hand(session: Session, rows: list[TraceRow]) -> list[TraceRow]:
     """The rows with each lot's stock on hand (one set-wise query for all lots)."""
     balances = lot_balances(session, {r.lot_id for r in rows if r.lot_id is not None})
     return [replace(r, on_hand=balances[r.lot_id].on_hand) if r.lot_id in balances else r for r in rows]
+
+
+def traced_rows(session: Session, lot: LotRef, direction: str = "forward", depth: int | None = None) -> list[TraceRow]:
+    """The table of the whole trace of ``lot`` (as the app shows it once every level is open), with stock on hand."""
+    g = trace(session, lot, direction, depth)
+    state = GraphState(roots=[NodeId.lot(r.item, r.lot) for r in g.roots])
+    state.merge(g)
+    return with_on_hand(session, trace_rows(state))
