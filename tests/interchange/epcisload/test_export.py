@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 import pytest
 from lxml import etree
@@ -19,8 +18,9 @@ from workbench.plant.models import Item, Lot, LotEdge, Shipment
 from workbench.trace.genealogy import reachable_lots
 
 
-def trace_facts(s, item: str, lot: str) -> tuple[set, set, Decimal]:
-    """The lots of the trace (item, lot, quantity), its lot-to-lot edges, and the quantity shipped of them."""
+def trace_facts(s, item: str, lot: str) -> tuple[set, set, list]:
+    """The lots of the trace (item, lot, quantity), its lot-to-lot edges, and the shipment lines of them (code, lot,
+    quantity): the shipments keep their codes."""
     root = find_lot(s, lot, item)
     ids = sorted(reachable_lots(s, [root.id], "both"))
     rows = s.execute(select(Lot.id, Item.code, Lot.code, Lot.quantity).join(Item, Item.id == Lot.item_id)
@@ -29,7 +29,9 @@ def trace_facts(s, item: str, lot: str) -> tuple[set, set, Decimal]:
     edges = {(name[p], name[c], q) for p, c, q in s.execute(select(LotEdge.parent_lot_id, LotEdge.child_lot_id,
                                                                    LotEdge.quantity).where(LotEdge.child_lot_id.in_(ids)))
              if p in name}
-    shipped = sum(s.execute(select(Shipment.quantity).where(Shipment.lot_id.in_(ids))).scalars(), Decimal(0))
+    shipped = sorted((code, name[lot_id], quantity) for code, lot_id, quantity in
+                     s.execute(select(Shipment.code, Shipment.lot_id, Shipment.quantity).where(Shipment.lot_id.in_(ids))))
+    assert shipped
     return {(r[1], r[2], r[3]) for r in rows}, edges, shipped
 
 
@@ -223,5 +225,41 @@ def test_a_receipt_number_given_twice_for_one_lot_is_taken_once(db_url, tmp_path
         with plant.Session() as s:
             assert sorted(s.execute(select(Receipt.code)).scalars()) == [
                 "GRN1", "urn:uuid:00000000-0000-4000-8000-000000000002"]
+    finally:
+        plant.dispose()
+
+
+def test_a_shipment_keeps_its_number_once_and_another_senders_despatch_advice_is_only_a_document(db_url, tmp_path):
+    """The workbench's own shipment number (``urn:x-workbench:shipment:…``, desadv) is the shipment code again, taken
+    once per lot (a second shipping event under it keeps its identity, a later import of the same number too); a
+    despatch advice from anyone else stays a reference document and the order reference, never the code."""
+    def shipped(n: int, number: str) -> dict:
+        return {"type": "ObjectEvent", "eventID": f"urn:uuid:00000000-0000-4000-8000-00000000000{n}",
+                "eventTime": f"2025-01-0{n}T08:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+                "bizStep": "shipping", "quantityList": [{"epcClass": "urn:epc:class:lgtin:0614141.011111.L1",
+                                                         "quantity": n, "uom": "KGM"}],
+                "destinationList": [{"type": "owning_party", "destination": "urn:epc:id:pgln:0614141.00009"}],
+                "bizTransactionList": [{"type": "desadv", "bizTransaction": number}]}
+
+    def document(path, *events) -> None:
+        path.write_text(json.dumps({"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+                                    "type": "EPCISDocument", "schemaVersion": "2.0",
+                                    "creationDate": "2025-01-09T00:00:00Z", "epcisBody": {"eventList": list(events)}}))
+
+    first, later = tmp_path / "first.jsonld", tmp_path / "later.jsonld"
+    document(first, shipped(1, "urn:x-workbench:shipment:SH%2F1"), shipped(2, "urn:x-workbench:shipment:SH%2F1"),
+             shipped(3, "urn:epcglobal:cbv:bt:0614141000005:DA-77"))
+    document(later, shipped(4, "urn:x-workbench:shipment:SH%2F1"))
+    plant = open_plant(db_url)
+    try:
+        for path in (first, later):
+            with plant.Session.begin() as s:
+                import_documents(s, [path])
+        with plant.Session() as s:
+            assert sorted(s.execute(select(Shipment.code, Shipment.order_ref, Shipment.quantity))) == [
+                ("SH/1", None, 1),
+                ("urn:uuid:00000000-0000-4000-8000-000000000002", None, 2),
+                ("urn:uuid:00000000-0000-4000-8000-000000000003", "urn:epcglobal:cbv:bt:0614141000005:DA-77", 3),
+                ("urn:uuid:00000000-0000-4000-8000-000000000004", None, 4)]
     finally:
         plant.dispose()

@@ -8,7 +8,8 @@ What is written, from the plant's valid records (retracted events are not repeat
 | purchase receipt line (no shipment) | ObjectEvent ADD ``receiving``, sourceList owning party (the vendor), ``po``,
   and the receipt's own number as ``recadv`` (receiving advice) |
 | production order | TransformationEvent (``transformationID`` = order code), inputs consumed, outputs made with ILMD |
-| shipment (lines of one code) | ObjectEvent OBSERVE ``shipping``, destinationList owning party (the customer) and ship-to |
+| shipment (lines of one code) | ObjectEvent OBSERVE ``shipping``, destinationList owning party (the customer) and ship-to,
+  ``po``, and the shipment's own number as ``desadv`` (despatch advice) |
 | receipt line of a shipment | ObjectEvent OBSERVE ``receiving`` at the receiving location |
 | packing stay | AggregationEvent ADD ``packing`` (and DELETE ``unpacking`` when unpacked) |
 | customer return (RMA) | ObjectEvent OBSERVE ``receiving``, disposition ``returned``, sourceList owning party (the
@@ -278,11 +279,15 @@ class _Export:
                                                       standard(SOURCE_DESTINATION_TYPE, "location")))
             sources = [SourceDestination(parse_identifier(self.locations[ship_from]),
                                          standard(SOURCE_DESTINATION_TYPE, "location"))] if ship_from in self.locations else []
+            documents = [BizTransaction(parse_identifier(_private("po", ref_doc)), standard(BIZ_TRANSACTION_TYPE, "po"))
+                         ] if ref_doc else []
+            number = _private("shipment", code)
+            if number != code:  # a code that is a URI already is the shipping event's identity, which comes back
+                documents.append(BizTransaction(parse_identifier(number), standard(BIZ_TRANSACTION_TYPE, "desadv")))
             self.add(type=EventType.OBJECT, time=at, action=Action.OBSERVE, event_id=self.event_id(ref, "shipment", code, at),
                      biz_step=standard(BIZ_STEP, "shipping"), quantity_list=tuple(self.q(r[4], r[5]) for r in lines),
                      biz_location=self.loc(ship_from), source_list=tuple(sources), destination_list=tuple(destinations),
-                     biz_transaction_list=(BizTransaction(parse_identifier(_private("po", ref_doc)),
-                                                          standard(BIZ_TRANSACTION_TYPE, "po")),) if ref_doc else ())
+                     biz_transaction_list=tuple(documents))
 
     def packings(self) -> None:
         p, c = Packing.__table__, Container.__table__

@@ -428,13 +428,16 @@ class Loader:
         lines_of = {t.key: self._transfer_lines(t) for t in transfers}
         ship_rows: list[tuple] = []
         ship_keys: list[tuple[str, int]] = []  # (transfer key, lot id) of each shipment line
+        numbered_shipments = self._numbered_lines(Shipment, transfers, "desadv", SHIPMENT_NUMBER)
         for t in transfers:
             if not plan.valid(t.shipped):
                 continue
             customer = customers.get(t.key)
-            order_ref = _document(t, ("po", "desadv", "bol", "inv"))
+            order_ref = _document(t, ("po", "desadv", "bol", "inv"), skip=SHIPMENT_NUMBER)
+            number = _document(t, ("desadv",), only=SHIPMENT_NUMBER)
             for lot_id, (quantity, via) in lines_of[t.key].items():
-                ship_rows.append((_code(t.shipped or t.key), _naive(t.shipped_at), customer, order_ref, lot_id, quantity,
+                code = self._line_code(number, t.shipped or t.key, lot_id, via, numbered_shipments)
+                ship_rows.append((code, _naive(t.shipped_at), customer, order_ref, lot_id, quantity,
                                   self._loc(t.source.location), self._loc(t.destination.location),
                                   self._container(via), self.event_ids[t.shipped]))  # type: ignore[index]
                 ship_keys.append((t.key, lot_id))
@@ -445,7 +448,7 @@ class Loader:
         receipt_rows: list[tuple] = []
         return_rows: list[tuple] = []
         vendor_lots = {self.lot_ids[k]: _code(lot.vendor_lot) for k, lot in plan.lots.items() if lot.vendor_lot}
-        numbered = self._numbered_receipt_lines(transfers)
+        numbered = self._numbered_lines(Receipt, transfers, "recadv")
         for t in transfers:
             if not plan.valid(t.received):
                 continue
@@ -463,7 +466,7 @@ class Loader:
                     line = open_lines[lot_id].pop()
                     self.counts.linked += 1
                 bought = line is None and vendor is not None
-                code = self._receipt_code(t, lot_id, via, numbered)
+                code = self._line_code(_document(t, ("recadv",)), t.received or t.key, lot_id, via, numbered)
                 receipt_rows.append((code, _naive(t.received_at), None if line else vendor, po,
                                      lot_id, vendor_lots.get(lot_id) if bought else None, quantity,
                                      self._loc(t.destination.location), self._loc(t.source.location),
@@ -474,27 +477,31 @@ class Loader:
                    return_rows)
         self.counts.shipments, self.counts.receipts, self.counts.returns = len(ship_rows), len(receipt_rows), len(return_rows)
 
-    def _numbered_receipt_lines(self, transfers: list[Transfer]) -> set[tuple[str, int, int]]:
-        """(number, lot, container) of the plant's receipt lines under the receipt numbers (``recadv``) these transfers
-        give: the numbers already taken."""
-        codes = {own_code(d.id) for t in transfers for d in t.documents if d.type == "recadv"}
+    def _numbered_lines(self, model: Any, transfers: list[Transfer], kind: str,
+                        only: str | None = None) -> set[tuple[str, int, int]]:
+        """(number, lot, container) of the plant's lines (shipments or receipts) under the numbers these transfers
+        give in documents of ``kind`` (``desadv`` for shipments, ``recadv`` for receipts; with ``only``, just the
+        documents under that prefix): the numbers already taken."""
+        codes = {own_code(d.id) for t in transfers for d in t.documents
+                 if d.type == kind and (only is None or d.id.startswith(only))}
         if not codes:
             return set()
-        table = _table(Receipt)
+        table = _table(model)
         return {(c, lot, container or 0) for c, lot, container in fetch_in(
             self.session, select(table.c.code, table.c.lot_id, table.c.container_id), table.c.code, codes)}
 
-    def _receipt_code(self, t: Transfer, lot_id: int, via: str | None, taken: set[tuple[str, int, int]]) -> str:
-        """The receipt's own number where the event gives one (``recadv``, as the workbench's export writes it), else
-        the event's identity; a number another receipt line of this lot (and pallet) already has, in the plant or in
-        this import (``taken``, which this adds to), is not taken twice: the line keeps the event's identity instead."""
-        own = _document(t, ("recadv",))
-        if own is not None:
-            line = (own, lot_id, self._container(via) or 0)
+    def _line_code(self, number: str | None, identity: str, lot_id: int, via: str | None,
+                   taken: set[tuple[str, int, int]]) -> str:
+        """A shipment or receipt line's code: its own number where the event gives one (``desadv`` or ``recadv``, as
+        the workbench's export writes them), else the event's identity. A number another line of this lot (and pallet)
+        already has, in the plant or in this import (``taken``, which this adds to), is not taken twice: the line
+        keeps the event's identity instead."""
+        if number is not None:
+            line = (number, lot_id, self._container(via) or 0)
             if line not in taken:
                 taken.add(line)
-                return own
-        return _code(t.received or t.key)
+                return number
+        return _code(identity)
 
     def _transfer_lines(self, t: Transfer) -> dict[int, tuple[Decimal, str | None]]:
         """Lot id → (quantity, pallet) of a transfer; a pallet packed in an earlier import is opened in the plant."""
@@ -744,17 +751,22 @@ def _lines(lots: tuple[LotQuantity, ...], lot_ids: dict[str, int],
     return out
 
 
-def _document(transfer: Transfer, kinds: tuple[str, ...]) -> str | None:
-    """The number of the transfer's first document of these kinds; the workbench's own export writes a plant
-    document number as ``urn:x-workbench:KIND:NUMBER``, which comes back as the number."""
+def _document(transfer: Transfer, kinds: tuple[str, ...], *, only: str | None = None,
+              skip: str | None = None) -> str | None:
+    """The number of the transfer's first document of these kinds (with ``only``, of those whose identifier starts
+    so; with ``skip``, not of those); the workbench's own export writes a plant document number as
+    ``urn:x-workbench:KIND:NUMBER``, which comes back as the number."""
     for kind in kinds:
         for d in transfer.documents:
-            if d.type == kind:
+            if d.type == kind and (only is None or d.id.startswith(only)) and not (skip and d.id.startswith(skip)):
                 return own_code(d.id)
     return None
 
 
 _OWN = "urn:x-workbench:"
+#: The shipment's own number, as the workbench's export writes it (a ``desadv`` document): the shipment code again
+#: when imported. Another sender's despatch advice is a reference document, not the shipment's code.
+SHIPMENT_NUMBER = f"{_OWN}shipment:"
 
 
 def own_code(identifier: str) -> str:
