@@ -29,6 +29,7 @@ from workbench.interchange.epcis.faults import Fault
 from workbench.interchange.epcis.identifiers import Identifier, Scheme
 from workbench.interchange.epcis.kdes import kdes_of
 from workbench.interchange.epcis.model import Action, EpcisDocument, EpcisEvent, EventType, QuantityElement
+from workbench.interchange.epcis.own import CODE_ATTRIBUTE
 from workbench.interchange.epcis.pairing import pair_transfers
 from workbench.interchange.epcis.plan import (
     DocumentRef,
@@ -51,7 +52,6 @@ from workbench.interchange.epcis.plausibility import check_plausibility
 SHIPPING = frozenset({"shipping"})
 RECEIVING = frozenset({"receiving", "accepting"})
 _OWNER_ATTRIBUTES = ("urn:epcglobal:cbv:owning_party", "owning_party", "owningParty")
-CODE_ATTRIBUTE = "urn:x-workbench:code"
 """Master-data attribute with the plant's own code of a product, party or location (written by the export)."""
 
 

@@ -60,6 +60,7 @@ from workbench.interchange.epcis.model import (
     SourceDestination,
     VocabularyElement,
 )
+from workbench.interchange.epcis.own import CODE_ATTRIBUTE, own_identifier
 from workbench.interchange.epcis.vocab import (
     BIZ_STEP,
     BIZ_TRANSACTION_TYPE,
@@ -89,7 +90,6 @@ from workbench.plant.models import (
 )
 from workbench.plant.query import fetch_in
 
-CODE_ATTRIBUTE = "urn:x-workbench:code"
 PRIVATE_DOMAIN = "workbench.invalid"
 _NS = uuid.UUID("6f1d1c4e-6c1b-4b7e-9d0e-3f7c2f0a9e51")
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -97,10 +97,6 @@ _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 def _utc(moment: datetime | None) -> datetime | None:
     return None if moment is None else (moment if moment.tzinfo else moment.replace(tzinfo=UTC))
-
-
-def _private(kind: str, code: str) -> str:
-    return code if ":" in code and code.split(":", 1)[0].isalpha() else f"urn:x-workbench:{kind}:{quote(code, safe='')}"
 
 
 class _Export:
@@ -148,7 +144,7 @@ class _Export:
         self.refs = dict(self.s.execute(select(events.c.id, events.c.ref)).all())
         loc = PlantLocation.__table__
         for loc_id, code, name, address in self.s.execute(select(loc.c.id, loc.c.code, loc.c.name, loc.c.address)):
-            self.locations[loc_id] = _private("location", code)
+            self.locations[loc_id] = own_identifier("location", code)
             self.vocabulary.append(_element("location", "urn:epcglobal:epcis:vtype:BusinessLocation",
                                             self.locations[loc_id], name, code, address))
         self.customers = self._parties(Customer)
@@ -160,7 +156,7 @@ class _Export:
         stmt = select(table.c.id, table.c.code, table.c.name, table.c.address, parties.c.code).outerjoin(
             parties, parties.c.id == table.c.party_id)
         for row_id, code, name, address, party_code in self.s.execute(stmt):
-            ident = _private("party", party_code or code)
+            ident = own_identifier("party", party_code or code)
             out[row_id] = ident
             self.vocabulary.append(_element("party", "urn:epcglobal:epcis:vtype:Party", ident, name, code, address))
         return out
@@ -223,9 +219,9 @@ class _Export:
                      event_id=self.event_id(ref, "receipt", code, at), biz_step=standard(BIZ_STEP, "receiving"),
                      quantity_list=tuple(self.q(line[5], line[6]) for line in lines), biz_location=self.loc(where),
                      source_list=tuple(sources),
-                     biz_transaction_list=((BizTransaction(parse_identifier(_private("po", po)),
+                     biz_transaction_list=((BizTransaction(parse_identifier(own_identifier("po", po)),
                                                            standard(BIZ_TRANSACTION_TYPE, "po")),) if po else ())
-                     + (BizTransaction(parse_identifier(_private("receipt", code)), standard(BIZ_TRANSACTION_TYPE,
+                     + (BizTransaction(parse_identifier(own_identifier("receipt", code)), standard(BIZ_TRANSACTION_TYPE,
                                                                                               "recadv")),),
                      ilmd=self.ilmd(self.lots[lines[0][5]]) if bought and len(lines) == 1 else None,
                      extensions=tuple(extras.vendor_lot_element(self.lot_class[line[5]].raw, self.lots[line[5]][15])
@@ -255,7 +251,7 @@ class _Export:
             made.update(lot for lot, _ in outs)
             one = outs[0][0] if len(outs) == 1 else None
             self.add(type=EventType.TRANSFORMATION, time=finished or started, event_id=self.event_id(ref, "order", code),
-                     transformation_id=_private("order", code) if ":" not in code else code,
+                     transformation_id=own_identifier("order", code) if ":" not in code else code,
                      biz_step=standard(BIZ_STEP, "commissioning"),
                      input_quantity_list=tuple(self.q(lot, q) for lot, q in ins),
                      output_quantity_list=tuple(self.q(lot, q) for lot, q in outs), biz_location=self.loc(where),
@@ -279,9 +275,9 @@ class _Export:
                                                       standard(SOURCE_DESTINATION_TYPE, "location")))
             sources = [SourceDestination(parse_identifier(self.locations[ship_from]),
                                          standard(SOURCE_DESTINATION_TYPE, "location"))] if ship_from in self.locations else []
-            documents = [BizTransaction(parse_identifier(_private("po", ref_doc)), standard(BIZ_TRANSACTION_TYPE, "po"))
+            documents = [BizTransaction(parse_identifier(own_identifier("po", ref_doc)), standard(BIZ_TRANSACTION_TYPE, "po"))
                          ] if ref_doc else []
-            number = _private("shipment", code)
+            number = own_identifier("shipment", code)
             if number != code:  # a code that is a URI already is the shipping event's identity, which comes back
                 documents.append(BizTransaction(parse_identifier(number), standard(BIZ_TRANSACTION_TYPE, "desadv")))
             self.add(type=EventType.OBJECT, time=at, action=Action.OBSERVE, event_id=self.event_id(ref, "shipment", code, at),
@@ -308,8 +304,8 @@ class _Export:
                 self.add(type=EventType.AGGREGATION, time=at, action=action,
                          event_id=self.event_id(ref, action.value, container, at),
                          biz_step=standard(BIZ_STEP, "packing" if action is Action.ADD else "unpacking"),
-                         parent_id=parse_identifier(_private("container", codes[container])),
-                         child_epcs=tuple(parse_identifier(_private("container", codes[r[2]])) for r in lines if r[2]),
+                         parent_id=parse_identifier(own_identifier("container", codes[container])),
+                         child_epcs=tuple(parse_identifier(own_identifier("container", codes[r[2]])) for r in lines if r[2]),
                          child_quantity_list=tuple(self.q(r[1], r[3]) for r in lines if r[1] is not None),
                          biz_location=self.loc(where))
 
@@ -331,7 +327,7 @@ class _Export:
             self.add(type=EventType.OBJECT, time=at, action=Action.OBSERVE, event_id=self.event_id(ref, "return", rma, at),
                      biz_step=standard(BIZ_STEP, "receiving"), disposition=standard(DISPOSITION, "returned"),
                      quantity_list=tuple(self.q(line[5], line[6]) for line in lines), biz_location=self.loc(where),
-                     source_list=sources, biz_transaction_list=(BizTransaction(parse_identifier(_private("rma", rma)),
+                     source_list=sources, biz_transaction_list=(BizTransaction(parse_identifier(own_identifier("rma", rma)),
                                                                                standard(BIZ_TRANSACTION_TYPE, "rma")),),
                      extensions=reason)
 

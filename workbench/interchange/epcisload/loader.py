@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, cast
-from urllib.parse import unquote
 
 from sqlalchemy import CursorResult, Table, select
 from sqlalchemy.orm import Session
 
 from workbench.interchange.epcis.identifiers import parse_identifier
+from workbench.interchange.epcis.own import own_code, own_prefix
 from workbench.interchange.epcis.pairing import is_return
 from workbench.interchange.epcis.plan import ImportPlan, Kde, LotQuantity, PlanEvent, Transfer
 from workbench.interchange.epcis.times import kde_date
@@ -763,19 +763,9 @@ def _document(transfer: Transfer, kinds: tuple[str, ...], *, only: str | None = 
     return None
 
 
-_OWN = "urn:x-workbench:"
 #: The shipment's own number, as the workbench's export writes it (a ``desadv`` document): the shipment code again
 #: when imported. Another sender's despatch advice is a reference document, not the shipment's code.
-SHIPMENT_NUMBER = f"{_OWN}shipment:"
-
-
-def own_code(identifier: str) -> str:
-    """A plant code as the workbench's own export wrote it (``urn:x-workbench:KIND:CODE``) back as the code; any other
-    identifier as given (cut to a code's length)."""
-    own = identifier.removeprefix(_OWN)
-    if own != identifier and ":" in own:
-        return _code(unquote(own.split(":", 1)[1]))
-    return _code(identifier)
+SHIPMENT_NUMBER = own_prefix("shipment")
 
 
 _NO_KDES: dict[str, Any] = {"production_date": None, "harvest_date": None, "pack_date": None, "best_before": None,
