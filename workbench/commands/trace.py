@@ -10,6 +10,7 @@ from workbench.errors import WorkbenchError
 from workbench.interchange.epcisload.lookup import find_lot_by_identifier, identify_lot_nodes
 from workbench.jsonutil import dumps
 from workbench.lots.details import recorded_events
+from workbench.outfolder import check_file
 from workbench.reports.trace_table import write_trace_xlsx
 from workbench.reports.tree import render_tree
 from workbench.trace.genealogy import DIRECTIONS, trace
@@ -63,15 +64,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_table(args: argparse.Namespace) -> int:
-    target = Path(args.xlsx)
     if args.json or args.events:
         raise WorkbenchError("--xlsx writes the trace table; it goes with neither --json nor --events.")
-    if target.suffix.lower() != ".xlsx":
+    if Path(args.xlsx).suffix.lower() != ".xlsx":
         raise WorkbenchError(f"{args.xlsx}: the trace table is written as an .xlsx spreadsheet; name the file so.")
-    if target.is_dir():
-        raise WorkbenchError(f"{args.xlsx} is a folder; give the spreadsheet to write (trace.xlsx).")
-    if target.exists() and not args.force:
-        raise WorkbenchError(f"{args.xlsx} exists; add --force to replace it.")
+    target = check_file(args.xlsx, "spreadsheet", "trace.xlsx", args.force)
     if not target.parent.is_dir():
         raise WorkbenchError(f"{args.xlsx}: the folder {target.parent} does not exist.")
     with reading(args) as plant, plant.Session() as session:
