@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from workbench.interchange.epcis.model import WORKBENCH_NAMESPACE, EpcisEvent, RawElement
+from workbench.interchange.epcis.model import EpcisEvent, RawElement
+from workbench.interchange.epcis.own import WORKBENCH_NAMESPACE
 from workbench.interchange.epcis.plan import PlanOperation
 from workbench.interchange.epcis.times import TimeError, parse_time, write_time
 

@@ -52,7 +52,6 @@ from workbench.interchange.epcis.plausibility import check_plausibility
 SHIPPING = frozenset({"shipping"})
 RECEIVING = frozenset({"receiving", "accepting"})
 _OWNER_ATTRIBUTES = ("urn:epcglobal:cbv:owning_party", "owning_party", "owningParty")
-"""Master-data attribute with the plant's own code of a product, party or location (written by the export)."""
 
 
 @dataclass(frozen=True)

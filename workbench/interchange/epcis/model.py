@@ -16,7 +16,6 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 
-from workbench.interchange.epcis import own as _own
 from workbench.interchange.epcis.identifiers import Identifier
 from workbench.interchange.epcis.records import record
 
@@ -145,12 +144,6 @@ class ErrorDeclaration:
     corrective_event_ids: tuple[str, ...] = ()
     extensions: tuple[RawElement, ...] = ()
 
-
-WORKBENCH_NAMESPACE = _own.WORKBENCH_NAMESPACE
-"""The workbench's own extension fields (prefix ``wb``): what EPCIS has no field for but a plant records, so that an
-export imported into another plant keeps it: a production order's operations (``wb:operation`` with step,
-machine, operator, startedAt, finishedAt), a customer return's reason (``wb:returnReason``) and, in ILMD, the
-vendor's own lot number of a bought lot (``wb:vendorLot``)."""
 
 MDA_NAMESPACES = ("urn:epcglobal:cbv:mda", "urn:epcglobal:cbv:mda:")
 """The CBV master-data namespace as XML writes it, and as the EPCIS JSON-LD context defines ``cbvmda:``."""

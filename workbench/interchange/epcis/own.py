@@ -12,7 +12,12 @@ from urllib.parse import quote, unquote
 
 OWN_PREFIX = "urn:x-workbench:"
 CODE_ATTRIBUTE = f"{OWN_PREFIX}code"
+"""Master-data attribute with the plant's own code of a product, party or location (written by the export)."""
 WORKBENCH_NAMESPACE = f"{OWN_PREFIX}epcis:"
+"""The workbench's own extension fields (prefix ``wb``): what EPCIS has no field for but a plant records, so that an
+export imported into another plant keeps it: a production order's operations (``wb:operation`` with step,
+machine, operator, startedAt, finishedAt), a customer return's reason (``wb:returnReason``) and, in ILMD, the
+vendor's own lot number of a bought lot (``wb:vendorLot``)."""
 #: The longest code the plant holds.
 CODE_LENGTH = 255
 

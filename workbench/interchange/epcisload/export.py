@@ -45,7 +45,6 @@ from workbench.interchange.epcis import extras
 from workbench.interchange.epcis.identifiers import Identifier, dl_encode, parse_identifier
 from workbench.interchange.epcis.model import (
     MDA_NAMESPACES,
-    WORKBENCH_NAMESPACE,
     Action,
     BizTransaction,
     EpcisDocument,
@@ -60,7 +59,7 @@ from workbench.interchange.epcis.model import (
     SourceDestination,
     VocabularyElement,
 )
-from workbench.interchange.epcis.own import CODE_ATTRIBUTE, own_identifier
+from workbench.interchange.epcis.own import CODE_ATTRIBUTE, WORKBENCH_NAMESPACE, own_identifier
 from workbench.interchange.epcis.vocab import (
     BIZ_STEP,
     BIZ_TRANSACTION_TYPE,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -32,7 +32,7 @@ from sqlalchemy import CursorResult, Table, select
 from sqlalchemy.orm import Session
 
 from workbench.interchange.epcis.identifiers import parse_identifier
-from workbench.interchange.epcis.own import own_code, own_prefix
+from workbench.interchange.epcis.own import CODE_LENGTH, own_code, own_prefix
 from workbench.interchange.epcis.pairing import is_return
 from workbench.interchange.epcis.plan import ImportPlan, Kde, LotQuantity, PlanEvent, Transfer
 from workbench.interchange.epcis.times import kde_date
@@ -109,7 +109,7 @@ def _table(model: Any) -> Table:
 
 
 def _code(text: str) -> str:
-    return text[:255]
+    return text[:CODE_LENGTH]
 
 
 class Loader:
@@ -482,8 +482,7 @@ class Loader:
         """(number, lot, container) of the plant's lines (shipments or receipts) under the numbers these transfers
         give in documents of ``kind`` (``desadv`` for shipments, ``recadv`` for receipts; with ``only``, just the
         documents under that prefix): the numbers already taken."""
-        codes = {own_code(d.id) for t in transfers for d in t.documents
-                 if d.type == kind and (only is None or d.id.startswith(only))}
+        codes = {number for t in transfers for number in _numbers(t, kind, only=only)}
         if not codes:
             return set()
         table = _table(model)
@@ -751,16 +750,19 @@ def _lines(lots: tuple[LotQuantity, ...], lot_ids: dict[str, int],
     return out
 
 
+def _numbers(transfer: Transfer, kind: str, *, only: str | None = None, skip: str | None = None) -> Iterator[str]:
+    """The numbers of the transfer's documents of ``kind`` (with ``only``, of those whose identifier starts so; with
+    ``skip``, not of those); the workbench's own export writes a plant document number as
+    ``urn:x-workbench:KIND:NUMBER``, which comes back as the number."""
+    for d in transfer.documents:
+        if d.type == kind and (only is None or d.id.startswith(only)) and not (skip and d.id.startswith(skip)):
+            yield own_code(d.id)
+
+
 def _document(transfer: Transfer, kinds: tuple[str, ...], *, only: str | None = None,
               skip: str | None = None) -> str | None:
-    """The number of the transfer's first document of these kinds (with ``only``, of those whose identifier starts
-    so; with ``skip``, not of those); the workbench's own export writes a plant document number as
-    ``urn:x-workbench:KIND:NUMBER``, which comes back as the number."""
-    for kind in kinds:
-        for d in transfer.documents:
-            if d.type == kind and (only is None or d.id.startswith(only)) and not (skip and d.id.startswith(skip)):
-                return own_code(d.id)
-    return None
+    """The number of the transfer's first document of these kinds, the first kind first (``_numbers``)."""
+    return next((n for kind in kinds for n in _numbers(transfer, kind, only=only, skip=skip)), None)
 
 
 #: The shipment's own number, as the workbench's export writes it (a ``desadv`` document): the shipment code again
