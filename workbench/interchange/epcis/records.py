@@ -28,7 +28,6 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
-
 class _Factory:
     """The default of a field with a default_factory, meaning "not given" (shown as ``dataclass`` shows it)."""
 
