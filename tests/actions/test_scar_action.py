@@ -10,18 +10,23 @@ from tests.factories import PlantBuilder
 from workbench.actions.scar import ProblemMissing, issue_scar, scar_path
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
+from workbench.outfile import FileExists
 from workbench.plant import SupplierAction
 
 
 def test_the_pdf_path_rule(tmp_path):
     assert scar_path(tmp_path / "scar") == tmp_path / "scar.pdf"
     assert scar_path(tmp_path / "SCAR.PDF") == tmp_path / "SCAR.PDF"
-    with pytest.raises(WorkbenchError, match=r"name a \.pdf file"):
+    with pytest.raises(WorkbenchError, match=r"the SCAR is written as \.pdf, not \.docx"):
         scar_path(tmp_path / "scar.docx")
-    with pytest.raises(WorkbenchError, match="no such folder"):
+    with pytest.raises(WorkbenchError, match="does not exist"):
         scar_path(tmp_path / "missing" / "scar.pdf")
-    with pytest.raises(WorkbenchError, match="Name the PDF"):
+    with pytest.raises(WorkbenchError, match="Name the file to write the SCAR to"):
         scar_path("  ")
+    (tmp_path / "old.pdf").write_bytes(b"%PDF someone else's")
+    with pytest.raises(FileExists, match="old.pdf exists; add --force"):
+        scar_path(tmp_path / "old")
+    assert scar_path(tmp_path / "old", force=True) == tmp_path / "old.pdf"
 
 
 def _honey(plant) -> LotRef:

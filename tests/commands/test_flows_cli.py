@@ -33,6 +33,15 @@ def test_flows_writes_the_picture_and_says_what_is_unaccounted(incident, tmp_pat
 
 def test_flows_refuses_a_file_it_cannot_write(incident, tmp_path, capsys):
     assert main(["flows", "--db", incident.url, "ALM-A1", "--out", str(tmp_path / "flows.doc")]) == 1
-    assert "flows.doc: the quantity flow is written as .svg, .pdf or .png, not .doc." in capsys.readouterr().err
+    assert "flows.doc: the quantity flow is written as .svg, .pdf or .png, not .doc; name the file so." in (
+        capsys.readouterr().err)
     assert main(["flows", "--db", incident.url, "ALM-A1", "--out", str(tmp_path / "no" / "f.svg")]) == 1
     assert "does not exist" in capsys.readouterr().err
+    mine = tmp_path / "mine.svg"
+    mine.write_text("<svg>the user's own picture</svg>")
+    assert main(["flows", "--db", incident.url, "ALM-A1", "--out", str(mine)]) == 1
+    assert f"{mine} exists; add --force to replace it." in capsys.readouterr().err
+    assert mine.read_text() == "<svg>the user's own picture</svg>"
+    assert main(["flows", "--db", incident.url, "ALM-A1", "--out", str(mine), "--force"]) == 0
+    assert "Unaccounted · 50 kg" in mine.read_text()
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.svg"]  # no work file left beside it

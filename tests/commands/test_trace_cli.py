@@ -141,10 +141,10 @@ def test_the_trace_table_refuses_what_it_would_overwrite_or_cannot_write(traced,
     argv = ("trace", "--db", traced.url, "C7", "--direction", "backward", "--xlsx")
     refusals = [
         ((str(target),), f"{target} exists; add --force to replace it."),
-        ((str(tmp_path / "t.csv"),), (f"{tmp_path / 't.csv'}: the trace table is written as an .xlsx spreadsheet; "
+        ((str(tmp_path / "t.csv"),), (f"{tmp_path / 't.csv'}: the trace table is written as .xlsx, not .csv; "
                                      "name the file so.")),
         ((str(tmp_path / "none" / "t.xlsx"),), (f"{tmp_path / 'none' / 't.xlsx'}: the folder {tmp_path / 'none'} "
-                                               "does not exist.")),
+                                               "does not exist; choose an existing folder.")),
         ((str(tmp_path / "u.xlsx"), "--json"), "--xlsx writes the trace table; it goes with neither --json nor --events."),
     ]
     for extra, sentence in refusals:

@@ -157,6 +157,32 @@ def test_scar_dialog_issues_and_writes_the_pdf(qtbot, plant, refs, tmp_path):
     assert dialog.open_button.isVisible() or not dialog.isVisible()
 
 
+def test_scar_dialog_asks_before_it_writes_over_a_file(qtbot, plant, refs, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from workbench.ui.scar_dialog import ScarDialog
+
+    dialog = ScarDialog(plant, refs["SUGAR/S2"])
+    qtbot.addWidget(dialog)
+    settle(qtbot, dialog, "facts")
+    taken = tmp_path / "scar.pdf"
+    taken.write_bytes(b"the user's own PDF")
+    dialog.problem_edit.setPlainText("Metal fragments in sugar")
+    dialog.path_edit.setText(str(taken))
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    dialog.issue()
+    assert asked and "already exists" in asked[0]
+    assert dialog.status.text() == "Not issued: choose another file for the PDF."
+    assert taken.read_bytes() == b"the user's own PDF"
+    with plant.Session() as s:
+        assert s.scalar(select(SupplierAction.code)) is None  # nothing recorded
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(dialog.issued, timeout=30000):
+        dialog.issue()
+    assert taken.read_bytes().startswith(b"%PDF")
+
+
 def test_a_taller_scar_dialog_gives_its_height_to_the_defect_text(qtbot, plant, refs):
     """The form rows stay together: the extra height goes to the text box, not into gaps between the rows."""
     from workbench.ui.scar_dialog import ScarDialog

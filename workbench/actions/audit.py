@@ -8,6 +8,7 @@ from pathlib import Path
 
 from workbench.actions.changes import EVERYTHING, NOTHING, Changes
 from workbench.errors import WorkbenchError
+from workbench.outfile import check_file, written
 from workbench.plant import Plant, audit
 from workbench.plant.notify import Notice
 
@@ -37,10 +38,23 @@ def verify(plant: Plant, anchor_file: str | Path | None = None) -> audit.Verific
         return audit.verify(session, kept)
 
 
-def write_anchor(plant: Plant, path: str | Path) -> tuple[int, str]:
+def _is_anchor(path: Path) -> bool:
+    try:
+        read_anchor(path)
+    except WorkbenchError:
+        return False
+    return True
+
+
+def write_anchor(plant: Plant, path: str | Path, force: bool = False) -> tuple[int, str]:
+    """Write the chain's head to ``path``. A previous anchor there is replaced (keeping it up to date is the point);
+    any other file only with ``force``."""
+    given = Path(path).expanduser()
+    target = check_file(path, "the anchor", "audit.anchor", force or (given.is_file() and _is_anchor(given)))
     with plant.Session() as session:
         head = audit.anchor(session)
-    Path(path).write_text(f"{head[0]} {head[1]}\n{plant.display_url}\n", encoding="utf-8")
+    with written(target, True) as work:
+        work.write_text(f"{head[0]} {head[1]}\n{plant.display_url}\n", encoding="utf-8")
     return head
 
 

@@ -3,6 +3,7 @@ archive for the auditor. Gathers the plain data in one read and hands it to the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
@@ -12,6 +13,7 @@ from workbench.cases import store
 from workbench.cases.records import CaseDetail
 from workbench.errors import WorkbenchError
 from workbench.jsonutil import jsonable
+from workbench.outfile import check_file, written
 from workbench.plant import Plant, audit
 from workbench.reports.case_archive import ArchiveContents, ArchiveResult, write_case_archive
 from workbench.reports.case_report import write_case_summary, write_mock_report
@@ -31,39 +33,39 @@ def _gather(plant: Plant, code: str) -> tuple[CaseDetail, list[dict[str, Any]], 
     return d, entries, scars
 
 
-def _pdf_path(out: str | Path) -> Path:
-    p = Path(out).expanduser()
-    if p.suffix == "":
-        p = p.with_suffix(".pdf")
-    if p.suffix.lower() != ".pdf":
-        raise WorkbenchError(f"{p}: the report is a PDF; name a .pdf file.")
-    if not p.parent.is_dir():
-        raise WorkbenchError(f"{p.parent}: no such folder for the report.")
-    return p
+def report_path(out: str | Path, force: bool = False) -> Path:
+    """Where a case report goes: a name without a suffix gets ``.pdf`` (``outfile.check_file``)."""
+    return check_file(out, "the report", "case.pdf", force, (".pdf",), ".pdf")
 
 
-def case_summary_pdf(plant: Plant, code: str, out: str | Path, letterhead: Letterhead | None = None) -> Path:
-    path = _pdf_path(out)
+def case_summary_pdf(plant: Plant, code: str, out: str | Path, letterhead: Letterhead | None = None,
+                     force: bool = False) -> Path:
+    path = report_path(out, force)
     d, entries, scars = _gather(plant, code)
-    write_case_summary(d, entries, scars, path, _now(), letterhead)
+    with written(path, force) as work:
+        write_case_summary(d, entries, scars, work, _now(), letterhead)
     return path
 
 
-def mock_report_pdf(plant: Plant, code: str, out: str | Path, letterhead: Letterhead | None = None) -> Path:
-    path = _pdf_path(out)
+def mock_report_pdf(plant: Plant, code: str, out: str | Path, letterhead: Letterhead | None = None,
+                    force: bool = False) -> Path:
+    path = report_path(out, force)
     with plant.Session() as session:
         d = store.case_detail(session, code)
         if d.mock is None:
             raise WorkbenchError(f"{d.code} is not a mock recall.")
         history = store.mock_history(session)
     found = [e for e in d.of_kind("found") if e.data and "affected_lots" in e.data]
-    write_mock_report(d.code, d.summary.title, d.mock, history, [x.label for x in d.suspect_lots],
-                      found[-1].data if found else None, path, letterhead)
+    with written(path, force) as work:
+        write_mock_report(d.code, d.summary.title, d.mock, history, [x.label for x in d.suspect_lots],
+                          found[-1].data if found else None, work, letterhead)
     return path
 
 
-def archive_case(plant: Plant, code: str, out: str | Path, letterhead: Letterhead | None = None) -> ArchiveResult:
+def archive_case(plant: Plant, code: str, out: str | Path, letterhead: Letterhead | None = None,
+                 force: bool = False) -> ArchiveResult:
     """The case as one zip for the auditor (see ``workbench.reports.case_archive``)."""
+    path = check_file(out, "the archive", "case.zip", force, (".zip",), ".zip")
     d, entries, scars = _gather(plant, code)
     pdf = BytesIO()
     write_case_summary(d, entries, scars, pdf, _now(), letterhead)
@@ -87,4 +89,6 @@ def archive_case(plant: Plant, code: str, out: str | Path, letterhead: Letterhea
         extra.append(("mock-recall.pdf", mock.getvalue()))
     contents = ArchiveContents(d.code, pdf.getvalue(), {**d.to_json(), "scars": scars}, entries,
                                files + scar_files, packages, extra)
-    return write_case_archive(contents, out, _now())
+    with written(path, force) as work:
+        result = write_case_archive(contents, work, _now())
+    return replace(result, path=path)

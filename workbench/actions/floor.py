@@ -18,6 +18,7 @@ from workbench.facts import LotRef
 from workbench.floor import completion, holds, overrides, picking, receiving, scanning
 from workbench.floor.labels import label_facts
 from workbench.floor.receiving import Amount
+from workbench.outfile import check_file, written
 from workbench.plant import Plant, audit
 from workbench.plant.lookup import find_lot, find_lot_label
 from workbench.reports.labels import SIZES, write_labels
@@ -64,30 +65,26 @@ def receive(plant: Plant, *, at: datetime | None = None, **fields: Any) -> Done[
     return Done(got, Changes(lots=_lots(got.lot), holds=got.quarantine is not None))
 
 
-def label_path(text: str | Path) -> Path:
-    path = Path(text).expanduser()
-    if not str(text).strip():
-        raise WorkbenchError("Name the PDF file the labels are written to.")
-    if path.suffix == "":
-        path = path.with_suffix(".pdf")
-    elif path.suffix.lower() != ".pdf":
-        raise WorkbenchError(f"{path}: labels are written as a PDF; name a .pdf file.")
-    if not path.parent.is_dir():
-        raise WorkbenchError(f"{path.parent}: no such folder; choose an existing folder for the labels.")
-    return path
+def label_path(text: str | Path, force: bool = False) -> Path:
+    """Where the labels go: a name without a suffix gets ``.pdf``; another suffix, a missing folder, and an existing
+    file without ``force`` are refused (``outfile.check_file``)."""
+    return check_file(text, "the labels", "labels.pdf", force, (".pdf",), ".pdf")
 
 
 def print_labels(plant: Plant, lots: list[LotRef], out: str | Path, size: str = "4x6in", copies: int = 1,
-                 qr: bool = False, per_label: Decimal | None = None) -> Path:
-    """Write the labels of ``lots`` to a PDF (``per_label``: the quantity each box carries)."""
+                 qr: bool = False, per_label: Decimal | None = None, force: bool = False) -> Path:
+    """Write the labels of ``lots`` to a PDF (``per_label``: the quantity each box carries); an existing file is
+    replaced only with ``force``."""
     if size not in SIZES:
         raise WorkbenchError(f"The label size '{size}' is not one of {', '.join(SIZES)}.")
     if not 1 <= copies <= 500:
         raise WorkbenchError(f"Print 1 to 500 copies of a label, not {copies}.")
-    path = label_path(out)
+    path = label_path(out, force)
     with plant.Session() as s:
         facts = [label_facts(s, lot, per_label) for lot in lots]
-    return write_labels(facts, path, size, copies, qr)
+    with written(path, force) as work:
+        write_labels(facts, work, size, copies, qr)
+    return path
 
 
 def find(plant: Plant, text: str, item: str | None = None) -> LotRef:

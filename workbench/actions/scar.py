@@ -15,6 +15,7 @@ from workbench.actions.changes import Changes
 from workbench.cases.store import add_entry
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
+from workbench.outfile import check_file, written
 from workbench.plant import Plant, audit, writing
 from workbench.plant.who import require_write
 from workbench.reports.scar import write_scar
@@ -71,30 +72,21 @@ class IssuedScar:
         return self.record.problem or ""
 
 
-def scar_path(text: str | Path) -> Path:
-    """Where the PDF goes: a name without a suffix gets ``.pdf``; another suffix is refused;
-    the folder must exist."""
-    path = Path(text).expanduser()
-    if not str(text).strip():
-        raise WorkbenchError("Name the PDF file the SCAR is written to.")
-    if path.suffix == "":
-        path = path.with_suffix(".pdf")
-    elif path.suffix.lower() != ".pdf":
-        raise WorkbenchError(f"{path}: the SCAR is written as a PDF; name a .pdf file.")
-    if not path.parent.is_dir():
-        raise WorkbenchError(f"{path.parent}: no such folder; choose an existing folder for the SCAR.")
-    return path
+def scar_path(text: str | Path, force: bool = False) -> Path:
+    """Where the PDF goes: a name without a suffix gets ``.pdf``; another suffix, a missing folder, and an existing
+    file without ``force`` are refused (``outfile.check_file``)."""
+    return check_file(text, "the SCAR", "SCAR-0001.pdf", force, (".pdf",), ".pdf")
 
 
 def issue_scar(plant: Plant, lot: LotRef, problem: str | None, due: date | None, out: str | Path,
                letterhead: Letterhead | None = None, today: date | None = None,
-               case: str | None = None) -> IssuedScar:
+               case: str | None = None, force: bool = False) -> IssuedScar:
     """Record a SCAR for ``lot`` and write its PDF, in one transaction.
 
     Without ``problem`` the customer return reasons traced to the lot are used. If the PDF
-    cannot be written nothing is recorded.
+    cannot be written nothing is recorded. An existing file at ``out`` is replaced only with ``force``.
     """
-    path = scar_path(out)
+    path = scar_path(out, force)
     if due is not None and due < (today or date.today()):
         raise WorkbenchError(f"The response due date {due:%Y-%m-%d} is in the past.")
     letterhead = letterhead or load_letterhead()
@@ -113,6 +105,7 @@ def issue_scar(plant: Plant, lot: LotRef, problem: str | None, due: date | None,
                        "repeats": repeats}, lot=lot)
         quality = vendor_quality(session, facts.vendor.code)
         assert record.due_at is not None
-        written = write_scar(facts, quality, path, record.code, text, record.issued_at, record.due_at, letterhead)
-    return IssuedScar(record, written, facts, Changes(scars=True, cases=bool(case), lots=frozenset({lot.id})),
+        with written(path, force) as work:
+            write_scar(facts, quality, work, record.code, text, record.issued_at, record.due_at, letterhead)
+    return IssuedScar(record, path, facts, Changes(scars=True, cases=bool(case), lots=frozenset({lot.id})),
                       repeats)

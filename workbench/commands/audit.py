@@ -29,6 +29,7 @@ def register(sub: Subparsers) -> None:
     a = acts.add_parser("anchor", help="write the chain's head (id and hash) to a file kept elsewhere")
     add_db_option(a)
     a.add_argument("file", metavar="FILE")
+    a.add_argument("--force", action="store_true", help="write over a file that is not a previous anchor")
     a.set_defaults(handler=run_anchor)
 
 
@@ -76,7 +77,7 @@ def run_anchor(args: argparse.Namespace) -> int:
     from workbench.actions import audit
 
     with reading(args) as plant:
-        head = audit.write_anchor(plant, args.file)
+        head = audit.write_anchor(plant, args.file, args.force)
     print(f"{args.file}: entry #{head[0]} {head[1]} (keep it outside the database; "
           f"`workbench audit verify --anchor {args.file}` checks it)")
     return 0

@@ -94,16 +94,19 @@ def register(sub: Subparsers) -> None:
 
     rp = _p(acts, "report", "the case summary PDF (a mock recall: its one-page report)", run_report)
     rp.add_argument("--out", required=True, metavar="FILE.pdf")
+    rp.add_argument("--force", action="store_true", help="write over an existing PDF")
 
     ar = _p(acts, "archive", "the case as one zip for the auditor (PDF, audit entries, files, packages)",
             run_archive)
     ar.add_argument("--out", required=True, metavar="FILE.zip")
+    ar.add_argument("--force", action="store_true", help="write over an existing zip")
 
     m = _p(acts, "mock", "run a mock recall: the clock starts, the lots are traced, %% found recorded",
            run_mock, code=False)
     m.add_argument("lots", nargs="+", metavar="ITEM/LOT")
     m.add_argument("--standard", default="BRCGS", choices=("BRCGS", "FSMA"))
     m.add_argument("--report", metavar="FILE.pdf", help="also write the one-page report")
+    m.add_argument("--force", action="store_true", help="with --report: write over an existing PDF")
 
     mf = _p(acts, "found", "record the amount of a mock recall found so far (total)", run_found)
     mf.add_argument("amount", metavar="QUANTITY")
@@ -319,7 +322,8 @@ def run_report(args: argparse.Namespace) -> int:
 
     with reading(args) as plant:
         d = cases.show_case(plant, args.code)
-        path = (case_reports.mock_report_pdf if d.mock else case_reports.case_summary_pdf)(plant, args.code, args.out)
+        write = case_reports.mock_report_pdf if d.mock else case_reports.case_summary_pdf
+        path = write(plant, args.code, args.out, force=args.force)
     print(path)
     return 0
 
@@ -328,7 +332,7 @@ def run_archive(args: argparse.Namespace) -> int:
     from workbench.actions import case_reports
 
     with reading(args) as plant:
-        result = case_reports.archive_case(plant, args.code, args.out)
+        result = case_reports.archive_case(plant, args.code, args.out, force=args.force)
     print(f"{result.path}: {result.files} files with their SHA-256 in manifest.json")
     for p in result.problems:
         print(f"warning: {p}")
@@ -347,11 +351,13 @@ def _mock_line(code: str, m: MockRecall) -> str:
 def run_mock(args: argparse.Namespace) -> int:
     from workbench.actions import case_reports, cases
 
+    if args.report:
+        case_reports.report_path(args.report, args.force)  # before the clock starts: a refusal costs nothing
     with reading(args) as plant:
         lots = cases.parse_lots(plant, args.lots)
         run = cases.run_mock_recall(plant, lots, args.standard)
         if args.report:
-            case_reports.mock_report_pdf(plant, run.code, args.report)
+            case_reports.mock_report_pdf(plant, run.code, args.report, force=args.force)
     m = run.mock
     print(f"{run.code}: amount in question {quantity(m.in_question or 0, m.unit or '')}, found "
           f"{quantity(m.found or 0, m.unit or '')} ({m.percent} %)")

@@ -159,6 +159,7 @@ def register(sub: Subparsers) -> None:
 
 def _label_options(p: argparse.ArgumentParser, required: bool) -> None:
     p.add_argument("--out", required=required, metavar="FILE.pdf", help="write the labels to this PDF")
+    p.add_argument("--force", action="store_true", help="write over an existing PDF")
     p.add_argument("--size", default="4x6in", choices=["4x6in", "100x150mm", "2x1in", "a4", "letter"])
     p.add_argument("--copies", type=int, default=1, help="labels per lot (one per box)")
     p.add_argument("--per-label", metavar="QTY", help="quantity printed on each label (default: the whole lot)")
@@ -170,7 +171,7 @@ def _labels(plant: Plant, args: argparse.Namespace, lots: list[LotRef]) -> None:
         from workbench.floor.receiving import positive
 
         per = positive(args.per_label, "quantity per label") if args.per_label else None
-        path = actions.print_labels(plant, lots, args.out, args.size, args.copies, args.qr, per)
+        path = actions.print_labels(plant, lots, args.out, args.size, args.copies, args.qr, per, args.force)
         print(f"Labels: {path}")
 
 
@@ -183,7 +184,7 @@ def run_location(args: argparse.Namespace) -> int:
 
 def run_receive(args: argparse.Namespace) -> int:
     if args.out:
-        actions.label_path(args.out)
+        actions.label_path(args.out, args.force)  # before anything is recorded: a refusal costs nothing
     with reading(args) as plant:
         got = actions.receive(plant, item=args.item, quantity=args.quantity, unit=args.unit, vendor=args.vendor,
                               vendor_lot=args.vendor_lot, po=args.po, receipt=args.receipt, lot=args.lot,
@@ -278,7 +279,7 @@ def run_overrides(args: argparse.Namespace) -> int:
 
 def run_complete(args: argparse.Namespace) -> int:
     if args.out:
-        actions.label_path(args.out)
+        actions.label_path(args.out, args.force)  # before anything is recorded: a refusal costs nothing
     with reading(args) as plant:
         done = actions.complete(plant, args.code, quantity=args.quantity, lot=args.lot,
                                 expires_at=_day(args.expiry, "expiry date"), location=args.location,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from workbench.actions.recall import start_recall
 from workbench.commands import Subparsers, add_db_option, reading
 from workbench.commands.recall import _Item, _Lots
-from workbench.errors import WorkbenchError
+from workbench.outfile import check_file, written
 from workbench.plant.lookup import find_lot
 from workbench.recall.flows import ALERT_KINDS, layout_flows, recall_flows
 from workbench.reports.paper import page_points
@@ -45,16 +44,12 @@ def register(sub: Subparsers) -> None:
     parser.add_argument("--size", metavar="WxH", type=_size, default=None,
                         help="drawing size in pixels (default 1600x900, a PDF its page; grows where boxes need room)")
     parser.add_argument("--letterhead", metavar="FILE", help="letterhead settings (its paper for the PDF)")
+    parser.add_argument("--force", action="store_true", help="write over an existing file")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    out = Path(args.out)
-    if out.suffix.lower() not in FORMATS:
-        raise WorkbenchError(f"{out}: the quantity flow is written as .svg, .pdf or .png, not "
-                             f"{out.suffix or 'no suffix'}.")
-    if not out.parent.is_dir():
-        raise WorkbenchError(f"{out}: the folder {out.parent} does not exist.")
+    out = check_file(args.out, "the quantity flow", "flow.svg", args.force, FORMATS)
     letterhead = load_letterhead(args.letterhead)
     with reading(args) as plant:
         with plant.Session() as session:
@@ -64,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     w, h = page_points(letterhead)
     size = args.size or (print_size((w, h)) if out.suffix.lower() == ".pdf" else (1600, 900))
     layout = layout_flows(flows, *size)
-    write_flows(layout, out, page=(w, h))
+    with written(out, args.force) as work:
+        write_flows(layout, work, page=(w, h))
     red = [n for n in flows.nodes.values() if n.kind in ALERT_KINDS]
     customers = sum(1 for n in flows.nodes.values() if n.kind == "customer")
     print(f"Quantity flow of {', '.join(r.label for r in flows.roots)}: {flows.describe(flows.in_question())} "

@@ -11,6 +11,7 @@ from workbench.commands import Subparsers, add_db_option, parse_day, reading
 from workbench.commands.signing import add_sign_options, password_for
 from workbench.errors import WorkbenchError
 from workbench.jsonutil import dumps
+from workbench.outfile import check_file, written
 from workbench.plant.lookup import find_lot
 from workbench.supplier.followup import ScarFollowUp
 
@@ -36,6 +37,7 @@ def register(sub: Subparsers) -> None:
     s.add_argument("lot", metavar="LOT", help="our lot code (or GS1 barcode) of the purchased lot")
     s.add_argument("--item", help="item code, where the lot code exists on several items")
     s.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    s.add_argument("--force", action="store_true", help="write over an existing PDF")
     s.add_argument("--problem", metavar="TEXT", help="the defect found (default: the return reasons traced to it)")
     s.add_argument("--due", metavar="YYYY-MM-DD", help="vendor's response due date (default: 14 days)")
     s.add_argument("--case", metavar="CODE", help="the case the SCAR belongs to")
@@ -107,20 +109,22 @@ def register(sub: Subparsers) -> None:
     f = acts.add_parser("file", help="write a file the vendor sent back out")
     add_db_option(f)
     f.add_argument("id", type=int, metavar="ID")
-    f.add_argument("--out", required=True, metavar="PATH")
+    f.add_argument("--out", required=True, metavar="PATH", help="the file to write, or a folder to write it into "
+                   "under its own name")
+    f.add_argument("--force", action="store_true", help="write over an existing file")
     f.set_defaults(handler=run_file)
 
 
 def run_issue(args: argparse.Namespace) -> int:
     from workbench.actions.scar import ProblemMissing, issue_scar, scar_path
 
-    out = scar_path(args.out)
+    out = scar_path(args.out, args.force)
     due = parse_day(args.due, "--due date")
     with reading(args) as plant:
         with plant.Session() as session:
             lot = find_lot(session, args.lot, args.item)
         try:
-            done = issue_scar(plant, lot, args.problem, due, out, case=args.case)
+            done = issue_scar(plant, lot, args.problem, due, out, case=args.case, force=args.force)
         except ProblemMissing:
             raise WorkbenchError("Describe the defect with --problem TEXT "
                                  "(no customer return is traced to this lot).") from None
@@ -250,9 +254,9 @@ def run_file(args: argparse.Namespace) -> int:
 
     with reading(args) as plant:
         name, data, sha = scar_file(plant, args.id)
-    out = Path(args.out)
-    if out.is_dir():
-        out = out / name
-    out.write_bytes(data)
+    out = Path(args.out) / name if Path(args.out).is_dir() else Path(args.out)
+    out = check_file(out, "the vendor's file", name, args.force)
+    with written(out, args.force) as work:
+        work.write_bytes(data)
     print(f"{out} ({len(data):,} bytes, sha256 {sha})")
     return 0

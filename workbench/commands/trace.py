@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from workbench.commands import Subparsers, add_db_option, reading
 from workbench.errors import WorkbenchError
 from workbench.interchange.epcisload.lookup import find_lot_by_identifier, identify_lot_nodes
 from workbench.jsonutil import dumps
 from workbench.lots.details import recorded_events
-from workbench.outfolder import check_file
+from workbench.outfile import check_file, written
 from workbench.reports.trace_table import write_trace_xlsx
 from workbench.reports.tree import render_tree
 from workbench.trace.genealogy import DIRECTIONS, trace
@@ -66,15 +65,12 @@ def run(args: argparse.Namespace) -> int:
 def _write_table(args: argparse.Namespace) -> int:
     if args.json or args.events:
         raise WorkbenchError("--xlsx writes the trace table; it goes with neither --json nor --events.")
-    if Path(args.xlsx).suffix.lower() != ".xlsx":
-        raise WorkbenchError(f"{args.xlsx}: the trace table is written as an .xlsx spreadsheet; name the file so.")
-    target = check_file(args.xlsx, "spreadsheet", "trace.xlsx", args.force)
-    if not target.parent.is_dir():
-        raise WorkbenchError(f"{args.xlsx}: the folder {target.parent} does not exist.")
+    target = check_file(args.xlsx, "the trace table", "trace.xlsx", args.force, (".xlsx",))
     with reading(args) as plant, plant.Session() as session:
         lot = find_lot_by_identifier(session, args.lot, args.item)
         rows = traced_rows(session, lot, args.direction, args.depth)
     what = {"forward": "forward trace", "backward": "backward trace"}.get(args.direction, "trace both ways")
-    write_trace_xlsx(rows, target, f"{what.capitalize()} of {lot.label}")
+    with written(target, args.force) as work:
+        write_trace_xlsx(rows, work, f"{what.capitalize()} of {lot.label}")
     print(f"Wrote the {what} of {lot.label} ({len(rows)} rows) to {args.xlsx}.")
     return 0

@@ -4,23 +4,20 @@
 against the hashes recorded when it was written) and ``manifest.json``: every file of the
 archive with its size and SHA-256, and anything that could not be included, named.
 
-Written to a temporary file beside the target and renamed, so there is never half an archive.
+Render only: the caller gives the file (``outfile.written``: a hidden file beside the target, renamed into place
+when finished, so there is never half an archive).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-from workbench.errors import WorkbenchError
 
 
 @dataclass
@@ -47,60 +44,46 @@ def _safe(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_. " else "_" for ch in name).strip() or "file"
 
 
-def write_case_archive(c: ArchiveContents, out: str | Path, generated: datetime) -> ArchiveResult:
-    out = Path(out).expanduser()
-    if out.suffix.lower() != ".zip":
-        out = out.with_suffix(".zip")
-    if not out.parent.is_dir():
-        raise WorkbenchError(f"{out.parent}: no such folder for the archive.")
+def write_case_archive(c: ArchiveContents, out: Path, generated: datetime) -> ArchiveResult:
+    """Write the archive to ``out``; what it holds, and what could not be included."""
     manifest: list[dict[str, Any]] = []
     problems: list[str] = []
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
-            def put(arcname: str, data: bytes, recorded: str | None = None) -> None:
-                digest = hashlib.sha256(data).hexdigest()
-                z.writestr(arcname, data)
-                entry = {"file": arcname, "size": len(data), "sha256": digest}
-                if recorded is not None:
-                    entry["recorded_sha256"] = recorded
-                    if recorded != digest:
-                        problems.append(f"{arcname}: its SHA-256 differs from the one recorded when it was filed")
-                manifest.append(entry)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        def put(arcname: str, data: bytes, recorded: str | None = None) -> None:
+            digest = hashlib.sha256(data).hexdigest()
+            z.writestr(arcname, data)
+            entry = {"file": arcname, "size": len(data), "sha256": digest}
+            if recorded is not None:
+                entry["recorded_sha256"] = recorded
+                if recorded != digest:
+                    problems.append(f"{arcname}: its SHA-256 differs from the one recorded when it was filed")
+            manifest.append(entry)
 
-            put("summary.pdf", c.summary_pdf)
-            put("case.json", json.dumps(c.case_json, indent=2, ensure_ascii=False).encode())
-            put("audit.json", json.dumps(c.audit, indent=2, ensure_ascii=False).encode())
-            used: set[str] = set()
-            for i, (name, data, sha) in enumerate(c.attachments, 1):
-                arc = f"attachments/{_safe(name)}"
-                if arc in used:
-                    arc = f"attachments/{i}-{_safe(name)}"
-                used.add(arc)
-                put(arc, data, sha)
-            for ref, folder, files in c.packages:
-                for f in files:
-                    src = Path(folder) / f["file"]
-                    arc = f"packages/{_safe(ref)}/{f['file']}"
-                    try:
-                        data = src.read_bytes()
-                    except OSError:
-                        problems.append(f"{arc}: not found at {src} (the package was moved or deleted)")
-                        continue
-                    put(arc, data, f["sha256"])
-            for arc, data in c.extra:
-                put(arc, data)
-            z.writestr("manifest.json", json.dumps({
-                "case": c.code, "generated": generated.isoformat(timespec="seconds"),
-                "files": manifest, "problems": problems}, indent=2, ensure_ascii=False))
-        os.replace(tmp, out)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise WorkbenchError(f"{out}: cannot write the archive ({exc.strerror}).") from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        put("summary.pdf", c.summary_pdf)
+        put("case.json", json.dumps(c.case_json, indent=2, ensure_ascii=False).encode())
+        put("audit.json", json.dumps(c.audit, indent=2, ensure_ascii=False).encode())
+        used: set[str] = set()
+        for i, (name, data, sha) in enumerate(c.attachments, 1):
+            arc = f"attachments/{_safe(name)}"
+            if arc in used:
+                arc = f"attachments/{i}-{_safe(name)}"
+            used.add(arc)
+            put(arc, data, sha)
+        for ref, folder, files in c.packages:
+            for f in files:
+                src = Path(folder) / f["file"]
+                arc = f"packages/{_safe(ref)}/{f['file']}"
+                try:
+                    data = src.read_bytes()
+                except OSError:
+                    problems.append(f"{arc}: not found at {src} (the package was moved or deleted)")
+                    continue
+                put(arc, data, f["sha256"])
+        for arc, data in c.extra:
+            put(arc, data)
+        z.writestr("manifest.json", json.dumps({
+            "case": c.code, "generated": generated.isoformat(timespec="seconds"),
+            "files": manifest, "problems": problems}, indent=2, ensure_ascii=False))
     return ArchiveResult(out, len(manifest) + 1, problems)
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.outfile import written
 from workbench.recall.flows import (
     LABEL_SIZE,
     FlowLayout,
@@ -217,7 +218,9 @@ class QuantityFlowView(QGraphicsView):
         if self.layout_ is None:
             raise ValueError("no quantity flow to export yet")
         if path.suffix.lower() != ".png":
-            return write_flows(self.layout_, path, page=page)
+            with written(path, True) as work:  # whole or not at all; the file dialog asked before replacing
+                write_flows(self.layout_, work, page=page)
+            return path
         rect = self.scene().sceneRect()
         image = QImage(int(rect.width() * 2), int(rect.height() * 2), QImage.Format.Format_ARGB32)
         image.fill(QColor("white"))

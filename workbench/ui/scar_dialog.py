@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -34,6 +35,7 @@ from workbench.facts import LotRef
 from workbench.format import purchase_order
 from workbench.format import quantity as fmt_quantity
 from workbench.format import when as fmt_time
+from workbench.outfile import FileExists
 from workbench.supplier.records import DEFAULT_RESPONSE_DAYS, ScarFacts
 from workbench.supplier.scar import scar_facts
 from workbench.ui.ops import Op, plant_op, run_op
@@ -135,6 +137,14 @@ class ScarDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, "Save the SCAR as", self.path_edit.text(), "PDF (*.pdf)")
         if path:
             self.path_edit.setText(path)
+            self._replace_confirmed = Path(path)  # the file dialog has asked already
+
+    def _may_replace(self, path: Path) -> bool:
+        """A file is there: replace it only if the user said so (in the file dialog, or now)."""
+        if getattr(self, "_replace_confirmed", None) == path:
+            return True
+        answer = QMessageBox.question(self, "Replace the file?", f"{path} already exists. Replace it with the SCAR?")
+        return answer == QMessageBox.StandardButton.Yes
 
     def due(self) -> date:
         d = self.due_edit.date()
@@ -146,8 +156,14 @@ class ScarDialog(QDialog):
         if not problem:
             self.status.setText("Describe the defect found.")
             return
+        force = False
         try:
             path = scar_path(self.path_edit.text())
+        except FileExists as exists:
+            if not self._may_replace(exists.path):
+                self.status.setText("Not issued: choose another file for the PDF.")
+                return
+            path, force = exists.path, True
         except WorkbenchError as exc:
             self.status.setText(str(exc))
             return
@@ -155,7 +171,7 @@ class ScarDialog(QDialog):
         due, lot, plant = self.due(), self.lot, self.plant
 
         def work(_progress):
-            return issue_scar(plant, lot, problem, due, path)
+            return issue_scar(plant, lot, problem, due, path, force=force)
 
         self.issue_button.setEnabled(False)
         self.status.setText("Issuing…")

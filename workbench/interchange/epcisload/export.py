@@ -71,6 +71,7 @@ from workbench.interchange.epcis.vocab import (
 )
 from workbench.interchange.epcis.write import write_jsonld, write_xml
 from workbench.interchange.epcisload.resolve import epcis_unit
+from workbench.outfile import written
 from workbench.plant.chain import Container, Event, EventLot, Packing, Party
 from workbench.plant.chain import Location as PlantLocation
 from workbench.plant.identities import LotIdentifier
@@ -398,14 +399,15 @@ def plant_document(session: Session, lot_ids: set[int] | None = None) -> EpcisDo
                          vocabulary=vocabulary, namespaces={extras.PREFIX: WORKBENCH_NAMESPACE})
 
 
-def export_epcis(session: Session, target: Path, fmt: str = "json", lot_ids: set[int] | None = None) -> int:
-    """Write the plant (or only ``lot_ids``: a trace's lots) to ``target`` atomically; returns the number of events."""
+def export_epcis(session: Session, target: Path, fmt: str = "json", lot_ids: set[int] | None = None,
+                 force: bool = False) -> int:
+    """Write the plant (or only ``lot_ids``: a trace's lots) to ``target`` whole or not at all (an existing file only
+    with ``force``); returns the number of events."""
     document = plant_document(session, lot_ids)
     created = datetime.now(UTC).replace(microsecond=0)
-    temporary = target.with_name(f".{target.name}.part")
-    if fmt == "xml":
-        temporary.write_bytes(write_xml(document, created))
-    else:
-        temporary.write_text(write_jsonld(document, created), encoding="utf-8")
-    temporary.replace(target)
+    with written(target, force) as work:
+        if fmt == "xml":
+            work.write_bytes(write_xml(document, created))
+        else:
+            work.write_text(write_jsonld(document, created), encoding="utf-8")
     return len(document.events)

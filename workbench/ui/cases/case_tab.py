@@ -317,13 +317,13 @@ class CaseTab(QWidget):
         if path:
             mock = bool(self.detail and self.detail.mock)
             writer = case_reports.mock_report_pdf if mock else case_reports.case_summary_pdf
-            run_op(self, lambda _p: writer(self.plant, self.code, path),
+            run_op(self, lambda _p: writer(self.plant, self.code, path, force=True),  # the dialog asked
                    lambda p: self.message.setText(f"Written: {p}"), self._failed)
 
     def _archive(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Archive for the auditor", f"{self.code}.zip", "Zip (*.zip)")
         if path:
-            run_op(self, lambda _p: case_reports.archive_case(self.plant, self.code, path),
+            run_op(self, lambda _p: case_reports.archive_case(self.plant, self.code, path, force=True),
                    lambda r: self.message.setText(f"Written: {r.path} ({r.files} files)"
                                                   + (f"; {len(r.problems)} problems: {r.problems[0]}" if r.problems
                                                      else "")), self._failed)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from workbench.errors import WorkbenchError
 from workbench.format import quantity as format_quantity
+from workbench.outfile import check_file, written
 from workbench.reports.trace_table import write_trace_xlsx
 from workbench.trace.explore import GraphState
 from workbench.trace.table import COLUMNS, TraceRow, trace_rows, with_on_hand
@@ -153,7 +154,11 @@ class TraceTable(QWidget):
             self.nodeChosen.emit(current.data(NODE_ROLE))
 
     def export_xlsx(self, path: str | Path) -> Path:
-        return write_trace_xlsx(self.rows, path, self.title)
+        """Write the table to ``path`` whole or not at all (the file dialog asked before replacing a file)."""
+        target = check_file(path, "the trace table", "trace.xlsx", True, (".xlsx",), ".xlsx")
+        with written(target, True) as work:
+            write_trace_xlsx(self.rows, work, self.title)
+        return target
 
     def _export_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export the trace table", f"{self.title}.xlsx",
