@@ -17,8 +17,8 @@ def test_the_rules_for_a_name(tmp_path):
         ("", "Name the file to write the report to (for example r.pdf)."),
         (str(tmp_path), f"{tmp_path} is a folder; give the file to write the report to (for example r.pdf)."),
         (str(tmp_path / "r.doc"), f"{tmp_path / 'r.doc'}: the report is written as .pdf, not .doc; name the file so."),
-        (str(tmp_path / "no" / "r.pdf"), f"{tmp_path / 'no' / 'r.pdf'}: the folder {tmp_path / 'no'} does not exist; "
-                                         "choose an existing folder."),
+        (str(tmp_path / "no" / "r.pdf"), (f"{tmp_path / 'no' / 'r.pdf'}: the folder {tmp_path / 'no'} does not exist; "
+                                          "choose an existing folder.")),
     ]
     for given, sentence in refusals:
         with pytest.raises(WorkbenchError) as refused:

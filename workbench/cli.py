@@ -7,7 +7,21 @@ import argparse
 import sys
 
 from workbench import __version__
-from workbench.commands import audit, case, db, demo, floor, flows, gui, importcmd, recall, rootcause, scar, trace
+from workbench.commands import (
+    audit,
+    case,
+    db,
+    demo,
+    epcis_text,
+    floor,
+    flows,
+    gui,
+    importcmd,
+    recall,
+    rootcause,
+    scar,
+    trace,
+)
 from workbench.commands.scar import route
 from workbench.commands.terminal import escaped_output
 from workbench.errors import WorkbenchError
@@ -16,7 +30,7 @@ from workbench.outfolder import os_error_sentence
 from workbench.plant.problems import DATABASE_ERRORS
 
 #: Command modules, each with ``register(subparsers)`` setting ``handler`` on its parser.
-COMMANDS = (gui, demo, importcmd, trace, recall, flows, rootcause, scar, case, audit, floor, db)
+COMMANDS = (gui, demo, importcmd, epcis_text, trace, recall, flows, rootcause, scar, case, audit, floor, db)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,7 +24,7 @@ def test_the_pdf_path_rule(tmp_path):
     with pytest.raises(WorkbenchError, match="Name the file to write the SCAR to"):
         scar_path("  ")
     (tmp_path / "old.pdf").write_bytes(b"%PDF someone else's")
-    with pytest.raises(FileExists, match="old.pdf exists; add --force"):
+    with pytest.raises(FileExists, match=r"old\.pdf exists; add --force"):
         scar_path(tmp_path / "old")
     assert scar_path(tmp_path / "old", force=True) == tmp_path / "old.pdf"
 

@@ -176,7 +176,7 @@ def test_cli_scar_errors_are_one_sentence(plant_url, tmp_path, capsys):
     assert main(["scar", "S1", "--db", plant_url, "--out", str(tmp_path / "x.pdf"), "--problem", "x"]) == 1
     assert "purchased lot" in capsys.readouterr().err
     assert main(["scar", "H2", "--db", plant_url, "--out", str(tmp_path / "x.txt"), "--problem", "x"]) == 1
-    assert "PDF" in capsys.readouterr().err
+    assert "the SCAR is written as .pdf, not .txt" in capsys.readouterr().err
     assert main(["scar", "H2", "--db", plant_url, "--out", str(tmp_path / "x.pdf")]) == 1
     assert "--problem" in capsys.readouterr().err
     assert main(["scar", "H2", "--db", plant_url, "--out", str(tmp_path / "x.pdf"), "--problem", "x",

@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 
 from workbench.actions.imports import import_paths, sort_paths
 from workbench.commands import Subparsers, add_db_option, open_for_reading, reading
-from workbench.commands.epcis_text import run_epcis_export
+from workbench.commands.epcis_text import add_period_options, run_epcis_export
 from workbench.config import is_default_demo, resolve_url
 from workbench.errors import WorkbenchError
 from workbench.interchange.bundle import ImportFailed, ImportSummary
@@ -52,6 +52,7 @@ def register(sub: Subparsers) -> None:
     exp.add_argument("--item", metavar="ITEM", help="EPCIS: the item of --lot, when its code is on several")
     exp.add_argument("--direction", choices=("forward", "backward", "both"), default="both",
                      help="EPCIS: which way the trace of --lot goes (default: both)")
+    add_period_options(exp)
     exp.add_argument("--force", action="store_true", help="write into a folder that is not empty, or over a file")
     exp.set_defaults(handler=run_export)
 
@@ -135,8 +136,9 @@ def run_import(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     if args.format != "bundle":
         return run_epcis_export(args, open_for_reading(args))
-    if args.lot:
-        raise WorkbenchError("--lot exports a trace as EPCIS: add --format epcis-json or --format epcis-xml.")
+    if args.lot or args.since or args.until:
+        raise WorkbenchError(f"{'--lot' if args.lot else '--from/--to'} goes with an EPCIS export: add --format "
+                             "epcis-json or --format epcis-xml (or use workbench export-epcis).")
     folder = check_export_folder(args.directory, args.force)
     with reading(args) as plant, plant.Session() as session:
         written = export_bundle(session, folder)

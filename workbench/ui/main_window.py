@@ -42,7 +42,7 @@ from workbench.plant import Plant, open_plant
 from workbench.plant.counts import plant_counts
 from workbench.plant.lookup import find_lot_label
 from workbench.plant.session import redact
-from workbench.ui import epcis_import, settings
+from workbench.ui import epcis_export, epcis_import, settings
 from workbench.ui.cases.install import CaseDesk, install_cases
 from workbench.ui.commonality_view import CommonalityView
 from workbench.ui.floor import install as install_floor
@@ -332,6 +332,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
         file_menu.addAction(epcis_import.install(self))
+        file_menu.addAction(epcis_export.install(self))
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)

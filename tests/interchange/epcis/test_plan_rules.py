@@ -131,6 +131,50 @@ def test_events_of_one_transformation_id_are_one_transformation():
         "produced", 38, [("country_of_origin", "DE")])
 
 
+def _route(days, missing_first=True):
+    """A route shipping two lots a day, PLANT → DC, each lot over two days (so consecutive shipments share a lot); each
+    day's goods received at noon of the next day. With ``missing_first`` the first shipment is not in the document
+    (a document cut from a longer history), but its receipt is."""
+    lots = [f"urn:epc:class:lgtin:4012345.012345.D{d}" for d in range(days + 1)]
+    events = [commission(lot=lot) for lot in lots]
+    for d in range(days):
+        goods = [qty(lots[d], 10), qty(lots[d + 1], 10)]
+        if d or not missing_first:
+            events.append(event(time=f"2024-03-{d + 2:02d}T21:30:00Z", action="OBSERVE", bizStep="shipping",
+                                quantityList=goods, bizLocation={"id": PLANT}, eventID=f"urn:uuid:ship-{d}",
+                                destinationList=[{"type": "location", "destination": DC}]))
+        events.append(event(time=f"2024-03-{d + 3:02d}T12:00:00Z", action="OBSERVE", bizStep="receiving",
+                            quantityList=goods, bizLocation={"id": DC}, eventID=f"urn:uuid:receive-{d}"))
+    return events
+
+
+def test_a_receipt_whose_shipment_is_not_in_the_document_takes_no_later_shipment_that_shares_a_lot():
+    """Before, the first receipt took the next day's shipment (it shared a lot), that day's receipt the day after's,
+    and so on down the route: every transfer paired wrong, each with a warning."""
+    plan = plan_import([doc(*_route(5))])
+    pairs = {t.received: t.shipped for t in plan.transfers if t.received}
+    assert pairs == {"urn:uuid:receive-0": None, **{f"urn:uuid:receive-{d}": f"urn:uuid:ship-{d}" for d in range(1, 5)}}
+    assert not [w for w in plan.warnings if "before it was shipped" in str(w)]
+    whole = plan_import([doc(*_route(5, missing_first=False))])
+    assert {t.received: t.shipped for t in whole.transfers} == {f"urn:uuid:receive-{d}": f"urn:uuid:ship-{d}"
+                                                                  for d in range(5)}
+
+
+def test_a_receipt_pairs_with_the_shipment_whose_document_it_names():
+    """The despatch advice both name decides over time: the first shipment's goods, received first, are the first
+    shipment's, though the second (the same goods) left later and so nearer the receipt."""
+    desadv = lambda n: [{"type": "desadv", "bizTransaction": f"urn:epcglobal:cbv:bt:4012345000009:ASN-{n}"}]
+    events = [commission(quantity=200), ship(time="2024-03-02T08:00:00Z", quantity=50, bizTransactionList=desadv(1)),
+              ship(time="2024-03-02T09:00:00Z", quantity=50, bizTransactionList=desadv(2)),
+              receive(time="2024-03-03T08:00:00Z", quantity=50, bizTransactionList=desadv(1)),
+              receive(time="2024-03-04T08:00:00Z", quantity=50, bizTransactionList=desadv(2))]
+    plan = plan_import([doc(*events)])
+    by_document = {t.documents[0].id: (t.shipped_at.hour, t.received_at.day) for t in plan.transfers}
+    assert by_document == {"urn:epcglobal:cbv:bt:4012345000009:ASN-1": (8, 3),
+                           "urn:epcglobal:cbv:bt:4012345000009:ASN-2": (9, 4)}
+    assert not plan.warnings
+
+
 def test_a_receipt_before_its_shipment_is_paired_and_said():
     plan = plan_import([doc(commission(), ship(time="2024-03-05T08:00:00Z"), receive(time="2024-03-03T08:00:00Z"))])
     (transfer,) = plan.transfers

@@ -65,7 +65,7 @@ def test_a_trace_exported_is_valid_and_imports_to_the_same_trace(demo_plant, db_
 def test_export_command_writes_the_whole_plant_and_refuses_to_overwrite(demo_plant, tmp_path, capsys):
     target = tmp_path / "plant.jsonld"
     assert main(["export", "--db", demo_plant.url, "--format", "epcis-json", str(target)]) == 0
-    assert "events from" in capsys.readouterr().out
+    assert "events of the plant from" in capsys.readouterr().out
     document = json.loads(target.read_text())
     assert len(document["epcisBody"]["eventList"]) > 5000
     assert main(["export", "--db", demo_plant.url, "--format", "epcis-json", str(target)]) == 1
@@ -263,3 +263,82 @@ def test_a_shipment_keeps_its_number_once_and_another_senders_despatch_advice_is
                 ("urn:uuid:00000000-0000-4000-8000-000000000004", None, 4)]
     finally:
         plant.dispose()
+
+
+def test_export_epcis_writes_the_events_of_a_period_and_its_receipts_find_their_own_shipments(
+        demo_plant, db_factory, tmp_path, capsys):
+    """`workbench export-epcis --from --to`: every event of the period and none outside it, valid, with the master data
+    of what its events name only. Imported into an empty plant, each receipt of a transfer whose shipment is in the
+    period receives that same shipment (its despatch advice names it), though the period starts after shipments
+    whose receipts it holds."""
+    from datetime import datetime
+
+    from workbench.plant.models import Receipt
+
+    target = tmp_path / "week.jsonld"
+    assert main(["export-epcis", "--db", demo_plant.url, "--from", "2026-03-02", "--to", "2026-03-08",
+                 "--out", str(target)]) == 0
+    assert "events of the plant from 2026-03-02 to 2026-03-08" in capsys.readouterr().out
+    document = json.loads(target.read_text())
+    assert [f"{e.json_path}: {e.message}" for e in json_schema().iter_errors(document)] == []
+    times = [e["eventTime"][:10] for e in document["epcisBody"]["eventList"]]
+    assert times and min(times) >= "2026-03-02" and max(times) <= "2026-03-08"
+    whole = tmp_path / "plant.jsonld"
+    assert main(["export-epcis", "--db", demo_plant.url, "--out", str(whole)]) == 0
+    everything = json.loads(whole.read_text())
+    assert len(times) == sum("2026-03-02" <= e["eventTime"][:10] <= "2026-03-08"
+                             for e in everything["epcisBody"]["eventList"])
+    named = json.dumps(document["epcisBody"]["eventList"])
+    vocabulary = [e["id"] for v in document["epcisHeader"]["epcisMasterData"]["vocabularyList"]
+                  for e in v["vocabularyElementList"]]
+    # Nothing the period's events do not name (a product class by the lots of it they name).
+    assert vocabulary and all(v in named or v.replace(":product:class:", ":product:lot:class:") + "." in named
+                              for v in vocabulary)
+    assert len(vocabulary) < sum(len(v["vocabularyElementList"])
+                                 for v in everything["epcisHeader"]["epcisMasterData"]["vocabularyList"])
+    start, end = datetime(2026, 3, 2), datetime(2026, 3, 9)
+    with demo_plant.Session() as s:
+        expected = {(r.code, sh.code) for r, sh in s.execute(
+            select(Receipt, Shipment).join(Shipment, Shipment.id == Receipt.shipment_id)
+            .where(Receipt.received_at >= start, Receipt.received_at < end, Shipment.shipped_at >= start))}
+    assert len(expected) >= 5  # a transfer a day to the DC
+    copy = open_plant(db_factory.empty_url())
+    try:
+        with copy.Session.begin() as s:
+            summary = import_documents(s, [target])
+        assert not [w for w in summary.warnings if "before it was shipped" in w]
+        with copy.Session() as s:
+            got = {(r.code, sh.code) for r, sh in s.execute(
+                select(Receipt, Shipment).join(Shipment, Shipment.id == Receipt.shipment_id))}
+        assert got == expected
+    finally:
+        copy.dispose()
+
+
+def test_export_epcis_takes_a_trace_a_format_and_refuses_what_it_cannot_do(demo_plant, tmp_path, capsys):
+    trace = tmp_path / "almonds.xml"
+    assert main(["export-epcis", "--db", demo_plant.url, "R26132-01", "--item", "RM-ALMOND", "--direction", "forward",
+                 "--out", str(trace)]) == 0
+    assert "events of the forward trace of RM-ALMOND/R26132-01" in capsys.readouterr().out
+    assert xsd().validate(etree.parse(str(trace))), xsd().error_log.last_error
+    both = tmp_path / "almonds-march.json"
+    assert main(["export-epcis", "--db", demo_plant.url, "R26132-01", "--item", "RM-ALMOND", "--from", "2026-05-12",
+                 "--to", "2026-05-12T23:59:59Z", "--format", "json", "--out", str(both)]) == 0
+    events = json.loads(both.read_text())["epcisBody"]["eventList"]
+    assert events and {e["eventTime"][:10] for e in events} == {"2026-05-12"}
+    capsys.readouterr()
+    refusals = [
+        (["--from", "2026-03-09", "--to", "2026-03-01", "--out", str(tmp_path / "a.jsonld")],
+         "--from 2026-03-09 is not before --to 2026-03-01; the period holds no time."),
+        (["--from", "last week", "--out", str(tmp_path / "a.jsonld")],
+         "--from 'last week' is neither a day (YYYY-MM-DD) nor a moment"),
+        (["--out", str(tmp_path / "a.csv")], "the EPCIS document is written as .jsonld or .json, not .csv"),
+        (["--format", "xml", "--out", str(tmp_path / "a.jsonld")], "the EPCIS document is written as .xml, not .jsonld"),
+        (["--out", str(trace)], f"{trace} exists; add --force to replace it."),
+        (["NO-SUCH-LOT", "--out", str(tmp_path / "b.jsonld")], "NO-SUCH-LOT"),
+    ]
+    for extra, sentence in refusals:
+        assert main(["export-epcis", "--db", demo_plant.url, *extra]) == 1, extra
+        err = capsys.readouterr().err
+        assert sentence in err and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["almonds-march.json", "almonds.xml"]

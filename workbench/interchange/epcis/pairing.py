@@ -1,8 +1,12 @@
 """Shipping and receiving events paired into transfers: the receipt of what a shipment sent.
 
 A receipt pairs with an unpaired shipment of the same goods (the same lots and containers; else any of
-them), preferring one bound for the receipt's location or party, then the latest shipped before it; one
-shipped after it is taken with a warning (a receipt dated before its shipment). A second receipt of goods
+them), preferring one that names a business document the receipt names too (the despatch advice, the order),
+then one bound for the receipt's location or party, then the latest shipped before it. One shipped after it is
+taken, with a warning (a receipt dated before its shipment), only when it carries the same goods or names the
+same document: a later shipment that merely shares a lot is another shipment of that lot, and taking it would
+take it from its own receipt (a document that starts after the receipt's shipment, a period cut out of a plant's
+events, would shift every receipt of a route onto the next day's shipment). A second receipt of goods
 already received at the same place, with no shipment left for it, is a duplicate: counted once, said.
 A shipment left unpaired is in transit; a receipt left unpaired came from a source that sent no event.
 """
@@ -69,11 +73,15 @@ def pair_transfers(moves: list[ShipOrReceive], plan: ImportPlan) -> list[Transfe
         # A return (an RMA, or goods received as returned) comes back from a customer: no shipment of ours sent it.
         open_ships = {} if is_return(receipt.event) else {
             id(s): s for key in receipt.objects for s in by_object.get(key, ()) if id(s) not in paired}
-        same = [s for s in open_ships.values() if s.objects == receipt.objects] or list(open_ships.values())
+        documents = set(receipt.event.documents)
+        named = [s for s in open_ships.values() if documents.intersection(s.event.documents)]
+        same = named or [s for s in open_ships.values() if s.objects == receipt.objects] or list(open_ships.values())
         seen = (receipt.objects, receipt.event.location, _quantities(receipt))
+        at = receipt.event.time.astimezone(UTC)
+        # A later shipment that only shares a lot is another shipment of it, not this receipt's.
+        same = [s for s in same if named or s.objects == receipt.objects or s.event.time.astimezone(UTC) <= at]
         if same:
             bound = [s for s in same if _bound_for(s, receipt)] or same
-            at = receipt.event.time.astimezone(UTC)
             before = [s for s in bound if s.event.time.astimezone(UTC) <= at]
             ship = max(before, key=lambda s: s.event.time.astimezone(UTC)) if before else \
                 min(bound, key=lambda s: s.event.time.astimezone(UTC))

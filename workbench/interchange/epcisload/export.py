@@ -204,6 +204,11 @@ class _Export:
         groups: dict[tuple, list[Any]] = defaultdict(list)
         for row in self.rows(stmt, r.c.lot_id):
             groups[(row[1], row[2], row[3], row[4], row[7], row[8], row[9] is None, row[10])].append(row)
+        # The shipment a transfer's receipt received is named on it too (its despatch advice), so that the
+        # receipt pairs with exactly that shipment however much of the route's history a document holds.
+        sh = Shipment.__table__
+        shipped = {row[9] for lines in groups.values() for row in lines if row[9] is not None}
+        shipment_code = dict(fetch_in(self.s, select(sh.c.id, sh.c.code), sh.c.id, shipped))
         purchased: set[int] = set()
         for (code, at, vendor, po, where, ship_from, bought, ref), lines in groups.items():
             sources = []
@@ -221,6 +226,9 @@ class _Export:
                      source_list=tuple(sources),
                      biz_transaction_list=((BizTransaction(parse_identifier(own_identifier("po", po)),
                                                            standard(BIZ_TRANSACTION_TYPE, "po")),) if po else ())
+                     + tuple(BizTransaction(parse_identifier(own_identifier("shipment", number)),
+                                            standard(BIZ_TRANSACTION_TYPE, "desadv"))
+                             for number in sorted({shipment_code[line[9]] for line in lines if line[9] in shipment_code}))
                      + (BizTransaction(parse_identifier(own_identifier("receipt", code)), standard(BIZ_TRANSACTION_TYPE,
                                                                                               "recadv")),),
                      ilmd=self.ilmd(self.lots[lines[0][5]]) if bought and len(lines) == 1 else None,
@@ -381,8 +389,14 @@ def _element(vocabulary: str, vtype: str, ident: str, name: str | None, code: st
     return VocabularyElement(vocabulary, vtype, parse_identifier(ident), tuple(attributes))
 
 
-def plant_document(session: Session, lot_ids: set[int] | None = None) -> EpcisDocument:
-    """The plant (or just these lots and what touched them) as a neutral EPCIS document."""
+def plant_document(session: Session, lot_ids: set[int] | None = None,
+                   period: tuple[datetime, datetime] | None = None) -> EpcisDocument:
+    """The plant (or just these lots and what touched them) as a neutral EPCIS document; with ``period``
+    (``since``, ``until``: UTC, ``until`` not included) only the events whose eventTime falls in it.
+
+    A part of the plant (a trace, a period) carries the master data of what its events name and nothing else: a
+    document sent to one customer or to an authority does not list every other customer and place of the plant.
+    """
     export = _Export(session, lot_ids)
     export.prepare()
     purchased = export.receipts()
@@ -393,17 +407,41 @@ def plant_document(session: Session, lot_ids: set[int] | None = None) -> EpcisDo
     export.returns()
     export.retracted()
     events = sorted(export.events, key=lambda e: e.event_time)
+    if period is not None:
+        since, until = (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment for moment in period)
+        events = [e for e in events if since <= e.event_time < until]
     events = [replace(e, index=i) for i, e in enumerate(events)]
-    vocabulary = tuple(v for v in export.vocabulary if v.id.key)
+    vocabulary = [v for v in export.vocabulary if v.id.key]
+    if lot_ids is not None or period is not None:
+        named = _named(events)
+        vocabulary = [v for v in vocabulary if v.id.key in named]
     return EpcisDocument(source="plant", schema_version="2.0", creation_date=None, events=tuple(events),
-                         vocabulary=vocabulary, namespaces={extras.PREFIX: WORKBENCH_NAMESPACE})
+                         vocabulary=tuple(vocabulary), namespaces={extras.PREFIX: WORKBENCH_NAMESPACE})
+
+
+def _named(events: list[EpcisEvent]) -> set[str]:
+    """The keys of every identifier the events name (and of the product of each lot class): what master data is for."""
+    found: set[str] = set()
+    for e in events:
+        ids = [*e.epc_list, *e.child_epcs, *e.input_epc_list, *e.output_epc_list,
+               *(q.epc_class for q in (*e.quantity_list, *e.child_quantity_list, *e.input_quantity_list,
+                                      *e.output_quantity_list)),
+               *(x.id for x in (*e.source_list, *e.destination_list)),
+               *(x.id for x in (e.read_point, e.biz_location) if x is not None)]
+        if e.parent_id is not None:
+            ids.append(e.parent_id)
+        for ident in ids:
+            found.add(ident.key)
+            if ident.product:
+                found.add(parse_identifier(ident.product).key)
+    return found
 
 
 def export_epcis(session: Session, target: Path, fmt: str = "json", lot_ids: set[int] | None = None,
-                 force: bool = False) -> int:
-    """Write the plant (or only ``lot_ids``: a trace's lots) to ``target`` whole or not at all (an existing file only
-    with ``force``); returns the number of events."""
-    document = plant_document(session, lot_ids)
+                 force: bool = False, period: tuple[datetime, datetime] | None = None) -> int:
+    """Write the plant (or only ``lot_ids``: a trace's lots; only the events of ``period``) to ``target`` whole or
+    not at all (an existing file only with ``force``); returns the number of events."""
+    document = plant_document(session, lot_ids, period)
     created = datetime.now(UTC).replace(microsecond=0)
     with written(target, force) as work:
         if fmt == "xml":

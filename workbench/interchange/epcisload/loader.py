@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import CursorResult, Table, select
 from sqlalchemy.orm import Session
@@ -462,9 +462,10 @@ class Loader:
                                         self._loc(t.destination.location), self.event_ids[t.received]))  # type: ignore[index]
                     continue
                 line = line_of.get((t.key, lot_id))
-                if line is None and lot_id in open_lines and open_lines[lot_id]:
-                    line = open_lines[lot_id].pop()
-                    self.counts.linked += 1
+                if line is None and open_lines.get(lot_id):
+                    line = _take_line(open_lines[lot_id], _document(t, ("desadv",), only=SHIPMENT_NUMBER),
+                                      _naive(t.received_at), self._loc(t.destination.location))
+                    self.counts.linked += line is not None
                 bought = line is None and vendor is not None
                 code = self._line_code(_document(t, ("recadv",)), t.received or t.key, lot_id, via, numbered)
                 receipt_rows.append((code, _naive(t.received_at), None if line else vendor, po,
@@ -518,17 +519,18 @@ class Loader:
                     lines[lot_id] = (quantity + (before[0] if before else 0), before[1] if before else ids[container_id])
         return lines
 
-    def _open_shipment_lines(self, lots: set[int]) -> dict[int, list[int]]:
-        """Shipment lines of earlier imports that no receipt names yet, by lot (newest last)."""
+    def _open_shipment_lines(self, lots: set[int]) -> dict[int, list[_OpenLine]]:
+        """Shipment lines (of earlier imports, or of this one's pallets received as lots) that no receipt names yet,
+        by lot, oldest first."""
         if not lots:
             return {}
         s, r = _table(Shipment), _table(Receipt)
-        stmt = select(s.c.lot_id, s.c.id, s.c.shipped_at).where(
+        stmt = select(s.c.lot_id, s.c.shipped_at, s.c.id, s.c.code, s.c.ship_to_id).where(
             ~select(r.c.id).where(r.c.shipment_id == s.c.id).exists())
-        out: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
-        for lot_id, line, at in fetch_in(self.session, stmt, s.c.lot_id, lots):
-            out[lot_id].append((at, line))
-        return {k: [line for _, line in sorted(v)] for k, v in out.items()}
+        out: dict[int, list[_OpenLine]] = defaultdict(list)
+        for lot_id, at, line, code, ship_to in fetch_in(self.session, stmt, s.c.lot_id, lots):
+            out[lot_id].append(_OpenLine(at, line, code, ship_to))
+        return {k: sorted(v, key=lambda o: (o.shipped_at or datetime.min, o.id)) for k, v in out.items()}
 
     def _trading_parties(self, transfers: list[Transfer], returns: set[str]) -> tuple[
             dict[str, int], dict[str, int], dict[str, int]]:
@@ -748,6 +750,26 @@ def _lines(lots: tuple[LotQuantity, ...], lot_ids: dict[str, int],
         before = out.get(lot_id)
         out[lot_id] = (quantity(lq) + (before[0] if before else 0), before[1] if before else lq.via)
     return out
+
+
+class _OpenLine(NamedTuple):
+    shipped_at: datetime | None
+    id: int
+    code: str
+    ship_to: int | None
+
+
+def _take_line(lines: list[_OpenLine], number: str | None, at: datetime | None, here: int | None) -> int | None:
+    """The open shipment line that a receipt of its lot received, taken from ``lines``: the line of the shipment
+    the receipt names (its despatch advice, as the workbench's export writes it), else the latest shipped at or
+    before the receipt to where it was received (or to a place not known). None when there is neither: a later
+    shipment of the lot, or one to another place, is another shipment (as in pairing)."""
+    named = [i for i, o in enumerate(lines) if number and o.code == number]
+    fits = [i for i, o in enumerate(lines) if (at is None or o.shipped_at is None or o.shipped_at <= at)
+            and (here is None or o.ship_to is None or o.ship_to == here)]
+    if not named and not fits:
+        return None
+    return lines.pop(named[0] if named else fits[-1]).id
 
 
 def _numbers(transfer: Transfer, kind: str, *, only: str | None = None, skip: str | None = None) -> Iterator[str]:
