@@ -156,3 +156,59 @@ def test_the_trace_table_refuses_what_it_would_overwrite_or_cannot_write(traced,
     code, out, err = run(capsys, *argv, str(target), "--force")
     assert code == 0, err
     assert target.read_bytes()[:2] == b"PK" and out.startswith("Wrote the backward trace of CRUMB/C7 (")
+
+
+@pytest.fixture
+def pallets(plant):
+    """IFT's query document: SSCC 08600031303.0003 used twice (February and March 2022) for one tuna lot, and
+    0614141.1234567890 carrying two lots of fish."""
+    from tests.interchange.epcis.paths import REAL
+    from workbench.interchange.epcisload import import_documents
+
+    with plant.Session.begin() as s:
+        import_documents(s, [REAL / "epcisquerydoc-example01.jsonld"])
+    return plant
+
+
+TUNA = "urn:gdst:example.org:product:class:processor.2/v1-0122-2022"
+FISH = ["urn:gdst:wholechain.com:product:class:fishcompany.hgtuna/8a25a035",
+        "urn:gdst:wholechain.com:product:class:fishcompany.sal-whole/eiwo493"]
+
+
+@pytest.mark.parametrize("given", ["urn:epc:id:sscc:0614141.1234567890", "https://id.gs1.org/00/106141412345678908",
+                                   "(00)106141412345678908", "00106141412345678908"])
+def test_a_pallet_is_traced_by_its_sscc_in_any_form(pallets, capsys, given):
+    code, out, err = run(capsys, "trace", "--db", pallets.url, given, "--direction", "both", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["container"] == {"code": "urn:epc:id:sscc:0614141.1234567890", "lots": FISH, "packings": 1}
+    assert sorted(f"{r['item']}/{r['lot']}" for r in data["roots"]) == FISH
+    made = {f"{n['item']}/{n['lot']}" for n in data["nodes"] if n["kind"] == "lot"}
+    assert "urn:gdst:wholechain.com:product:class:processingcompany.tunafilet/34e5e863" in made  # forward: the fillets
+
+
+def test_a_reused_pallet_is_traced_whole_or_on_one_day(pallets, capsys, tmp_path):
+    code, out, err = run(capsys, "trace", "--db", pallets.url, "urn:epc:id:sscc:08600031303.0003", "--events")
+    assert code == 0, err
+    first = out.splitlines()[0]
+    assert first == (f"Pallet urn:epc:id:sscc:08600031303.0003: 1 lot in 2 packings, packed 2022-02-18 … 2022-03-22: "
+                     f"{TUNA}")
+    assert "Recorded events of pallet urn:epc:id:sscc:08600031303.0003 (" in out
+    code, out, err = run(capsys, "trace", "--db", pallets.url, "urn:epc:id:sscc:08600031303.0003", "--on", "2022-03-23",
+                         "--json")
+    assert code == 0 and json.loads(out)["container"]["packings"] == 1
+    table = tmp_path / "pallet.xlsx"
+    code, out, err = run(capsys, "trace", "--db", pallets.url, "urn:epc:id:sscc:08600031303.0003", "--direction", "both",
+                         "--xlsx", str(table))
+    assert code == 0 and out.startswith("Wrote the trace both ways of pallet urn:epc:id:sscc:08600031303.0003 (")
+    refusals = [
+        (("urn:epc:id:sscc:08600031303.0003", "--on", "2021-01-01"),
+         "The pallet urn:epc:id:sscc:08600031303.0003 carried no lot on 2021-01-01 that the plant knows of."),
+        (("urn:epc:id:sscc:0614141.9999999999",),
+         "No pallet or other container has the identifier urn:epc:id:sscc:0614141.9999999999."),
+        (("commingle-01232022", "--on", "2022-03-01"),
+         "--on goes with a pallet's SSCC: it picks the lots that were on it that day."),
+    ]
+    for argv, sentence in refusals:
+        code, out, err = run(capsys, "trace", "--db", pallets.url, *argv)
+        assert code == 1 and err.strip() == f"workbench: {sentence}", err

@@ -14,6 +14,7 @@ the table of a whole trace (``workbench trace LOT --xlsx FILE``);
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -110,8 +111,10 @@ def with_on_hand(session: Session, rows: list[TraceRow]) -> list[TraceRow]:
     return [replace(r, on_hand=balances[r.lot_id].on_hand) if r.lot_id in balances else r for r in rows]
 
 
-def traced_rows(session: Session, lot: LotRef, direction: str = "forward", depth: int | None = None) -> list[TraceRow]:
-    """The table of the whole trace of ``lot`` (as the app shows it once every level is open), with stock on hand."""
+def traced_rows(session: Session, lot: LotRef | Sequence[LotRef], direction: str = "forward",
+                depth: int | None = None) -> list[TraceRow]:
+    """The table of the whole trace of ``lot`` (or of several: a pallet's), as the app shows it once every level is
+    open, with stock on hand."""
     g = trace(session, lot, direction, depth)
     state = GraphState(roots=[NodeId.lot(r.item, r.lot) for r in g.roots])
     state.merge(g)
