@@ -51,12 +51,13 @@ def test_xml_entities_are_never_expanded_and_refuse_the_document(cli, tmp_path):
     assert time.perf_counter() - started < 30
 
 
-@pytest.mark.parametrize("quantity", ["1e999999", "1e13", "-1e12"])
+@pytest.mark.parametrize("quantity", ["1e999999", "1e13", "-1e13"])
 def test_a_quantity_the_plant_cannot_hold_is_refused_with_its_place(cli, tmp_path, quantity):
     path = tmp_path / "huge.jsonld"
     path.write_text(_document(EVENT).replace('"quantity": 1', f'"quantity": {quantity}'))
     [fault] = _refused(cli, tmp_path, path)
-    assert fault.startswith(f"{path}: eventList[0].quantityList[0]: quantity ") and "is out of range" in fault
+    assert fault.startswith(f"{path}: eventList[0].quantityList[0]: quantity ") and (
+        "is out of range" in fault or "is below zero" in fault)
 
 
 def test_binary_garbage_and_a_truncated_document_are_one_sentence_each(cli, tmp_path):

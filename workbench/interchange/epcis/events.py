@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -32,6 +33,7 @@ from workbench.interchange.epcis.model import (
     SourceDestination,
     VocabularyElement,
 )
+from workbench.interchange.epcis.own import CODE_LENGTH
 from workbench.interchange.epcis.times import TimeError, check_offset, offset_of, parse_time
 from workbench.interchange.epcis.vocab import (
     BIZ_STEP,
@@ -77,6 +79,9 @@ class Builder:
     def identifier(self, value: Any, place: Place, path: str, what: str) -> Identifier | None:
         if not isinstance(value, str):
             self.log.fault(place(path), f"{what} must be a URI, not {_show(value)}")
+            return None
+        if len(value) > CODE_LENGTH and len(value.strip()) > CODE_LENGTH:
+            self.log.fault(place(path), _too_long(what, value))
             return None
         try:
             found = parse_identifier(value)
@@ -151,7 +156,10 @@ class Builder:
         return None
 
     def _in_range(self, number: Decimal, value: Any, place: Place, here: str) -> Decimal | None:
-        """The quantity, when the plant can hold it (below 10^12, six decimals); a fault otherwise."""
+        """The quantity, when the plant can hold it (zero or more, below 10^12, six decimals); a fault otherwise."""
+        if number < 0:
+            self.log.fault(place(here), f"quantity {_show(value)} is below zero; a quantity counts what there is")
+            return None
         if abs(number) >= MAX_QUANTITY:
             self.log.fault(place(here), f"quantity {_show(value)} is out of range (the plant holds quantities below "
                                         f"{MAX_QUANTITY:,})")
@@ -176,8 +184,13 @@ class Builder:
             return None
         try:
             moment = parse_time(value, what)
+            moment.astimezone(UTC)  # the plant keeps UTC: year 1 at +05:00, or 9999-12-31 at -05:00, has none
         except TimeError as e:
             self.log.fault(place(path), str(e))
+            return None
+        except OverflowError:
+            self.log.fault(place(path), f"{what} {value.strip()!r} is out of range (in UTC it falls before the year 1 or "
+                                        "after 9999)")
             return None
         text = value.strip()
         at = text.find("T")  # the text is an xsd:dateTime already (parse_time): seconds follow THH:MM, or not
@@ -289,6 +302,8 @@ class Builder:
         event_id = fields.get("eventID")
         if event_id is not None and (not isinstance(event_id, str) or not event_id.strip()):
             self.log.fault(place("eventID"), f"eventID must be a URI, not {_show(event_id)}")
+        elif isinstance(event_id, str) and len(event_id.strip()) > CODE_LENGTH:
+            self.log.fault(place("eventID"), _too_long("eventID", event_id))
         parent = fields.get("parentID")
         transformation_id = fields.get("transformationID")
         if transformation_id is not None and not isinstance(transformation_id, str):
@@ -400,6 +415,12 @@ def _short_attribute(attribute_id: str) -> str:
         if attribute_id.startswith(prefix):
             return attribute_id[len(prefix):]
     return attribute_id
+
+
+def _too_long(what: str, value: str) -> str:
+    """An identifier longer than the plant keeps: refused, since cutting it could make two identifiers one."""
+    return (f"{what} is {len(value.strip()):,} characters long; the plant keeps identifiers of at most {CODE_LENGTH} "
+            f"(it begins {value.strip()[:40]!r})")
 
 
 def _list(value: Any) -> list[Any]:

@@ -454,8 +454,10 @@ class _Mapper:
                                                                 first.location, (), ()))
                 continue
             first_event = min(valid, key=lambda pe: _utc(pe[1].event_time))[0]
-            if not inputs and not outputs:
-                self.plan.warn(first_event.where, "the transformation names no inputs and no outputs")
+            if not inputs and not outputs:  # nothing made of nothing: no production order to record
+                self.plan.warn(first_event.where, "the transformation names no inputs and no outputs; its event is "
+                                                  "kept, but no production order is recorded for it")
+                continue
             self.plan.transformations.append(Transformation(
                 key, tuple(pe.identity for pe, _ in group), first_event.time, first_event.location,
                 tuple(inputs), tuple(outputs), tuple(dict.fromkeys(documents)), tuple(steps.values())))

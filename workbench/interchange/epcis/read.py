@@ -24,6 +24,7 @@ from workbench.interchange.epcis.model import DuplicateEventId, EpcisDocument, E
 from workbench.interchange.epcis.read_json import STANDARD_PREFIXES, JsonReader
 from workbench.interchange.epcis.read_xml import XmlReader
 from workbench.interchange.epcis.times import TimeError, parse_time
+from workbench.interchange.epcis.unsafe import check_json, check_xml
 
 BOM = b"\xef\xbb\xbf"
 
@@ -67,6 +68,7 @@ def read_document(data: bytes | str | Path, source: str | None = None, options: 
             log.fault(f"{source}:{line}", "the document declares XML entities (<!ENTITY> in its DOCTYPE), which EPCIS "
                                           "does not use and the reader never expands")
             raise EpcisReadFailed(source, log.faults)
+        check_xml(data, source, log)
         reader = XmlReader(source, log, builder)
         try:
             raw_header, events, master = reader.read(io.BytesIO(data))
@@ -115,6 +117,7 @@ def document_text(data: bytes, source: str, log: FaultLog) -> Any:
     except UnicodeDecodeError as e:
         log.fault(source, f"the file is not UTF-8 text (byte {e.start})")
         raise EpcisReadFailed(source, log.faults) from None
+    check_json(text, source, log)  # NUL, controls, bidi overrides: faults with their places
     try:
         document, comments = loads_document(text)
     except JsonSyntaxError as e:

@@ -363,7 +363,8 @@ class Loader:
 
     def _transformations(self) -> None:
         plan = self.plan
-        valid = [t for t in plan.transformations if any(plan.valid(e) for e in t.events)]
+        # A transformation of nothing (no inputs, no outputs) is not in the plan: every order here has a lot.
+        valid = [t for t in plan.transformations if any(plan.valid(e) for e in t.events) and (t.outputs or t.inputs)]
         if not valid:
             return
         table = _table(ProductionOrder)
@@ -372,8 +373,7 @@ class Loader:
         ids = self.w.reserve_ids(table, len(valid))
         self.w.load(table, {
             "id": ids, "code": [own_code(t.key) for t in valid],
-            "item_id": [self.item_ids[plan.lots[(t.outputs or t.inputs)[0].lot].product] if (t.outputs or t.inputs)
-                        else next(iter(self.item_ids.values())) for t in valid],
+            "item_id": [self.item_ids[plan.lots[(t.outputs or t.inputs)[0].lot].product] for t in valid],
             "started_at": [_naive(t.time) for t in valid], "finished_at": [_naive(t.time) for t in valid],
             "location_id": [self.location_ids.get(t.location) if t.location else None for t in valid],
             "event_id": [self.event_ids[t.events[0]] for t in valid],
