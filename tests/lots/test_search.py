@@ -177,3 +177,22 @@ def test_the_demo_customer_and_vendor_names_of_the_issue_find_lots(demo_plant):
             hits = search(s, text)
             assert hits and all(h.matched_on.startswith(verb) for h in hits), text
         assert any((h.item, h.lot) == ("RM-ALMOND", "R26132-01") for h in search(s, "Sierra", limit=500))
+
+
+def test_a_pallets_sscc_and_an_epcis_identifier_find_their_lots(session):
+    """IFT's query document: an SSCC in any form lists the lots the pallet carried; a GDST lot class URN its lot."""
+    from tests.interchange.epcis.paths import REAL
+    from workbench.interchange.epcisload import import_documents
+
+    import_documents(session, [REAL / "epcisquerydoc-example01.jsonld"])
+    fish = ["urn:gdst:wholechain.com:product:class:fishcompany.hgtuna/8a25a035",
+            "urn:gdst:wholechain.com:product:class:fishcompany.sal-whole/eiwo493"]
+    for given in ("urn:epc:id:sscc:0614141.1234567890", "(00)106141412345678908",
+                  "https://id.gs1.org/00/106141412345678908"):
+        hits = search(session, given)
+        assert sorted(f"{h.item}/{h.lot}" for h in hits) == fish, given
+        assert {h.matched_on for h in hits} == {"pallet urn:epc:id:sscc:0614141.1234567890"}
+    (hit,) = search(session, "urn:gdst:example.org:product:lot:class:fisherman01.tuna.v1-0122-2022")
+    assert (hit.lot, hit.matched_on) == ("v1-0122-2022", "identifier")
+    assert search(session, "urn:epc:id:sscc:0614141.9999999999") == []
+    assert search(session, "urn:gdst:example.org:product:lot:class:nobody.nothing.x") == []

@@ -26,8 +26,9 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from workbench.errors import WorkbenchError
+from workbench.errors import NotFound, WorkbenchError
 from workbench.format import unsafe_characters
+from workbench.interchange.epcisload.lookup import container_key, find_container_lots, find_lot_by_identifier
 from workbench.plant import Customer, Item, Lot, Output, ProductionOrder, Receipt, Return, Shipment, Vendor
 from workbench.plant.floor_models import LotHold
 from workbench.plant.lookup import LotRef, parse_gs1
@@ -38,7 +39,7 @@ from workbench.plant.stock import LotBalance, lot_balances
 MAX_ITEMS = 25
 
 # What a hit matched on, in the order hits of equal exactness are listed.
-SOURCES = ("barcode", "lot", "vendor lot", "production order", "receipt", "purchase order",
+SOURCES = ("barcode", "pallet", "identifier", "lot", "vendor lot", "production order", "receipt", "purchase order",
            "shipment", "customer order", "RMA", "item", "item name", "customer", "vendor")
 #: Most customers or vendors whose lots one search lists (each gets a share of the limit).
 MAX_PARTIES = 10
@@ -279,6 +280,25 @@ def _by_barcode(session: Session, found: _Found, gtin: str | None, lot: str | No
     found.add(session.execute(query.limit(limit)).scalars(), "barcode", True)
 
 
+def _by_pallet(session: Session, found: _Found, text: str) -> None:
+    """A pallet's SSCC (EPC URN, Digital Link, element string): every lot it carried, in any of its packings."""
+    try:
+        pallet = find_container_lots(session, text)
+    except NotFound:
+        return
+    if pallet is not None:
+        found.add((r.id for r in pallet.lots), "pallet", True, f"pallet {pallet.code}")
+
+
+def _by_identifier(session: Session, found: _Found, text: str) -> None:
+    """An EPCIS identifier of a lot (the one it was imported with, an LGTIN URN, a GDST lot class URN)."""
+    try:
+        lot = find_lot_by_identifier(session, text)
+    except WorkbenchError:  # no such lot, or not a lot's identifier: no hit
+        return
+    found.add([lot.id], "identifier", True)
+
+
 GS = "\x1d"
 
 #: Longer than any code or name the plant holds: such a text can match nothing.
@@ -310,8 +330,12 @@ def search(session: Session, text: str, limit: int = 200, now: datetime | None =
     now = now or datetime.now(UTC).replace(tzinfo=None)
     found = _Found()
     scanned = parse_gs1(text)
-    if scanned is not None:
+    if container_key(text) is not None:
+        _by_pallet(session, found, text)
+    elif scanned is not None:
         _by_barcode(session, found, scanned.gtin, scanned.lot, limit)
+    elif text.lower().startswith(("urn:", "http://", "https://")):
+        _by_identifier(session, found, text)
     else:
         _by_column(session, found, text, limit)
         _by_production_order(session, found, text, limit)
