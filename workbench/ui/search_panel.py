@@ -213,7 +213,8 @@ class SearchPanel(QWidget):
             "<li>a production order or RMA</li>"
             "<li>a customer's code or name → lots shipped to them</li>"
             "<li>a vendor's code or name → lots received from them</li>"
-            "<li>a GS1 barcode (element string or Digital Link)</li></ul>"
+            "<li>a GS1 barcode (element string or Digital Link)</li>"
+            "<li>an EPCIS lot identifier, or a pallet's SSCC → the lots it carried</li></ul>"
             "<p>Results appear as you type; Enter searches at once. Exact matches are listed "
             "first, then codes and names that start with the text.</p>"
         )
