@@ -47,8 +47,8 @@ CASES = {
     "after 9999 in UTC": (_event(eventTime="9999-12-31T23:00:00-05:00"),
                           "eventList[1].eventTime: eventTime '9999-12-31T23:00:00-05:00' is out of range"),
     "an over-long eventID": (_event(eventID="urn:uuid:" + "a" * 300),
-                             "eventList[1].eventID: eventID is 309 characters long; the plant keeps identifiers of at "
-                             "most 255"),
+                             ("eventList[1].eventID: eventID is 309 characters long; the plant keeps identifiers of "
+                              "at most 255")),
     "an over-long class": (_event(quantityList=[{"epcClass": "urn:x:" + "b" * 300, "quantity": 5, "uom": "KGM"}]),
                            "eventList[1].quantityList[0]: epcClass is 306 characters long"),
 }
