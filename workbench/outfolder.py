@@ -131,17 +131,6 @@ def check_place(directory: str | Path) -> None:
             break
 
 
-def check_file(given: str, what: str, example: str, force: bool = False) -> Path:
-    """The one file a command writes (``given`` as typed), or a sentence saying why not: a folder there, or a file
-    there and no ``force`` (a file is replaced only when the user says so)."""
-    target = Path(given)
-    if target.is_dir():
-        raise WorkbenchError(f"{given} is a folder; give the {what} to write ({example}).")
-    if target.exists() and not force:
-        raise WorkbenchError(f"{given} exists; add --force to replace it.")
-    return target
-
-
 def check_target(directory: str | Path, kind: str, what: str, force: bool = False,
                  database: str | None = None) -> Path:
     """The folder to write a package of ``kind`` into, or a ``WorkbenchError`` saying why not.

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from workbench.format import unsafe_characters
@@ -34,6 +34,19 @@ MAX_SAID = 20
 def _sentence(names: list[str]) -> str:
     return (f"the text holds {', '.join(names)}; control characters, bidirectional overrides and zero-width characters "
             "are refused, since they can hide or reorder what a code says")
+
+
+def _say(log: FaultLog, source: str, found: Iterable[tuple[str, list[str]]], what: str) -> None:
+    """A fault for each place that holds unsafe characters (``found``: place and the characters, none for most),
+    the first ``MAX_SAID`` of them, and one for how many more there are."""
+    said = 0
+    for place, names in found:
+        if names:
+            said += 1
+            if said <= MAX_SAID:
+                log.fault(place, _sentence(names))
+    if said > MAX_SAID:
+        log.fault(source, f"… and {said - MAX_SAID} more {what} with such characters")
 
 
 def json_suspect(text: str) -> bool:
@@ -73,15 +86,9 @@ def check_json(text: str, source: str, log: FaultLog) -> None:
         document, _comments = loads(text)
     except (ValueError, json.JSONDecodeError):
         return  # not JSON: the reader says so in its own words
-    said = 0
-    for path, value in _strings(document, ""):
-        names = unsafe_characters(value, multiline=True)
-        if names:
-            said += 1
-            if said <= MAX_SAID:
-                log.fault(f"{source}: {_place(path)}", _sentence(names))
-    if said > MAX_SAID:
-        log.fault(source, f"… and {said - MAX_SAID} more strings with such characters")
+    found = ((f"{source}: {_place(path)}", unsafe_characters(value, multiline=True))
+             for path, value in _strings(document, ""))
+    _say(log, source, found, "strings")
 
 
 def _xml_suspect(data: bytes) -> bool:
@@ -112,13 +119,8 @@ def check_xml(data: bytes, source: str, log: FaultLog) -> None:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError:
         return  # the reader says what is wrong with it
-    said = 0
-    for element in root.iter():
-        texts = [element.text or "", *(str(v) for v in element.attrib.values())]
-        names = list(dict.fromkeys(n for text in texts for n in unsafe_characters(text, multiline=True)))
-        if names:
-            said += 1
-            if said <= MAX_SAID:
-                log.fault(f"{source}:{element.sourceline}", _sentence(names))
-    if said > MAX_SAID:
-        log.fault(source, f"… and {said - MAX_SAID} more elements with such characters")
+    found = ((f"{source}:{element.sourceline}",
+              list(dict.fromkeys(n for text in (element.text or "", *map(str, element.attrib.values()))
+                                 for n in unsafe_characters(text, multiline=True))))
+             for element in root.iter())
+    _say(log, source, found, "elements")
