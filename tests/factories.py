@@ -155,3 +155,13 @@ def lot_facts(lot_id: int, item: str, lot: str, quantity=Decimal(0), unit: str =
     values = {"item_name": None, "item_kind": "material", "created_at": None, "expires_at": None,
               "origin": "receipt", "vendor_lot": None, **kw}
     return LotFacts(lot_id=lot_id, item=item, lot=lot, quantity=Decimal(quantity), unit=unit, depth=depth, **values)
+
+
+def honey_bars(b: PlantBuilder) -> None:
+    """Honey H1 (vendor BEE, vendor lot BEE-0382) made into bar B1 (order MO-1, line LINE1), 150 shipped to ACME, 5
+    returned for illness: the plant of the case, SCAR and output-file tests. Call ``b.done()`` after (and after
+    anything added to it)."""
+    b.receive("HONEY", "H1", 100, vendor="BEE", receipt="GRN-1", po="PO-77", vendor_lot="BEE-0382")
+    b.produce("MO-1", "BAR", [("HONEY", "H1", 60)], [("B1", 200)], [("form", "LINE1", "bob")], kind="product")
+    b.ship("SH-1", "ACME", "BAR", "B1", 150)
+    b.ret("RMA-1", "ACME", "BAR", "B1", 5, reason="Illness complaint")

@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy.exc import DBAPIError
 
-from tests.factories import PlantBuilder
+from tests.factories import PlantBuilder, honey_bars
 from workbench.actions import audit as audit_actions
 from workbench.actions import case_reports, cases
 from workbench.cases import store
@@ -33,11 +33,7 @@ def _honey(plant) -> LotRef:
     """Honey H1 (vendor BEE) -> bar B1 shipped to ACME, some on hand."""
     with plant.Session.begin() as s:
         b = PlantBuilder(s)
-        b.receive("HONEY", "H1", 100, vendor="BEE", receipt="GRN-1", po="PO-77", vendor_lot="BEE-0382")
-        b.produce("MO-1", "BAR", [("HONEY", "H1", 60)], [("B1", 200)], [("form", "LINE1", "bob")],
-                  kind="product")
-        b.ship("SH-1", "ACME", "BAR", "B1", 150)
-        b.ret("RMA-1", "ACME", "BAR", "B1", 5, reason="Illness complaint")
+        honey_bars(b)
         b.done()
         return LotRef(b.lot("HONEY", "H1").id, "HONEY", "H1")
 

@@ -5,17 +5,14 @@ from __future__ import annotations
 import json
 import zipfile
 
-from tests.factories import PlantBuilder
+from tests.factories import PlantBuilder, honey_bars
 from workbench.cli import main
 
 
 def _plant(plant) -> None:
     with plant.Session.begin() as s:
         b = PlantBuilder(s)
-        b.receive("HONEY", "H1", 100, vendor="BEE", receipt="GRN-1", po="PO-77", vendor_lot="BEE-0382")
-        b.produce("MO-1", "BAR", [("HONEY", "H1", 60)], [("B1", 200)], [("form", "LINE1", "bob")], kind="product")
-        b.ship("SH-1", "ACME", "BAR", "B1", 150)
-        b.ret("RMA-1", "ACME", "BAR", "B1", 5, reason="Illness complaint")
+        honey_bars(b)
         b.done()
 
 

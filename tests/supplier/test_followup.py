@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from tests.factories import PlantBuilder
+from tests.factories import PlantBuilder, honey_bars
 from workbench.actions import scar_followup as fu
 from workbench.actions.scar import issue_scar
 from workbench.cli import main
@@ -22,10 +22,7 @@ from workbench.supplier.quality import vendor_quality
 def _honey(plant) -> LotRef:
     with plant.Session.begin() as s:
         b = PlantBuilder(s)
-        b.receive("HONEY", "H1", 100, vendor="BEE", receipt="GRN-1", po="PO-77", vendor_lot="BEE-0382")
-        b.produce("MO-1", "BAR", [("HONEY", "H1", 60)], [("B1", 200)], [("form", "LINE1", "bob")], kind="product")
-        b.ship("SH-1", "ACME", "BAR", "B1", 150)
-        b.ret("RMA-1", "ACME", "BAR", "B1", 5, reason="Illness complaint")
+        honey_bars(b)
         b.ret("RMA-2", "ACME", "BAR", "B1", 2, reason="Damaged packaging: cases crushed in transit")
         b.ret("RMA-3", "ACME", "BAR", "B1", 1, reason="Wrong item picked")
         b.done()
