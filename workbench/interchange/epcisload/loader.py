@@ -455,6 +455,8 @@ class Loader:
             vendor = vendors.get(t.key)
             po = _document(t, ("po",))
             customer = returned_by.get(t.key)
+            number, shipment = _document(t, ("recadv",)), _document(t, ("desadv",), only=SHIPMENT_NUMBER)
+            received_at, here = _naive(t.received_at), self._loc(t.destination.location)
             for lot_id, (quantity, via) in lines_of[t.key].items():
                 if customer is not None:
                     return_rows.append((_code(_document(t, ("rma",)) or t.key), _naive(t.received_at), customer, lot_id,
@@ -463,14 +465,13 @@ class Loader:
                     continue
                 line = line_of.get((t.key, lot_id))
                 if line is None and open_lines.get(lot_id):
-                    line = _take_line(open_lines[lot_id], _document(t, ("desadv",), only=SHIPMENT_NUMBER),
-                                      _naive(t.received_at), self._loc(t.destination.location))
+                    line = _take_line(open_lines[lot_id], shipment, received_at, here)
                     self.counts.linked += line is not None
                 bought = line is None and vendor is not None
-                code = self._line_code(_document(t, ("recadv",)), t.received or t.key, lot_id, via, numbered)
-                receipt_rows.append((code, _naive(t.received_at), None if line else vendor, po,
+                code = self._line_code(number, t.received or t.key, lot_id, via, numbered)
+                receipt_rows.append((code, received_at, None if line else vendor, po,
                                      lot_id, vendor_lots.get(lot_id) if bought else None, quantity,
-                                     self._loc(t.destination.location), self._loc(t.source.location),
+                                     here, self._loc(t.source.location),
                                      line, self._container(via), self.event_ids[t.received]))  # type: ignore[index]
         self._rows(Receipt, ("code", "received_at", "vendor_id", "po", "lot_id", "vendor_lot", "quantity", "location_id",
                              "ship_from_id", "shipment_id", "container_id", "event_id"), receipt_rows)
