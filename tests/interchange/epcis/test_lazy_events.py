@@ -90,7 +90,7 @@ EVENTS = [_event(i) for i in range(5)]
 ], ids=["compact", "indented", "empty", "query-results", "white-space"])
 def test_the_event_list_is_read_lazily(text: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(jsontext, "LAZY_MIN_CHARS", 0)
-    document, comments = loads_document(text)
+    document, comments, _ = loads_document(text)
     assert _spans_taken(document) and comments == 0
     assert _plain(document) == json.loads(text, parse_float=Decimal)
     lazy, whole = _lazy_and_whole(monkeypatch, text.encode())
@@ -100,7 +100,7 @@ def test_the_event_list_is_read_lazily(text: str, monkeypatch: pytest.MonkeyPatc
 def test_comments_are_removed_before_the_lazy_read(monkeypatch: pytest.MonkeyPatch):
     text = json.dumps(_document(EVENTS), indent=1).replace('"action": "ADD",', '"action": "ADD", // by hand\n', 2)
     monkeypatch.setattr(jsontext, "LAZY_MIN_CHARS", 0)
-    document, comments = loads_document(text)
+    document, comments, _ = loads_document(text)
     assert _spans_taken(document) and comments == 2
     assert _plain(document) == loads(text)[0]
     lazy, whole = _lazy_and_whole(monkeypatch, text.encode())
@@ -119,7 +119,7 @@ def test_comments_are_removed_before_the_lazy_read(monkeypatch: pytest.MonkeyPat
 ], ids=["header-first", "twice", "elsewhere", "nested"])
 def test_a_list_the_spans_cannot_be_trusted_on_is_parsed_whole(text: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(jsontext, "LAZY_MIN_CHARS", 0)
-    document, _ = loads_document(text)
+    document, _, _ = loads_document(text)
     assert _plain(document) == json.loads(text, parse_float=Decimal)
     lazy, whole = _lazy_and_whole(monkeypatch, text.encode())
     assert lazy == whole
@@ -153,6 +153,6 @@ _json = st.recursive(
        separators=st.sampled_from([(",", ":"), (", ", ": "), (" ,\n", " :\t")]))
 def test_any_event_list_reads_as_json_reads_it(events: list[Any], indent: int | None, separators: tuple[str, str]):
     text = json.dumps(_document(events), indent=indent, separators=separators)
-    document = jsontext._lazy(text)
-    assert document is not None and _spans_taken(document)
+    found = jsontext._lazy(text)
+    assert found is not None and _spans_taken(document := found[0]) and found[1] == []
     assert _plain(document) == json.loads(text, parse_float=Decimal)

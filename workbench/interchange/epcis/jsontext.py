@@ -11,6 +11,10 @@ reader asks for it and let go once built, so a million events never stand in mem
 the page faults of handing it out) beside the events built from them. Whatever that pass does not recognise (no
 single ``eventList`` array at a place the reader looks, a syntax fault anywhere) is read the usual way, with the usual
 faults.
+
+A key given twice in one object (JSON leaves open which value counts; Python's parser, like JavaScript's, keeps the
+last) is found as the text is parsed, once (the large document's first pass; about 0.7 s more per 200,000 events),
+and each is a ``DuplicateKey`` with its place, which the reader turns into a warning.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ import os
 import re
 import uuid
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, overload
 
@@ -61,18 +66,93 @@ def content_offset(data: bytes) -> int:
     return _LEADING.match(data).end()  # type: ignore[union-attr]  # the pattern matches the empty string too
 
 
-def loads(text: str) -> tuple[Any, int]:
-    """(the parsed value with floats as exact Decimals, number of comments removed)."""
+@dataclass(frozen=True, slots=True)
+class DuplicateKey:
+    """A key given more than once in one JSON object: where the object is, the key, every value in the order given."""
+
+    path: str  # as ``place`` gives it: ``eventList[3].quantityList[0]``, ``epcisHeader``, or "" for the document
+    key: str
+    values: tuple[Any, ...]
+
+    @property
+    def same(self) -> bool:
+        return all(v == self.values[0] for v in self.values[1:])
+
+
+class _Pairs:
+    """An ``object_pairs_hook`` that builds each object as the parser would and keeps those with a key given twice."""
+
+    def __init__(self) -> None:
+        self.found: dict[int, tuple[dict[str, Any], list[tuple[str, Any]]]] = {}
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        built = dict(pairs)  # the last value of a key, as the parser keeps without a hook
+        if len(built) != len(pairs):
+            self.found[id(built)] = (built, pairs)  # the object is held, so its id stays its own
+        return built
+
+    def located(self, value: Any, path: str) -> list[DuplicateKey]:
+        """The duplicates found so far that lie within ``value`` (found at ``path``), and forget them."""
+        if not self.found:
+            return []
+        out = list(self._walk(value, path))
+        self.found.clear()
+        return out
+
+    def _walk(self, value: Any, path: str) -> Iterator[DuplicateKey]:
+        if isinstance(value, dict):
+            hit = self.found.get(id(value))
+            if hit is not None and hit[0] is value:
+                pairs = hit[1]
+                counted: dict[str, int] = {}
+                for key, _ in pairs:
+                    counted[key] = counted.get(key, 0) + 1
+                for key, n in counted.items():
+                    if n > 1:
+                        yield DuplicateKey(place(path), key, tuple(v for k, v in pairs if k == key))
+            for key, item in value.items():
+                yield from self._walk(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from self._walk(item, f"{path}[{i}]")
+
+
+_EVENT_LISTS = ("epcisBody.eventList", "epcisBody.queryResults.resultsBody.eventList")
+
+
+def place(path: str) -> str:
+    """A JSON path as faults name it: an event list's entries as ``eventList[3]…``, wherever the list is."""
+    for prefix in _EVENT_LISTS:
+        if path.startswith(prefix + "["):
+            return "eventList" + path[len(prefix):]
+    return path
+
+
+def _parse(text: str, pairs: _Pairs) -> Any:
+    return json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
+
+
+def loads_checked(text: str) -> tuple[Any, int, list[DuplicateKey]]:
+    """(the parsed value with floats as exact Decimals, number of comments removed, keys given twice)."""
+    pairs = _Pairs()
     try:
-        return json.loads(text, parse_float=Decimal), 0
+        value, comments = _parse(text, pairs), 0
     except json.JSONDecodeError as first:
         stripped, comments = strip_comments(text)
         if not comments:
             raise JsonSyntaxError(f"not well-formed JSON: {first.msg} (column {first.colno})", first.lineno) from None
-    try:
-        return json.loads(stripped, parse_float=Decimal), comments
-    except json.JSONDecodeError as e:
-        raise JsonSyntaxError(f"not well-formed JSON: {e.msg} (column {e.colno})", e.lineno) from None
+        pairs = _Pairs()
+        try:
+            value = _parse(stripped, pairs)
+        except json.JSONDecodeError as e:
+            raise JsonSyntaxError(f"not well-formed JSON: {e.msg} (column {e.colno})", e.lineno) from None
+    return value, comments, pairs.located(value, "")
+
+
+def loads(text: str) -> tuple[Any, int]:
+    """(the parsed value with floats as exact Decimals, number of comments removed)."""
+    value, comments, _ = loads_checked(text)
+    return value, comments
 
 
 #: Documents of fewer characters are parsed whole (the event list of a small document costs little memory).
@@ -102,31 +182,38 @@ class EventSpans(Sequence[Any]):
         return _DECODER.raw_decode(self._text, self._starts[index])[0]
 
 
-def loads_document(text: str) -> tuple[Any, int]:
-    """As ``loads``; a large document's event list comes as ``EventSpans`` (see the module's docstring)."""
+def loads_document(text: str) -> tuple[Any, int, list[DuplicateKey]]:
+    """As ``loads_checked``; a large document's event list comes as ``EventSpans`` (see the module's docstring)."""
     if len(text) >= LAZY_MIN_CHARS:
         found = _lazy(text)
         if found is not None:
-            return found, 0
+            return found[0], 0, found[1]
         stripped, comments = strip_comments(text)
         if comments and (found := _lazy(stripped)) is not None:
-            return found, comments
-    return loads(text)
+            return found[0], comments, found[1]
+    return loads_checked(text)
 
 
-def _lazy(text: str) -> Any | None:
-    """The document with its event list as ``EventSpans``; None when the text is not one the spans can be trusted on."""
+def _lazy(text: str) -> tuple[Any, list[DuplicateKey]] | None:
+    """The document with its event list as ``EventSpans``, and its keys given twice; None when the text is not one
+    the spans can be trusted on."""
     match = _EVENT_LIST.search(text)
     if match is None:
         return None
     starts: array[int] = array("q")
-    space, decode, pos = _SPACE.match, _DECODER.raw_decode, match.end()
+    pairs = _Pairs()
+    in_events: list[tuple[int, DuplicateKey]] = []  # (event, duplicate at a path within the event)
+    space, decode, pos = _SPACE.match, json.JSONDecoder(parse_float=Decimal, object_pairs_hook=pairs).raw_decode, \
+        match.end()
     try:
         pos = space(text, pos).end()  # type: ignore[union-attr]  # the pattern matches the empty string too
         if text[pos] != "]":
             while True:
                 starts.append(pos)
-                pos = space(text, decode(text, pos)[1]).end()  # type: ignore[union-attr]
+                event, end = decode(text, pos)
+                if pairs.found:  # rare: walk this event to name the place
+                    in_events.extend((len(starts) - 1, d) for d in pairs.located(event, ""))
+                pos = space(text, end).end()  # type: ignore[union-attr]
                 if text[pos] == ",":
                     pos = space(text, pos + 1).end()  # type: ignore[union-attr]
                     continue
@@ -138,20 +225,23 @@ def _lazy(text: str) -> Any | None:
     # The rest of the document, with a token of our own where the event list was: it must parse, and the token must
     # stand where the reader takes the event list from, so the spans are that list and no other.
     token = f"workbench-events-{uuid.uuid4().hex}"
+    rest = _Pairs()
     try:
-        document = json.loads(f'{text[:match.end() - 1]}"{token}"{text[pos + 1:]}', parse_float=Decimal)
+        document = _parse(f'{text[:match.end() - 1]}"{token}"{text[pos + 1:]}', rest)
     except json.JSONDecodeError:
         return None
     body = document.get("epcisBody") if isinstance(document, dict) else None
     if not isinstance(body, dict):
         return None
+    duplicates = rest.located(document, "")
+    duplicates += [DuplicateKey(f"eventList[{i}]{'.' if d.path else ''}{d.path}", d.key, d.values) for i, d in in_events]
     spans = EventSpans(text, starts)
     if body.get("eventList") == token:
         body["eventList"] = spans
-        return document
+        return document, duplicates
     results = body.get("queryResults")
     results_body = results.get("resultsBody") if isinstance(results, dict) else None
     if "eventList" not in body and isinstance(results_body, dict) and results_body.get("eventList") == token:
         results_body["eventList"] = spans
-        return document
+        return document, duplicates
     return None

@@ -106,13 +106,14 @@ def _code_path() -> str:
 def _work(path: str, out: str, source: str, first: int, strict: bool) -> None:
     import gc
 
+    from workbench.interchange.epcis.encoding import as_utf8
     from workbench.interchange.epcis.events import Builder, ReadOptions
-    from workbench.interchange.epcis.read import BOM, document_text
+    from workbench.interchange.epcis.read import document_text
     from workbench.interchange.epcis.read_json import JsonReader
 
     gc.disable()  # as in the caller: many small records, no cycles
     log = RecordingLog(source)
-    document = document_text(Path(path).read_bytes().removeprefix(BOM), source, log)
+    document = document_text(as_utf8(Path(path).read_bytes())[0], source, log, checked=False)
     reader = JsonReader(source, log, Builder(log, ReadOptions(strict_identifiers=strict)))
     values, where = reader.prepare(document)
     if isinstance(values, list):  # the caller's part: its parsed JSON is let go, for this part's events to reuse

@@ -10,6 +10,7 @@ eventIDs used twice (with identical or different content, said which) and master
 from __future__ import annotations
 
 import io
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,10 @@ from typing import Any
 
 from lxml import etree
 
+from workbench.interchange.epcis.encoding import EncodingError, as_utf8, label
 from workbench.interchange.epcis.events import Builder, ReadOptions
 from workbench.interchange.epcis.faults import EpcisReadFailed, FaultLog
-from workbench.interchange.epcis.jsontext import JsonSyntaxError, content_offset, loads_document
+from workbench.interchange.epcis.jsontext import DuplicateKey, JsonSyntaxError, content_offset, loads_document
 from workbench.interchange.epcis.model import DuplicateEventId, EpcisDocument, EpcisEvent, VocabularyElement
 from workbench.interchange.epcis.read_json import STANDARD_PREFIXES, JsonReader
 from workbench.interchange.epcis.read_xml import XmlReader
@@ -49,12 +51,18 @@ def read_document(data: bytes | str | Path, source: str | None = None, options: 
     source = source or "<epcis>"
     log = FaultLog(source)
     builder = Builder(log, options or ReadOptions())
-    if data.startswith(BOM):
-        data = data[len(BOM):]
+    try:
+        data, encoding = as_utf8(data)
+    except EncodingError as e:
+        log.fault(source, str(e))
+        raise EpcisReadFailed(source, log.faults) from None
     offset = content_offset(data)
     start = data[offset:offset + 1]
     namespaces: dict[str, str] = {}
     if start in (b"{", b"["):
+        if encoding is not None:
+            log.warn(source, f"the file is {label(encoding)} text, not the UTF-8 that JSON is exchanged in; it is read "
+                             "as what it is")
         parsed = document_text(data, source, log)
         del data  # the file's bytes are not needed once parsed (a large file: hundreds of megabytes)
         header, events, master, namespaces = _read_json(parsed, source, log, builder, file)
@@ -109,24 +117,47 @@ def read_document(data: bytes | str | Path, source: str | None = None, options: 
     )
 
 
-def document_text(data: bytes, source: str, log: FaultLog) -> Any:
+def document_text(data: bytes, source: str, log: FaultLog, *, checked: bool = True) -> Any:
     """The parsed JSON of a document's bytes (a large one's events parsed as they are read: ``jsontext.EventSpans``);
-    refused when it is not UTF-8 or not JSON."""
+    refused when it is not UTF-8 or not JSON. ``checked``: also look for unsafe characters and keys given twice (a
+    reading worker leaves that to its caller, which has checked the whole text)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         log.fault(source, f"the file is not UTF-8 text (byte {e.start})")
         raise EpcisReadFailed(source, log.faults) from None
-    check_json(text, source, log)  # NUL, controls, bidi overrides: faults with their places
+    if checked:
+        check_json(text, source, log)  # NUL, controls, bidi overrides: faults with their places
     try:
-        document, comments = loads_document(text)
+        document, comments, duplicates = loads_document(text)
     except JsonSyntaxError as e:
         log.fault(f"{source}:{e.line}", str(e))
         raise EpcisReadFailed(source, log.faults) from None
     if comments:
         log.warn(source, f"{comments} comment{'s' if comments != 1 else ''} (// or /* */) removed: "
                          "comments are not JSON, but the file is read without them")
+    if checked:
+        _say_duplicates(duplicates, source, log)
     return document
+
+
+def _say_duplicates(duplicates: list[DuplicateKey], source: str, log: FaultLog) -> None:
+    """A key given twice in one object, a warning that says which value is read: the last, as JavaScript's
+    ``JSON.parse`` and most parsers take it. Not refused: GS1's own AssociationEvent example gives an eventID twice."""
+    for d in duplicates:
+        where = f"{source}: {d.path}" if d.path else source
+        times = f"{len(d.values)} times" if len(d.values) > 2 else "twice"
+        if d.same:
+            log.warn(where, f"the key {d.key!r} is given {times} with the same value; it is read once")
+        else:
+            shown = ", ".join(_shown(v) for v in d.values)
+            log.warn(where, f"the key {d.key!r} is given {times} with different values ({shown}); JSON does not say "
+                            f"which one counts, and the last, {_shown(d.values[-1])}, is read, as most readers do")
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _read_json(document: Any, source: str, log: FaultLog, builder: Builder, file: Path | None) -> tuple[

@@ -27,7 +27,6 @@ _ESCAPED = re.compile(r"\\u(?:00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-f
 _RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\u061c\ufeff]")
 #: XML character references (checked one by one: the unsafe ones among them are few and far between).
 _REFERENCE = re.compile(rb"&#(x[0-9a-fA-F]+|[0-9]+);")
-_EVENT_LISTS = ("epcisBody.eventList", "epcisBody.queryResults.resultsBody.eventList")
 MAX_SAID = 20
 
 
@@ -68,25 +67,18 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _strings(item, f"{path}[{i}]")
 
 
-def _place(path: str) -> str:
-    for prefix in _EVENT_LISTS:
-        if path.startswith(prefix + "["):
-            return "eventList" + path[len(prefix):]
-    return path
-
-
 def check_json(text: str, source: str, log: FaultLog) -> None:
     """Each string of the JSON document ``text`` that holds an unsafe character, a fault at its place
     (``FILE: eventList[3].quantityList[0].epcClass``)."""
     if not json_suspect(text):
         return
-    from workbench.interchange.epcis.jsontext import loads
+    from workbench.interchange.epcis.jsontext import loads, place
 
     try:
         document, _comments = loads(text)
     except (ValueError, json.JSONDecodeError):
         return  # not JSON: the reader says so in its own words
-    found = ((f"{source}: {_place(path)}", unsafe_characters(value, multiline=True))
+    found = ((f"{source}: {place(path)}", unsafe_characters(value, multiline=True))
              for path, value in _strings(document, ""))
     _say(log, source, found, "strings")
 

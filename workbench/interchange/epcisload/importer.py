@@ -18,12 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
+from workbench.interchange.epcis.encoding import EncodingError, as_utf8
 from workbench.interchange.epcis.faults import EpcisReadFailed, Fault
 from workbench.interchange.epcis.jsontext import content_offset
 from workbench.interchange.epcis.mapping import KnownEvents, plan_import
 from workbench.interchange.epcis.model import EpcisDocument
 from workbench.interchange.epcis.plan import EpcisImportFailed, ImportPlan
-from workbench.interchange.epcis.read import BOM, read_document
+from workbench.interchange.epcis.read import read_document
 from workbench.interchange.epcisload.loader import LoadCounts, load_plan
 from workbench.plant.chain import Event
 from workbench.plant.events import retract_event
@@ -65,7 +66,10 @@ def is_epcis_file(path: Path) -> bool:
             head = f.read(65536)
     except OSError:
         return False
-    head = head.removeprefix(BOM)
+    try:
+        head = as_utf8(head, partial=True)[0]  # UTF-16 and UTF-32 files too (said when read)
+    except EncodingError:
+        return False
     head = head[content_offset(head):]  # white space, and comments before JSON (read with a warning)
     if head.startswith(b"{"):
         return b"EPCIS" in head or b"epcis" in head or b"eventList" in head or b'"@context"' in head
