@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from tests.interchange.epcis.test_plan_rules import PLANT, commission, event, qty, receive, ship
+from tests.interchange.epcis.test_plan_rules import DC, LOT_A, PLANT, commission, event, qty, receive, ship
 from workbench.cli import main
 from workbench.interchange.epcisload import EpcisImportFailed, import_documents
 from workbench.plant import Base
@@ -40,6 +40,21 @@ def test_a_lot_shipped_in_one_import_and_received_in_a_later_one_is_linked(plant
         assert s.execute(select(func.count()).select_from(Lot)).scalar_one() == 1
         (line,) = s.execute(select(Shipment.id)).scalars()
         assert s.execute(select(Receipt.shipment_id, Receipt.vendor_id)).one() == (line, None)
+
+
+def test_a_pallet_shipped_and_its_lots_received_in_one_import_is_not_counted_as_linked_to_an_earlier_one(
+        plant, tmp_path):
+    sscc = "urn:epc:id:sscc:4012345.0000000017"
+    pack = event("AggregationEvent", time="2024-03-01T09:00:00Z", action="ADD", bizStep="packing", parentID=sscc,
+                 childQuantityList=[qty(LOT_A, 100)], bizLocation={"id": PLANT})
+    pallet = event(time="2024-03-02T08:00:00Z", action="OBSERVE", bizStep="shipping", epcList=[sscc],
+                   bizLocation={"id": PLANT}, destinationList=[{"type": "location", "destination": DC}])
+    with plant.Session.begin() as s:
+        summary = import_documents(s, [write(tmp_path / "a.jsonld", commission(), pack, pallet, receive())])
+    assert (summary.counts.shipments, summary.counts.receipts, summary.counts.linked) == (1, 1, 0)
+    with plant.Session() as s:  # the receipt still names the pallet's shipment line
+        (line,) = s.execute(select(Shipment.id)).scalars()
+        assert s.execute(select(Receipt.shipment_id)).scalar_one() == line
 
 
 def test_an_error_declared_later_retracts_the_earlier_import_and_keeps_what_it_wrote(plant, tmp_path):

@@ -88,7 +88,7 @@ class LoadCounts:
     shipments: int = 0
     receipts: int = 0
     packings: int = 0
-    linked: int = 0  # receipts linked to a shipment of an earlier import
+    linked: int = 0  # receipts linked to a shipment line of an earlier import
     returns: int = 0  # return lines: receipts from a customer under an RMA
     warnings: list[str] = field(default_factory=list)
 
@@ -444,6 +444,7 @@ class Loader:
         ship_ids = self._rows(Shipment, ("code", "shipped_at", "customer_id", "order_ref", "lot_id", "quantity",
                                          "ship_from_id", "ship_to_id", "container_id", "event_id"), ship_rows)
         line_of = dict(zip(ship_keys, ship_ids, strict=True))
+        written_now = set(ship_ids)  # an open line of this import (a pallet shipped, its lots received) is not "before"
         open_lines = self._open_shipment_lines({lot for t in transfers if not plan.valid(t.shipped) for lot in lines_of[t.key]})
         receipt_rows: list[tuple] = []
         return_rows: list[tuple] = []
@@ -466,7 +467,7 @@ class Loader:
                 line = line_of.get((t.key, lot_id))
                 if line is None and open_lines.get(lot_id):
                     line = _take_line(open_lines[lot_id], shipment, received_at, here)
-                    self.counts.linked += line is not None
+                    self.counts.linked += line is not None and line not in written_now
                 bought = line is None and vendor is not None
                 code = self._line_code(number, t.received or t.key, lot_id, via, numbered)
                 receipt_rows.append((code, received_at, None if line else vendor, po,
