@@ -160,7 +160,7 @@ class Builder:
         if number < 0:
             self.log.fault(place(here), f"quantity {_show(value)} is below zero; a quantity counts what there is")
             return None
-        if abs(number) >= MAX_QUANTITY:
+        if number >= MAX_QUANTITY:  # not abs(): that rounds in the context, and 1e999999999 overflows it
             self.log.fault(place(here), f"quantity {_show(value)} is out of range (the plant holds quantities below "
                                         f"{MAX_QUANTITY:,})")
             return None

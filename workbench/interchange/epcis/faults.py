@@ -59,3 +59,9 @@ class FaultLog:
     def raise_if_any(self) -> None:
         if self.faults:
             raise EpcisReadFailed(self.source, self.faults)
+
+
+#: Said of an event whose values nest deeper than the reader's walk goes (Python's recursion limit, about a thousand
+#: frames; the parsers stop sooner or later themselves). EPCIS needs a handful of levels.
+TOO_DEEP = ("the event nests its values deeper than the reader follows (hundreds of levels; EPCIS needs a handful), "
+            "so it is not read")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import uuid
 from array import array
 from collections.abc import Iterator, Sequence
@@ -146,7 +147,27 @@ def loads_checked(text: str) -> tuple[Any, int, list[DuplicateKey]]:
             value = _parse(stripped, pairs)
         except json.JSONDecodeError as e:
             raise JsonSyntaxError(f"not well-formed JSON: {e.msg} (column {e.colno})", e.lineno) from None
+        except (RecursionError, ValueError):
+            raise _beyond(stripped) from None
+    except (RecursionError, ValueError):
+        raise _beyond(text) from None
     return value, comments, pairs.located(value, "")
+
+
+_DIGITS = sys.get_int_max_str_digits()
+#: A whole number longer than Python converts (no such limit when it is 0: then nothing matches).
+_LONG_INTEGER = re.compile(rf"(?<![0-9.eE+-])-?[0-9]{{{_DIGITS + 1},}}(?![0-9.eE])" if _DIGITS else r"(?!)")
+
+
+def _beyond(text: str) -> JsonSyntaxError:
+    """Well-formed JSON the parser still cannot take: a whole number of more digits than Python converts (4,300),
+    or arrays and objects nested deeper than it recurses; where the first such number is, else the first line."""
+    found = _LONG_INTEGER.search(text)
+    if found is not None:
+        return JsonSyntaxError(f"a number of {len(found.group().lstrip('-')):,} digits is more than the reader takes "
+                               f"({sys.get_int_max_str_digits():,} digits)", text.count("\n", 0, found.start()) + 1)
+    return JsonSyntaxError("the JSON nests arrays and objects deeper than the reader follows (about a thousand "
+                           "levels; EPCIS needs a handful)", 1)
 
 
 def loads(text: str) -> tuple[Any, int]:
@@ -220,15 +241,15 @@ def _lazy(text: str) -> tuple[Any, list[DuplicateKey]] | None:
                 if text[pos] != "]":
                     return None
                 break
-    except (json.JSONDecodeError, IndexError):
-        return None
+    except (json.JSONDecodeError, IndexError, RecursionError, ValueError):
+        return None  # the whole parse says what is wrong, in its own words
     # The rest of the document, with a token of our own where the event list was: it must parse, and the token must
     # stand where the reader takes the event list from, so the spans are that list and no other.
     token = f"workbench-events-{uuid.uuid4().hex}"
     rest = _Pairs()
     try:
         document = _parse(f'{text[:match.end() - 1]}"{token}"{text[pos + 1:]}', rest)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError, ValueError):
         return None
     body = document.get("epcisBody") if isinstance(document, dict) else None
     if not isinstance(body, dict):

@@ -20,7 +20,7 @@ from lxml import etree
 
 from workbench.interchange.epcis.encoding import EncodingError, as_utf8, label
 from workbench.interchange.epcis.events import Builder, ReadOptions
-from workbench.interchange.epcis.faults import EpcisReadFailed, FaultLog
+from workbench.interchange.epcis.faults import EpcisReadFailed, Fault, FaultLog
 from workbench.interchange.epcis.jsontext import DuplicateKey, JsonSyntaxError, content_offset, loads_document
 from workbench.interchange.epcis.model import DuplicateEventId, EpcisDocument, EpcisEvent, VocabularyElement
 from workbench.interchange.epcis.read_json import STANDARD_PREFIXES, JsonReader
@@ -42,6 +42,15 @@ class _Header:
 
 def read_document(data: bytes | str | Path, source: str | None = None, options: ReadOptions | None = None) -> EpcisDocument:
     """Read a document from a path, or from bytes/text named ``source`` in messages."""
+    try:
+        return _read_document(data, source, options)
+    except RecursionError:  # nested deeper than a walk of the whole (master data, a check) goes: each event says its own
+        name = source or (str(data) if isinstance(data, Path) else "<epcis>")
+        raise EpcisReadFailed(name, [Fault(name, "the document nests its values deeper than the reader follows "
+                                                 "(hundreds of levels; EPCIS needs a handful)")]) from None
+
+
+def _read_document(data: bytes | str | Path, source: str | None, options: ReadOptions | None) -> EpcisDocument:
     file = data if isinstance(data, Path) else None
     if isinstance(data, Path):
         source = source or str(data)

@@ -17,7 +17,7 @@ from typing import Any
 
 from workbench.interchange.epcis import parallel
 from workbench.interchange.epcis.events import Builder
-from workbench.interchange.epcis.faults import FaultLog
+from workbench.interchange.epcis.faults import TOO_DEEP, FaultLog
 from workbench.interchange.epcis.jsontext import EventSpans
 from workbench.interchange.epcis.model import EpcisEvent, RawElement, ValueKind, VocabularyElement
 
@@ -110,6 +110,13 @@ class JsonReader:
 
     def event(self, value: Any, index: int, path: str) -> EpcisEvent | None:
         """The event at ``path`` of the document (``""``: the document is the event)."""
+        try:
+            return self._event(value, index, path)
+        except RecursionError:  # a hostile extension nested hundreds deep: a fault at its place, not a crash
+            self.log.fault(f"{self.source}: {path}" if path else self.source, TOO_DEEP)
+            return None
+
+    def _event(self, value: Any, index: int, path: str) -> EpcisEvent | None:
         base = f"{self.source}: {path}" if path else self.source
 
         def place(sub: str) -> str:

@@ -14,7 +14,7 @@ from typing import IO, Any
 from lxml import etree
 
 from workbench.interchange.epcis.events import Builder
-from workbench.interchange.epcis.faults import FaultLog
+from workbench.interchange.epcis.faults import TOO_DEEP, FaultLog
 from workbench.interchange.epcis.model import EpcisEvent, RawElement, ValueKind, VocabularyElement
 
 EPCIS_NAMESPACES = {
@@ -164,6 +164,13 @@ class XmlReader:
             last, last_tag = rank, child.tag
 
     def event(self, element: Any, index: int) -> EpcisEvent | None:
+        try:
+            return self._event(element, index)
+        except RecursionError:  # a hostile extension nested hundreds deep: a fault at its line, not a crash
+            self.log.fault(self.where(element), TOO_DEEP)
+            return None
+
+    def _event(self, element: Any, index: int) -> EpcisEvent | None:
         self.check_order(element)
         fields: dict[str, Any] = {}
         lines: dict[str, int] = {}

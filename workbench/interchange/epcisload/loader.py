@@ -127,6 +127,7 @@ class Loader:
         self.container_ids: dict[str, int] = {}
         self.packed_here = {p.container for p in plan.packings if p.action == "pack"}
         self.quantities: dict[Decimal, Decimal] = {}  # as given → as the plant holds it
+        self.rounded: list[tuple[Decimal, Decimal]] = []  # distinct quantities given more finely than millionths
 
     # ---- the whole ------------------------------------------------------------------------------
 
@@ -148,6 +149,12 @@ class Loader:
         self.say(0.92, "Writing event lots, documents and key data elements")
         self._event_links()
         link_parties(self.session)  # a customer or vendor standing for a place with no party gets its party
+        if self.rounded:
+            given, held = self.rounded[0]
+            n = len(self.rounded)
+            self.counts.warnings.append(
+                f"{n} quantit{'ies' if n != 1 else 'y'} given with more than six decimals "
+                f"{'are' if n != 1 else 'is'} rounded to the millionths the plant holds (the first: {given} → {held})")
         return self.counts
 
     # ---- parties, locations, items ----------------------------------------------------------------
@@ -216,6 +223,8 @@ class Loader:
         q = self.quantities.get(quantity)
         if q is None:  # the few distinct quantities of a large import are converted once each
             q = self.quantities[quantity] = to_quantity(quantity)
+            if q != quantity:
+                self.rounded.append((quantity, q))
         if not uom or not q:
             return q
         target = self.item_unit.get(product, "ea")
@@ -233,7 +242,7 @@ class Loader:
                     f"item {self.plan.products[product].identifier}: quantities in {uom} are kept as given, since "
                     f"nothing converts {uom} to the item's unit {target} (add the unit to item_units)")
             return q
-        return to_quantity(q * factor)
+        return to_quantity(quantity * factor)  # from the quantity as given: rounded once, after converting
 
     def lot_quantity(self, lq: LotQuantity) -> Decimal:
         return self.in_item_unit(self.plan.lots[lq.lot].product, lq.quantity, lq.unit)
