@@ -337,19 +337,23 @@ def lot_details(session: Session, lot_id: int, now: datetime | None = None) -> L
     first_receipt = receipt[0] if receipt else None
 
     made_by = None
-    order_id = session.execute(select(Output.order_id).where(Output.lot_id == lot_id)).scalar()
-    if order_id is not None:
-        made_by = _orders(session, [order_id])[order_id]
-        for op in made_by.operations:
-            if op.started_at is not None:
-                who = ", ".join(x for x in (op.machine, op.operator) if x)
-                events.append(LifeEvent(op.started_at, "operation", f"{op.step} ({who})" if who else op.step,
-                                        end=op.finished_at, node=op.node_id))
-        at = made_by.finished_at or row.created_at
-        if at is not None:
-            made_qty = next((q.quantity for q in made_by.outputs if q.lot_id == lot_id), balance.made)
-            events.append(LifeEvent(at, "produced", f"Made by order {made_by.code}", made_qty,
-                                    node=NodeId.of("order", made_by.code)))
+    # Most lots are made by one order; a lot EPCIS made in several runs has an order for each, each in the life.
+    order_ids = list(session.execute(select(Output.order_id).where(Output.lot_id == lot_id)
+                                     .order_by(Output.order_id)).scalars())
+    if order_ids:
+        makers = _orders(session, order_ids)
+        made_by = makers[order_ids[0]]
+        for maker in (makers[i] for i in order_ids):
+            for op in maker.operations:
+                if op.started_at is not None:
+                    who = ", ".join(x for x in (op.machine, op.operator) if x)
+                    events.append(LifeEvent(op.started_at, "operation", f"{op.step} ({who})" if who else op.step,
+                                            end=op.finished_at, node=op.node_id))
+            at = maker.finished_at or row.created_at
+            if at is not None:
+                made_qty = next((q.quantity for q in maker.outputs if q.lot_id == lot_id), balance.made)
+                events.append(LifeEvent(at, "produced", f"Made by order {maker.code}", made_qty,
+                                        node=NodeId.of("order", maker.code)))
     elif row.origin == "opening" and row.created_at is not None:
         events.append(LifeEvent(row.created_at, "opening", "Counted as opening stock", balance.made, node=node))
 

@@ -196,13 +196,14 @@ class Consumption(Base):
 
 
 class Output(Base):
-    """A lot made by an order."""
+    """A lot made by an order. Most lots are made by one; EPCIS data may make one lot in several runs (each an order
+    with its own inputs), and each run's output is kept (migration 0008)."""
 
     __tablename__ = "outputs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("production_orders.id"), index=True)
-    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), unique=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
     quantity: Mapped[Qty]
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
 

@@ -387,22 +387,15 @@ class Loader:
             "location_id": [self.location_ids.get(t.location) if t.location else None for t in valid],
             "event_id": [self.event_ids[t.events[0]] for t in valid],
         })
-        outputs_taken = {lot_id for lot_id, in fetch_in(self.session, select(_table(Output).c.lot_id),
-                                                        _table(Output).c.lot_id,
-                                                        [self.lot_ids[o.lot] for t in valid for o in t.outputs])}
         consumptions: list[tuple[int, int, Decimal, datetime | None, int]] = []
         outputs: list[tuple[int, int, Decimal, int]] = []
         for order_id, t in zip(ids, valid, strict=True):
             event = self.event_ids[t.events[0]]
             for lot_id, quantity in _summed(t.inputs, self.lot_ids, self.lot_quantity).items():
                 consumptions.append((order_id, lot_id, quantity, _naive(t.time), event))
-            for lot_id, quantity in _summed(t.outputs, self.lot_ids, self.lot_quantity).items():
-                if lot_id in outputs_taken:
-                    self.counts.warnings.append(f"{plan.events[t.events[0]].where}: the lot it makes was made by another "
-                                                "transformation already; this output is not recorded twice")
-                    continue
-                outputs_taken.add(lot_id)
-                outputs.append((order_id, lot_id, quantity, event))
+            # A lot made by several transformations (runs) has an output of each: every run's inputs lead to it.
+            outputs.extend((order_id, lot_id, quantity, event)
+                           for lot_id, quantity in _summed(t.outputs, self.lot_ids, self.lot_quantity).items())
         self._rows(Operation, ("order_id", "step", "machine", "operator", "started_at", "finished_at"), [
             (order_id, _code(o.step), _code(o.machine) if o.machine else None, _code(o.operator) if o.operator else None,
              _naive(o.started_at), _naive(o.finished_at)) for order_id, t in zip(ids, valid, strict=True)
