@@ -57,6 +57,47 @@ def test_a_pallet_shipped_and_its_lots_received_in_one_import_is_not_counted_as_
         assert s.execute(select(Receipt.shipment_id)).scalar_one() == line
 
 
+def test_a_lot_made_in_two_runs_is_reached_from_the_inputs_of_each(db_factory, tmp_path, capsys):
+    """Before, only the first run's output was kept: a recall of the second run's material missed the lot."""
+    flour, salt = "urn:epc:class:lgtin:4012345.012345.FLOUR", "urn:epc:class:lgtin:4012345.012345.SALT"
+    bread = "urn:epc:class:lgtin:4012345.022222.B1"
+
+    def run(material, when, quantity):
+        return event("TransformationEvent", time=when, bizStep="commissioning", bizLocation={"id": PLANT},
+                     inputQuantityList=[qty(material, 10)], outputQuantityList=[qty(bread, quantity)])
+
+    path = write(tmp_path / "runs.jsonld", commission(flour), commission(salt), run(flour, "2024-03-02T06:00:00Z", 40),
+                 run(salt, "2024-03-02T14:00:00Z", 60))
+    url = db_factory.empty_url()
+    assert main(["import", "--db", url, str(path)]) == 0
+    assert "is produced again" in capsys.readouterr().out  # said: the quantities of the runs are added
+    for material in (flour, salt):
+        assert main(["trace", "--db", url, material, "--json"]) == 0
+        lots = {n["lot"] for n in json.loads(capsys.readouterr().out)["nodes"] if n.get("kind") == "lot"}
+        assert lots == {material.rsplit(".", 1)[1], "B1"}
+    assert main(["trace", "--db", url, bread, "--direction", "backward", "--json"]) == 0
+    graph = json.loads(capsys.readouterr().out)
+    assert {n["lot"] for n in graph["nodes"] if n.get("kind") == "lot"} == {"B1", "FLOUR", "SALT"}
+    assert sum(1 for n in graph["nodes"] if n.get("kind") == "order") == 2
+    assert next(n for n in graph["nodes"] if n.get("lot") == "B1")["quantity"] == 100  # 40 + 60
+
+
+@pytest.mark.parametrize("named", ["urn:epc:class:lgtin:4012345.022222.B1", "https://id.gs1.org/01/04012345222227/10/B1",
+                                   "04012345222227/B1", "(01)04012345222227(10)B1"])
+def test_every_lot_command_takes_the_lot_in_any_identifier_form(plant, tmp_path, capsys, named):
+    bread = "urn:epc:class:lgtin:4012345.022222.B1"
+    made = event("TransformationEvent", bizStep="commissioning", inputQuantityList=[qty(LOT_A, 10)],
+                 outputQuantityList=[qty(bread, 40)])
+    assert main(["import", "--db", plant.url, str(write(tmp_path / "in.jsonld", commission(), made))]) == 0
+    capsys.readouterr()
+    assert main(["history", "--db", plant.url, named]) == 0
+    assert capsys.readouterr().out.startswith("History of 04012345222227/B1 ")
+    assert main(["commonality", "--db", plant.url, named, "--json"]) == 0
+    assert main(["recall", "--db", plant.url, named, "--out", str(tmp_path / "recall")]) == 0
+    assert "of 04012345222227/B1: 1 affected lot" in capsys.readouterr().out
+    assert main(["flows", "--db", plant.url, named, "--out", str(tmp_path / "flows.svg")]) == 0
+
+
 def test_an_error_declared_later_retracts_the_earlier_import_and_keeps_what_it_wrote(plant, tmp_path):
     wrong = receive(eventID="urn:uuid:r1")
     with plant.Session.begin() as s:
