@@ -7,6 +7,8 @@ warning, after any unit conversion, not before it and silently.
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -15,7 +17,7 @@ from sqlalchemy import func, select
 from tests.hostile.test_epcis_values import LOT, _document, _event
 from workbench.cli import main
 from workbench.plant import open_plant
-from workbench.plant.chain import Event
+from workbench.plant.chain import Event, KeyDataElement
 from workbench.plant.models import Lot, Shipment
 
 XML = """<?xml version="1.0" encoding="UTF-8"?>
@@ -116,3 +118,36 @@ def test_an_extension_a_few_hundred_deep_is_still_read(db_factory, tmp_path):
     path = tmp_path / "in.jsonld"
     path.write_text(_nested(300))
     assert main(["import", "--db", db_factory.empty_url(), str(path)]) == 0
+
+
+def test_an_ilmd_date_that_is_no_date_is_said_and_kept_as_given(plant, tmp_path, capsys):
+    path = tmp_path / "in.jsonld"
+    path.write_text(_document(_event(ilmd={"cbvmda:itemExpirationDate": "2024-13-45", "cbvmda:bestBeforeDate": 5,
+                                           "cbvmda:productionDate": "2024-02-28T06:00:00.000+01:00"})))
+    assert main(["import", "--db", plant.url, str(path)]) == 0
+    out = capsys.readouterr().out
+    assert (f"{path}: eventList[0]: ILMD itemExpirationDate '2024-13-45' is not a date (such as 2025-06-30); it is kept "
+            "as given, and the lots of the event get no such date") in out
+    assert "ILMD bestBeforeDate '5' is not a date" in out and "productionDate" not in out
+    with plant.Session() as s:
+        assert s.execute(select(Lot.expires_at, Lot.production_date)).one() == (None, date(2024, 2, 28))
+        kept = {name: value for name, value in s.execute(select(KeyDataElement.name, KeyDataElement.value))}
+        assert kept["expiry_date"] == "2024-13-45"
+
+
+def test_a_transformation_that_makes_its_own_input_is_said_and_traces_end(plant, tmp_path, capsys):
+    def made(lot_in, lot_out, when):
+        return {"type": "TransformationEvent", "eventTime": when, "eventTimeZoneOffset": "+00:00",
+                "inputQuantityList": [{"epcClass": lot_in, "quantity": 1, "uom": "KGM"}],
+                "outputQuantityList": [{"epcClass": lot_out, "quantity": 1, "uom": "KGM"}]}
+    other = LOT.replace(".L1", ".M1")
+    path = tmp_path / "in.jsonld"
+    path.write_text(_document(_event(), made(LOT, LOT, "2024-03-02T08:00:00Z"), made(LOT, other, "2024-03-03T08:00:00Z"),
+                              made(other, LOT, "2024-03-04T08:00:00Z")))
+    assert main(["import", "--db", plant.url, str(path)]) == 0
+    assert ("eventList[1]: the transformation uses and makes the same lot urn:epc:class:lgtin:4012345.012345.L1; "
+            "traces show it as made of itself") in capsys.readouterr().out
+    for direction in ("forward", "backward"):
+        assert main(["trace", "--db", plant.url, LOT, "--direction", direction, "--json"]) == 0
+        lots = {n["lot"] for n in json.loads(capsys.readouterr().out)["nodes"] if n.get("kind") == "lot"}
+        assert lots == {"L1", "M1"}

@@ -28,7 +28,14 @@ from workbench.interchange.epcis.containers import Containers
 from workbench.interchange.epcis.faults import Fault
 from workbench.interchange.epcis.identifiers import Identifier, Scheme
 from workbench.interchange.epcis.kdes import kdes_of
-from workbench.interchange.epcis.model import Action, EpcisDocument, EpcisEvent, EventType, QuantityElement
+from workbench.interchange.epcis.model import (
+    KDE_NAMES,
+    Action,
+    EpcisDocument,
+    EpcisEvent,
+    EventType,
+    QuantityElement,
+)
 from workbench.interchange.epcis.own import CODE_ATTRIBUTE
 from workbench.interchange.epcis.pairing import pair_transfers
 from workbench.interchange.epcis.plan import (
@@ -48,6 +55,7 @@ from workbench.interchange.epcis.plan import (
     Transformation,
 )
 from workbench.interchange.epcis.plausibility import check_plausibility
+from workbench.interchange.epcis.times import kde_date
 
 SHIPPING = frozenset({"shipping"})
 RECEIVING = frozenset({"receiving", "accepting"})
@@ -378,7 +386,7 @@ class _Mapper:
         return Ends(owner, possessor, location)
 
     def _created(self, plan_event: PlanEvent, event: EpcisEvent, lots: list[LotQuantity], origin: str) -> None:
-        give = _ilmd_giver(event)
+        give = _ilmd_giver(event, self.plan)
         rank = {"produced": 3, "commissioned": 2, "received": 1, "observed": 0}
         for lq in lots:
             lot = self.plan.lots[lq.lot]
@@ -458,6 +466,11 @@ class _Mapper:
                 self.plan.warn(first_event.where, "the transformation names no inputs and no outputs; its event is "
                                                   "kept, but no production order is recorded for it")
                 continue
+            made_here = {lq.lot for lq in outputs}
+            for lot in dict.fromkeys(lq.lot for lq in inputs if lq.lot in made_here):
+                self.plan.warn(first_event.where, f"the transformation uses and makes the same lot "
+                                                  f"{self.plan.lots[lot].identifier}; traces show it as made of itself",
+                               lot=lot)
             self.plan.transformations.append(Transformation(
                 key, tuple(pe.identity for pe, _ in group), first_event.time, first_event.location,
                 tuple(inputs), tuple(outputs), tuple(dict.fromkeys(documents)), tuple(steps.values())))
@@ -470,7 +483,7 @@ class _Mapper:
                 lot.vendor_lot = vendor_lot
 
     def _produced(self, plan_event: PlanEvent, event: EpcisEvent, made: list[LotQuantity]) -> None:
-        give = _ilmd_giver(event)
+        give = _ilmd_giver(event, self.plan)
         for lq in made:
             lot = self.plan.lots[lq.lot]
             give(lot)
@@ -486,12 +499,24 @@ class _Mapper:
                 lot.unit = lq.unit
 
 
-def _ilmd_giver(event: EpcisEvent) -> Callable[[PlanLot], None]:
+#: The standard KDEs that are dates, by their ILMD field: a lot's dates (expiry for FEFO and expired stock) come from
+#: them. A KDE carries the field name (``expiry_date``) when its value is text, else its ILMD name.
+_DATE_FIELDS = {field: name for name, field in KDE_NAMES.items() if name.endswith("_date")}
+_DATE_FIELD_OF = {**{name: field for field, name in _DATE_FIELDS.items()}, **{field: field for field in _DATE_FIELDS}}
+
+
+def _ilmd_giver(event: EpcisEvent, plan: ImportPlan) -> Callable[[PlanLot], None]:
     """What the event's ILMD says of the lots it makes: its key data elements (a name a lot has keeps its first value)
-    and the vendor lot (``wb:vendorLot``), given to each lot passed."""
+    and the vendor lot (``wb:vendorLot``), given to each lot passed. A standard date that is no date is said: kept as
+    text, it gives the lot no date (a lot with no expiry is never expired)."""
     if not event.ilmd:
         return lambda _lot: None
     kdes = kdes_of(event.ilmd)
+    for kde in kdes:
+        field = _DATE_FIELD_OF.get(kde.name)
+        if field is not None and kde_date(kde.value) is None:
+            plan.warn(event.where, f"ILMD {field} {kde.value!r} is not a date (such as 2025-06-30); it is kept as "
+                                   "given, and the lots of the event get no such date")
     vendor_lot = extras.text(event.ilmd.elements, extras.VENDOR_LOT)
 
     def give(lot: PlanLot) -> None:
