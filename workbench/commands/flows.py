@@ -8,8 +8,8 @@ import sys
 from workbench.actions.recall import start_recall
 from workbench.commands import Subparsers, add_db_option, reading
 from workbench.commands.recall import _Item, _Lots
+from workbench.interchange.epcisload.lookup import find_lot_named
 from workbench.outfile import check_file, written
-from workbench.plant.lookup import find_lot
 from workbench.recall.flows import ALERT_KINDS, layout_flows, recall_flows
 from workbench.reports.paper import page_points
 from workbench.reports.sankey import FORMATS, print_size, write_flows
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     letterhead = load_letterhead(args.letterhead)
     with reading(args) as plant:
         with plant.Session() as session:
-            roots = [find_lot(session, lot, item) for lot, item in args.lot_specs]
+            roots = [find_lot_named(session, lot, item) for lot, item in args.lot_specs]
         result = start_recall(plant, roots)
     flows = recall_flows(result)
     w, h = page_points(letterhead)

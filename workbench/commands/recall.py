@@ -11,7 +11,7 @@ from typing import Any
 from workbench.actions.recall import check_target, start_recall, write_recall_package
 from workbench.commands import Subparsers, add_db_option, reading
 from workbench.format import per_unit
-from workbench.plant.lookup import find_lot
+from workbench.interchange.epcisload.lookup import find_lot_named
 from workbench.settings import load_letterhead
 
 
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     letterhead = load_letterhead(args.letterhead)
     with reading(args) as plant:
         with plant.Session() as session:
-            roots = [find_lot(session, lot, item) for lot, item in args.lot_specs]
+            roots = [find_lot_named(session, lot, item) for lot, item in args.lot_specs]
         result = start_recall(plant, roots, reason=args.reason)
     files = write_recall_package(result, args.out, letterhead=letterhead, force=args.force)
     t = result.totals

@@ -13,8 +13,8 @@ from workbench.commands import Subparsers, add_db_option, parse_day, reading
 from workbench.errors import WorkbenchError
 from workbench.facts import LotRef
 from workbench.format import purchase_order, quantity
+from workbench.interchange.epcisload.lookup import find_lot_named
 from workbench.jsonutil import dumps
-from workbench.plant.lookup import find_lot, find_lot_label
 
 
 def register(sub: Subparsers) -> None:
@@ -60,7 +60,7 @@ def _when(at: datetime | None) -> str:
 
 def parse_lot(session: Session, text: str) -> LotRef:
     """``ITEM/LOT``, a lot code alone, or a GS1 barcode."""
-    return find_lot_label(session, text)
+    return find_lot_named(session, text)
 
 
 # --- history -----------------------------------------------------------------------------
@@ -73,7 +73,7 @@ def run_history(args: argparse.Namespace) -> int:
     if not 0 <= args.window_hours <= 87_600:  # also refuses nan and inf
         raise WorkbenchError("--window-hours must be between 0 and 87,600 (ten years).")
     with reading(args) as plant, plant.Session() as session:
-        lot = find_lot(session, args.lot, args.item)
+        lot = find_lot_named(session, args.lot, args.item)
         h = lot_history(session, lot)
         sib = siblings(session, lot, timedelta(hours=args.window_hours), history=h)
     if args.json:

@@ -10,9 +10,9 @@ from pathlib import Path
 from workbench.commands import Subparsers, add_db_option, parse_day, reading
 from workbench.commands.signing import add_sign_options, password_for
 from workbench.errors import WorkbenchError
+from workbench.interchange.epcisload.lookup import find_lot_named
 from workbench.jsonutil import dumps
 from workbench.outfile import check_file, written
-from workbench.plant.lookup import find_lot
 from workbench.supplier.followup import ScarFollowUp
 
 #: ``workbench scar WORD``: these words are actions; anything else is a lot to issue a SCAR for.
@@ -122,7 +122,7 @@ def run_issue(args: argparse.Namespace) -> int:
     due = parse_day(args.due, "--due date")
     with reading(args) as plant:
         with plant.Session() as session:
-            lot = find_lot(session, args.lot, args.item)
+            lot = find_lot_named(session, args.lot, args.item)
         try:
             done = issue_scar(plant, lot, args.problem, due, out, case=args.case, force=args.force)
         except ProblemMissing:

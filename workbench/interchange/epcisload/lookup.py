@@ -15,9 +15,17 @@ from workbench.facts import LotRef
 from workbench.interchange.epcis.identifiers import IdentifierError, Scheme, dl_encode, parse_identifier
 from workbench.plant.chain import Container, Packing
 from workbench.plant.identities import LotIdentifier
-from workbench.plant.lookup import find_lot
+from workbench.plant.lookup import find_lot, find_lot_label
 from workbench.plant.models import Item, Lot
 from workbench.plant.query import fetch_in
+
+
+def find_lot_named(session: Session, text: str, item: str | None = None) -> LotRef:
+    """The lot as a user names it on any command: ``ITEM/LOT``, a lot code (with ``item``), a GS1 barcode, or an
+    EPCIS identifier (the one it was imported with, an LGTIN URN, a Digital Link, a GDST lot class URN)."""
+    if text.strip().lower().startswith(("urn:", "http://", "https://")):
+        return find_lot_by_identifier(session, text, item)
+    return find_lot(session, text, item) if item is not None else find_lot_label(session, text)
 
 
 def find_lot_by_identifier(session: Session, text: str, item: str | None = None) -> LotRef:
