@@ -177,3 +177,13 @@ def test_recall_hold_list_goes_on_hold_in_one_action(floor_plant):
     assert {h.lot.id for h in done.result.placed} == {lot.lot.id, made.lot.id}
     with floor_plant.Session() as s:
         assert s.scalar(select(func.count()).select_from(LotHold).where(LotHold.released_at.is_(None))) == 2
+
+
+@pytest.mark.parametrize("form", ["https://id.gs1.org/01/10614141000415/10/{}", "urn:epc:class:lgtin:0614141.100041.{}",
+                                  "(01)10614141000415(10){}"])
+def test_a_hold_takes_the_lot_as_its_labels_qr_code_or_an_epcis_identifier_names_it(floor_plant, form):
+    lot = receive(floor_plant, item="FG-BAR", qty="5")
+    placed = actions.hold(floor_plant, [form.format(lot.lot.lot)], "Label scanned", "qa", at=later(1))
+    assert set(placed.changes.lots) == {lot.lot.id}
+    actions.release(floor_plant, form.format(lot.lot.lot), "Cleared", "qa", at=later(2))
+    assert actions.holds_now(floor_plant) == []

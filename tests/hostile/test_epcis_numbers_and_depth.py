@@ -131,7 +131,7 @@ def test_an_ilmd_date_that_is_no_date_is_said_and_kept_as_given(plant, tmp_path,
     assert "ILMD bestBeforeDate '5' is not a date" in out and "productionDate" not in out
     with plant.Session() as s:
         assert s.execute(select(Lot.expires_at, Lot.production_date)).one() == (None, date(2024, 2, 28))
-        kept = {name: value for name, value in s.execute(select(KeyDataElement.name, KeyDataElement.value))}
+        kept = dict(s.execute(select(KeyDataElement.name, KeyDataElement.value)).all())
         assert kept["expiry_date"] == "2024-13-45"
 
 

@@ -18,9 +18,9 @@ from workbench.facts import LotRef
 from workbench.floor import completion, holds, overrides, picking, receiving, scanning
 from workbench.floor.labels import label_facts
 from workbench.floor.receiving import Amount
+from workbench.interchange.epcisload.lookup import find_lot_named
 from workbench.outfile import check_file, written
 from workbench.plant import Plant, audit
-from workbench.plant.lookup import find_lot, find_lot_label
 from workbench.reports.labels import SIZES, write_labels
 
 R = TypeVar("R")
@@ -89,7 +89,7 @@ def print_labels(plant: Plant, lots: list[LotRef], out: str | Path, size: str = 
 
 def find(plant: Plant, text: str, item: str | None = None) -> LotRef:
     with plant.Session() as s:
-        return find_lot(s, text, item) if item else find_lot_label(s, text)
+        return find_lot_named(s, text, item)  # also a Digital Link or EPCIS identifier (the label's QR code)
 
 
 def open_picks(plant: Plant, *, at: datetime | None = None, **fields: Any) -> Done[picking.PickListView]:
@@ -159,7 +159,7 @@ def hold(plant: Plant, lots: list[str], reason: str | None, by: str | None,
          at: datetime | None = None) -> Done[holds.HoldsPlaced]:
     """Put lots (as users write them: ITEM/LOT, a lot code or a barcode) on hold."""
     with plant.Session.begin() as s:
-        return _hold(s, [find_lot_label(s, text) for text in lots], reason, by, at)
+        return _hold(s, [find_lot_named(s, text) for text in lots], reason, by, at)
 
 
 def hold_lots(plant: Plant, refs: list[LotRef], reason: str | None, by: str | None,
@@ -184,7 +184,7 @@ def hold_recall(plant: Plant, roots: list[LotRef], reason: str | None, by: str |
 def release(plant: Plant, lot: str, reason: str | None, by: str | None,
             at: datetime | None = None) -> Done[list[holds.Hold]]:
     with plant.Session.begin() as s:
-        ref = find_lot_label(s, lot)
+        ref = find_lot_named(s, lot)
         released = holds.release_holds(s, ref, reason, by, at or now())
         audit.record(s, "hold released", "lot", ref.label, {"on_hold": True}, {"reason": reason, "by": by})
     return Done(released, Changes(holds=True, lots=_lots(ref)))

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from workbench.actions.plant import open_for_reading
 from workbench.errors import WorkbenchError
-from workbench.plant.lookup import find_lot
+from workbench.interchange.epcisload.lookup import find_lot_named
 from workbench.ui import settings
 from workbench.ui.ops import plant_op, run_op, wait_idle
 from workbench.ui.style import apply_style, icon
@@ -52,7 +52,7 @@ def application() -> QApplication:
 def find_lot_in_background(window, text: str, item: str | None):
     """The LotRef named by ``--lot``/``--item`` (looked up off the UI thread), or an error message."""
     outcome: dict[str, object] = {}
-    run_op(window, plant_op(window.plant, lambda s, _p: find_lot(s, text, item=item)),
+    run_op(window, plant_op(window.plant, lambda s, _p: find_lot_named(s, text, item=item)),
            lambda ref: outcome.update(ref=ref), lambda message, _c: outcome.update(error=message))
     wait_idle(SCREENSHOT_TIMEOUT_MS)
     return outcome.get("ref"), outcome.get("error")
