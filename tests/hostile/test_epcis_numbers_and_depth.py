@@ -12,12 +12,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from tests.hostile.test_epcis_values import LOT, _document, _event
+from tests.hostile.test_epcis_values import LOT, _document, _event, import_refused
 from workbench.cli import main
 from workbench.plant import open_plant
-from workbench.plant.chain import Event, KeyDataElement
+from workbench.plant.chain import KeyDataElement
 from workbench.plant.models import Lot, Shipment
 
 XML = """<?xml version="1.0" encoding="UTF-8"?>
@@ -38,18 +38,7 @@ def _nested(depth: int, kind: str = "object") -> str:
 def _refused(db_factory, tmp_path, capsys, name: str, text: str) -> tuple[str, str]:
     path = tmp_path / name
     path.write_text(text)
-    url = db_factory.empty_url()
-    assert main(["import", "--db", url, str(path)]) == 1
-    err = capsys.readouterr().err
-    assert "Traceback" not in err and "something went wrong" not in err, err
-    assert err.strip().splitlines()[-1].startswith("workbench: import refused: ")
-    plant = open_plant(url)
-    try:
-        with plant.Session() as s:
-            assert s.execute(select(func.count()).select_from(Event)).scalar_one() == 0
-    finally:
-        plant.dispose()
-    return str(path), err
+    return str(path), import_refused(db_factory, capsys, path)
 
 
 CASES = {

@@ -31,6 +31,23 @@ def _document(*events) -> str:
                        "epcisBody": {"eventList": list(events)}})
 
 
+def import_refused(db_factory, capsys, path) -> str:
+    """``workbench import`` of ``path`` into an empty plant: refused in sentences (no traceback), nothing written;
+    what it said."""
+    url = db_factory.empty_url()
+    assert main(["import", "--db", url, str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "something went wrong" not in err, err
+    assert err.strip().splitlines()[-1].startswith("workbench: import refused: ")
+    plant = open_plant(url)
+    try:
+        with plant.Session() as s:
+            assert s.execute(select(func.count()).select_from(Event)).scalar_one() == 0
+    finally:
+        plant.dispose()
+    return err
+
+
 CASES = {
     "nul in a class": (_event(quantityList=[{"epcClass": LOT + "\u0000", "quantity": 5, "uom": "KGM"}]),
                        "eventList[1].quantityList[0].epcClass: the text holds U+0000;"),
@@ -59,17 +76,8 @@ def test_a_hostile_value_is_one_sentence_with_its_place_on_both_databases(db_fac
     event, sentence = CASES[case]
     path = tmp_path / "in.jsonld"
     path.write_text(_document(_event(eventID="urn:uuid:fine"), event))  # a good event beside: nothing of it is kept
-    url = db_factory.empty_url()
-    assert main(["import", "--db", url, str(path)]) == 1
-    err = capsys.readouterr().err
-    assert f"{path}: {sentence}" in err and "Traceback" not in err and "refused the operation" not in err, err
-    assert err.strip().splitlines()[-1].startswith("workbench: import refused: ")
-    plant = open_plant(url)
-    try:
-        with plant.Session() as s:
-            assert s.execute(select(func.count()).select_from(Event)).scalar_one() == 0
-    finally:
-        plant.dispose()
+    err = import_refused(db_factory, capsys, path)
+    assert f"{path}: {sentence}" in err and "refused the operation" not in err, err
 
 
 def test_xml_refuses_them_by_line_and_leaves_comments_alone(tmp_path, capsys):
