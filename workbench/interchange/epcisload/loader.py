@@ -127,7 +127,7 @@ class Loader:
         self.container_ids: dict[str, int] = {}
         self.packed_here = {p.container for p in plan.packings if p.action == "pack"}
         self.quantities: dict[Decimal, Decimal] = {}  # as given → as the plant holds it
-        self.rounded: list[tuple[Decimal, Decimal]] = []  # distinct quantities given more finely than millionths
+        self.rounded: dict[Decimal, Decimal] = {}  # quantities given more finely than millionths → as held
 
     # ---- the whole ------------------------------------------------------------------------------
 
@@ -150,7 +150,7 @@ class Loader:
         self._event_links()
         link_parties(self.session)  # a customer or vendor standing for a place with no party gets its party
         if self.rounded:
-            given, held = self.rounded[0]
+            given, held = next(iter(self.rounded.items()))
             n = len(self.rounded)
             self.counts.warnings.append(
                 f"{n} quantit{'ies' if n != 1 else 'y'} given with more than six decimals "
@@ -223,13 +223,16 @@ class Loader:
         q = self.quantities.get(quantity)
         if q is None:  # the few distinct quantities of a large import are converted once each
             q = self.quantities[quantity] = to_quantity(quantity)
-            if q != quantity:
-                self.rounded.append((quantity, q))
-        if not uom or not q:
+        finer = q != quantity  # given more finely than the plant holds
+        if not uom or not quantity:
+            if finer:
+                self._rounded(quantity, q)
             return q
         target = self.item_unit.get(product, "ea")
         given = plant_unit(uom)
         if given == target or uom == target:
+            if finer:
+                self._rounded(quantity, q)
             return q
         item_id = self.item_ids[product]
         factor = self.item_factors.get((item_id, given)) or self.item_factors.get((item_id, uom))
@@ -241,8 +244,19 @@ class Loader:
                 self.counts.warnings.append(
                     f"item {self.plan.products[product].identifier}: quantities in {uom} are kept as given, since "
                     f"nothing converts {uom} to the item's unit {target} (add the unit to item_units)")
+            if finer:
+                self._rounded(quantity, q)
             return q
-        return to_quantity(quantity * factor)  # from the quantity as given: rounded once, after converting
+        exact = quantity * factor  # from the quantity as given: rounded once, after converting
+        held = to_quantity(exact)
+        if finer and held != exact:
+            self._rounded(quantity, held)
+        return held
+
+    def _rounded(self, given: Decimal, held: Decimal) -> None:
+        """Note a quantity the plant holds rounded to millionths (said once, with the count, after the load)."""
+        if given not in self.rounded:
+            self.rounded[given] = held
 
     def lot_quantity(self, lq: LotQuantity) -> Decimal:
         return self.in_item_unit(self.plan.lots[lq.lot].product, lq.quantity, lq.unit)
