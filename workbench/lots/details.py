@@ -133,6 +133,8 @@ class LotDetails:
     events: list[LifeEvent] = field(default_factory=list)
     #: Key data elements (name, value as given): dates, country of origin, catch area…
     key_data: tuple[tuple[str, str], ...] = ()
+    #: The other orders that made the lot, after ``made_by`` (EPCIS may make one lot in several runs).
+    also_made_by: tuple[OrderDetails, ...] = ()
     #: The lot at each location where anything happened to it (empty for a one-site plant).
     sites: tuple[SiteStock, ...] = ()
     #: Recorded events that touched it, retracted ones included.
@@ -336,13 +338,14 @@ def lot_details(session: Session, lot_id: int, now: datetime | None = None) -> L
                                 r.quantity, node=NodeId.of("receipt", r.code)))
     first_receipt = receipt[0] if receipt else None
 
-    made_by = None
+    made_by: OrderDetails | None = None
+    also_made_by: tuple[OrderDetails, ...] = ()
     # Most lots are made by one order; a lot EPCIS made in several runs has an order for each, each in the life.
     order_ids = list(session.execute(select(Output.order_id).where(Output.lot_id == lot_id)
                                      .order_by(Output.order_id)).scalars())
     if order_ids:
         makers = _orders(session, order_ids)
-        made_by = makers[order_ids[0]]
+        made_by, also_made_by = makers[order_ids[0]], tuple(makers[i] for i in order_ids[1:])
         for maker in (makers[i] for i in order_ids):
             for op in maker.operations:
                 if op.started_at is not None:
@@ -422,7 +425,8 @@ def lot_details(session: Session, lot_id: int, now: datetime | None = None) -> L
         receipt=first_receipt.code if first_receipt else None,
         received_at=first_receipt.received_at if first_receipt else None,
         po=first_receipt.po if first_receipt else None,
-        made_by=made_by, consumptions=consumptions, shipments=shipments, returns=returns, events=events,
+        made_by=made_by, also_made_by=also_made_by, consumptions=consumptions, shipments=shipments, returns=returns,
+        events=events,
     )
 
 

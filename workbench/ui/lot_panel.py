@@ -218,8 +218,7 @@ class LotPanel(Sheet):
             ("Vendor lot", d.vendor_lot), ("Receipt", d.receipt), ("Received on", fmt_time(d.received_at)),
             ("Purchase order", d.po),
         ])
-        if d.made_by is not None:
-            o = d.made_by
+        for o in (d.made_by, *d.also_made_by) if d.made_by is not None else ():
             self.section(f"Made by order {o.code}")
             self.facts([("Started", fmt_time(o.started_at)), ("Finished", fmt_time(o.finished_at))])
             if o.operations:

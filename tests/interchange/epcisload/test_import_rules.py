@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from tests.interchange.epcis.test_plan_rules import DC, LOT_A, PLANT, commission, event, qty, receive, ship
 from workbench.cli import main
 from workbench.interchange.epcisload import EpcisImportFailed, import_documents
-from workbench.plant import Base
+from workbench.lots.details import lot_details
+from workbench.plant import Base, open_plant
 from workbench.plant.chain import Event
 from workbench.plant.identities import LotIdentifier
 from workbench.plant.models import Lot, Receipt, Shipment
@@ -80,6 +81,15 @@ def test_a_lot_made_in_two_runs_is_reached_from_the_inputs_of_each(db_factory, t
     assert {n["lot"] for n in graph["nodes"] if n.get("kind") == "lot"} == {"B1", "FLOUR", "SALT"}
     assert sum(1 for n in graph["nodes"] if n.get("kind") == "order") == 2
     assert next(n for n in graph["nodes"] if n.get("lot") == "B1")["quantity"] == 100  # 40 + 60
+    plant = open_plant(url)
+    try:
+        with plant.Session() as s:
+            details = lot_details(s, s.execute(select(Lot.id).where(Lot.code == "B1")).scalar_one())
+    finally:
+        plant.dispose()
+    orders = [details.made_by, *details.also_made_by]
+    assert [[q.lot for q in o.inputs] for o in orders if o is not None] == [["FLOUR"], ["SALT"]]
+    assert [e.quantity for e in details.events if e.kind == "produced"] == [40, 60]
 
 
 @pytest.mark.parametrize("named", ["urn:epc:class:lgtin:4012345.022222.B1", "https://id.gs1.org/01/04012345222227/10/B1",
