@@ -191,3 +191,10 @@ def test_gs1s_own_example_with_an_event_id_given_twice_is_read():
     document = read_document(path, path.name)
     assert [w for w in document.warnings if "the key 'eventID' is given twice with different values" in w]
     assert document.events[0].event_id.startswith("urn:uuid:fd338495")
+
+
+def test_a_key_given_twice_in_every_event_is_said_twenty_times_and_counted():
+    text = _document(*(_event(n, quantity='5, "quantity": 6') for n in range(25)))
+    said = list(read_document(text.encode(), "in.json").warnings)
+    assert len(said) == 21 and said[0].startswith("in.json: eventList[0].quantityList[0]: the key 'quantity'")
+    assert said[-1] == "in.json: … and 5 more keys given twice in one object, each read as its last value"

@@ -26,7 +26,7 @@ from workbench.interchange.epcis.model import DuplicateEventId, EpcisDocument, E
 from workbench.interchange.epcis.read_json import STANDARD_PREFIXES, JsonReader
 from workbench.interchange.epcis.read_xml import XmlReader
 from workbench.interchange.epcis.times import TimeError, parse_time
-from workbench.interchange.epcis.unsafe import check_json, check_xml
+from workbench.interchange.epcis.unsafe import MAX_SAID, check_json, check_xml
 
 BOM = b"\xef\xbb\xbf"
 
@@ -152,8 +152,9 @@ def document_text(data: bytes, source: str, log: FaultLog, *, checked: bool = Tr
 
 def _say_duplicates(duplicates: list[DuplicateKey], source: str, log: FaultLog) -> None:
     """A key given twice in one object, a warning that says which value is read: the last, as JavaScript's
-    ``JSON.parse`` and most parsers take it. Not refused: GS1's own AssociationEvent example gives an eventID twice."""
-    for d in duplicates:
+    ``JSON.parse`` and most parsers take it. Not refused: GS1's own AssociationEvent example gives an eventID twice.
+    The first ``MAX_SAID`` are said each, the rest counted in one warning (a file may repeat one in every event)."""
+    for d in duplicates[:MAX_SAID]:
         where = f"{source}: {d.path}" if d.path else source
         times = f"{len(d.values)} times" if len(d.values) > 2 else "twice"
         if d.same:
@@ -162,6 +163,9 @@ def _say_duplicates(duplicates: list[DuplicateKey], source: str, log: FaultLog) 
             shown = ", ".join(_shown(v) for v in d.values)
             log.warn(where, f"the key {d.key!r} is given {times} with different values ({shown}); JSON does not say "
                             f"which one counts, and the last, {_shown(d.values[-1])}, is read, as most readers do")
+    if len(duplicates) > MAX_SAID:
+        log.warn(source, f"… and {len(duplicates) - MAX_SAID:,} more keys given twice in one object, each read as its "
+                         "last value")
 
 
 def _shown(value: Any) -> str:
