@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from workbench.errors import NotFound, WorkbenchError
 from workbench.format import unsafe_characters
-from workbench.interchange.epcisload.lookup import container_key, find_container_lots, find_lot_by_identifier
+from workbench.interchange.epcisload.lookup import container_key, find_container_lots, find_lot_by_identifier, names_uri
 from workbench.plant import Customer, Item, Lot, Output, ProductionOrder, Receipt, Return, Shipment, Vendor
 from workbench.plant.floor_models import LotHold
 from workbench.plant.lookup import LotRef, parse_gs1
@@ -334,7 +334,7 @@ def search(session: Session, text: str, limit: int = 200, now: datetime | None =
         _by_pallet(session, found, text)
     elif scanned is not None:
         _by_barcode(session, found, scanned.gtin, scanned.lot, limit)
-    elif text.lower().startswith(("urn:", "http://", "https://")):
+    elif names_uri(text):
         _by_identifier(session, found, text)
     else:
         _by_column(session, found, text, limit)

@@ -499,10 +499,9 @@ class _Mapper:
                 lot.unit = lq.unit
 
 
-#: The standard KDEs that are dates, by their ILMD field: a lot's dates (expiry for FEFO and expired stock) come from
-#: them. A KDE carries the field name (``expiry_date``) when its value is text, else its ILMD name.
-_DATE_FIELDS = {field: name for name, field in KDE_NAMES.items() if name.endswith("_date")}
-_DATE_FIELD_OF = {**{name: field for field, name in _DATE_FIELDS.items()}, **{field: field for field in _DATE_FIELDS}}
+#: The ILMD field of each standard date KDE, by the name a KDE carries: its field name (``expiry_date``) when its value
+#: is text, else its ILMD name (``itemExpirationDate``). A lot's dates (expiry for FEFO and expired stock) come from them.
+_DATE_FIELD_OF = {key: field for name, field in KDE_NAMES.items() if name.endswith("_date") for key in (name, field)}
 
 
 def _ilmd_giver(event: EpcisEvent, plan: ImportPlan) -> Callable[[PlanLot], None]:

@@ -42,22 +42,20 @@ class _Header:
 
 def read_document(data: bytes | str | Path, source: str | None = None, options: ReadOptions | None = None) -> EpcisDocument:
     """Read a document from a path, or from bytes/text named ``source`` in messages."""
+    source = source or (str(data) if isinstance(data, Path) else "<epcis>")
     try:
         return _read_document(data, source, options)
     except RecursionError:  # nested deeper than a walk of the whole (master data, a check) goes: each event says its own
-        name = source or (str(data) if isinstance(data, Path) else "<epcis>")
-        raise EpcisReadFailed(name, [Fault(name, "the document nests its values deeper than the reader follows "
-                                                 "(hundreds of levels; EPCIS needs a handful)")]) from None
+        raise EpcisReadFailed(source, [Fault(source, "the document nests its values deeper than the reader follows "
+                                                     "(hundreds of levels; EPCIS needs a handful)")]) from None
 
 
-def _read_document(data: bytes | str | Path, source: str | None, options: ReadOptions | None) -> EpcisDocument:
+def _read_document(data: bytes | str | Path, source: str, options: ReadOptions | None) -> EpcisDocument:
     file = data if isinstance(data, Path) else None
     if isinstance(data, Path):
-        source = source or str(data)
         data = data.read_bytes()
     elif isinstance(data, str):
         data = data.encode("utf-8")
-    source = source or "<epcis>"
     log = FaultLog(source)
     builder = Builder(log, options or ReadOptions())
     try:

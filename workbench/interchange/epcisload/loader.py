@@ -217,46 +217,40 @@ class Loader:
     def in_item_unit(self, product: str, quantity: Decimal | None, uom: str | None) -> Decimal:
         """A quantity given in ``uom`` (UN/CEFACT code, or a plant unit) in the unit of the product's item: through the
         item's own factor (``item_units``), else a standard conversion (g → kg, lb → kg, mL → L); a unit that converts
-        neither way is kept as given, and said once per item and unit."""
+        neither way is kept as given, and said once per item and unit. Converted from the quantity as given, and
+        rounded once to the plant's millionths; a quantity given more finely that this rounds is noted (``rounded``)."""
         if quantity is None:
             return Decimal(0)
         q = self.quantities.get(quantity)
         if q is None:  # the few distinct quantities of a large import are converted once each
             q = self.quantities[quantity] = to_quantity(quantity)
-        finer = q != quantity  # given more finely than the plant holds
-        if not uom or not quantity:
-            if finer:
-                self._rounded(quantity, q)
-            return q
+        factor = self._factor(product, uom) if uom and quantity else None
+        if factor is None:
+            held, exact = q, quantity
+        else:
+            exact = quantity * factor
+            held = to_quantity(exact)
+        if held != exact and q != quantity:  # given more finely than millionths, and held rounded
+            self.rounded.setdefault(quantity, held)
+        return held
+
+    def _factor(self, product: str, uom: str) -> Decimal | None:
+        """What one ``uom`` is in the unit of the product's item; None when it is that unit, or nothing converts it
+        (said once per item and unit)."""
         target = self.item_unit.get(product, "ea")
         given = plant_unit(uom)
         if given == target or uom == target:
-            if finer:
-                self._rounded(quantity, q)
-            return q
+            return None
         item_id = self.item_ids[product]
         factor = self.item_factors.get((item_id, given)) or self.item_factors.get((item_id, uom))
         if factor is None:
             factor = standard_factor(uom, epcis_unit(target))
-        if factor is None:
-            if (product, uom) not in self.unconverted:
-                self.unconverted.add((product, uom))
-                self.counts.warnings.append(
-                    f"item {self.plan.products[product].identifier}: quantities in {uom} are kept as given, since "
-                    f"nothing converts {uom} to the item's unit {target} (add the unit to item_units)")
-            if finer:
-                self._rounded(quantity, q)
-            return q
-        exact = quantity * factor  # from the quantity as given: rounded once, after converting
-        held = to_quantity(exact)
-        if finer and held != exact:
-            self._rounded(quantity, held)
-        return held
-
-    def _rounded(self, given: Decimal, held: Decimal) -> None:
-        """Note a quantity the plant holds rounded to millionths (said once, with the count, after the load)."""
-        if given not in self.rounded:
-            self.rounded[given] = held
+        if factor is None and (product, uom) not in self.unconverted:
+            self.unconverted.add((product, uom))
+            self.counts.warnings.append(
+                f"item {self.plan.products[product].identifier}: quantities in {uom} are kept as given, since "
+                f"nothing converts {uom} to the item's unit {target} (add the unit to item_units)")
+        return factor
 
     def lot_quantity(self, lq: LotQuantity) -> Decimal:
         return self.in_item_unit(self.plan.lots[lq.lot].product, lq.quantity, lq.unit)

@@ -20,17 +20,22 @@ from workbench.plant.models import Item, Lot
 from workbench.plant.query import fetch_in
 
 
+def names_uri(text: str) -> bool:
+    """Whether ``text`` is written as a URI the EPCIS identifiers use (EPC or GDST URN, Digital Link)."""
+    return text.strip().lower().startswith(("urn:", "http://", "https://"))
+
+
 def find_lot_named(session: Session, text: str, item: str | None = None) -> LotRef:
     """The lot as a user names it on any command: ``ITEM/LOT``, a lot code (with ``item``), a GS1 barcode, or an
     EPCIS identifier (the one it was imported with, an LGTIN URN, a Digital Link, a GDST lot class URN)."""
-    if text.strip().lower().startswith(("urn:", "http://", "https://")):
+    if names_uri(text):
         return find_lot_by_identifier(session, text, item)
     return find_lot(session, text, item) if item is not None else find_lot_label(session, text)
 
 
 def find_lot_by_identifier(session: Session, text: str, item: str | None = None) -> LotRef:
     given = text.strip()
-    if not given.lower().startswith(("urn:", "http://", "https://")):
+    if not names_uri(given):
         return find_lot(session, text, item)
     query = select(Lot.id, Item.code, Lot.code).join(Item, Item.id == Lot.item_id)
     if item is not None:
@@ -88,7 +93,7 @@ def container_key(text: str) -> tuple[str, str | None] | None:
     """(identifier key, 18-digit SSCC or None) when ``text`` names a container: an SSCC as EPC URN, GS1 Digital Link
     (``/00/``) or element string (``(00)…``, ``00…``); else None."""
     given = text.strip()
-    if given.lower().startswith(("urn:", "http://", "https://")):
+    if names_uri(given):
         try:
             ident = parse_identifier(given)
         except IdentifierError:
